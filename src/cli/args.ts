@@ -1,0 +1,111 @@
+/** @module `llmsim serve` flags (vLLM names where vLLM has them), parsed with node:util parseArgs; errors are one line. */
+import { parseArgs } from 'node:util';
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly model: string;
+  readonly servedModelNames: readonly string[];
+  readonly seed: number;
+  readonly maxModelLen: number | null;
+  readonly tokenizer: string | null;
+  readonly apiKeys: readonly string[];
+  readonly scenario: string | null;
+  readonly maxLogprobs: number;
+  readonly enablePromptTokensDetails: boolean;
+  readonly schedulingPolicy: 'fcfs' | 'priority';
+}
+
+export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
+
+const OPTIONS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '8000' },
+  model: { type: 'string', default: DEFAULT_MODEL },
+  'served-model-name': { type: 'string', multiple: true },
+  seed: { type: 'string', default: '0' },
+  'max-model-len': { type: 'string' },
+  tokenizer: { type: 'string' },
+  'api-key': { type: 'string', multiple: true },
+  scenario: { type: 'string' },
+  'max-logprobs': { type: 'string', default: '20' },
+  'enable-prompt-tokens-details': { type: 'boolean', default: false },
+  'scheduling-policy': { type: 'string', default: 'fcfs' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export class UsageError extends Error {}
+
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: expandMultiValue(argv, ['--served-model-name', '--api-key']), options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  // `llmsim serve MODEL` like `vllm serve MODEL`.
+  const positional = parsed.positionals[0];
+  if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument '${parsed.positionals[1]}'`);
+  const policy = v['scheduling-policy'];
+  if (policy !== 'fcfs' && policy !== 'priority') throw new UsageError(`--scheduling-policy must be fcfs or priority, got '${policy}'`);
+  const envKey = env['VLLM_API_KEY'];
+  return {
+    host: v.host,
+    port: int('--port', v.port, 0, 65535),
+    model: positional ?? v.model,
+    servedModelNames: v['served-model-name'] ?? [],
+    seed: int('--seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
+    maxModelLen: v['max-model-len'] === undefined ? null : int('--max-model-len', v['max-model-len'], 1, 10_000_000),
+    tokenizer: v.tokenizer ?? null,
+    apiKeys: v['api-key'] ?? (envKey ? [envKey] : []),
+    scenario: v.scenario ?? null,
+    maxLogprobs: int('--max-logprobs', v['max-logprobs'], -1, 1_000_000),
+    enablePromptTokensDetails: v['enable-prompt-tokens-details'],
+    schedulingPolicy: policy,
+  };
+}
+
+function int(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} expects an integer in [${min}, ${max}], got '${raw}'`);
+  return n;
+}
+
+/** vLLM's `--served-model-name a b` (nargs='+') → `--served-model-name a --served-model-name b`. */
+function expandMultiValue(argv: readonly string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    out.push(arg);
+    if (!flags.includes(arg)) continue;
+    let first = true;
+    while (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('-')) {
+      if (!first) out.push(arg);
+      out.push(argv[++i] as string);
+      first = false;
+    }
+  }
+  return out;
+}
+
+export const SERVE_HELP = `Usage: llmsim serve [MODEL] [options]
+
+Serves a simulated vLLM engine with the OpenAI-compatible API.
+
+Options:
+  --host HOST                      bind address (default 127.0.0.1)
+  --port PORT                      port (default 8000; 0 picks a free one)
+  --model NAME                     model id, reported as \`root\` (default ${DEFAULT_MODEL})
+  --served-model-name NAME...      names the model answers to (first one is echoed and labels metrics)
+  --seed N                         global seed for all generated content (default 0)
+  --max-model-len N                context window in tokens (default from the model)
+  --tokenizer DIR                  local Hugging Face tokenizer directory (tokenizer.json, tokenizer_config.json)
+  --api-key KEY...                 require \`Authorization: Bearer KEY\` on /v1/* (env VLLM_API_KEY)
+  --scenario FILE                  scenario file (YAML or JSON)
+  --max-logprobs N                 cap on logprobs / top_logprobs (default 20)
+  --enable-prompt-tokens-details   report usage.prompt_tokens_details.cached_tokens
+  --scheduling-policy fcfs|priority
+  -h, --help                       show this help
+`;

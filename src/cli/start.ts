@@ -1,0 +1,35 @@
+/** @module Builds and starts one simulator instance: used by the CLI and by black-box tests (port 0). */
+import type { ServeOptions } from './args.ts';
+import { buildServerContext } from '../serving/build.ts';
+import { createApp } from '../http/app.ts';
+import { listen } from '../http/server.ts';
+import { createImmediateEngine } from '../engine/immediate-engine.ts';
+import type { ServerContext } from '../serving/context.ts';
+
+export interface Simulator {
+  readonly url: string;
+  readonly port: number;
+  readonly modelNames: readonly string[];
+  readonly ctx: ServerContext;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(options: ServeOptions): Promise<Simulator> {
+  const ctx = buildServerContext(options, {
+    // TEMPORARY until the clock module lands: zero-time ticks.
+    createEngine: () => createImmediateEngine({ defer: (fn) => setImmediate(fn) }),
+    unixSeconds: () => Math.floor(Date.now() / 1000),
+  });
+  const app = createApp(ctx);
+  const server = await listen(app, options.host, options.port);
+  return {
+    url: server.url,
+    port: server.port,
+    modelNames: ctx.models.flatMap((m) => m.aliases),
+    ctx,
+    async close() {
+      for (const m of ctx.models) m.engine.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/** @module `POST /v1/chat/completions`: parse, validate (vLLM order and wording), template, plan, hand to the engine, serialise. */
+import { Hono, type Context } from 'hono';
+import { resolveModel, type ServerContext, type ServedModel } from '../../serving/context.ts';
+import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
+import { parseWith } from '../../protocol/fields.ts';
+import { errors, valueError } from '../../protocol/errors.ts';
+import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
+import { readJsonObject } from '../../http/json-body.ts';
+import { onClientGone } from '../../http/sse-writer.ts';
+import { effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
+import { chatResponseBody } from './chat-response.ts';
+import { streamChat } from './chat-stream.ts';
+
+export interface PreparedChat {
+  readonly request: ChatCompletionRequest;
+  readonly model: ServedModel;
+  readonly params: SamplingParams;
+  readonly planned: PlannedPrompt;
+  readonly id: string;
+  readonly created: number;
+  /** Echoed `model`: the name the client asked for, or the first served name. */
+  readonly modelName: string;
+  /** Role of the reply: `assistant`, or the last message's role when `add_generation_prompt` is false. */
+  readonly role: string;
+  /** Text prepended by `echo` (last message content when it has the reply's role). */
+  readonly echoText: string | null;
+}
+
+export function chatCompletionsRoute(ctx: ServerContext): Hono {
+  const app = new Hono();
+  app.post('/v1/chat/completions', async (c) => {
+    const prepared = prepareChat(ctx, await readJsonObject(c), c.req.header('x-request-id'));
+    if (prepared.request.stream) return streamChat(c, ctx, prepared);
+    return respondChat(c, ctx, prepared);
+  });
+  return app;
+}
+
+async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Promise<Response> {
+  let abort: (() => void) | null = null;
+  const detach = onClientGone(c, () => abort?.());
+  try {
+    const [summary] = await runToCompletion(p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn));
+    return c.json(chatResponseBody(ctx, p, summary?.cachedTokens ?? 0));
+  } catch (err) {
+    if (err instanceof ClientGoneError) return new Response(null, { status: 499 });
+    throw err;
+  } finally {
+    detach();
+  }
+}
+
+export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedChat {
+  const request = parseWith(ChatCompletionRequestSchema, body);
+  checkChatRequest(request);
+  const model = resolveModel(ctx, request.model);
+  const addGenerationPrompt = request.add_generation_prompt ?? true;
+  let promptText: string;
+  try {
+    promptText = model.tokenizer.renderChat(request.messages, {
+      addGenerationPrompt,
+      continueFinalMessage: request.continue_final_message ?? false,
+      tools: request.tools ?? null,
+      documents: request.documents ?? null,
+      chatTemplate: request.chat_template ?? null,
+      kwargs: request.chat_template_kwargs ?? null,
+    });
+  } catch (err) {
+    throw errors.chatTemplate(err instanceof Error ? err.message : String(err));
+  }
+  let promptIds = model.tokenizer.encode(promptText, request.add_special_tokens ?? false);
+  promptIds = truncatePrompt(model, promptIds, request.truncate_prompt_tokens);
+  const maxTokens = effectiveMaxTokens(model, promptIds.length, request.max_completion_tokens ?? request.max_tokens);
+  const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
+  const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
+  if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
+  const planned = planPrompt(ctx, model, promptIds, params);
+  const last = request.messages[request.messages.length - 1];
+  const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
+  const echoText = request.echo && last && last.role === role ? messageText(last.content) : null;
+  return {
+    request,
+    model,
+    params,
+    planned,
+    id: responseId('chatcmpl-', headerId, request.request_id, planned.key),
+    created: ctx.unixSeconds(),
+    modelName: request.model || model.name,
+    role,
+    echoText,
+  };
+}
+
+/** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */
+function checkChatRequest(r: ChatCompletionRequest): void {
+  if (r.stream_options && Object.keys(r.stream_options).length > 0 && !r.stream) throw valueError('Stream options can only be defined when `stream=True`.');
+  const pl = r.prompt_logprobs;
+  if (pl !== null && pl !== undefined) {
+    if (r.stream && (pl > 0 || pl === -1)) throw valueError('`prompt_logprobs` are not available when `stream=True`.');
+    if (pl < 0 && pl !== -1) throw valueError('`prompt_logprobs` must be a positive value or -1.');
+  }
+  const tl = r.top_logprobs;
+  if (tl !== null && tl !== undefined) {
+    if (tl < 0 && tl !== -1) throw valueError('`top_logprobs` must be a positive value or -1.');
+    if ((tl === -1 || tl > 0) && !r.logprobs) throw valueError('when using `top_logprobs`, `logprobs` must be set to true.');
+  }
+  if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools) throw valueError('When using `tool_choice`, `tools` must be set.');
+  if (r.continue_final_message && r.add_generation_prompt) throw valueError('Cannot set both `continue_final_message` and `add_generation_prompt` to True.');
+  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
+}
+
+export function truncatePrompt(model: ServedModel, ids: number[], truncate: number | null | undefined): number[] {
+  if (truncate === null || truncate === undefined) return ids;
+  if (truncate > model.maxModelLen) throw errors.truncateTooLarge();
+  const keep = truncate === -1 ? model.maxModelLen : truncate;
+  return ids.length > keep ? ids.slice(ids.length - keep) : ids;
+}
+
+function messageText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && typeof p.text === 'string' ? p.text : '')).join('\n');
+  return '';
+}

@@ -1,0 +1,49 @@
+/** @module Non-streaming chat completion body: every field vLLM serialises, nulls included, in pydantic field order. */
+import type { ServerContext } from '../../serving/context.ts';
+import type { PreparedChat } from './chat-completions.ts';
+import { chatLogprobs } from './logprob-format.ts';
+import { promptLogprobEntries } from '../../generate/logprobs.ts';
+import { createRng } from '../../generate/rng.ts';
+import { usageOf } from './usage.ts';
+
+export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedTokens: number): Record<string, unknown> {
+  const { request, model, planned } = p;
+  const tokenizer = model.tokenizer;
+  const asIds = request.return_tokens_as_token_ids ?? false;
+  const choices = planned.plans.map((plan, i) => ({
+    index: i,
+    message: {
+      role: p.role,
+      content: (p.echoText ?? '') + plan.text,
+      refusal: null,
+      annotations: null,
+      audio: null,
+      function_call: null,
+      tool_calls: [],
+      reasoning: null,
+      reasoning_content: null,
+    },
+    logprobs: planned.logprobs ? { content: chatLogprobs(tokenizer, planned.logprobs[i] ?? [], asIds) } : null,
+    finish_reason: plan.finishReason,
+    stop_reason: plan.stopReason,
+    token_ids: request.return_token_ids ? plan.tokenIds : null,
+  }));
+  const completion = planned.plans.reduce((sum, plan) => sum + plan.tokenIds.length, 0);
+  const promptLogprobs =
+    p.params.promptLogprobs !== null
+      ? promptLogprobEntries(tokenizer, createRng(ctx.settings.seed, planned.key, 0, 'prompt-logprobs'), planned.promptIds, p.params.promptLogprobs === -1 ? ctx.settings.maxLogprobs : p.params.promptLogprobs)
+      : null;
+  return {
+    id: p.id,
+    object: 'chat.completion',
+    created: p.created,
+    model: p.modelName,
+    choices,
+    service_tier: null,
+    system_fingerprint: null,
+    usage: usageOf(ctx, planned.promptIds.length, completion, cachedTokens, true),
+    prompt_logprobs: promptLogprobs,
+    prompt_token_ids: request.return_token_ids ? planned.promptIds : null,
+    kv_transfer_params: null,
+  };
+}

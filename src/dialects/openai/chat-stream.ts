@@ -1,0 +1,76 @@
+/**
+ * @module Chat completion SSE stream, byte-for-byte as vLLM: role chunks released with the first token, one chunk per
+ * engine step per choice, finish on the chunk carrying the last delta, usage chunk only when asked, `data: [DONE]`.
+ * Frames are pre-rendered per request; only the delta is escaped per step.
+ */
+import type { Context } from 'hono';
+import type { ServerContext } from '../../serving/context.ts';
+import type { PreparedChat } from './chat-completions.ts';
+import { openStream } from '../../http/sse-writer.ts';
+import { visibleText } from '../../generate/plan.ts';
+import { chatLogprobs } from './logprob-format.ts';
+import { submitPrompt } from './generation.ts';
+import { usageOf } from './usage.ts';
+
+export const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
+export const DONE_FRAME = 'data: [DONE]\n\n';
+
+export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Response {
+  const { request, planned, model } = p;
+  const n = planned.plans.length;
+  const includeUsage = request.stream_options ? (request.stream_options.include_usage ?? true) : false;
+  const continuous = includeUsage && (request.stream_options?.continuous_usage_stats ?? false);
+  const returnIds = request.return_token_ids ?? false;
+  const asIds = request.return_tokens_as_token_ids ?? false;
+  const promptLen = planned.promptIds.length;
+  const head = `data: {"id":${JSON.stringify(p.id)},"object":"chat.completion.chunk","created":${p.created},"model":${JSON.stringify(p.modelName)},"choices":[`;
+  const released = new Array<number>(n).fill(0);
+  let completionSoFar = 0;
+  let started = false;
+
+  const usageField = (choiceTokens: number): string =>
+    continuous ? `,"usage":${JSON.stringify({ prompt_tokens: promptLen, total_tokens: promptLen + choiceTokens, completion_tokens: choiceTokens })}` : '';
+
+  const roleChunks = (): string => {
+    let out = '';
+    const promptIds = returnIds ? JSON.stringify(planned.promptIds) : 'null';
+    for (let i = 0; i < n; i++) {
+      out += `${head}{"index":${i},"delta":{"role":${JSON.stringify(p.role)},"content":""},"logprobs":null,"finish_reason":null}]${usageField(0)},"prompt_token_ids":${promptIds}}\n\n`;
+    }
+    if (p.echoText !== null) {
+      for (let i = 0; i < n; i++) out += `${head}{"index":${i},"delta":{"content":${JSON.stringify(p.echoText)}},"logprobs":null,"finish_reason":null}]${usageField(0)}}\n\n`;
+    }
+    return out;
+  };
+
+  const { writer, response } = openStream(c, { contentType: SSE_CONTENT_TYPE, onDisconnect: () => handle.abort() });
+  const handle = submitPrompt(model, planned, p.params, request.priority ?? 0, request.cache_salt, {
+    onTokens(seq, upTo, finished) {
+      if (writer.closed) return;
+      const plan = planned.plans[seq];
+      if (!plan) return;
+      const from = released[seq] as number;
+      released[seq] = upTo;
+      completionSoFar += upTo - from;
+      const delta = visibleText(plan, upTo).slice(visibleText(plan, from).length);
+      const logprobs = planned.logprobs ? `{"content":${JSON.stringify(chatLogprobs(model.tokenizer, (planned.logprobs[seq] ?? []).slice(from, upTo), asIds))}}` : 'null';
+      const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null';
+      const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
+      let frame = `${head}{"index":${seq},"delta":{"content":${JSON.stringify(delta)}},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
+      if (!started) {
+        started = true;
+        frame = roleChunks() + frame;
+      }
+      writer.write(frame);
+    },
+    onFinished(summary) {
+      let tail = '';
+      if (includeUsage) {
+        const usage = usageOf(ctx, promptLen, completionSoFar, summary.cachedTokens, false);
+        tail += `data: {"id":${JSON.stringify(p.id)},"object":"chat.completion.chunk","created":${p.created},"model":${JSON.stringify(p.modelName)},"choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
+      }
+      writer.end(tail + DONE_FRAME);
+    },
+  });
+  return response;
+}

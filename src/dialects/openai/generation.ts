@@ -1,0 +1,123 @@
+/** @module Shared by chat and completions: context-window checks, planning every choice, submitting to the engine and waiting. */
+import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import type { EngineHandle, EngineSink, RequestSummary } from '../../engine/types.ts';
+import { errors } from '../../protocol/errors.ts';
+import type { SamplingParams } from '../../protocol/sampling.ts';
+import { planChoice, type ChoicePlan } from '../../generate/plan.ts';
+import { generatedLogprobs, type TokenLogprob } from '../../generate/logprobs.ts';
+import { canonicalHash, createRng } from '../../generate/rng.ts';
+
+export interface PlannedPrompt {
+  readonly promptIds: readonly number[];
+  readonly plans: readonly ChoicePlan[];
+  /** Per choice, per token; null when logprobs were not requested. */
+  readonly logprobs: readonly (readonly TokenLogprob[])[] | null;
+  /** Seeds everything else derived from this prompt (ids, prompt logprobs). */
+  readonly key: string;
+}
+
+/** vLLM `_validate_input` for completion-like requests: prompt must leave room, and prompt + max_tokens must fit. */
+export function effectiveMaxTokens(model: ServedModel, promptLen: number, requested: number | null | undefined): number {
+  if (promptLen >= model.maxModelLen) throw errors.promptTooLong(model.maxModelLen, promptLen);
+  if (requested !== null && requested !== undefined) {
+    if (requested > model.maxModelLen - promptLen) throw errors.maxTokensTooLarge(requested, model.maxModelLen, promptLen);
+    return requested;
+  }
+  return model.maxModelLen - promptLen;
+}
+
+const FIM_MIDDLE = '<|fim_middle|>';
+
+/** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
+export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams): PlannedPrompt {
+  const key = canonicalHash({
+    model: model.root,
+    prompt: canonicalHash(promptIds),
+    seed: params.seed,
+    temperature: params.temperature,
+    top_p: params.topP,
+    top_k: params.topK,
+    min_p: params.minP,
+  });
+  const fimIds = model.tokenizer.encode(FIM_MIDDLE);
+  const style = fimIds.length === 1 && promptIds.includes(fimIds[0] as number) ? 'code' : 'prose';
+  const plans: ChoicePlan[] = [];
+  const logprobs: TokenLogprob[][] = [];
+  for (let i = 0; i < params.n; i++) {
+    const plan = planChoice({
+      tokenizer: model.tokenizer,
+      rng: createRng(ctx.settings.seed, key, i, 'content'),
+      maxTokens: params.maxTokens,
+      ignoreEos: params.ignoreEos,
+      minTokens: params.minTokens,
+      stop: params.stop,
+      stopTokenIds: params.stopTokenIds,
+      includeStopStrInOutput: params.includeStopStrInOutput,
+      style,
+      lengths: model.outputLengths,
+    });
+    plans.push(plan);
+    if (params.logprobs !== null) {
+      logprobs.push(generatedLogprobs(model.tokenizer, createRng(ctx.settings.seed, key, i, 'logprobs'), plan.tokenIds, Math.max(0, params.logprobs)));
+    }
+  }
+  return { promptIds, plans, logprobs: params.logprobs !== null ? logprobs : null, key };
+}
+
+let nextEngineId = 0;
+
+/** Submits one prompt's choices to the model's engine. */
+export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink): EngineHandle {
+  return model.engine.submit(
+    {
+      requestId: `req-${nextEngineId++}`,
+      promptTokenIds: planned.promptIds,
+      sequences: planned.plans.map((p) => ({ outputTokens: p.tokenIds.length })),
+      priority,
+      ...(cacheSalt ? { cacheSalt } : {}),
+      maxTokens: params.maxTokens,
+    },
+    sink,
+  );
+}
+
+/** Runs prompts to completion (non-streaming); resolves with each prompt's summary, or rejects if the client left. */
+export function runToCompletion(
+  model: ServedModel,
+  prompts: readonly PlannedPrompt[],
+  params: SamplingParams,
+  priority: number,
+  cacheSalt: string | null | undefined,
+  onGone: (abort: () => void) => void,
+): Promise<RequestSummary[]> {
+  return new Promise((resolve, reject) => {
+    const summaries: RequestSummary[] = new Array(prompts.length);
+    let left = prompts.length;
+    const handles = prompts.map((planned, i) =>
+      submitPrompt(model, planned, params, priority, cacheSalt, {
+        onTokens: () => {},
+        onFinished: (summary) => {
+          summaries[i] = summary;
+          if (--left === 0) resolve(summaries);
+        },
+      }),
+    );
+    onGone(() => {
+      handles.forEach((h) => h.abort());
+      reject(new ClientGoneError());
+    });
+  });
+}
+
+/** The client disconnected before a non-streaming response was ready (vLLM: "Client disconnected"); nothing is written. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('Client disconnected');
+  }
+}
+
+/** Deterministic response id: same seed + same request ⇒ same bytes (an `X-Request-Id` header or `request_id` wins). */
+export function responseId(prefix: string, headerId: string | undefined, bodyId: string | null | undefined, key: string): string {
+  const base = headerId ?? bodyId ?? canonicalHash({ key }).slice(0, 32);
+  return `${prefix}${base}`;
+}

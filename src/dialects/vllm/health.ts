@@ -1,0 +1,15 @@
+/** @module Liveness and info probes: `/health` and `/ping` (200, empty body), `/version`, `/load`. */
+import { Hono } from 'hono';
+import type { ServerContext } from '../../serving/context.ts';
+
+export function healthRoute(ctx: ServerContext): Hono {
+  const app = new Hono();
+  const empty = (): Response => new Response(null, { status: 200, headers: { 'content-length': '0' } });
+  app.get('/health', empty);
+  app.get('/ping', empty);
+  app.post('/ping', empty);
+  app.get('/version', (c) => c.json({ version: ctx.settings.version }));
+  // vLLM only counts with --enable-server-load-tracking; we always count (requests being served, this one excluded).
+  app.get('/load', (c) => c.json({ server_load: Math.max(0, ctx.inflight - 1) }));
+  return app;
+}

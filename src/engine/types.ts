@@ -1,0 +1,63 @@
+/** @module The engine contract: what the HTTP layer submits and the events it gets back. No HTTP, no wall clock. */
+
+/** One generated sequence (one `choice`): how many tokens it will produce before it finishes. */
+export interface SequencePlan {
+  /** Tokens this sequence generates in total (its finish reason is decided by the generator, not the engine). */
+  readonly outputTokens: number;
+}
+
+/** A validated, tokenized request handed to the engine by a route. The engine trusts it. */
+export interface EngineRequest {
+  readonly requestId: string;
+  /** Prompt token ids after chat templating (used for KV sizing and prefix caching). */
+  readonly promptTokenIds: readonly number[];
+  /** One plan per choice (`n`); all share the prompt. */
+  readonly sequences: readonly SequencePlan[];
+  /** Lower is earlier (vLLM semantics); only used with priority scheduling. */
+  readonly priority: number;
+  /** Namespaces prefix-cache hashes (vLLM `cache_salt`). */
+  readonly cacheSalt?: string;
+  /** Effective max tokens (for metrics histograms). */
+  readonly maxTokens: number;
+}
+
+/** What a finished request reports once, after its last token event. */
+export interface RequestSummary {
+  /** Prompt tokens served from the prefix cache on first scheduling. */
+  readonly cachedTokens: number;
+  /** Simulated seconds (engine clock) for the trace and Ollama durations. */
+  readonly arrivalTime: number;
+  readonly firstScheduledTime: number;
+  readonly firstTokenTime: number;
+  readonly finishedTime: number;
+}
+
+/**
+ * Receives engine events for one request. Calls are synchronous from inside an engine step;
+ * all tokens a step produces for one sequence arrive in ONE `onTokens` call.
+ */
+export interface EngineSink {
+  /** `released` = total tokens of sequence `seq` released so far; `finished` on its last step. */
+  onTokens(seq: number, released: number, finished: boolean): void;
+  /** After the last sequence finished (same step, right after its final `onTokens`). */
+  onFinished(summary: RequestSummary): void;
+}
+
+export interface EngineHandle {
+  /** Client went away: free the slot and KV blocks at once; no further sink calls. Idempotent. */
+  abort(): void;
+}
+
+export interface EngineStats {
+  readonly running: number;
+  readonly waiting: number;
+  /** 0..1 */
+  readonly kvCacheUsage: number;
+}
+
+export interface Engine {
+  submit(request: EngineRequest, sink: EngineSink): EngineHandle;
+  stats(): EngineStats;
+  /** Stop timers; pending requests are aborted. */
+  close(): void;
+}

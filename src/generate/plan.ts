@@ -1,0 +1,146 @@
+/** @module Plans one choice's whole output up front (token ids, visible text, finish): the engine then only decides WHEN tokens are released. */
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import { proseChain, codeChain, nextProseToken, type CodeChain } from './chains.ts';
+import { randNormal, randInt, type Rng } from './rng.ts';
+
+export type FinishReason = 'stop' | 'length';
+
+export interface PlanOptions {
+  readonly tokenizer: Tokenizer;
+  readonly rng: Rng;
+  /** Effective max tokens (already capped by the context window). */
+  readonly maxTokens: number;
+  readonly ignoreEos: boolean;
+  readonly minTokens: number;
+  readonly stop: readonly string[];
+  readonly stopTokenIds: readonly number[];
+  readonly includeStopStrInOutput: boolean;
+  readonly style: 'prose' | 'code';
+  /** Natural answer length (tokens before EOS) distribution. */
+  readonly lengths: OutputLengthDistribution;
+}
+
+/** Log-normal answer lengths, clamped: real chat answers are right-skewed. */
+export interface OutputLengthDistribution {
+  readonly median: number;
+  readonly sigma: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export const DEFAULT_OUTPUT_LENGTHS: OutputLengthDistribution = { median: 160, sigma: 0.7, min: 8, max: 2048 };
+
+export interface ChoicePlan {
+  /** Every generated token id, including a final EOS or stop token. */
+  readonly tokenIds: readonly number[];
+  /** Cumulative decoded characters after each token (before stop truncation). */
+  readonly cumChars: readonly number[];
+  /** The final visible text. */
+  readonly text: string;
+  /** Characters held back while streaming because they could start a stop string. */
+  readonly holdback: number;
+  readonly finishReason: FinishReason;
+  readonly stopReason: string | number | null;
+}
+
+/** Visible text after `released` tokens, exactly as vLLM's incremental detokenizer would have emitted it. */
+export function visibleText(plan: ChoicePlan, released: number): string {
+  if (released >= plan.tokenIds.length) return plan.text;
+  if (released <= 0) return '';
+  const end = Math.min(plan.text.length, Math.max(0, (plan.cumChars[released - 1] as number) - plan.holdback));
+  return plan.text.slice(0, end);
+}
+
+export function planChoice(options: PlanOptions): ChoicePlan {
+  const { tokenizer, rng, maxTokens } = options;
+  const natural = options.ignoreEos ? Infinity : Math.max(options.minTokens, sampleLength(rng, options.lengths));
+  const contentCount = Math.min(maxTokens, natural);
+  const ids = options.style === 'code' ? codeTokens(tokenizer, rng, contentCount) : proseTokens(tokenizer, rng, contentCount);
+  const hitEos = natural < maxTokens; // room for the EOS token itself
+  const stopTokens = new Set(options.stopTokenIds);
+  const maxStop = options.stop.reduce((m, s) => Math.max(m, s.length), 0);
+  const holdback = options.includeStopStrInOutput || maxStop === 0 ? 0 : maxStop - 1;
+
+  const cumChars: number[] = [];
+  let raw = '';
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    const pieceStart = raw.length;
+    const past = i + 1 > options.minTokens;
+    if (past && stopTokens.has(id)) {
+      if (options.includeStopStrInOutput) raw += tokenizer.tokenText(id);
+      cumChars.push(raw.length);
+      return done(ids.slice(0, i + 1), cumChars, raw, holdback, 'stop', id);
+    }
+    raw += tokenizer.tokenText(id);
+    cumChars.push(raw.length);
+    if (past && maxStop > 0) {
+      const from = Math.max(0, pieceStart - maxStop + 1);
+      for (const s of options.stop) {
+        const at = raw.indexOf(s, from);
+        if (at >= 0) {
+          const text = raw.slice(0, options.includeStopStrInOutput ? at + s.length : at);
+          return done(ids.slice(0, i + 1), cumChars, text, holdback, 'stop', s);
+        }
+      }
+    }
+  }
+  if (hitEos) {
+    cumChars.push(raw.length);
+    return done([...ids, tokenizer.eosTokenId], cumChars, raw, holdback, 'stop', null);
+  }
+  return done(ids, cumChars, raw, holdback, 'length', null);
+}
+
+function done(tokenIds: number[], cumChars: number[], text: string, holdback: number, finishReason: FinishReason, stopReason: string | number | null): ChoicePlan {
+  return { tokenIds, cumChars: cumChars.slice(0, tokenIds.length), text, holdback, finishReason, stopReason };
+}
+
+function sampleLength(rng: Rng, d: OutputLengthDistribution): number {
+  const n = Math.round(d.median * Math.exp(d.sigma * randNormal(rng)));
+  return Math.min(d.max, Math.max(d.min, n));
+}
+
+function proseTokens(tokenizer: Tokenizer, rng: Rng, count: number): number[] {
+  const chain = proseChain(tokenizer);
+  const out: number[] = [];
+  let prev: number | undefined;
+  for (let i = 0; i < count; i++) {
+    prev = nextProseToken(chain, rng, prev);
+    out.push(prev);
+  }
+  return out;
+}
+
+/** Code walks can merge across token boundaries; retry until the exact ids re-tokenize to themselves. */
+function codeTokens(tokenizer: Tokenizer, rng: Rng, count: number): number[] {
+  const chain = codeChain(tokenizer);
+  let best: number[] = [];
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const ids = walkCode(chain, rng, count);
+    const back = tokenizer.encode(ids.map((id) => tokenizer.tokenText(id)).join(''));
+    if (back.length === ids.length && back.every((v, i) => v === ids[i])) return ids;
+    best = ids;
+  }
+  return best;
+}
+
+function walkCode(chain: CodeChain, rng: Rng, count: number): number[] {
+  const out: number[] = [];
+  let pos = chain.lineStarts[randInt(rng, 0, chain.lineStarts.length - 1)] as number;
+  while (out.length < count) {
+    if (out.length < 2) {
+      out.push(chain.tokens[pos] as number);
+      pos = (pos + 1) % chain.tokens.length;
+      continue;
+    }
+    const options = chain.next.get(`${out[out.length - 2]},${out[out.length - 1]}`);
+    if (!options || options.length === 0) {
+      pos = chain.lineStarts[randInt(rng, 0, chain.lineStarts.length - 1)] as number;
+      out.push(chain.tokens[pos] as number);
+      continue;
+    }
+    out.push(options[Math.floor(rng() * options.length)] as number);
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+/** @module Seeded random streams. Every choice gets its own generator derived from (global seed, request key, choice, purpose), never a shared one, so output does not depend on what else runs. */
+import { createHash } from 'node:crypto';
+import seedrandom from 'seedrandom';
+
+export type Rng = () => number;
+
+/** Stable hash of any JSON value (object keys sorted), hex. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+/** JSON with object keys sorted recursively, so equal values give equal strings whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** A generator for one purpose of one choice of one request. */
+export function createRng(globalSeed: number, requestKey: string, choice: number, purpose: string): Rng {
+  return seedrandom(`${globalSeed}|${requestKey}|${choice}|${purpose}`);
+}
+
+/** Integer in [lo, hi] inclusive. */
+export function randInt(rng: Rng, lo: number, hi: number): number {
+  return lo + Math.floor(rng() * (hi - lo + 1));
+}
+
+/** Standard normal via Box-Muller (deterministic given the stream). */
+export function randNormal(rng: Rng): number {
+  const u = Math.max(rng(), 1e-12);
+  const v = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+export function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[Math.floor(rng() * items.length)] as T;
+}

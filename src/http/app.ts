@@ -1,0 +1,78 @@
+/** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerContext } from '../serving/context.ts';
+import { ApiError, errors } from '../protocol/errors.ts';
+import { chatCompletionsRoute } from '../dialects/openai/chat-completions.ts';
+import { completionsRoute } from '../dialects/openai/completions.ts';
+import { embeddingsRoute } from '../dialects/openai/embeddings.ts';
+import { modelsRoute } from '../dialects/openai/models.ts';
+import { tokenizeRoute } from '../dialects/vllm/tokenize.ts';
+import { healthRoute } from '../dialects/vllm/health.ts';
+
+/** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
+const ROUTES: readonly (readonly [string, readonly string[]])[] = [
+  ['/v1/chat/completions', ['POST']],
+  ['/v1/completions', ['POST']],
+  ['/v1/embeddings', ['POST']],
+  ['/v1/models', ['GET']],
+  ['/tokenize', ['POST']],
+  ['/detokenize', ['POST']],
+  ['/health', ['GET']],
+  ['/ping', ['GET', 'POST']],
+  ['/version', ['GET']],
+  ['/load', ['GET']],
+];
+
+export function createApp(ctx: ServerContext): Hono {
+  const app = new Hono();
+  app.use('/v1/*', apiKeyGuard(ctx));
+  app.use('*', bodyLimit({ maxSize: ctx.settings.maxBodyBytes, onError: () => { throw errors.payloadTooLarge(ctx.settings.maxBodyBytes); } }));
+  app.use('*', async (c, next) => {
+    ctx.inflight++;
+    try {
+      await next();
+    } finally {
+      ctx.inflight--;
+    }
+  });
+  app.route('/', chatCompletionsRoute(ctx));
+  app.route('/', completionsRoute(ctx));
+  app.route('/', embeddingsRoute(ctx));
+  app.route('/', modelsRoute(ctx));
+  app.route('/', tokenizeRoute(ctx));
+  app.route('/', healthRoute(ctx));
+  app.notFound((c) => {
+    const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
+    if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });
+    return c.json({ detail: 'Not Found' }, 404);
+  });
+  app.onError((err, c) => renderError(err, c));
+  return app;
+}
+
+export function renderError(err: unknown, c: Context): Response {
+  if (err instanceof ApiError) return c.json(err.toBody(), err.status as 400);
+  process.stderr.write(`llmsim: internal error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.message : String(err)}\n`);
+  return c.json(errors.internal().toBody(), 500);
+}
+
+/** vLLM's `--api-key` middleware: Bearer token on /v1/* only; OPTIONS never checked; constant-time compare. */
+function apiKeyGuard(ctx: ServerContext) {
+  const digests = ctx.settings.apiKeys.map(digest);
+  return async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
+    if (digests.length === 0 || c.req.method === 'OPTIONS') return next();
+    const header = c.req.header('authorization') ?? '';
+    const match = /^bearer\s+(.+)$/i.exec(header.trim());
+    const given = digest(match?.[1] ?? '');
+    let ok = false;
+    for (const d of digests) ok = timingSafeEqual(d, given) || ok;
+    if (!ok) return c.json({ error: 'Unauthorized' }, 401);
+    return next();
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

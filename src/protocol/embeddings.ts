@@ -1,0 +1,20 @@
+/** @module `POST /v1/embeddings` request schema (completion-style `input` or chat-style `messages`). */
+import { z } from 'zod';
+import { opt, pBool, pInt, pList, pStr } from './fields.ts';
+import { PromptSchema } from './completions.ts';
+import { ChatMessageSchema } from './chat.ts';
+
+export const EmbeddingRequestSchema = z.looseObject({
+  model: opt(pStr()),
+  input: opt(PromptSchema),
+  messages: opt(pList(ChatMessageSchema)),
+  encoding_format: opt(z.enum(['float', 'base64', 'bytes', 'bytes_only'], { error: "literal_error::Input should be 'float', 'base64', 'bytes' or 'bytes_only'" })),
+  dimensions: opt(pInt()),
+  user: opt(pStr()),
+  truncate_prompt_tokens: opt(pInt()),
+  add_special_tokens: opt(pBool()),
+  normalize: opt(pBool()),
+  priority: opt(pInt()),
+  request_id: opt(pStr()),
+});
+export type EmbeddingRequest = z.infer<typeof EmbeddingRequestSchema>;

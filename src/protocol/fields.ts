@@ -1,0 +1,33 @@
+/** @module Zod field builders that fail with pydantic's error kinds and messages, plus the zod-issue → vLLM validation-error bridge. */
+import { z } from 'zod';
+import { validationError, type ApiError, type ValidationEntry } from './errors.ts';
+
+const SEP = '::';
+const tagged = (kind: string, msg: string) => ({ error: `${kind}${SEP}${msg}` });
+
+export const pInt = () => z.int(tagged('int_type', 'Input should be a valid integer'));
+export const pFloat = () => z.number(tagged('float_type', 'Input should be a valid number'));
+export const pBool = () => z.boolean(tagged('bool_type', 'Input should be a valid boolean'));
+export const pStr = () => z.string(tagged('string_type', 'Input should be a valid string'));
+export const pList = <T extends z.ZodType>(item: T) => z.array(item, tagged('list_type', 'Input should be a valid list'));
+export const pDict = () => z.record(z.string(), z.unknown(), tagged('dict_type', 'Input should be a valid dictionary'));
+/** Optional and nullable, like a pydantic `X | None = None` field. */
+export const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
+
+/** Parses `body` with `schema`; on failure throws the vLLM "Bad Request" validation envelope. */
+export function parseWith<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  throw toValidationError(result.error);
+}
+
+export function toValidationError(error: z.ZodError): ApiError {
+  const entries: ValidationEntry[] = error.issues.map((issue) => {
+    const loc = ['body', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    if (issue.code === 'invalid_type' && issue.input === undefined) return { kind: 'missing', loc, msg: 'Field required' };
+    const [kind, msg] = issue.message.includes(SEP) ? (issue.message.split(SEP) as [string, string]) : ['value_error', issue.message];
+    if (issue.code === 'invalid_union') return { kind: 'union_type', loc, msg: 'Input should match one of the allowed types' };
+    return { kind, loc, msg };
+  });
+  return validationError(entries);
+}

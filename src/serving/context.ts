@@ -1,0 +1,46 @@
+/** @module What every route needs: the served models (tokenizer + engine each), server-wide settings and the time source for `created`. */
+import type { Engine } from '../engine/types.ts';
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import type { OutputLengthDistribution } from '../generate/plan.ts';
+import { errors } from '../protocol/errors.ts';
+
+export interface ServedModel {
+  /** First served name: echoed in responses and used as the metric label. */
+  readonly name: string;
+  /** Every name the model answers to (first is `name`). */
+  readonly aliases: readonly string[];
+  /** `--model` (what `/v1/models` reports as `root`). */
+  readonly root: string;
+  readonly tokenizer: Tokenizer;
+  readonly maxModelLen: number;
+  readonly engine: Engine;
+  readonly outputLengths: OutputLengthDistribution;
+}
+
+export interface ServerSettings {
+  readonly seed: number;
+  readonly apiKeys: readonly string[];
+  readonly maxLogprobs: number;
+  readonly enablePromptTokensDetails: boolean;
+  /** `--scheduling-policy priority`: otherwise a non-zero `priority` is a 400. */
+  readonly priorityScheduling: boolean;
+  readonly maxBodyBytes: number;
+  readonly version: string;
+}
+
+export interface ServerContext {
+  readonly models: readonly ServedModel[];
+  readonly settings: ServerSettings;
+  /** Unix seconds for `created` fields (from the clock module). */
+  unixSeconds(): number;
+  /** Requests currently being served (GET /load). */
+  inflight: number;
+}
+
+/** Resolves the request's `model` (absent or empty → the first model), else 404 as vLLM. */
+export function resolveModel(ctx: ServerContext, requested: string | null | undefined): ServedModel {
+  if (requested === undefined || requested === null || requested === '') return ctx.models[0] as ServedModel;
+  const hit = ctx.models.find((m) => m.aliases.includes(requested));
+  if (!hit) throw errors.modelNotFound(requested);
+  return hit;
+}
