@@ -119,16 +119,20 @@ function buildCodeChain(tokenizer: Tokenizer): CodeChain {
   const newlineTokens = new Set<number>();
   const lineStarts: number[] = [0];
   tokens.forEach((id, i) => {
-    if (tokenizer.tokenText(id).includes('\n')) {
+    if (tokenizer.tokenText(id).endsWith('\n')) {
       newlineTokens.add(id);
-      if (i + 1 < tokens.length) lineStarts.push(i + 1);
+      // Only unindented lines are entry points: an indentation token after a jump could merge with its neighbour.
+      const first = tokens[i + 1];
+      if (first !== undefined && !/^\s/.test(tokenizer.tokenText(first))) lineStarts.push(i + 1);
     }
   });
+  // The corpus is treated as a loop, so every context has a successor and walks never dead-end mid-line.
   const next = new Map<string, number[]>();
-  for (let i = 2; i < tokens.length; i++) {
-    const key = `${tokens[i - 2]},${tokens[i - 1]}`;
+  const at = (i: number): number => tokens[i % tokens.length] as number;
+  for (let i = 2; i < tokens.length + 2; i++) {
+    const key = `${at(i - 2)},${at(i - 1)}`;
     const list = next.get(key) ?? [];
-    list.push(tokens[i] as number);
+    list.push(at(i));
     next.set(key, list);
   }
   return { tokens, lineStarts, next, newlineTokens };

@@ -1,6 +1,6 @@
 /**
  * @module Deterministic embeddings by feature hashing: each token (lower-cased text) and each adjacent pair adds a signed
- * weight to two hashed coordinates, then the vector is L2-normalised. Texts that share words get a higher cosine.
+ * weight to one hashed coordinate per power-of-two prefix, then the vector is L2-normalised. Texts that share words get a higher cosine.
  */
 
 /** FNV-1a 32-bit: fast, stable across runs and platforms. */
@@ -17,11 +17,14 @@ function fnv1a(text: string, salt: number): number {
 export function embedTokens(tokenTexts: readonly string[], dims: number): Float32Array {
   const v = new Float64Array(dims);
   const words = tokenTexts.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0);
+  // Each feature lands at every power-of-two scale, so any prefix keeps signal (Matryoshka truncation).
+  const scales: number[] = [];
+  for (let s = 4; s < dims; s *= 2) scales.push(s);
+  scales.push(dims);
   const add = (feature: string, weight: number): void => {
-    for (let k = 0; k < 2; k++) {
-      const h = fnv1a(feature, k);
-      v[h % dims]! += (h & 0x80000000 ? -1 : 1) * weight;
-    }
+    const h = fnv1a(feature, 0);
+    const sign = h & 0x80000000 ? -1 : 1;
+    for (const s of scales) v[fnv1a(feature, s) % s]! += sign * weight;
   };
   words.forEach((w, i) => {
     add(`u:${w}`, 1);
