@@ -14,6 +14,7 @@ export interface ServeOptions {
   readonly maxLogprobs: number;
   readonly enablePromptTokensDetails: boolean;
   readonly schedulingPolicy: 'fcfs' | 'priority';
+  readonly reasoningParser: 'qwen3' | 'deepseek_r1' | null;
 }
 
 export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
@@ -31,6 +32,10 @@ const OPTIONS = {
   'max-logprobs': { type: 'string', default: '20' },
   'enable-prompt-tokens-details': { type: 'boolean', default: false },
   'scheduling-policy': { type: 'string', default: 'fcfs' },
+  'reasoning-parser': { type: 'string' },
+  // Accepted for vLLM command-line compatibility: llmsim always parses tool calls (Hermes format).
+  'enable-auto-tool-choice': { type: 'boolean', default: false },
+  'tool-call-parser': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -50,6 +55,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument '${parsed.positionals[1]}'`);
   const policy = v['scheduling-policy'];
   if (policy !== 'fcfs' && policy !== 'priority') throw new UsageError(`--scheduling-policy must be fcfs or priority, got '${policy}'`);
+  const parser = v['reasoning-parser'];
+  if (parser !== undefined && parser !== 'qwen3' && parser !== 'deepseek_r1') throw new UsageError(`--reasoning-parser must be qwen3 or deepseek_r1, got '${parser}'`);
   const envKey = env['VLLM_API_KEY'];
   return {
     host: v.host,
@@ -64,6 +71,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     maxLogprobs: int('--max-logprobs', v['max-logprobs'], -1, 1_000_000),
     enablePromptTokensDetails: v['enable-prompt-tokens-details'],
     schedulingPolicy: policy,
+    reasoningParser: parser ?? null,
   };
 }
 
@@ -107,5 +115,7 @@ Options:
   --max-logprobs N                 cap on logprobs / top_logprobs (default 20)
   --enable-prompt-tokens-details   report usage.prompt_tokens_details.cached_tokens
   --scheduling-policy fcfs|priority
+  --reasoning-parser qwen3|deepseek_r1
+                                   emit thinking text as \`reasoning\` before the answer
   -h, --help                       show this help
 `;

@@ -3,7 +3,7 @@ import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { proseChain, codeChain, nextProseToken, type CodeChain } from './chains.ts';
 import { randNormal, randInt, type Rng } from './rng.ts';
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 export interface PlanOptions {
   readonly tokenizer: Tokenizer;
@@ -41,6 +41,30 @@ export interface ChoicePlan {
   readonly holdback: number;
   readonly finishReason: FinishReason;
   readonly stopReason: string | number | null;
+  /** Thinking text (reasoning parser), released before the content; null for non-reasoning output. */
+  readonly reasoning: Channel | null;
+  /** Tool calls parsed from the output, in order. */
+  readonly toolCalls: readonly ToolCallPlan[];
+}
+
+/** Text released token by token: `cum[i]` = characters visible after token i (one entry per token of the plan). */
+export interface Channel {
+  readonly text: string;
+  readonly cum: readonly number[];
+}
+
+export interface ToolCallPlan extends Channel {
+  readonly id: string;
+  readonly name: string;
+  /** The call is announced (id, name) with the delta of this token index. */
+  readonly firstToken: number;
+}
+
+/** A channel's text after `released` tokens (all of it once the plan is fully released). */
+export function channelText(channel: Channel, released: number, total: number): string {
+  if (released >= total) return channel.text;
+  if (released <= 0) return '';
+  return channel.text.slice(0, Math.min(channel.text.length, channel.cum[released - 1] ?? 0));
 }
 
 /** Visible text after `released` tokens, exactly as vLLM's incremental detokenizer would have emitted it. */
@@ -93,7 +117,7 @@ export function planChoice(options: PlanOptions): ChoicePlan {
 }
 
 function done(tokenIds: number[], cumChars: number[], text: string, holdback: number, finishReason: FinishReason, stopReason: string | number | null): ChoicePlan {
-  return { tokenIds, cumChars: cumChars.slice(0, tokenIds.length), text, holdback, finishReason, stopReason };
+  return { tokenIds, cumChars: cumChars.slice(0, tokenIds.length), text, holdback, finishReason, stopReason, reasoning: null, toolCalls: [] };
 }
 
 function sampleLength(rng: Rng, d: OutputLengthDistribution): number {

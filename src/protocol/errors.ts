@@ -59,6 +59,7 @@ export const errors = {
   matryoshka: (model: string) => bad(`Model "${model}" does not support matryoshka representation, changing output dimensions will lead to poor results.`, 'dimensions'),
   dimensionsTooSmall: () => bad('dimensions must be a positive integer.', 'dimensions'),
   bytesEncoding: (format: string) => bad(`encoding_format ${format} is not supported by this server`, 'encoding_format'),
+  unsupportedConstraint: (message: string) => bad(message, 'structured_outputs'),
   payloadTooLarge: (limit: number) => new ApiError(413, 'Request Entity Too Large', `Request body exceeds the limit of ${limit} bytes.`),
   internal: () => new ApiError(500, 'InternalServerError', 'Internal server error'),
 } as const;

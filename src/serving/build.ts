@@ -30,6 +30,9 @@ export function buildServerContext(options: ServeOptions, deps: BuildDeps): Serv
     maxModelLen,
     engine: deps.createEngine({ name, maxModelLen }),
     outputLengths: DEFAULT_OUTPUT_LENGTHS,
+    reasoningParser: options.reasoningParser,
+    reasoningMedianTokens: 250,
+    toolCallProbability: 0.8,
   };
   return {
     models: [model],

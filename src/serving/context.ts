@@ -2,6 +2,7 @@
 import type { Engine } from '../engine/types.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
+import type { ReasoningParser } from '../generate/output.ts';
 import { errors } from '../protocol/errors.ts';
 
 export interface ServedModel {
@@ -15,6 +16,11 @@ export interface ServedModel {
   readonly maxModelLen: number;
   readonly engine: Engine;
   readonly outputLengths: OutputLengthDistribution;
+  /** `--reasoning-parser`: thinking text goes to `reasoning`/`reasoning_content`. */
+  readonly reasoningParser: ReasoningParser | null;
+  readonly reasoningMedianTokens: number;
+  /** Chance that `tool_choice: "auto"` produces tool calls. */
+  readonly toolCallProbability: number;
 }
 
 export interface ServerSettings {

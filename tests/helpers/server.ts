@@ -15,6 +15,7 @@ export const TEST_DEFAULTS: ServeOptions = {
   maxLogprobs: 20,
   enablePromptTokensDetails: false,
   schedulingPolicy: 'fcfs',
+  reasoningParser: null,
 };
 
 export function startTestServer(overrides: Partial<ServeOptions> = {}): Promise<Simulator> {

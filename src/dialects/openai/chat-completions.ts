@@ -9,6 +9,7 @@ import { readJsonObject } from '../../http/json-body.ts';
 import { onClientGone } from '../../http/sse-writer.ts';
 import { effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
 import { chatResponseBody } from './chat-response.ts';
+import { readOutputContract, type OutputContract } from './output-contract.ts';
 import { streamChat } from './chat-stream.ts';
 
 export interface PreparedChat {
@@ -24,6 +25,7 @@ export interface PreparedChat {
   readonly role: string;
   /** Text prepended by `echo` (last message content when it has the reply's role). */
   readonly echoText: string | null;
+  readonly contract: OutputContract;
 }
 
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
@@ -54,6 +56,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const request = parseWith(ChatCompletionRequestSchema, body);
   checkChatRequest(request);
   const model = resolveModel(ctx, request.model);
+  const contract = readOutputContract(model, body, true);
   const addGenerationPrompt = request.add_generation_prompt ?? true;
   let promptText: string;
   try {
@@ -74,7 +77,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
   const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
-  const planned = planPrompt(ctx, model, promptIds, params);
+  const planned = planPrompt(ctx, model, promptIds, params, contract);
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
   const echoText = request.echo && last && last.role === role ? messageText(last.content) : null;
@@ -88,6 +91,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
     modelName: request.model || model.name,
     role,
     echoText,
+    contract,
   };
 }
 

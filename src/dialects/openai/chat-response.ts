@@ -10,21 +10,24 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
   const { request, model, planned } = p;
   const tokenizer = model.tokenizer;
   const asIds = request.return_tokens_as_token_ids ?? false;
+  const named = typeof p.contract.tools?.mode === 'object';
   const choices = planned.plans.map((plan, i) => ({
     index: i,
     message: {
       role: p.role,
-      content: (p.echoText ?? '') + plan.text,
+      // vLLM returns null content when the model only called tools or only thought.
+      content: plan.text === '' && (plan.toolCalls.length > 0 || plan.reasoning) ? null : (p.echoText ?? '') + plan.text,
       refusal: null,
       annotations: null,
       audio: null,
       function_call: null,
-      tool_calls: [],
-      reasoning: null,
-      reasoning_content: null,
+      tool_calls: plan.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.text } })),
+      reasoning: plan.reasoning?.text ?? null,
+      reasoning_content: plan.reasoning?.text ?? null,
     },
     logprobs: planned.logprobs ? { content: chatLogprobs(tokenizer, planned.logprobs[i] ?? [], asIds) } : null,
-    finish_reason: plan.finishReason,
+    // A named tool choice keeps "stop" when not streaming (vLLM quirk); streaming reports "tool_calls".
+    finish_reason: named && plan.finishReason === 'tool_calls' ? 'stop' : plan.finishReason,
     stop_reason: plan.stopReason,
     token_ids: request.return_token_ids ? plan.tokenIds : null,
   }));

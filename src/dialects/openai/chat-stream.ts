@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { visibleText } from '../../generate/plan.ts';
+import { visibleText, channelText, type ChoicePlan } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
 import { submitPrompt } from './generation.ts';
 import { usageOf } from './usage.ts';
@@ -52,11 +52,17 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
       const from = released[seq] as number;
       released[seq] = upTo;
       completionSoFar += upTo - from;
-      const delta = visibleText(plan, upTo).slice(visibleText(plan, from).length);
+      const delta = stepDelta(plan, from, upTo, finished);
+      if (delta === null) {
+        // vLLM still releases the role chunk on the engine's first output, even if the parser holds the text back.
+        if (!started) writer.write(roleChunks());
+        started = true;
+        return;
+      }
       const logprobs = planned.logprobs ? `{"content":${JSON.stringify(chatLogprobs(model.tokenizer, (planned.logprobs[seq] ?? []).slice(from, upTo), asIds))}}` : 'null';
       const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null';
       const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
-      let frame = `${head}{"index":${seq},"delta":{"content":${JSON.stringify(delta)}},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
+      let frame = `${head}{"index":${seq},"delta":${delta},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
       if (!started) {
         started = true;
         frame = roleChunks() + frame;
@@ -73,4 +79,33 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
     },
   });
   return response;
+}
+
+/**
+ * The delta JSON for tokens (from, upTo] of one choice: reasoning, content and tool-call fragments that became visible.
+ * Null means "no chunk" (a tool parser that has nothing to report yet); plain text always gets a chunk, maybe `""`.
+ */
+export function stepDelta(plan: ChoicePlan, from: number, upTo: number, finished: boolean): string | null {
+  const total = plan.tokenIds.length;
+  const parts: string[] = [];
+  if (plan.reasoning) {
+    const r = channelText(plan.reasoning, upTo, total).slice(channelText(plan.reasoning, from, total).length);
+    if (r) parts.push(`"reasoning":${JSON.stringify(r)},"reasoning_content":${JSON.stringify(r)}`);
+  }
+  const content = visibleText(plan, upTo).slice(visibleText(plan, from).length);
+  const calls: string[] = [];
+  plan.toolCalls.forEach((call, index) => {
+    if (call.firstToken >= upTo) return;
+    const args = channelText(call, upTo, total).slice(channelText(call, from, total).length);
+    if (call.firstToken >= from) calls.push(`{"id":${JSON.stringify(call.id)},"type":"function","index":${index},"function":{"name":${JSON.stringify(call.name)},"arguments":${JSON.stringify(args)}}}`);
+    else if (args) calls.push(`{"index":${index},"function":{"arguments":${JSON.stringify(args)}}}`);
+  });
+  if (content || (plan.toolCalls.length === 0 && parts.length === 0)) parts.push(`"content":${JSON.stringify(content)}`);
+  if (calls.length > 0) parts.push(`"tool_calls":[${calls.join(',')}]`);
+  if (parts.length === 0) {
+    if (!finished) return null;
+    if (plan.toolCalls.length > 0) return `{"tool_calls":[{"index":${plan.toolCalls.length - 1},"function":{"arguments":""}}]}`;
+    return '{"content":""}';
+  }
+  return `{${parts.join(',')}}`;
 }

@@ -12,6 +12,7 @@ import { truncatePrompt } from './chat-completions.ts';
 import { completionChoice } from './completion-choice.ts';
 import { streamCompletions } from './completions-stream.ts';
 import { usageOf } from './usage.ts';
+import { readOutputContract } from './output-contract.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 
 export interface PreparedCompletion {
@@ -70,6 +71,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
   const request = parseWith(CompletionRequestSchema, body);
   checkCompletionRequest(request);
   const model = resolveModel(ctx, request.model);
+  const contract = readOutputContract(model, body, false);
   if (request.suffix !== null && request.suffix !== undefined) throw errors.suffixUnsupported();
   if (request.best_of !== null && request.best_of !== undefined && request.best_of > 1) throw errors.bestOf();
   const idLists = promptIdLists(model, request);
@@ -81,7 +83,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     const logprobs = request.logprobs ?? null;
     const p = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
     params ??= p;
-    return planPrompt(ctx, model, ids, p);
+    return planPrompt(ctx, model, ids, p, contract);
   });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
   const key = canonicalHash(prompts.map((x) => x.key));

@@ -3,7 +3,10 @@ import type { ServerContext, ServedModel } from '../../serving/context.ts';
 import type { EngineHandle, EngineSink, RequestSummary } from '../../engine/types.ts';
 import { errors } from '../../protocol/errors.ts';
 import type { SamplingParams } from '../../protocol/sampling.ts';
-import { planChoice, type ChoicePlan } from '../../generate/plan.ts';
+import type { ChoicePlan } from '../../generate/plan.ts';
+import { planOutput } from '../../generate/output.ts';
+import { ConstraintError } from '../../generate/structured.ts';
+import type { OutputContract } from './output-contract.ts';
 import { generatedLogprobs, type TokenLogprob } from '../../generate/logprobs.ts';
 import { canonicalHash, createRng } from '../../generate/rng.ts';
 
@@ -29,8 +32,9 @@ export function effectiveMaxTokens(model: ServedModel, promptLen: number, reques
 const FIM_MIDDLE = '<|fim_middle|>';
 
 /** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
-export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams): PlannedPrompt {
+export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract): PlannedPrompt {
   const key = canonicalHash({
+    contract: contract.constraint ?? contract.tools ? canonicalHash({ c: contract.constraint, t: contract.tools }) : null,
     model: model.root,
     prompt: canonicalHash(promptIds),
     seed: params.seed,
@@ -44,7 +48,9 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
   const plans: ChoicePlan[] = [];
   const logprobs: TokenLogprob[][] = [];
   for (let i = 0; i < params.n; i++) {
-    const plan = planChoice({
+    const plan = planWithContract({
+      ...contract,
+      structureRng: createRng(ctx.settings.seed, key, i, 'structure'),
       tokenizer: model.tokenizer,
       rng: createRng(ctx.settings.seed, key, i, 'content'),
       maxTokens: params.maxTokens,
@@ -62,6 +68,16 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
     }
   }
   return { promptIds, plans, logprobs: params.logprobs !== null ? logprobs : null, key };
+}
+
+/** Unsatisfiable or malformed schemas and patterns are the client's fault: 400 with the reason. */
+function planWithContract(spec: Parameters<typeof planOutput>[0]): ChoicePlan {
+  try {
+    return planOutput(spec);
+  } catch (err) {
+    if (err instanceof ConstraintError) throw errors.unsupportedConstraint(err.message);
+    throw err;
+  }
 }
 
 let nextEngineId = 0;

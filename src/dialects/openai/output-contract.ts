@@ -1,0 +1,115 @@
+/** @module Reads the request's output contract (response_format, structured_outputs / guided_*, tools + tool_choice, thinking) with vLLM's validation messages. */
+import type { ServedModel } from '../../serving/context.ts';
+import { errors, valueError } from '../../protocol/errors.ts';
+import type { Constraint } from '../../generate/structured.ts';
+import type { FunctionTool, ToolSpec, ToolMode } from '../../generate/tool-calls.ts';
+import type { ReasoningSpec } from '../../generate/output.ts';
+
+export interface OutputContract {
+  readonly constraint: Constraint | null;
+  readonly tools: ToolSpec | null;
+  readonly reasoning: ReasoningSpec | null;
+}
+
+export const NO_CONTRACT: OutputContract = { constraint: null, tools: null, reasoning: null };
+
+type Body = Record<string, unknown>;
+
+const EFFORT_SCALE: Readonly<Record<string, number>> = { none: 0, minimal: 0.15, low: 0.35, medium: 1, high: 2.5, xhigh: 4, max: 4 };
+
+export function readOutputContract(model: ServedModel, body: Body, chat: boolean): OutputContract {
+  const constraint = readConstraint(body);
+  const tools = chat ? readTools(model, body) : null;
+  if (tools && constraint && body['structured_outputs']) throw valueError('You can only either use constraints for structured outputs or tools, not both.');
+  return { constraint, tools, reasoning: chat ? readReasoning(model, body) : null };
+}
+
+function readConstraint(body: Body): Constraint | null {
+  const so = asObject(body['structured_outputs']) ?? legacyGuided(body);
+  if (so) {
+    const kinds = ['json', 'regex', 'choice'].filter((k) => so[k] !== undefined && so[k] !== null);
+    if (kinds.length > 1) throw valueError("You can only use one kind of constraints for structured outputs ('json', 'regex' or 'choice').");
+    if (so['grammar'] !== undefined && so['grammar'] !== null) throw errors.unsupportedConstraint('grammar (EBNF/Lark) constraints are not supported by llmsim; use json, regex or choice');
+    if (so['structural_tag'] !== undefined && so['structural_tag'] !== null) throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
+    if (so['json'] !== undefined && so['json'] !== null) return { kind: 'json', schema: schemaOf(so['json']) };
+    if (typeof so['regex'] === 'string') return { kind: 'regex', pattern: so['regex'] };
+    if (Array.isArray(so['choice'])) return { kind: 'choice', choices: so['choice'].map(String) };
+    if (so['json_object']) return { kind: 'json', schema: null };
+  }
+  const rf = asObject(body['response_format']);
+  if (!rf || rf['type'] === 'text' || rf['type'] === undefined) return null;
+  if (rf['type'] === 'json_object') return { kind: 'json', schema: null };
+  if (rf['type'] === 'json_schema') {
+    const js = asObject(rf['json_schema']);
+    if (!js) throw valueError("When response_format type is 'json_schema', the 'json_schema' field must be provided.");
+    const schema = js['schema'] ?? js['json_schema'];
+    return { kind: 'json', schema: schema === undefined || schema === null ? null : schemaOf(schema) };
+  }
+  if (rf['type'] === 'structural_tag') throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
+  throw valueError(`response_format type must be one of 'text', 'json_object', 'json_schema' or 'structural_tag', got '${String(rf['type'])}'`);
+}
+
+/** vLLM ≤ 0.10 top-level `guided_json` / `guided_regex` / `guided_choice` / `guided_grammar`. */
+function legacyGuided(body: Body): Body | null {
+  const out: Body = {};
+  if (body['guided_json'] !== undefined && body['guided_json'] !== null) out['json'] = body['guided_json'];
+  if (body['guided_regex'] !== undefined && body['guided_regex'] !== null) out['regex'] = body['guided_regex'];
+  if (body['guided_choice'] !== undefined && body['guided_choice'] !== null) out['choice'] = body['guided_choice'];
+  if (body['guided_grammar'] !== undefined && body['guided_grammar'] !== null) out['grammar'] = body['guided_grammar'];
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+function schemaOf(value: unknown): Record<string, unknown> {
+  let schema = value;
+  if (typeof value === 'string') {
+    try {
+      schema = JSON.parse(value);
+    } catch {
+      throw errors.unsupportedConstraint('invalid JSON schema: the schema string is not valid JSON');
+    }
+  }
+  if (typeof schema === 'boolean') return schema ? {} : { not: {} };
+  const obj = asObject(schema);
+  if (!obj) throw errors.unsupportedConstraint('invalid JSON schema: a schema must be an object');
+  return obj;
+}
+
+function readTools(model: ServedModel, body: Body): ToolSpec | null {
+  const rawTools = body['tools'];
+  const choice = body['tool_choice'] ?? (Array.isArray(rawTools) && rawTools.length > 0 ? 'auto' : 'none');
+  if (!Array.isArray(rawTools) || rawTools.length === 0) return null;
+  const tools: FunctionTool[] = rawTools.map((t) => {
+    const fn = asObject(asObject(t)?.['function']);
+    if (!fn || typeof fn['name'] !== 'string') throw valueError('Each tool must be {"type": "function", "function": {"name": ..., "parameters": ...}}.');
+    const params = fn['parameters'];
+    return { name: fn['name'], parameters: params === undefined || params === null ? null : schemaOf(params) };
+  });
+  let mode: ToolMode;
+  if (typeof choice === 'string') {
+    if (choice === 'none') return null;
+    if (choice !== 'auto' && choice !== 'required') throw valueError(`Invalid value for \`tool_choice\`: ${choice}! Only named tools, "none", "auto" or "required" are supported.`);
+    mode = choice;
+  } else {
+    const fn = asObject(asObject(choice)?.['function']);
+    const example = 'Correct usage: `{"type": "function", "function": {"name": "my_function"}}`';
+    if (!fn) throw valueError(`Invalid value for \`function\`: \`${JSON.stringify(asObject(choice)?.['function'] ?? null)}\` in \`tool_choice\`! ${example}`);
+    if (typeof fn['name'] !== 'string') throw valueError(`Expected field \`name\` in \`function\` in \`tool_choice\`! ${example}`);
+    if (!tools.some((t) => t.name === fn['name'])) throw valueError('The tool specified in `tool_choice` does not match any of the specified `tools`');
+    mode = { name: fn['name'] };
+  }
+  return { tools, mode, parallel: body['parallel_tool_calls'] !== false, autoCallProbability: model.toolCallProbability };
+}
+
+function readReasoning(model: ServedModel, body: Body): ReasoningSpec | null {
+  if (!model.reasoningParser) return null;
+  const kwargs = asObject(body['chat_template_kwargs']);
+  if (kwargs && kwargs['enable_thinking'] === false) return null;
+  const effort = typeof body['reasoning_effort'] === 'string' ? body['reasoning_effort'] : 'medium';
+  const scale = EFFORT_SCALE[effort] ?? 1;
+  if (scale === 0) return null;
+  return { parser: model.reasoningParser, medianTokens: Math.round(model.reasoningMedianTokens * scale) };
+}
+
+function asObject(value: unknown): Body | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : null;
+}

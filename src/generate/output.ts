@@ -1,0 +1,69 @@
+/** @module Plans a whole choice from the request's output contract: optional reasoning, then tool calls, constrained JSON/regex/choice, or free text. */
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import { planChoice, type ChoicePlan, type PlanOptions } from './plan.ts';
+import { composePlan, type RawPiece } from './compose.ts';
+import { constrainedText, type Constraint } from './structured.ts';
+import { planToolCalls, type ToolSpec } from './tool-calls.ts';
+import { proseChain, nextProseToken } from './chains.ts';
+import { randNormal, type Rng } from './rng.ts';
+
+export type ReasoningParser = 'qwen3' | 'deepseek_r1';
+
+export interface ReasoningSpec {
+  readonly parser: ReasoningParser;
+  /** Typical thinking length in tokens (scaled by `reasoning_effort`). */
+  readonly medianTokens: number;
+}
+
+export interface OutputSpec extends PlanOptions {
+  readonly constraint: Constraint | null;
+  readonly tools: ToolSpec | null;
+  readonly reasoning: ReasoningSpec | null;
+  /** A separate stream for the tool/structure decisions, so they do not shift the text stream. */
+  readonly structureRng: Rng;
+}
+
+export function planOutput(spec: OutputSpec): ChoicePlan {
+  const thinking = spec.reasoning ? reasoningPiece(spec.tokenizer, spec.reasoning, spec.structureRng) : null;
+  const thinkingTokens = thinking?.ids?.length ?? 0;
+  if (thinking && thinkingTokens >= spec.maxTokens) return composePlan(spec.tokenizer, [thinking], { maxTokens: spec.maxTokens, eos: false, finish: 'length' });
+  const budget = spec.maxTokens - thinkingTokens;
+  const lead = thinking ? [thinking] : [];
+  const calls = spec.tools ? planToolCalls(spec.tools, spec.structureRng) : null;
+  if (calls) return composePlan(spec.tokenizer, [...lead, ...calls], { maxTokens: spec.maxTokens, eos: true, finish: 'tool_calls' });
+  if (spec.constraint) {
+    const text = constrainedText(spec.constraint, spec.structureRng);
+    return composePlan(spec.tokenizer, [...lead, { kind: 'content', raw: text, from: 0, to: text.length }], { maxTokens: spec.maxTokens, eos: true, finish: 'stop' });
+  }
+  const body = planChoice({ ...spec, maxTokens: budget });
+  if (!thinking) return body;
+  const head = composePlan(spec.tokenizer, [thinking], { maxTokens: thinkingTokens, eos: false, finish: 'stop' });
+  return prepend(head, body);
+}
+
+/** Qwen3 writes `<think>\n…\n</think>\n\n`; DeepSeek-R1's prompt already opened `<think>`, so it writes `…\n</think>\n\n`. */
+function reasoningPiece(tokenizer: Tokenizer, spec: ReasoningSpec, rng: Rng): RawPiece {
+  const chain = proseChain(tokenizer);
+  const count = Math.max(4, Math.round(spec.medianTokens * Math.exp(0.5 * randNormal(rng))));
+  const ids: number[] = [];
+  let prev: number | undefined;
+  for (let i = 0; i < count; i++) ids.push((prev = nextProseToken(chain, rng, prev)));
+  if (ids[ids.length - 1] !== chain.fullStop) ids.push(chain.fullStop);
+  const text = ids.map((id) => tokenizer.tokenText(id)).join('');
+  const open = spec.parser === 'qwen3' ? '<think>\n' : '';
+  const raw = `${open}${text}\n</think>\n\n`;
+  return { kind: 'reasoning', raw, from: open.length, to: open.length + text.length, ids: [...tokenizer.encode(open), ...ids, ...tokenizer.encode('\n</think>\n\n')] };
+}
+
+/** Reasoning tokens first, then the content plan (its channels shifted). */
+function prepend(head: ChoicePlan, body: ChoicePlan): ChoicePlan {
+  const h = head.tokenIds.length;
+  const reasoningFull = head.reasoning?.text.length ?? 0;
+  return {
+    ...body,
+    tokenIds: [...head.tokenIds, ...body.tokenIds],
+    cumChars: [...new Array<number>(h).fill(0), ...body.cumChars],
+    reasoning: head.reasoning ? { text: head.reasoning.text, cum: [...head.reasoning.cum, ...new Array<number>(body.tokenIds.length).fill(reasoningFull)] } : null,
+    toolCalls: body.toolCalls.map((c) => ({ ...c, firstToken: c.firstToken + h, cum: [...new Array<number>(h).fill(0), ...c.cum] })),
+  };
+}

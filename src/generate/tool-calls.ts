@@ -1,0 +1,67 @@
+/**
+ * @module Decides whether and which tools a choice calls, generates schema-valid arguments, and writes the calls the way
+ * the model would (Hermes/Qwen `<tool_call>` blocks for `auto`; vLLM's guided JSON for `required` and named choices).
+ */
+import type { RawPiece } from './compose.ts';
+import { schemaInstance } from './structured.ts';
+import { pyJsonDumps } from './pyjson.ts';
+import type { Rng } from './rng.ts';
+
+export interface FunctionTool {
+  readonly name: string;
+  readonly parameters: Record<string, unknown> | null;
+}
+
+export type ToolMode = 'auto' | 'required' | { readonly name: string };
+
+export interface ToolSpec {
+  readonly tools: readonly FunctionTool[];
+  readonly mode: ToolMode;
+  readonly parallel: boolean;
+  /** Chance that `auto` calls a tool at all (per model, scenario-configurable). */
+  readonly autoCallProbability: number;
+}
+
+const EMPTY_PARAMS = { type: 'object', properties: {} };
+
+/** The tool-call pieces for one choice, or null when `auto` decided to answer in text. */
+export function planToolCalls(spec: ToolSpec, rng: Rng): RawPiece[] | null {
+  const { tools, mode } = spec;
+  if (tools.length === 0) return null;
+  if (mode === 'auto' && rng() >= spec.autoCallProbability) return null;
+  const chosen: FunctionTool[] = [];
+  if (typeof mode === 'object') {
+    const tool = tools.find((t) => t.name === mode.name);
+    if (tool) chosen.push(tool);
+  } else {
+    const count = spec.parallel ? 1 + (rng() < 0.3 ? 1 : 0) + (rng() < 0.1 ? 1 : 0) : 1;
+    for (let i = 0; i < count; i++) chosen.push(tools[Math.floor(rng() * tools.length)] as FunctionTool);
+  }
+  const calls = chosen.map((tool) => ({ tool, args: pyJsonDumps(schemaInstance(tool.parameters ?? EMPTY_PARAMS, rng)), id: `chatcmpl-tool-${hex32(rng)}` }));
+  if (typeof mode === 'object') {
+    // Named tool choice: vLLM guides the output to the arguments JSON itself.
+    const call = calls[0]!;
+    return [{ kind: 'tool_call', raw: call.args, from: 0, to: call.args.length, toolName: call.tool.name, toolCallId: call.id }];
+  }
+  if (mode === 'required') {
+    // `required`: guided JSON `[{"name": ..., "parameters": {...}}, ...]`; each call's arguments are its "parameters" value.
+    const pieces: RawPiece[] = [];
+    calls.forEach((call, i) => {
+      const head = `${i === 0 ? '[' : ', '}{"name": ${JSON.stringify(call.tool.name)}, "parameters": `;
+      const tail = `}${i === calls.length - 1 ? ']' : ''}`;
+      pieces.push({ kind: 'tool_call', raw: head + call.args + tail, from: head.length, to: head.length + call.args.length, toolName: call.tool.name, toolCallId: call.id });
+    });
+    return pieces;
+  }
+  return calls.map((call, i) => {
+    const head = `${i === 0 ? '' : '\n'}<tool_call>\n{"name": ${JSON.stringify(call.tool.name)}, "arguments": `;
+    const raw = `${head}${call.args}}\n</tool_call>`;
+    return { kind: 'tool_call', raw, from: head.length, to: head.length + call.args.length, toolName: call.tool.name, toolCallId: call.id };
+  });
+}
+
+function hex32(rng: Rng): string {
+  let out = '';
+  for (let i = 0; i < 4; i++) out += Math.floor(rng() * 2 ** 32).toString(16).padStart(8, '0');
+  return out;
+}
