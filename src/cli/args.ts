@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 export interface ServeOptions {
   readonly host: string;
   readonly port: number;
-  readonly model: string;
+  /** One or more models (`--model` repeated); the first is the default. */
+  readonly models: readonly string[];
   readonly servedModelNames: readonly string[];
   readonly seed: number;
   readonly maxModelLen: number | null;
@@ -15,6 +16,8 @@ export interface ServeOptions {
   readonly enablePromptTokensDetails: boolean;
   readonly schedulingPolicy: 'fcfs' | 'priority';
   readonly reasoningParser: 'qwen3' | 'deepseek_r1' | null;
+  /** Accept `suffix` on /v1/completions by building the model's fill-in-the-middle prompt (vLLM rejects it). */
+  readonly enableSuffix: boolean;
 }
 
 export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
@@ -22,7 +25,8 @@ export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
 const OPTIONS = {
   host: { type: 'string', default: '127.0.0.1' },
   port: { type: 'string', default: '8000' },
-  model: { type: 'string', default: DEFAULT_MODEL },
+  model: { type: 'string', multiple: true },
+  'enable-suffix': { type: 'boolean', default: false },
   'served-model-name': { type: 'string', multiple: true },
   seed: { type: 'string', default: '0' },
   'max-model-len': { type: 'string' },
@@ -61,7 +65,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   return {
     host: v.host,
     port: int('--port', v.port, 0, 65535),
-    model: positional ?? v.model,
+    models: positional ? [positional, ...(v.model ?? [])] : (v.model ?? [DEFAULT_MODEL]),
     servedModelNames: v['served-model-name'] ?? [],
     seed: int('--seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
     maxModelLen: v['max-model-len'] === undefined ? null : int('--max-model-len', v['max-model-len'], 1, 10_000_000),
@@ -72,6 +76,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     enablePromptTokensDetails: v['enable-prompt-tokens-details'],
     schedulingPolicy: policy,
     reasoningParser: parser ?? null,
+    enableSuffix: v['enable-suffix'],
   };
 }
 
@@ -105,8 +110,8 @@ Serves a simulated vLLM engine with the OpenAI-compatible API.
 Options:
   --host HOST                      bind address (default 127.0.0.1)
   --port PORT                      port (default 8000; 0 picks a free one)
-  --model NAME                     model id, reported as \`root\` (default ${DEFAULT_MODEL})
-  --served-model-name NAME...      names the model answers to (first one is echoed and labels metrics)
+  --model NAME                     model id, reported as \`root\` (default ${DEFAULT_MODEL}); repeat to serve several
+  --served-model-name NAME...      names the (first) model answers to (first one is echoed and labels metrics)
   --seed N                         global seed for all generated content (default 0)
   --max-model-len N                context window in tokens (default from the model)
   --tokenizer DIR                  local Hugging Face tokenizer directory (tokenizer.json, tokenizer_config.json)
@@ -117,5 +122,6 @@ Options:
   --scheduling-policy fcfs|priority
   --reasoning-parser qwen3|deepseek_r1
                                    emit thinking text as \`reasoning\` before the answer
+  --enable-suffix                  accept \`suffix\` on /v1/completions (builds the FIM prompt)
   -h, --help                       show this help
 `;

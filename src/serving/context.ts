@@ -30,6 +30,8 @@ export interface ServerSettings {
   readonly enablePromptTokensDetails: boolean;
   /** `--scheduling-policy priority`: otherwise a non-zero `priority` is a 400. */
   readonly priorityScheduling: boolean;
+  /** `--enable-suffix`: build the FIM prompt from `suffix` instead of vLLM's 400. */
+  readonly enableSuffix: boolean;
   readonly maxBodyBytes: number;
   readonly version: string;
 }

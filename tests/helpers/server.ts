@@ -5,7 +5,7 @@ import { DEFAULT_MODEL, type ServeOptions } from '../../src/cli/args.ts';
 export const TEST_DEFAULTS: ServeOptions = {
   host: '127.0.0.1',
   port: 0,
-  model: DEFAULT_MODEL,
+  models: [DEFAULT_MODEL],
   servedModelNames: [],
   seed: 0,
   maxModelLen: null,
@@ -16,6 +16,7 @@ export const TEST_DEFAULTS: ServeOptions = {
   enablePromptTokensDetails: false,
   schedulingPolicy: 'fcfs',
   reasoningParser: null,
+  enableSuffix: false,
 };
 
 export function startTestServer(overrides: Partial<ServeOptions> = {}): Promise<Simulator> {

@@ -72,7 +72,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
   checkCompletionRequest(request);
   const model = resolveModel(ctx, request.model);
   const contract = readOutputContract(model, body, false);
-  if (request.suffix !== null && request.suffix !== undefined) throw errors.suffixUnsupported();
+  if (request.suffix !== null && request.suffix !== undefined && !ctx.settings.enableSuffix) throw errors.suffixUnsupported();
   if (request.best_of !== null && request.best_of !== undefined && request.best_of > 1) throw errors.bestOf();
   const idLists = promptIdLists(model, request);
   const requested = request.max_tokens === undefined ? 16 : request.max_tokens;
@@ -116,7 +116,7 @@ function checkCompletionRequest(r: CompletionRequest): void {
 
 /** Normalises the four prompt shapes into token-id lists (text is tokenized with `add_special_tokens`, default true). */
 function promptIdLists(model: ServedModel, r: CompletionRequest): number[][] {
-  const p = r.prompt;
+  const p = r.suffix !== null && r.suffix !== undefined ? fimPrompt(model, r.prompt, r.suffix) : r.prompt;
   const add = r.add_special_tokens ?? true;
   const lists: number[][] =
     typeof p === 'string'
@@ -128,4 +128,12 @@ function promptIdLists(model: ServedModel, r: CompletionRequest): number[][] {
     for (const id of ids) if (id < 0 || id >= model.tokenizer.vocabSize) throw errors.tokenOutOfVocab(id, model.tokenizer.vocabSize);
   }
   return lists.map((ids) => truncatePrompt(model, ids, r.truncate_prompt_tokens));
+}
+
+/** `--enable-suffix`: the PSM prompt `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>` (Qwen-style markers), as OpenAI's `suffix` implies. */
+function fimPrompt(model: ServedModel, prompt: CompletionRequest['prompt'], suffix: string): string {
+  if (typeof prompt !== 'string') throw errors.sampling('suffix needs a single text prompt', 'suffix');
+  const markers = ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'];
+  if (!markers.every((m) => model.tokenizer.encode(m).length === 1)) throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
+  return `<|fim_prefix|>${prompt}<|fim_suffix|>${suffix}<|fim_middle|>`;
 }
