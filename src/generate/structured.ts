@@ -47,7 +47,9 @@ export function constrainedText(constraint: Constraint, rng: Rng): string {
 }
 
 /** An instance of `schema` that validates; a few draws are tried before the schema is declared unsatisfiable. */
-export function schemaInstance(schema: Record<string, unknown>, rng: Rng): unknown {
+export function schemaInstance(input: Record<string, unknown>, rng: Rng): unknown {
+  // Clients (zod, pydantic) stamp draft-07 or 2020-12 `$schema`; one validator reads both, so the stamp is dropped.
+  const { $schema: _ignored, ...schema } = input;
   const validate = validatorFor(schema);
   const prepared = withReadableStrings(schema) as JsonSchema;
   let lastError = 'no instance generated';

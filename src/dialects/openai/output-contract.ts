@@ -97,7 +97,10 @@ function readTools(model: ServedModel, body: Body): ToolSpec | null {
     if (!tools.some((t) => t.name === fn['name'])) throw valueError('The tool specified in `tool_choice` does not match any of the specified `tools`');
     mode = { name: fn['name'] };
   }
-  return { tools, mode, parallel: body['parallel_tool_calls'] !== false, autoCallProbability: model.toolCallProbability };
+  // A model that has just been given tool results answers them in text (so client tool loops terminate).
+  const messages = Array.isArray(body['messages']) ? body['messages'] : [];
+  const afterToolResult = asObject(messages[messages.length - 1])?.['role'] === 'tool';
+  return { tools, mode, parallel: body['parallel_tool_calls'] !== false, autoCallProbability: afterToolResult ? 0 : model.toolCallProbability };
 }
 
 function readReasoning(model: ServedModel, body: Body): ReasoningSpec | null {
