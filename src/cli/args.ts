@@ -18,6 +18,26 @@ export interface ServeOptions {
   readonly reasoningParser: 'qwen3' | 'deepseek_r1' | null;
   /** Accept `suffix` on /v1/completions by building the model's fill-in-the-middle prompt (vLLM rejects it). */
   readonly enableSuffix: boolean;
+  /** Engine settings given on the command line (they override the scenario's and the profile's). */
+  readonly engine: EngineFlags;
+  /** Latency profile name or path (default: the model's catalog profile). */
+  readonly profile: string | null;
+  /** Simulated time runs this many times faster than wall time; `Infinity` = virtual time, as fast as possible. */
+  readonly speedup: number;
+  /** JSONL file receiving one record per finished request. */
+  readonly trace: string | null;
+  /** Flags the user actually typed, so they win over scenario values. */
+  readonly explicit: ReadonlySet<string>;
+}
+
+export interface EngineFlags {
+  readonly maxNumSeqs?: number;
+  readonly maxNumBatchedTokens?: number;
+  readonly blockSize?: number;
+  readonly numGpuBlocksOverride?: number;
+  readonly gpuMemoryUtilization?: number;
+  readonly enablePrefixCaching?: boolean;
+  readonly maxWaiting?: number;
 }
 
 export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
@@ -40,6 +60,17 @@ const OPTIONS = {
   // Accepted for vLLM command-line compatibility: llmsim always parses tool calls (Hermes format).
   'enable-auto-tool-choice': { type: 'boolean', default: false },
   'tool-call-parser': { type: 'string' },
+  profile: { type: 'string' },
+  'max-num-seqs': { type: 'string' },
+  'max-num-batched-tokens': { type: 'string' },
+  'block-size': { type: 'string' },
+  'num-gpu-blocks-override': { type: 'string' },
+  'gpu-memory-utilization': { type: 'string' },
+  'enable-prefix-caching': { type: 'boolean' },
+  'no-enable-prefix-caching': { type: 'boolean' },
+  'max-waiting': { type: 'string' },
+  speedup: { type: 'string', default: '1' },
+  trace: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -48,7 +79,7 @@ export class UsageError extends Error {}
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeOptions | 'help' {
   let parsed;
   try {
-    parsed = parseArgs({ args: expandMultiValue(argv, ['--served-model-name', '--api-key']), options: OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: expandMultiValue(argv, ['--served-model-name', '--api-key']), options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'invalid arguments');
   }
@@ -77,7 +108,38 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     schedulingPolicy: policy,
     reasoningParser: parser ?? null,
     enableSuffix: v['enable-suffix'],
+    engine: {
+      ...optionalInt('maxNumSeqs', '--max-num-seqs', v['max-num-seqs'], 1),
+      ...optionalInt('maxNumBatchedTokens', '--max-num-batched-tokens', v['max-num-batched-tokens'], 1),
+      ...optionalInt('blockSize', '--block-size', v['block-size'], 1),
+      ...optionalInt('numGpuBlocksOverride', '--num-gpu-blocks-override', v['num-gpu-blocks-override'], 1),
+      ...optionalInt('maxWaiting', '--max-waiting', v['max-waiting'], 0),
+      ...(v['gpu-memory-utilization'] !== undefined ? { gpuMemoryUtilization: fraction('--gpu-memory-utilization', v['gpu-memory-utilization']) } : {}),
+      ...(v['no-enable-prefix-caching'] ? { enablePrefixCaching: false } : v['enable-prefix-caching'] ? { enablePrefixCaching: true } : {}),
+    },
+    profile: v.profile ?? null,
+    speedup: speedupOf(v.speedup),
+    trace: v.trace ?? null,
+    explicit: new Set((parsed.tokens ?? []).filter((t) => t.kind === 'option').map((t) => (t as { name: string }).name)),
   };
+}
+
+function optionalInt<K extends string>(key: K, flag: string, raw: string | undefined, min: number): Partial<Record<K, number>> {
+  return raw === undefined ? {} : ({ [key]: int(flag, raw, min, Number.MAX_SAFE_INTEGER) } as Partial<Record<K, number>>);
+}
+
+function fraction(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new UsageError(`${flag} expects a number in (0, 1], got '${raw}'`);
+  return n;
+}
+
+/** `--speedup 10` runs simulated time 10x faster; `inf` (or `virtual`) runs it as fast as the CPU allows. */
+function speedupOf(raw: string): number {
+  if (raw === 'inf' || raw === 'virtual' || raw === 'Infinity') return Infinity;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--speedup expects a positive number or 'inf', got '${raw}'`);
+  return n;
 }
 
 function int(flag: string, raw: string, min: number, max: number): number {
@@ -123,5 +185,17 @@ Options:
   --reasoning-parser qwen3|deepseek_r1
                                    emit thinking text as \`reasoning\` before the answer
   --enable-suffix                  accept \`suffix\` on /v1/completions (builds the FIM prompt)
+
+Engine and timing:
+  --profile NAME|FILE              latency profile (scenarios/profiles/*.yaml; \`instant\` = zero time)
+  --max-num-seqs N                 running-batch cap (default from the GPU, as vLLM)
+  --max-num-batched-tokens N       per-step token budget (default from the GPU, as vLLM)
+  --block-size N                   KV cache block size (16)
+  --num-gpu-blocks-override N      KV cache size in blocks
+  --gpu-memory-utilization F       fraction of GPU memory for weights + KV cache (0.9)
+  --no-enable-prefix-caching       disable prefix caching
+  --max-waiting N                  bound the waiting queue; beyond it requests get 429
+  --speedup X|inf                  simulated time runs X times faster than wall time (inf: virtual time)
+  --trace FILE                     write one JSON line per finished request (simulated timeline)
   -h, --help                       show this help
 `;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseServeArgs, SERVE_HELP, UsageError } from './args.ts';
 import { startSimulator } from './start.ts';
+import { loadScenario, scenarioJsonSchema } from '../scenario/load.ts';
 
 const HELP = `Usage: llmsim <command> [options]
 
@@ -9,6 +10,8 @@ A deterministic simulator of a vLLM serving engine (OpenAI-compatible API).
 
 Commands:
   serve [MODEL] [options]   start the server (see \`llmsim serve --help\`)
+  scenario check FILE       validate a scenario file
+  scenario schema           print the scenario JSON Schema (for editor completion)
 
 Options:
   -h, --help                show this help
@@ -25,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`llmsim ${packageVersion()}\n`);
     return 0;
   }
+  if (command === 'scenario') return scenarioCommand(rest);
   if (command !== 'serve') {
     process.stderr.write(`llmsim: unknown command '${command}' (try 'llmsim --help')\n`);
     return 2;
@@ -45,6 +49,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`llmsim: ${err instanceof UsageError ? `${message} (try 'llmsim serve --help')` : message}\n`);
     return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+function scenarioCommand([sub, file]: readonly string[]): number {
+  try {
+    if (sub === 'schema') {
+      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+      return 0;
+    }
+    if (sub === 'check' && file) {
+      const scenario = loadScenario(file);
+      process.stdout.write(`${file}: ok (${scenario.models.length} model${scenario.models.length === 1 ? '' : 's'}, ${scenario.rules?.length ?? 0} rules)\n`);
+      return 0;
+    }
+    process.stderr.write("llmsim: usage: llmsim scenario check FILE | llmsim scenario schema\n");
+    return 2;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
   }
 }
 

@@ -5,6 +5,8 @@ import { createApp } from '../http/app.ts';
 import { listen } from '../http/server.ts';
 import { createImmediateEngine } from '../engine/immediate-engine.ts';
 import type { ServerContext } from '../serving/context.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { resolveDeployment } from '../scenario/resolve.ts';
 
 export interface Simulator {
   readonly url: string;
@@ -15,13 +17,15 @@ export interface Simulator {
 }
 
 export async function startSimulator(options: ServeOptions): Promise<Simulator> {
-  const ctx = buildServerContext(options, {
+  const scenario = options.scenario ? loadScenario(options.scenario) : null;
+  const deployment = resolveDeployment(options, scenario);
+  const ctx = buildServerContext(deployment, options, {
     // TEMPORARY until the clock module lands: zero-time ticks.
     createEngine: () => createImmediateEngine({ defer: (fn) => setImmediate(fn) }),
     unixSeconds: () => Math.floor(Date.now() / 1000),
   });
   const app = createApp(ctx);
-  const server = await listen(app, options.host, options.port);
+  const server = await listen(app, deployment.host, deployment.port);
   return {
     url: server.url,
     port: server.port,

@@ -3,7 +3,8 @@ import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { planChoice, type ChoicePlan, type PlanOptions } from './plan.ts';
 import { composePlan, type RawPiece } from './compose.ts';
 import { constrainedText, type Constraint } from './structured.ts';
-import { planToolCalls, type ToolSpec } from './tool-calls.ts';
+import { planToolCalls, hermesToolCall, toolCallId, type ToolSpec } from './tool-calls.ts';
+import { pyJsonDumps } from './pyjson.ts';
 import { proseChain, nextProseToken } from './chains.ts';
 import { randNormal, type Rng } from './rng.ts';
 
@@ -15,7 +16,11 @@ export interface ReasoningSpec {
   readonly medianTokens: number;
 }
 
+/** A scenario rule's fixed answer: exact text, or exact tool calls (ids still come from the choice's stream). */
+export type CannedAnswer = { readonly kind: 'content'; readonly text: string } | { readonly kind: 'tool_calls'; readonly calls: readonly { readonly name: string; readonly arguments: unknown }[] };
+
 export interface OutputSpec extends PlanOptions {
+  readonly canned: CannedAnswer | null;
   readonly constraint: Constraint | null;
   readonly tools: ToolSpec | null;
   readonly reasoning: ReasoningSpec | null;
@@ -29,6 +34,13 @@ export function planOutput(spec: OutputSpec): ChoicePlan {
   if (thinking && thinkingTokens >= spec.maxTokens) return composePlan(spec.tokenizer, [thinking], { maxTokens: spec.maxTokens, eos: false, finish: 'length' });
   const budget = spec.maxTokens - thinkingTokens;
   const lead = thinking ? [thinking] : [];
+  if (spec.canned?.kind === 'content') {
+    const text = spec.canned.text;
+    return composePlan(spec.tokenizer, [...lead, { kind: 'content', raw: text, from: 0, to: text.length }], { maxTokens: spec.maxTokens, eos: true, finish: 'stop' });
+  }
+  if (spec.canned?.kind === 'tool_calls') {
+    return composePlan(spec.tokenizer, [...lead, ...cannedToolCalls(spec.canned.calls, spec.structureRng)], { maxTokens: spec.maxTokens, eos: true, finish: 'tool_calls' });
+  }
   const calls = spec.tools ? planToolCalls(spec.tools, spec.structureRng) : null;
   if (calls) return composePlan(spec.tokenizer, [...lead, ...calls], { maxTokens: spec.maxTokens, eos: true, finish: 'tool_calls' });
   if (spec.constraint) {
@@ -66,4 +78,8 @@ function prepend(head: ChoicePlan, body: ChoicePlan): ChoicePlan {
     reasoning: head.reasoning ? { text: head.reasoning.text, cum: [...head.reasoning.cum, ...new Array<number>(body.tokenIds.length).fill(reasoningFull)] } : null,
     toolCalls: body.toolCalls.map((c) => ({ ...c, firstToken: c.firstToken + h, cum: [...new Array<number>(h).fill(0), ...c.cum] })),
   };
+}
+
+function cannedToolCalls(calls: readonly { readonly name: string; readonly arguments: unknown }[], rng: Rng): RawPiece[] {
+  return calls.map((call, i) => hermesToolCall(call.name, pyJsonDumps(call.arguments), toolCallId(rng), i));
 }

@@ -37,7 +37,7 @@ export function planToolCalls(spec: ToolSpec, rng: Rng): RawPiece[] | null {
     const count = spec.parallel ? 1 + (rng() < 0.3 ? 1 : 0) + (rng() < 0.1 ? 1 : 0) : 1;
     for (let i = 0; i < count; i++) chosen.push(tools[Math.floor(rng() * tools.length)] as FunctionTool);
   }
-  const calls = chosen.map((tool) => ({ tool, args: pyJsonDumps(schemaInstance(tool.parameters ?? EMPTY_PARAMS, rng)), id: `chatcmpl-tool-${hex32(rng)}` }));
+  const calls = chosen.map((tool) => ({ tool, args: pyJsonDumps(schemaInstance(tool.parameters ?? EMPTY_PARAMS, rng)), id: toolCallId(rng) }));
   if (typeof mode === 'object') {
     // Named tool choice: vLLM guides the output to the arguments JSON itself.
     const call = calls[0]!;
@@ -53,11 +53,18 @@ export function planToolCalls(spec: ToolSpec, rng: Rng): RawPiece[] | null {
     });
     return pieces;
   }
-  return calls.map((call, i) => {
-    const head = `${i === 0 ? '' : '\n'}<tool_call>\n{"name": ${JSON.stringify(call.tool.name)}, "arguments": `;
-    const raw = `${head}${call.args}}\n</tool_call>`;
-    return { kind: 'tool_call', raw, from: head.length, to: head.length + call.args.length, toolName: call.tool.name, toolCallId: call.id };
-  });
+  return calls.map((call, i) => hermesToolCall(call.tool.name, call.args, call.id, i));
+}
+
+/** One `<tool_call>` block as Hermes/Qwen models write it; the arguments are what the client sees. */
+export function hermesToolCall(name: string, args: string, id: string, index: number): RawPiece {
+  const head = `${index === 0 ? '' : '\n'}<tool_call>\n{"name": ${JSON.stringify(name)}, "arguments": `;
+  const raw = `${head}${args}}\n</tool_call>`;
+  return { kind: 'tool_call', raw, from: head.length, to: head.length + args.length, toolName: name, toolCallId: id };
+}
+
+export function toolCallId(rng: Rng): string {
+  return `chatcmpl-tool-${hex32(rng)}`;
 }
 
 function hex32(rng: Rng): string {

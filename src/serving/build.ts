@@ -1,7 +1,8 @@
-/** @module Assembles a ServerContext from CLI options: tokenizer, engine and settings per served model. */
+/** @module Assembles a ServerContext from a resolved deployment: tokenizer, engine and settings per served model. */
 import type { ServeOptions } from '../cli/args.ts';
 import type { Engine } from '../engine/types.ts';
 import type { ServerContext, ServedModel } from './context.ts';
+import type { Deployment, ModelConfig } from '../scenario/resolve.ts';
 import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
 import { catalogEntry, FALLBACK_MAX_MODEL_LEN } from './catalog.ts';
 import { DEFAULT_OUTPUT_LENGTHS } from '../generate/plan.ts';
@@ -11,9 +12,9 @@ export const EMULATED_VLLM_VERSION = '0.11.0';
 
 export interface EngineRequirements {
   readonly name: string;
-  readonly root: string;
+  readonly config: ModelConfig;
   readonly maxModelLen: number;
-  /** Latency profile name from the catalog (null for unknown models). */
+  /** Latency profile: the model's own setting, else the catalog's, else null (unknown model). */
   readonly profile: string | null;
 }
 
@@ -23,36 +24,36 @@ export interface BuildDeps {
   readonly unixSeconds: () => number;
 }
 
-export function buildServerContext(options: ServeOptions, deps: BuildDeps): ServerContext {
+export function buildServerContext(deployment: Deployment, options: ServeOptions, deps: BuildDeps): ServerContext {
   const names = new Set<string>();
-  const models = options.models.map((root, i): ServedModel => {
-    const entry = catalogEntry(root);
-    const tokenizer = loadTokenizer(options.tokenizer ?? entry?.tokenizerDir() ?? defaultTokenizerDir());
-    const aliases = i === 0 && options.servedModelNames.length > 0 ? options.servedModelNames : [root];
-    for (const alias of aliases) {
+  const models = deployment.models.map((config): ServedModel => {
+    const entry = catalogEntry(config.root);
+    const tokenizer = loadTokenizer(config.tokenizerDir ?? entry?.tokenizerDir() ?? defaultTokenizerDir());
+    for (const alias of config.aliases) {
       if (names.has(alias)) throw new Error(`model name '${alias}' is served twice`);
       names.add(alias);
     }
-    const maxModelLen = options.maxModelLen ?? entry?.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
-    const name = aliases[0] as string;
+    const maxModelLen = config.maxModelLen ?? entry?.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
+    const name = config.aliases[0] as string;
     return {
       name,
-      aliases,
-      root,
+      aliases: config.aliases,
+      root: config.root,
       tokenizer,
       maxModelLen,
-      engine: deps.createEngine({ name, root, maxModelLen, profile: entry?.profile ?? null }),
-      outputLengths: DEFAULT_OUTPUT_LENGTHS,
-      reasoningParser: options.reasoningParser,
+      engine: deps.createEngine({ name, config, maxModelLen, profile: config.profile ?? entry?.profile ?? null }),
+      outputLengths: config.outputLengths ?? DEFAULT_OUTPUT_LENGTHS,
+      reasoningParser: config.reasoningParser,
       reasoningMedianTokens: 250,
-      toolCallProbability: 0.8,
+      toolCallProbability: config.toolCallProbability ?? 0.8,
     };
   });
   return {
     models,
+    rules: deployment.rules,
     settings: {
-      seed: options.seed,
-      apiKeys: options.apiKeys,
+      seed: deployment.seed,
+      apiKeys: deployment.apiKeys,
       maxLogprobs: options.maxLogprobs,
       enablePromptTokensDetails: options.enablePromptTokensDetails,
       priorityScheduling: options.schedulingPolicy === 'priority',

@@ -3,6 +3,7 @@ import type { Engine } from '../engine/types.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
+import type { Rule } from '../scenario/schema.ts';
 import { errors } from '../protocol/errors.ts';
 
 export interface ServedModel {
@@ -38,6 +39,8 @@ export interface ServerSettings {
 
 export interface ServerContext {
   readonly models: readonly ServedModel[];
+  /** Scenario response rules (canned answers for CI fixtures); first match wins. */
+  readonly rules: readonly Rule[];
   readonly settings: ServerSettings;
   /** Unix seconds for `created` fields (from the clock module). */
   unixSeconds(): number;

@@ -69,6 +69,7 @@ describe('tool calls through the openai SDK', () => {
           type: 'function',
           function: {
             name: 'get_weather',
+            description: 'Current weather in a city',
             parameters: weather.function.parameters!,
             function: (args: { city: string }) => {
               calls.push(args.city);

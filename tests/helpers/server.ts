@@ -17,6 +17,11 @@ export const TEST_DEFAULTS: ServeOptions = {
   schedulingPolicy: 'fcfs',
   reasoningParser: null,
   enableSuffix: false,
+  engine: {},
+  profile: null,
+  speedup: 1,
+  trace: null,
+  explicit: new Set(),
 };
 
 export function startTestServer(overrides: Partial<ServeOptions> = {}): Promise<Simulator> {

@@ -56,7 +56,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const request = parseWith(ChatCompletionRequestSchema, body);
   checkChatRequest(request);
   const model = resolveModel(ctx, request.model);
-  const contract = readOutputContract(model, body, true);
+  const contract = readOutputContract(model, body, true, ctx.rules);
   const addGenerationPrompt = request.add_generation_prompt ?? true;
   let promptText: string;
   try {

@@ -14,6 +14,7 @@ function spec(seed: number, kind: number, maxTokens: number): OutputSpec {
     tokenizer,
     rng: createRng(0, 'stream', seed, 'content'),
     structureRng: createRng(0, 'stream', seed, 'structure'),
+    canned: null,
     maxTokens,
     ignoreEos: false,
     minTokens: 0,

@@ -71,7 +71,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
   const request = parseWith(CompletionRequestSchema, body);
   checkCompletionRequest(request);
   const model = resolveModel(ctx, request.model);
-  const contract = readOutputContract(model, body, false);
+  const contract = readOutputContract(model, body, false, ctx.rules);
   if (request.suffix !== null && request.suffix !== undefined && !ctx.settings.enableSuffix) throw errors.suffixUnsupported();
   if (request.best_of !== null && request.best_of !== undefined && request.best_of > 1) throw errors.bestOf();
   const idLists = promptIdLists(model, request);

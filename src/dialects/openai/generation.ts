@@ -34,7 +34,7 @@ const FIM_MIDDLE = '<|fim_middle|>';
 /** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
 export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract): PlannedPrompt {
   const key = canonicalHash({
-    contract: contract.constraint ?? contract.tools ? canonicalHash({ c: contract.constraint, t: contract.tools }) : null,
+    contract: contract.constraint ?? contract.tools ?? contract.canned ? canonicalHash({ c: contract.constraint, t: contract.tools, k: contract.canned }) : null,
     model: model.root,
     prompt: canonicalHash(promptIds),
     seed: params.seed,

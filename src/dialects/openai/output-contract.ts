@@ -1,27 +1,61 @@
 /** @module Reads the request's output contract (response_format, structured_outputs / guided_*, tools + tool_choice, thinking) with vLLM's validation messages. */
 import type { ServedModel } from '../../serving/context.ts';
-import { errors, valueError } from '../../protocol/errors.ts';
+import { ApiError, errors, valueError } from '../../protocol/errors.ts';
+import type { Rule } from '../../scenario/schema.ts';
+import { matchRule } from '../../scenario/rules.ts';
+import { pyJsonDumps } from '../../generate/pyjson.ts';
 import type { Constraint } from '../../generate/structured.ts';
 import type { FunctionTool, ToolSpec, ToolMode } from '../../generate/tool-calls.ts';
-import type { ReasoningSpec } from '../../generate/output.ts';
+import type { ReasoningSpec, CannedAnswer } from '../../generate/output.ts';
 
 export interface OutputContract {
+  readonly canned: CannedAnswer | null;
   readonly constraint: Constraint | null;
   readonly tools: ToolSpec | null;
   readonly reasoning: ReasoningSpec | null;
 }
 
-export const NO_CONTRACT: OutputContract = { constraint: null, tools: null, reasoning: null };
+export const NO_CONTRACT: OutputContract = { canned: null, constraint: null, tools: null, reasoning: null };
 
 type Body = Record<string, unknown>;
 
 const EFFORT_SCALE: Readonly<Record<string, number>> = { none: 0, minimal: 0.15, low: 0.35, medium: 1, high: 2.5, xhigh: 4, max: 4 };
 
-export function readOutputContract(model: ServedModel, body: Body, chat: boolean): OutputContract {
+export function readOutputContract(model: ServedModel, body: Body, chat: boolean, rules: readonly Rule[] = []): OutputContract {
   const constraint = readConstraint(body);
   const tools = chat ? readTools(model, body) : null;
   if (tools && constraint && body['structured_outputs']) throw valueError('You can only either use constraints for structured outputs or tools, not both.');
-  return { constraint, tools, reasoning: chat ? readReasoning(model, body) : null };
+  return { canned: cannedAnswer(model, body, chat, rules), constraint, tools, reasoning: chat ? readReasoning(model, body) : null };
+}
+
+/** Applies the scenario's response rules; an `error` rule fails the request right here, before any generation. */
+function cannedAnswer(model: ServedModel, body: Body, chat: boolean, rules: readonly Rule[]): CannedAnswer | null {
+  if (rules.length === 0) return null;
+  const rule = matchRule(rules, { model: typeof body['model'] === 'string' && body['model'] ? body['model'] : model.name, lastUserText: lastUserText(body, chat), body });
+  if (!rule) return null;
+  const r = rule.respond;
+  if ('error' in r) throw new ApiError(r.error.status, r.error.type ?? defaultErrorType(r.error.status), r.error.message);
+  if ('content' in r) return { kind: 'content', text: r.content };
+  if ('json' in r) return { kind: 'content', text: pyJsonDumps(r.json) };
+  return { kind: 'tool_calls', calls: r.tool_calls };
+}
+
+function lastUserText(body: Body, chat: boolean): string {
+  if (!chat) return typeof body['prompt'] === 'string' ? body['prompt'] : Array.isArray(body['prompt']) && typeof body['prompt'][0] === 'string' ? body['prompt'][0] : '';
+  const messages = Array.isArray(body['messages']) ? body['messages'] : [];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = asObject(messages[i]);
+    if (m?.['role'] !== 'user') continue;
+    const c = m['content'];
+    if (typeof c === 'string') return c;
+    if (Array.isArray(c)) return c.map((p) => (typeof asObject(p)?.['text'] === 'string' ? (asObject(p)?.['text'] as string) : '')).join('\n');
+    return '';
+  }
+  return '';
+}
+
+function defaultErrorType(status: number): string {
+  return status === 404 ? 'NotFoundError' : status >= 500 ? 'InternalServerError' : status === 429 ? 'RateLimitError' : 'BadRequestError';
 }
 
 function readConstraint(body: Body): Constraint | null {

@@ -1,0 +1,83 @@
+/**
+ * @module Closed-loop streaming load: keeps C chat streams open (re-opening each one as it ends) for D seconds and counts
+ * SSE events and bytes. Optionally records each stream's first-event and inter-event times (client view) for fidelity.
+ */
+import { request, Agent } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+export interface StreamLoadOptions {
+  readonly url: string;
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly maxTokens: number;
+  readonly rampSeconds?: number;
+  /** Extra JSON body fields (e.g. ignore_eos). */
+  readonly body?: Record<string, unknown>;
+  readonly onStreamDone?: (timing: { requestId: string; sentAt: number; eventTimes: number[] }) => void;
+}
+
+export interface StreamLoadResult {
+  readonly events: number;
+  readonly streams: number;
+  readonly errors: number;
+  readonly seconds: number;
+}
+
+export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency + 16 });
+  const target = new URL(`${o.url}/v1/chat/completions`);
+  const payload = (id: number): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: `stream ${id}` }], max_tokens: o.maxTokens, ignore_eos: true, stream: true, ...o.body });
+  let events = 0;
+  let streams = 0;
+  let errors = 0;
+  let counter = 0;
+  const started = performance.now();
+  const deadline = started + o.seconds * 1000;
+  return new Promise((resolve) => {
+    let active = 0;
+    const finish = (): void => {
+      if (active === 0) {
+        agent.destroy();
+        resolve({ events, streams, errors, seconds: (performance.now() - started) / 1000 });
+      }
+    };
+    const open = (): void => {
+      if (performance.now() >= deadline) return finish();
+      active++;
+      const id = counter++;
+      const requestId = `bench-${id}`;
+      const sentAt = performance.now();
+      const eventTimes: number[] = [];
+      const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-request-id': requestId } }, (res) => {
+        res.setEncoding('utf8');
+        let tail = '';
+        res.on('data', (chunk: string) => {
+          const now = performance.now();
+          const text = tail + chunk;
+          const parts = text.split('\n\n');
+          tail = parts.pop() ?? '';
+          for (const p of parts) {
+            if (p.startsWith('data: {')) {
+              events++;
+              eventTimes.push(now);
+            }
+          }
+        });
+        res.on('end', () => {
+          streams++;
+          active--;
+          o.onStreamDone?.({ requestId, sentAt, eventTimes });
+          open();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        active--;
+        setTimeout(open, 10);
+      });
+      req.end(payload(id));
+    };
+    const ramp = (o.rampSeconds ?? 1) * 1000;
+    for (let i = 0; i < o.concurrency; i++) setTimeout(open, (ramp * i) / o.concurrency);
+  });
+}

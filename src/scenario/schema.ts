@@ -1,0 +1,87 @@
+/** @module The scenario file schema (zod, single source): served models, engine settings, canned response rules, faults, replicas. */
+import { z } from 'zod';
+
+const positiveInt = () => z.int().positive();
+
+export const EngineSettingsSchema = z
+  .strictObject({
+    max_num_seqs: positiveInt().optional().describe('Running-batch cap (vLLM --max-num-seqs).'),
+    max_num_batched_tokens: positiveInt().optional().describe('Per-step token budget (vLLM --max-num-batched-tokens).'),
+    block_size: positiveInt().optional().describe('KV cache block size in tokens (16).'),
+    num_gpu_blocks_override: positiveInt().optional().describe('Fix the KV cache size in blocks.'),
+    gpu_memory_utilization: z.number().gt(0).lte(1).optional(),
+    enable_prefix_caching: z.boolean().optional(),
+    scheduling_policy: z.enum(['fcfs', 'priority']).optional(),
+    max_waiting: z.int().nonnegative().optional().describe('Bound on the waiting queue; beyond it requests get 429.'),
+  })
+  .describe('Engine settings; unset values are derived from the latency profile like vLLM does.');
+
+export const OutputLengthsSchema = z.strictObject({
+  median: z.number().positive(),
+  sigma: z.number().nonnegative(),
+  min: positiveInt(),
+  max: positiveInt(),
+});
+
+export const LoraModuleSchema = z.strictObject({ name: z.string().min(1), path: z.string().min(1) });
+
+export const ModelSpecSchema = z.strictObject({
+  model: z.string().min(1).describe('Model id, reported as `root` (e.g. Qwen/Qwen3-8B).'),
+  served_model_name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  tokenizer: z.string().optional().describe('Local Hugging Face tokenizer directory.'),
+  profile: z.string().optional().describe('Latency profile name (scenarios/profiles/<name>.yaml) or a path.'),
+  max_model_len: positiveInt().optional(),
+  engine: EngineSettingsSchema.optional(),
+  output_lengths: OutputLengthsSchema.optional(),
+  reasoning_parser: z.enum(['qwen3', 'deepseek_r1']).optional(),
+  tool_call_probability: z.number().min(0).max(1).optional(),
+  lora_modules: z.array(LoraModuleSchema).optional(),
+});
+
+export const RuleMatchSchema = z
+  .strictObject({
+    model: z.string().optional(),
+    last_user_message: z.string().refine(isRegex, 'not a valid regular expression').optional().describe('Regular expression tested against the last user message (or the prompt).'),
+    json_path: z
+      .strictObject({ path: z.string().describe('Dotted path into the request body, e.g. metadata.case'), equals: z.unknown().optional(), matches: z.string().refine(isRegex, 'not a valid regular expression').optional() })
+      .optional(),
+  })
+  .describe('All given conditions must hold.');
+
+export const RuleResponseSchema = z.union([
+  z.strictObject({ content: z.string() }),
+  z.strictObject({ tool_calls: z.array(z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()) })).min(1) }),
+  z.strictObject({ json: z.unknown() }),
+  z.strictObject({ error: z.strictObject({ status: z.int().min(400).max(599), message: z.string(), type: z.string().optional() }) }),
+]);
+
+export const RuleSchema = z.strictObject({
+  name: z.string().optional(),
+  match: RuleMatchSchema,
+  respond: RuleResponseSchema,
+});
+
+export const ScenarioSchema = z
+  .strictObject({
+    seed: z.int().nonnegative().optional(),
+    host: z.string().optional(),
+    port: z.int().min(0).max(65535).optional(),
+    api_key: z.union([z.string(), z.array(z.string())]).optional(),
+    models: z.array(ModelSpecSchema).min(1),
+    rules: z.array(RuleSchema).optional().describe('Canned answers for CI fixtures; the first matching rule wins.'),
+  })
+  .describe('An llmsim scenario: a whole simulated deployment.');
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type RuleResponse = z.infer<typeof RuleResponseSchema>;
+
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
