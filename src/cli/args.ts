@@ -26,6 +26,8 @@ export interface ServeOptions {
   readonly speedup: number;
   /** JSONL file receiving one record per finished request. */
   readonly trace: string | null;
+  /** CORS, as vLLM's --allowed-origins/--allowed-methods/--allowed-headers/--allow-credentials (default `*`). */
+  readonly cors: { readonly origins: readonly string[]; readonly methods: readonly string[]; readonly headers: readonly string[]; readonly credentials: boolean };
   /** Flags the user actually typed, so they win over scenario values. */
   readonly explicit: ReadonlySet<string>;
 }
@@ -71,6 +73,10 @@ const OPTIONS = {
   'max-waiting': { type: 'string' },
   speedup: { type: 'string', default: '1' },
   trace: { type: 'string' },
+  'allowed-origins': { type: 'string' },
+  'allowed-methods': { type: 'string' },
+  'allowed-headers': { type: 'string' },
+  'allow-credentials': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -120,12 +126,31 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     profile: v.profile ?? null,
     speedup: speedupOf(v.speedup),
     trace: v.trace ?? null,
+    cors: {
+      origins: jsonList('--allowed-origins', v['allowed-origins']),
+      methods: jsonList('--allowed-methods', v['allowed-methods']),
+      headers: jsonList('--allowed-headers', v['allowed-headers']),
+      credentials: v['allow-credentials'],
+    },
     explicit: new Set((parsed.tokens ?? []).filter((t) => t.kind === 'option').map((t) => (t as { name: string }).name)),
   };
 }
 
 function optionalInt<K extends string>(key: K, flag: string, raw: string | undefined, min: number): Partial<Record<K, number>> {
   return raw === undefined ? {} : ({ [key]: int(flag, raw, min, Number.MAX_SAFE_INTEGER) } as Partial<Record<K, number>>);
+}
+
+/** vLLM takes these as JSON lists (`--allowed-origins '["https://a.example"]'`); a bare comma list is accepted too. */
+function jsonList(flag: string, raw: string | undefined): string[] {
+  if (raw === undefined) return ['*'];
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value;
+  } catch {
+    // fall through to the comma form
+  }
+  if (raw.trim().startsWith('[')) throw new UsageError(`${flag} expects a JSON list of strings, got '${raw}'`);
+  return raw.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
 function fraction(flag: string, raw: string): number {
@@ -197,5 +222,9 @@ Engine and timing:
   --max-waiting N                  bound the waiting queue; beyond it requests get 429
   --speedup X|inf                  simulated time runs X times faster than wall time (inf: virtual time)
   --trace FILE                     write one JSON line per finished request (simulated timeline)
+
+HTTP:
+  --allowed-origins JSON           CORS origins (default ["*"]); also --allowed-methods, --allowed-headers
+  --allow-credentials              CORS credentials
   -h, --help                       show this help
 `;

@@ -12,9 +12,10 @@ export interface RunningServer {
 
 export function listen(app: Hono, host: string, port: number): Promise<RunningServer> {
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  // Slow clients must not hold sockets forever; long streams are fine (no overall response timeout).
+  // Slowloris: a client must finish sending headers in 30 s and its whole request in 120 s. Responses (long
+  // streams) have no time limit; idle keep-alive sockets close after 5 s.
   server.headersTimeout = 30_000;
-  server.requestTimeout = 0;
+  server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5_000;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {

@@ -59,6 +59,7 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
       priorityScheduling: options.schedulingPolicy === 'priority',
       enableSuffix: options.enableSuffix,
       maxBodyBytes: 32 * 1024 * 1024,
+      cors: options.cors,
       version: EMULATED_VLLM_VERSION,
     },
     unixSeconds: deps.unixSeconds,
