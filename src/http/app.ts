@@ -1,7 +1,7 @@
 /** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
+import { corsMiddleware } from './cors.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../serving/context.ts';
 import { ApiError, errors } from '../protocol/errors.ts';
@@ -28,7 +28,7 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
 
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
-  app.use('*', corsFor(ctx));
+  app.use('*', corsMiddleware(ctx.settings.cors));
   app.use('/v1/*', apiKeyGuard(ctx));
   app.use('*', bodyLimit({ maxSize: ctx.settings.maxBodyBytes, onError: () => { throw errors.payloadTooLarge(ctx.settings.maxBodyBytes); } }));
   app.use('*', async (c, next) => {
@@ -73,17 +73,6 @@ function apiKeyGuard(ctx: ServerContext) {
     if (!ok) return c.json({ error: 'Unauthorized' }, 401);
     return next();
   };
-}
-
-/** vLLM always installs Starlette's CORSMiddleware (default: any origin, method and header). */
-function corsFor(ctx: ServerContext) {
-  const { origins, methods, headers, credentials } = ctx.settings.cors;
-  return cors({
-    origin: origins.includes('*') ? '*' : [...origins],
-    allowMethods: methods.includes('*') ? ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'] : [...methods],
-    allowHeaders: headers.includes('*') ? [] : [...headers],
-    credentials,
-  });
 }
 
 function digest(value: string): Buffer {

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { corsHeadersOf } from './cors.ts';
 
 export interface StreamWriter {
   /** True once the client went away or the stream ended. */
@@ -26,7 +27,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   let closed = false;
   let pending = '';
   let blocked = false;
-  res.writeHead(200, { 'content-type': contentType });
+  res.writeHead(200, { ...corsHeadersOf(c), 'content-type': contentType });
   res.flushHeaders();
   res.on('drain', () => {
     blocked = false;
