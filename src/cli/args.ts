@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly trace: string | null;
   /** CORS, as vLLM's --allowed-origins/--allowed-methods/--allowed-headers/--allow-credentials (default `*`). */
   readonly cors: { readonly origins: readonly string[]; readonly methods: readonly string[]; readonly headers: readonly string[]; readonly credentials: boolean };
+  /** `--lora-modules name=path ...` (vLLM syntax; also `{"name":..,"path":..}` JSON). */
+  readonly loraModules: readonly { readonly name: string; readonly path: string }[];
   /** Flags the user actually typed, so they win over scenario values. */
   readonly explicit: ReadonlySet<string>;
 }
@@ -40,6 +42,8 @@ export interface EngineFlags {
   readonly gpuMemoryUtilization?: number;
   readonly enablePrefixCaching?: boolean;
   readonly maxWaiting?: number;
+  /** Distinct LoRA adapters allowed in one running batch (vLLM --max-loras). */
+  readonly maxLoras?: number;
 }
 
 export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
@@ -73,6 +77,9 @@ const OPTIONS = {
   'max-waiting': { type: 'string' },
   speedup: { type: 'string', default: '1' },
   trace: { type: 'string' },
+  'lora-modules': { type: 'string', multiple: true },
+  'enable-lora': { type: 'boolean', default: false },
+  'max-loras': { type: 'string' },
   'allowed-origins': { type: 'string' },
   'allowed-methods': { type: 'string' },
   'allowed-headers': { type: 'string' },
@@ -85,7 +92,7 @@ export class UsageError extends Error {}
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeOptions | 'help' {
   let parsed;
   try {
-    parsed = parseArgs({ args: expandMultiValue(argv, ['--served-model-name', '--api-key']), options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({ args: expandMultiValue(argv, ['--served-model-name', '--api-key', '--lora-modules']), options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'invalid arguments');
   }
@@ -120,12 +127,14 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       ...optionalInt('blockSize', '--block-size', v['block-size'], 1),
       ...optionalInt('numGpuBlocksOverride', '--num-gpu-blocks-override', v['num-gpu-blocks-override'], 1),
       ...optionalInt('maxWaiting', '--max-waiting', v['max-waiting'], 0),
+      ...optionalInt('maxLoras', '--max-loras', v['max-loras'], 1),
       ...(v['gpu-memory-utilization'] !== undefined ? { gpuMemoryUtilization: fraction('--gpu-memory-utilization', v['gpu-memory-utilization']) } : {}),
       ...(v['no-enable-prefix-caching'] ? { enablePrefixCaching: false } : v['enable-prefix-caching'] ? { enablePrefixCaching: true } : {}),
     },
     profile: v.profile ?? null,
     speedup: speedupOf(v.speedup),
     trace: v.trace ?? null,
+    loraModules: (v['lora-modules'] ?? []).map(loraModule),
     cors: {
       origins: jsonList('--allowed-origins', v['allowed-origins']),
       methods: jsonList('--allowed-methods', v['allowed-methods']),
@@ -134,6 +143,21 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     },
     explicit: new Set((parsed.tokens ?? []).filter((t) => t.kind === 'option').map((t) => (t as { name: string }).name)),
   };
+}
+
+function loraModule(raw: string): { name: string; path: string } {
+  if (raw.trim().startsWith('{')) {
+    try {
+      const v = JSON.parse(raw) as { name?: unknown; path?: unknown };
+      if (typeof v.name === 'string' && typeof v.path === 'string') return { name: v.name, path: v.path };
+    } catch {
+      // reported below
+    }
+    throw new UsageError(`--lora-modules expects name=path or {"name": ..., "path": ...}, got '${raw}'`);
+  }
+  const at = raw.indexOf('=');
+  if (at <= 0 || at === raw.length - 1) throw new UsageError(`--lora-modules expects name=path, got '${raw}'`);
+  return { name: raw.slice(0, at), path: raw.slice(at + 1) };
 }
 
 function optionalInt<K extends string>(key: K, flag: string, raw: string | undefined, min: number): Partial<Record<K, number>> {
@@ -222,6 +246,10 @@ Engine and timing:
   --max-waiting N                  bound the waiting queue; beyond it requests get 429
   --speedup X|inf                  simulated time runs X times faster than wall time (inf: virtual time)
   --trace FILE                     write one JSON line per finished request (simulated timeline)
+
+LoRA:
+  --lora-modules NAME=PATH...      serve LoRA adapters on the (first) model (listed in /v1/models with \`parent\`)
+  --max-loras N                    distinct adapters per running batch
 
 HTTP:
   --allowed-origins JSON           CORS origins (default ["*"]); also --allowed-methods, --allowed-headers

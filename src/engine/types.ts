@@ -19,6 +19,8 @@ export interface EngineRequest {
   readonly cacheSalt?: string;
   /** Effective max tokens (for metrics histograms). */
   readonly maxTokens: number;
+  /** LoRA adapter name, when the request targets one (counts against `max_loras` per batch). */
+  readonly lora?: string;
 }
 
 /** What a finished request reports once, after its last token event. */

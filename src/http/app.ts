@@ -11,6 +11,7 @@ import { embeddingsRoute } from '../dialects/openai/embeddings.ts';
 import { modelsRoute } from '../dialects/openai/models.ts';
 import { tokenizeRoute } from '../dialects/vllm/tokenize.ts';
 import { healthRoute } from '../dialects/vllm/health.ts';
+import { loraRoute } from '../dialects/vllm/lora.ts';
 
 /** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
 const ROUTES: readonly (readonly [string, readonly string[]])[] = [
@@ -24,6 +25,8 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/ping', ['GET', 'POST']],
   ['/version', ['GET']],
   ['/load', ['GET']],
+  ['/v1/load_lora_adapter', ['POST']],
+  ['/v1/unload_lora_adapter', ['POST']],
 ];
 
 export function createApp(ctx: ServerContext): Hono {
@@ -45,6 +48,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', modelsRoute(ctx));
   app.route('/', tokenizeRoute(ctx));
   app.route('/', healthRoute(ctx));
+  app.route('/', loraRoute(ctx));
   app.notFound((c) => {
     const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
     if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });

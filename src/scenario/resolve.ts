@@ -14,6 +14,7 @@ export interface ModelConfig {
   readonly outputLengths: OutputLengthDistribution | null;
   readonly reasoningParser: ReasoningParser | null;
   readonly toolCallProbability: number | null;
+  readonly loraModules: readonly { readonly name: string; readonly path: string }[];
 }
 
 export interface Deployment {
@@ -38,8 +39,9 @@ export function resolveDeployment(options: ServeOptions, scenario: Scenario | nu
     outputLengths: null,
     reasoningParser: options.reasoningParser,
     toolCallProbability: null,
+    loraModules: i === 0 ? options.loraModules : [],
   });
-  const models = scenario && !options.explicit.has('model') ? scenario.models.map((m) => fromScenario(m, options)) : options.models.map(fromCli);
+  const models = scenario && !options.explicit.has('model') ? scenario.models.map((m, i) => fromScenario(m, options, i)) : options.models.map(fromCli);
   return {
     host: typed('host') || scenario?.host === undefined ? options.host : scenario.host,
     port: typed('port') || scenario?.port === undefined ? options.port : scenario.port,
@@ -51,7 +53,7 @@ export function resolveDeployment(options: ServeOptions, scenario: Scenario | nu
 }
 
 /** A scenario model, with any engine/tokenizer flags typed on the command line applied on top. */
-function fromScenario(m: ModelSpec, options: ServeOptions): ModelConfig {
+function fromScenario(m: ModelSpec, options: ServeOptions, index: number): ModelConfig {
   const names = m.served_model_name === undefined ? [m.model] : typeof m.served_model_name === 'string' ? [m.served_model_name] : m.served_model_name;
   const engine: EngineFlags = {
     ...(m.engine?.max_num_seqs !== undefined ? { maxNumSeqs: m.engine.max_num_seqs } : {}),
@@ -61,6 +63,7 @@ function fromScenario(m: ModelSpec, options: ServeOptions): ModelConfig {
     ...(m.engine?.gpu_memory_utilization !== undefined ? { gpuMemoryUtilization: m.engine.gpu_memory_utilization } : {}),
     ...(m.engine?.enable_prefix_caching !== undefined ? { enablePrefixCaching: m.engine.enable_prefix_caching } : {}),
     ...(m.engine?.max_waiting !== undefined ? { maxWaiting: m.engine.max_waiting } : {}),
+    ...(m.engine?.max_loras !== undefined ? { maxLoras: m.engine.max_loras } : {}),
     ...options.engine,
   };
   return {
@@ -73,5 +76,6 @@ function fromScenario(m: ModelSpec, options: ServeOptions): ModelConfig {
     outputLengths: m.output_lengths ?? null,
     reasoningParser: options.reasoningParser ?? m.reasoning_parser ?? null,
     toolCallProbability: m.tool_call_probability ?? null,
+    loraModules: [...(m.lora_modules ?? []), ...(index === 0 ? options.loraModules : [])],
   };
 }

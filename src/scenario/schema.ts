@@ -13,6 +13,7 @@ export const EngineSettingsSchema = z
     enable_prefix_caching: z.boolean().optional(),
     scheduling_policy: z.enum(['fcfs', 'priority']).optional(),
     max_waiting: z.int().nonnegative().optional().describe('Bound on the waiting queue; beyond it requests get 429.'),
+    max_loras: positiveInt().optional().describe('Distinct LoRA adapters per running batch (vLLM --max-loras).'),
   })
   .describe('Engine settings; unset values are derived from the latency profile like vLLM does.');
 

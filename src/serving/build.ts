@@ -46,6 +46,7 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
       reasoningParser: config.reasoningParser,
       reasoningMedianTokens: 250,
       toolCallProbability: config.toolCallProbability ?? 0.8,
+      loras: new Map(config.loraModules.map((l) => [l.name, l.path])),
     };
   });
   return {

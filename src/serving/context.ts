@@ -22,6 +22,8 @@ export interface ServedModel {
   readonly reasoningMedianTokens: number;
   /** Chance that `tool_choice: "auto"` produces tool calls. */
   readonly toolCallProbability: number;
+  /** LoRA adapters served on top of this model: name → path (mutable: load/unload endpoints). */
+  readonly loras: Map<string, string>;
 }
 
 export interface ServerSettings {
@@ -52,7 +54,12 @@ export interface ServerContext {
 /** Resolves the request's `model` (absent or empty → the first model), else 404 as vLLM. */
 export function resolveModel(ctx: ServerContext, requested: string | null | undefined): ServedModel {
   if (requested === undefined || requested === null || requested === '') return ctx.models[0] as ServedModel;
-  const hit = ctx.models.find((m) => m.aliases.includes(requested));
+  const hit = ctx.models.find((m) => m.aliases.includes(requested) || m.loras.has(requested));
   if (!hit) throw errors.modelNotFound(requested);
   return hit;
+}
+
+/** The LoRA adapter a request names, or null when it names a base model (or nothing). */
+export function loraOf(model: ServedModel, requested: string | null | undefined): string | null {
+  return requested && model.loras.has(requested) ? requested : null;
 }

@@ -21,6 +21,7 @@ export const TEST_DEFAULTS: ServeOptions = {
   profile: null,
   speedup: 1,
   trace: null,
+  loraModules: [],
   cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },
   explicit: new Set(),
 };

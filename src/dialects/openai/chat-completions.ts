@@ -1,6 +1,6 @@
 /** @module `POST /v1/chat/completions`: parse, validate (vLLM order and wording), template, plan, hand to the engine, serialise. */
 import { Hono, type Context } from 'hono';
-import { resolveModel, type ServerContext, type ServedModel } from '../../serving/context.ts';
+import { resolveModel, loraOf, type ServerContext, type ServedModel } from '../../serving/context.ts';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
@@ -77,7 +77,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
   const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
-  const planned = planPrompt(ctx, model, promptIds, params, contract);
+  const planned = planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model));
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
   const echoText = request.echo && last && last.role === role ? messageText(last.content) : null;

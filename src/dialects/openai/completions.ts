@@ -1,6 +1,6 @@
 /** @module `POST /v1/completions`: prompts as text or token ids (one engine request per prompt), echo, legacy logprobs, FIM prompts. */
 import { Hono, type Context } from 'hono';
-import { resolveModel, type ServerContext, type ServedModel } from '../../serving/context.ts';
+import { resolveModel, loraOf, type ServerContext, type ServedModel } from '../../serving/context.ts';
 import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/completions.ts';
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
@@ -83,7 +83,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     const logprobs = request.logprobs ?? null;
     const p = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
     params ??= p;
-    return planPrompt(ctx, model, ids, p, contract);
+    return planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model));
   });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
   const key = canonicalHash(prompts.map((x) => x.key));

@@ -17,6 +17,7 @@ export interface PlannedPrompt {
   readonly logprobs: readonly (readonly TokenLogprob[])[] | null;
   /** Seeds everything else derived from this prompt (ids, prompt logprobs). */
   readonly key: string;
+  readonly lora: string | null;
 }
 
 /** vLLM `_validate_input` for completion-like requests: prompt must leave room, and prompt + max_tokens must fit. */
@@ -32,8 +33,9 @@ export function effectiveMaxTokens(model: ServedModel, promptLen: number, reques
 const FIM_MIDDLE = '<|fim_middle|>';
 
 /** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
-export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract): PlannedPrompt {
+export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null): PlannedPrompt {
   const key = canonicalHash({
+    lora,
     contract: contract.constraint ?? contract.tools ?? contract.canned ? canonicalHash({ c: contract.constraint, t: contract.tools, k: contract.canned }) : null,
     model: model.root,
     prompt: canonicalHash(promptIds),
@@ -67,7 +69,7 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
       logprobs.push(generatedLogprobs(model.tokenizer, createRng(ctx.settings.seed, key, i, 'logprobs'), plan.tokenIds, Math.max(0, params.logprobs)));
     }
   }
-  return { promptIds, plans, logprobs: params.logprobs !== null ? logprobs : null, key };
+  return { promptIds, plans, logprobs: params.logprobs !== null ? logprobs : null, key, lora };
 }
 
 /** Unsatisfiable or malformed schemas and patterns are the client's fault: 400 with the reason. */
@@ -92,6 +94,7 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
       priority,
       ...(cacheSalt ? { cacheSalt } : {}),
       maxTokens: params.maxTokens,
+      ...(planned.lora ? { lora: planned.lora } : {}),
     },
     sink,
   );

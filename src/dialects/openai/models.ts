@@ -6,7 +6,8 @@ import { canonicalHash } from '../../generate/rng.ts';
 
 export function modelsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
-  const cards = (): Record<string, unknown>[] => ctx.models.flatMap((m) => m.aliases.map((alias) => modelCard(ctx, m, alias)));
+  const cards = (): Record<string, unknown>[] =>
+    ctx.models.flatMap((m) => [...m.aliases.map((alias) => modelCard(ctx, m, alias)), ...[...m.loras].map(([name, path]) => loraCard(ctx, m, name, path))]);
   app.get('/v1/models', (c) => c.json({ object: 'list', data: cards() }));
   app.get('/v1/models/:id{.+}', (c) => {
     const id = c.req.param('id');
@@ -15,6 +16,11 @@ export function modelsRoute(ctx: ServerContext): Hono {
     return c.json(card);
   });
   return app;
+}
+
+/** vLLM lists a LoRA adapter as its own card: root = adapter path, parent = base model name, no max_model_len. */
+function loraCard(ctx: ServerContext, model: ServedModel, name: string, path: string): Record<string, unknown> {
+  return { ...modelCard(ctx, model, name), root: path, parent: model.name, max_model_len: null };
 }
 
 function modelCard(ctx: ServerContext, model: ServedModel, alias: string): Record<string, unknown> {
