@@ -19,10 +19,16 @@ export interface Simulator {
 export async function startSimulator(options: ServeOptions): Promise<Simulator> {
   const scenario = options.scenario ? loadScenario(options.scenario) : null;
   const deployment = resolveDeployment(options, scenario);
+  const startedAt = Date.now();
   const ctx = buildServerContext(deployment, options, {
     // TEMPORARY until the clock module lands: zero-time ticks.
     createEngine: () => createImmediateEngine({ defer: (fn) => setImmediate(fn) }),
     unixSeconds: () => Math.floor(Date.now() / 1000),
+    elapsed: () => (Date.now() - startedAt) / 1000,
+    after: (seconds, fn) => {
+      const t = setTimeout(fn, seconds * 1000);
+      return () => clearTimeout(t);
+    },
   });
   const app = createApp(ctx);
   const server = await listen(app, deployment.host, deployment.port);

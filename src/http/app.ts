@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { corsMiddleware } from './cors.ts';
+import { faultMiddleware } from '../faults/middleware.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../serving/context.ts';
 import { ApiError, errors } from '../protocol/errors.ts';
@@ -29,11 +30,16 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/v1/unload_lora_adapter', ['POST']],
 ];
 
+/** Requests that generate (or embed) go through fault injection. */
+const GENERATION_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/responses', '/v1/messages', '/api/generate', '/api/chat', '/api/embed', '/api/embeddings'];
+
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
   app.use('*', corsMiddleware(ctx.settings.cors));
   app.use('/v1/*', apiKeyGuard(ctx));
   app.use('*', bodyLimit({ maxSize: ctx.settings.maxBodyBytes, onError: () => { throw errors.payloadTooLarge(ctx.settings.maxBodyBytes); } }));
+  const faults = faultMiddleware({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
+  for (const path of GENERATION_PATHS) app.post(path, faults);
   app.use('*', async (c, next) => {
     ctx.inflight++;
     try {

@@ -7,6 +7,8 @@ import type { Context } from 'hono';
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { corsHeadersOf } from './cors.ts';
+import { activeFault } from '../faults/middleware.ts';
+import { withFault } from '../faults/stream-faults.ts';
 
 export interface StreamWriter {
   /** True once the client went away or the stream ended. */
@@ -43,7 +45,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
     pending = '';
     onDisconnect();
   });
-  const writer: StreamWriter = {
+  const plain: StreamWriter = {
     get closed() {
       return closed || res.destroyed;
     },
@@ -62,6 +64,8 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
       pending = '';
     },
   };
+  const fault = activeFault(c);
+  const writer = fault ? withFault(plain, res, fault, contentType, () => onDisconnect()) : plain;
   return { writer, response: RESPONSE_ALREADY_SENT };
 }
 

@@ -1,6 +1,7 @@
 /** @module Merges command-line options with an optional scenario into one deployment description: typed flags win over the file. */
 import type { ServeOptions, EngineFlags } from '../cli/args.ts';
 import type { Scenario, ModelSpec, Rule } from './schema.ts';
+import type { Fault } from '../faults/schema.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
 
@@ -24,6 +25,7 @@ export interface Deployment {
   readonly apiKeys: readonly string[];
   readonly models: readonly ModelConfig[];
   readonly rules: readonly Rule[];
+  readonly faults: readonly Fault[];
 }
 
 export function resolveDeployment(options: ServeOptions, scenario: Scenario | null): Deployment {
@@ -49,6 +51,7 @@ export function resolveDeployment(options: ServeOptions, scenario: Scenario | nu
     apiKeys: options.apiKeys.length > 0 ? options.apiKeys : scenarioKeys,
     models,
     rules: scenario?.rules ?? [],
+    faults: scenario?.faults ?? [],
   };
 }
 

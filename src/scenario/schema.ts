@@ -1,5 +1,6 @@
 /** @module The scenario file schema (zod, single source): served models, engine settings, canned response rules, faults, replicas. */
 import { z } from 'zod';
+import { FaultSchema } from '../faults/schema.ts';
 
 const positiveInt = () => z.int().positive();
 
@@ -70,6 +71,7 @@ export const ScenarioSchema = z
     api_key: z.union([z.string(), z.array(z.string())]).optional(),
     models: z.array(ModelSpecSchema).min(1),
     rules: z.array(RuleSchema).optional().describe('Canned answers for CI fixtures; the first matching rule wins.'),
+    faults: z.array(FaultSchema).optional().describe('Injected failures; the first fault whose selectors hold applies.'),
   })
   .describe('An llmsim scenario: a whole simulated deployment.');
 

@@ -6,6 +6,7 @@ import type { Deployment, ModelConfig } from '../scenario/resolve.ts';
 import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
 import { catalogEntry, FALLBACK_MAX_MODEL_LEN } from './catalog.ts';
 import { DEFAULT_OUTPUT_LENGTHS } from '../generate/plan.ts';
+import { createFaultInjector } from '../faults/injector.ts';
 
 /** The vLLM release whose wire format we reproduce (reported by GET /version). */
 export const EMULATED_VLLM_VERSION = '0.11.0';
@@ -22,6 +23,8 @@ export interface BuildDeps {
   /** Creates the engine for one served model. */
   readonly createEngine: (model: EngineRequirements) => Engine;
   readonly unixSeconds: () => number;
+  readonly elapsed: () => number;
+  readonly after: (seconds: number, fn: () => void) => () => void;
 }
 
 export function buildServerContext(deployment: Deployment, options: ServeOptions, deps: BuildDeps): ServerContext {
@@ -64,6 +67,9 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
       version: EMULATED_VLLM_VERSION,
     },
     unixSeconds: deps.unixSeconds,
+    elapsed: deps.elapsed,
+    after: deps.after,
+    faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed }),
     inflight: 0,
   };
 }

@@ -4,6 +4,7 @@ import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
 import type { Rule } from '../scenario/schema.ts';
+import type { FaultInjector } from '../faults/injector.ts';
 import { errors } from '../protocol/errors.ts';
 
 export interface ServedModel {
@@ -47,6 +48,11 @@ export interface ServerContext {
   readonly settings: ServerSettings;
   /** Unix seconds for `created` fields (from the clock module). */
   unixSeconds(): number;
+  /** Simulated seconds since the server started. */
+  elapsed(): number;
+  /** Runs `fn` after `seconds` of simulated time (the clock's timer); returns a cancel function. */
+  after(seconds: number, fn: () => void): () => void;
+  readonly faults: FaultInjector;
   /** Requests currently being served (GET /load). */
   inflight: number;
 }

@@ -1,0 +1,99 @@
+/**
+ * @module Applies faults to generation requests: errors and timeouts answer here, before any route runs; mid-stream faults
+ * are handed to the stream writer through the request context. A fault can also be forced per request with `x-llmsim-fault`.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Fault } from './schema.ts';
+import { parseFaultHeader } from './schema.ts';
+import type { FaultInjector } from './injector.ts';
+import { ApiError } from '../protocol/errors.ts';
+
+export const FAULT_HEADER = 'x-llmsim-fault';
+const KEY = 'llmsim.fault';
+
+/** What the stream writer needs to play a mid-stream fault. */
+export interface ActiveFault {
+  readonly fault: Fault;
+  readonly injector: FaultInjector;
+  /** Runs `fn` after `seconds` of simulated time; returns a cancel function. */
+  readonly after: (seconds: number, fn: () => void) => () => void;
+}
+
+export interface FaultDeps {
+  readonly injector: FaultInjector;
+  readonly after: (seconds: number, fn: () => void) => () => void;
+  /** Simulated seconds since start (for fault windows). */
+  readonly elapsed: () => number;
+}
+
+const STATUS_TYPES: Readonly<Record<number, string>> = { 429: 'Too Many Requests', 500: 'InternalServerError', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
+export function faultMiddleware(deps: FaultDeps): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header(FAULT_HEADER);
+    let fault: Fault | null;
+    if (header !== undefined) {
+      const parsed = parseFaultHeader(header);
+      if (typeof parsed === 'string') throw new ApiError(400, 'BadRequestError', `invalid ${FAULT_HEADER} header: ${parsed}`);
+      fault = parsed;
+    } else {
+      fault = deps.injector.pick({ path: c.req.path, model: deps.injector.needsModel() ? await requestModel(c) : null, elapsed: deps.elapsed() });
+    }
+    if (!fault) return next();
+    if (fault.kind === 'http_error') {
+      deps.injector.count('http_error');
+      return errorResponse(c, fault.status ?? 500, fault.message, fault.retry_after);
+    }
+    if (fault.kind === 'timeout') {
+      deps.injector.count('timeout');
+      return hold(c, fault, deps);
+    }
+    c.set(KEY as never, { fault, injector: deps.injector, after: deps.after } satisfies ActiveFault as never);
+    return next();
+  };
+}
+
+export function activeFault(c: Context): ActiveFault | null {
+  return (c.get(KEY as never) as ActiveFault | undefined) ?? null;
+}
+
+/** Each dialect keeps its own error envelope: Ollama `{"error": "..."}`, Anthropic typed errors, else vLLM's. */
+function errorResponse(c: Context, status: number, message: string | undefined, retryAfter: number | undefined): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(retryAfter));
+  const text = message ?? (status === 429 ? 'Too many requests, please retry later.' : status === 503 ? 'Service temporarily unavailable.' : status === 504 ? 'Request timed out.' : 'Internal server error');
+  const path = c.req.path;
+  let body: unknown;
+  if (path.startsWith('/api/')) body = { error: text };
+  else if (path.startsWith('/v1/messages')) body = { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : status === 529 || status === 503 ? 'overloaded_error' : 'api_error', message: text } };
+  else body = { error: { message: text, type: STATUS_TYPES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestError'), param: null, code: status } };
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** A 504-like timeout: hold the request (until `duration`, then 504; or until the client gives up). */
+function hold(c: Context, fault: Fault, deps: FaultDeps): Promise<Response> {
+  return new Promise((resolve) => {
+    const env = c.env as { outgoing?: import('node:http').ServerResponse } | undefined;
+    let cancel: (() => void) | null = null;
+    const gone = (): void => {
+      cancel?.();
+      resolve(new Response(null, { status: 499 }));
+    };
+    env?.outgoing?.once('close', gone);
+    if (fault.duration !== undefined) {
+      cancel = deps.after(fault.duration, () => {
+        env?.outgoing?.off('close', gone);
+        resolve(errorResponse(c, 504, fault.message, undefined));
+      });
+    }
+  });
+}
+
+async function requestModel(c: Context): Promise<string | null> {
+  try {
+    const body = JSON.parse(await c.req.text()) as { model?: unknown };
+    return typeof body.model === 'string' ? body.model : null;
+  } catch {
+    return null;
+  }
+}
