@@ -41,6 +41,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const sim = await startSimulator(options);
     process.stderr.write(`llmsim: serving ${sim.modelNames.join(', ')} on ${sim.url}\n`);
+    process.on('SIGHUP', () => {
+      if (!sim.ctx.reload) return void process.stderr.write('llmsim: SIGHUP ignored (no --scenario)\n');
+      try {
+        sim.ctx.reload();
+        process.stderr.write(`llmsim: scenario reloaded (${sim.ctx.models.flatMap((m) => m.aliases).join(', ')})\n`);
+      } catch (err) {
+        process.stderr.write(`llmsim: reload failed, keeping the previous scenario:\n${(err as Error).message}\n`);
+      }
+    });
     await waitForSignal();
     process.stderr.write('llmsim: shutting down\n');
     await sim.close();

@@ -1,6 +1,7 @@
 /** @module Builds and starts one simulator instance: used by the CLI and by black-box tests (port 0). */
 import type { ServeOptions } from './args.ts';
-import { buildServerContext } from '../serving/build.ts';
+import { buildServerContext, type BuildDeps } from '../serving/build.ts';
+import { reloadScenario } from '../serving/reload.ts';
 import { createApp } from '../http/app.ts';
 import { listen } from '../http/server.ts';
 import { createImmediateEngine } from '../engine/immediate-engine.ts';
@@ -20,7 +21,7 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
   const scenario = options.scenario ? loadScenario(options.scenario) : null;
   const deployment = resolveDeployment(options, scenario);
   const startedAt = Date.now();
-  const ctx = buildServerContext(deployment, options, {
+  const deps: BuildDeps = {
     // TEMPORARY until the clock module lands: zero-time ticks.
     createEngine: () => createImmediateEngine({ defer: (fn) => setImmediate(fn) }),
     unixSeconds: () => Math.floor(Date.now() / 1000),
@@ -29,7 +30,9 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
       const t = setTimeout(fn, seconds * 1000);
       return () => clearTimeout(t);
     },
-  });
+  };
+  const ctx = buildServerContext(deployment, options, deps);
+  if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps);
   const app = createApp(ctx);
   const server = await listen(app, deployment.host, deployment.port);
   return {

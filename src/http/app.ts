@@ -13,6 +13,7 @@ import { modelsRoute } from '../dialects/openai/models.ts';
 import { tokenizeRoute } from '../dialects/vllm/tokenize.ts';
 import { healthRoute } from '../dialects/vllm/health.ts';
 import { loraRoute } from '../dialects/vllm/lora.ts';
+import { adminRoute } from '../dialects/vllm/admin.ts';
 
 /** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
 const ROUTES: readonly (readonly [string, readonly string[]])[] = [
@@ -28,6 +29,8 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/load', ['GET']],
   ['/v1/load_lora_adapter', ['POST']],
   ['/v1/unload_lora_adapter', ['POST']],
+  ['/admin/config', ['GET']],
+  ['/admin/reload', ['POST']],
 ];
 
 /** Requests that generate (or embed) go through fault injection. */
@@ -37,6 +40,7 @@ export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
   app.use('*', corsMiddleware(ctx.settings.cors));
   app.use('/v1/*', apiKeyGuard(ctx));
+  app.use('/admin/*', apiKeyGuard(ctx));
   app.use('*', bodyLimit({ maxSize: ctx.settings.maxBodyBytes, onError: () => { throw errors.payloadTooLarge(ctx.settings.maxBodyBytes); } }));
   const faults = faultMiddleware({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
   for (const path of GENERATION_PATHS) app.post(path, faults);
@@ -55,6 +59,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', tokenizeRoute(ctx));
   app.route('/', healthRoute(ctx));
   app.route('/', loraRoute(ctx));
+  app.route('/', adminRoute(ctx));
   app.notFound((c) => {
     const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
     if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });

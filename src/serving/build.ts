@@ -28,33 +28,10 @@ export interface BuildDeps {
 }
 
 export function buildServerContext(deployment: Deployment, options: ServeOptions, deps: BuildDeps): ServerContext {
-  const names = new Set<string>();
-  const models = deployment.models.map((config): ServedModel => {
-    const entry = catalogEntry(config.root);
-    const tokenizer = loadTokenizer(config.tokenizerDir ?? entry?.tokenizerDir() ?? defaultTokenizerDir());
-    for (const alias of config.aliases) {
-      if (names.has(alias)) throw new Error(`model name '${alias}' is served twice`);
-      names.add(alias);
-    }
-    const maxModelLen = config.maxModelLen ?? entry?.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
-    const name = config.aliases[0] as string;
-    return {
-      name,
-      aliases: config.aliases,
-      root: config.root,
-      tokenizer,
-      maxModelLen,
-      engine: deps.createEngine({ name, config, maxModelLen, profile: config.profile ?? entry?.profile ?? null }),
-      outputLengths: config.outputLengths ?? DEFAULT_OUTPUT_LENGTHS,
-      reasoningParser: config.reasoningParser,
-      reasoningMedianTokens: 250,
-      toolCallProbability: config.toolCallProbability ?? 0.8,
-      loras: new Map(config.loraModules.map((l) => [l.name, l.path])),
-    };
-  });
   return {
-    models,
+    models: buildModels(deployment, deps, []),
     rules: deployment.rules,
+    deployment,
     settings: {
       seed: deployment.seed,
       apiKeys: deployment.apiKeys,
@@ -72,4 +49,39 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
     faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed }),
     inflight: 0,
   };
+}
+
+/**
+ * One ServedModel per configured model. A model whose configuration is unchanged from `previous` keeps its engine
+ * (and so its queue, KV cache and in-flight streams) across a scenario reload.
+ */
+export function buildModels(deployment: Deployment, deps: BuildDeps, previous: readonly ServedModel[]): ServedModel[] {
+  const names = new Set<string>();
+  return deployment.models.map((config): ServedModel => {
+    for (const alias of config.aliases) {
+      if (names.has(alias)) throw new Error(`model name '${alias}' is served twice`);
+      names.add(alias);
+    }
+    const key = JSON.stringify(config);
+    const kept = previous.find((m) => m.configKey === key);
+    if (kept) return kept;
+    const entry = catalogEntry(config.root);
+    const tokenizer = loadTokenizer(config.tokenizerDir ?? entry?.tokenizerDir() ?? defaultTokenizerDir());
+    const maxModelLen = config.maxModelLen ?? entry?.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
+    const name = config.aliases[0] as string;
+    return {
+      name,
+      aliases: config.aliases,
+      root: config.root,
+      configKey: key,
+      tokenizer,
+      maxModelLen,
+      engine: deps.createEngine({ name, config, maxModelLen, profile: config.profile ?? entry?.profile ?? null }),
+      outputLengths: config.outputLengths ?? DEFAULT_OUTPUT_LENGTHS,
+      reasoningParser: config.reasoningParser,
+      reasoningMedianTokens: 250,
+      toolCallProbability: config.toolCallProbability ?? 0.8,
+      loras: new Map(config.loraModules.map((l) => [l.name, l.path])),
+    };
+  });
 }

@@ -4,6 +4,7 @@ import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
 import type { Rule } from '../scenario/schema.ts';
+import type { Deployment } from '../scenario/resolve.ts';
 import type { FaultInjector } from '../faults/injector.ts';
 import { errors } from '../protocol/errors.ts';
 
@@ -14,6 +15,8 @@ export interface ServedModel {
   readonly aliases: readonly string[];
   /** `--model` (what `/v1/models` reports as `root`). */
   readonly root: string;
+  /** Identity of the configuration that built this model (engines survive reloads that keep it). */
+  readonly configKey: string;
   readonly tokenizer: Tokenizer;
   readonly maxModelLen: number;
   readonly engine: Engine;
@@ -42,9 +45,12 @@ export interface ServerSettings {
 }
 
 export interface ServerContext {
-  readonly models: readonly ServedModel[];
+  /** Replaced as a whole by a scenario reload; requests already running keep the model object they resolved. */
+  models: readonly ServedModel[];
   /** Scenario response rules (canned answers for CI fixtures); first match wins. */
-  readonly rules: readonly Rule[];
+  rules: readonly Rule[];
+  /** The deployment in force (GET /admin/config). */
+  deployment: Deployment;
   readonly settings: ServerSettings;
   /** Unix seconds for `created` fields (from the clock module). */
   unixSeconds(): number;
@@ -53,6 +59,8 @@ export interface ServerContext {
   /** Runs `fn` after `seconds` of simulated time (the clock's timer); returns a cancel function. */
   after(seconds: number, fn: () => void): () => void;
   readonly faults: FaultInjector;
+  /** Re-reads the scenario file (SIGHUP, POST /admin/reload); null when the server runs without one. */
+  reload?: () => void;
   /** Requests currently being served (GET /load). */
   inflight: number;
 }

@@ -46,7 +46,7 @@ describe('faults before the response', () => {
         await client.embeddings.create({ model: 'Qwen/Qwen3-8B', input: 'x' });
         results.push('ok');
       } catch (err) {
-        results.push(err instanceof OpenAI.RateLimitError ? `429:${(err as OpenAI.APIError).headers?.get('retry-after')}` : 'other');
+        results.push(err instanceof OpenAI.RateLimitError ? `429:${(err as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')}` : 'other');
       }
     }
     expect(results).toEqual(['ok', 'ok', '429:1', 'ok', 'ok', '429:1']);
