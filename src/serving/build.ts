@@ -81,6 +81,7 @@ export function buildModels(deployment: Deployment, deps: BuildDeps, previous: r
       reasoningParser: config.reasoningParser,
       reasoningMedianTokens: 250,
       toolCallProbability: config.toolCallProbability ?? 0.8,
+      maxWaiting: config.engine.maxWaiting ?? null,
       loras: new Map(config.loraModules.map((l) => [l.name, l.path])),
     };
   });

@@ -26,6 +26,8 @@ export interface ServedModel {
   readonly reasoningMedianTokens: number;
   /** Chance that `tool_choice: "auto"` produces tool calls. */
   readonly toolCallProbability: number;
+  /** Bound on the engine's waiting queue (null: unbounded, as vLLM); beyond it requests get 429. */
+  readonly maxWaiting: number | null;
   /** LoRA adapters served on top of this model: name → path (mutable: load/unload endpoints). */
   readonly loras: Map<string, string>;
 }

@@ -7,7 +7,7 @@ import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { onClientGone } from '../../http/sse-writer.ts';
-import { effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
+import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
 import { chatResponseBody } from './chat-response.ts';
 import { readOutputContract, type OutputContract } from './output-contract.ts';
 import { streamChat } from './chat-stream.ts';
@@ -77,6 +77,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
   const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
+  checkAdmission(model);
   const planned = planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model));
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');

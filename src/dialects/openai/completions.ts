@@ -7,7 +7,7 @@ import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { onClientGone } from '../../http/sse-writer.ts';
-import { effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
+import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
 import { truncatePrompt } from './chat-completions.ts';
 import { completionChoice } from './completion-choice.ts';
 import { streamCompletions } from './completions-stream.ts';
@@ -86,6 +86,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     return planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model));
   });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
+  checkAdmission(model);
   const key = canonicalHash(prompts.map((x) => x.key));
   return {
     request,

@@ -82,6 +82,11 @@ function planWithContract(spec: Parameters<typeof planOutput>[0]): ChoicePlan {
   }
 }
 
+/** `--max-waiting` (llm-d style): refuse with 429 before any byte is sent when the engine's queue is full. */
+export function checkAdmission(model: ServedModel): void {
+  if (model.maxWaiting !== null && model.engine.stats().waiting >= model.maxWaiting) throw errors.queueFull(model.maxWaiting);
+}
+
 let nextEngineId = 0;
 
 /** Submits one prompt's choices to the model's engine. */
