@@ -27,7 +27,7 @@ export function createImmediateEngine({ defer }: { defer: (fn: () => void) => vo
       });
       if (entry.remaining === 0 && !entry.dead) {
         live.delete(entry);
-        entry.sink.onFinished({ cachedTokens: 0, arrivalTime: 0, firstScheduledTime: 0, firstTokenTime: 0, finishedTime: 0 });
+        entry.sink.onFinished({ cachedTokens: 0, arrivalTime: 0, firstScheduledTime: 0, firstTokenTime: 0, finishedTime: 0, preemptions: 0 });
       }
     }
     arm();

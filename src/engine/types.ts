@@ -4,6 +4,8 @@
 export interface SequencePlan {
   /** Tokens this sequence generates in total (its finish reason is decided by the generator, not the engine). */
   readonly outputTokens: number;
+  /** How the planned output ends, for metrics and the trace (`stop`, `length`, `tool_calls` counts as `stop`). */
+  readonly finishReason?: string;
 }
 
 /** A validated, tokenized request handed to the engine by a route. The engine trusts it. */
@@ -32,6 +34,7 @@ export interface RequestSummary {
   readonly firstScheduledTime: number;
   readonly firstTokenTime: number;
   readonly finishedTime: number;
+  readonly preemptions: number;
 }
 
 /**

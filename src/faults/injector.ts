@@ -24,7 +24,7 @@ export interface FaultInjector {
   reset(faults: readonly Fault[]): void;
 }
 
-export function createFaultInjector({ faults, seed }: { faults: readonly Fault[]; seed: number }): FaultInjector {
+export function createFaultInjector({ faults, seed, onInject }: { faults: readonly Fault[]; seed: number; onInject?: (kind: FaultKind) => void }): FaultInjector {
   let active = [...faults];
   let seen = active.map(() => 0);
   const injected: Record<FaultKind, number> = { http_error: 0, timeout: 0, stall: 0, truncate: 0, drop: 0, error_event: 0, malformed_chunk: 0 };
@@ -45,6 +45,7 @@ export function createFaultInjector({ faults, seed }: { faults: readonly Fault[]
     },
     count(kind) {
       injected[kind]++;
+      onInject?.(kind);
     },
     counts: () => ({ ...injected }),
     needsModel: () => active.some((f) => f.match?.model !== undefined),

@@ -14,6 +14,7 @@ import { tokenizeRoute } from '../dialects/vllm/tokenize.ts';
 import { healthRoute } from '../dialects/vllm/health.ts';
 import { loraRoute } from '../dialects/vllm/lora.ts';
 import { adminRoute } from '../dialects/vllm/admin.ts';
+import { metricsRoute } from '../dialects/vllm/metrics.ts';
 
 /** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
 const ROUTES: readonly (readonly [string, readonly string[]])[] = [
@@ -30,6 +31,7 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/v1/load_lora_adapter', ['POST']],
   ['/v1/unload_lora_adapter', ['POST']],
   ['/admin/config', ['GET']],
+  ['/metrics', ['GET']],
   ['/admin/reload', ['POST']],
 ];
 
@@ -60,6 +62,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', healthRoute(ctx));
   app.route('/', loraRoute(ctx));
   app.route('/', adminRoute(ctx));
+  app.route('/', metricsRoute(ctx));
   app.notFound((c) => {
     const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
     if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });

@@ -7,6 +7,7 @@ import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
 import { catalogEntry, FALLBACK_MAX_MODEL_LEN } from './catalog.ts';
 import { DEFAULT_OUTPUT_LENGTHS } from '../generate/plan.ts';
 import { createFaultInjector } from '../faults/injector.ts';
+import type { MetricsRegistry } from '../sim/metrics.ts';
 
 /** The vLLM release whose wire format we reproduce (reported by GET /version). */
 export const EMULATED_VLLM_VERSION = '0.11.0';
@@ -25,6 +26,7 @@ export interface BuildDeps {
   readonly unixSeconds: () => number;
   readonly elapsed: () => number;
   readonly after: (seconds: number, fn: () => void) => () => void;
+  readonly metrics: MetricsRegistry;
 }
 
 export function buildServerContext(deployment: Deployment, options: ServeOptions, deps: BuildDeps): ServerContext {
@@ -46,7 +48,8 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
     unixSeconds: deps.unixSeconds,
     elapsed: deps.elapsed,
     after: deps.after,
-    faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed }),
+    faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed, onInject: (kind) => deps.metrics.fault(kind) }),
+    metrics: deps.metrics,
     inflight: 0,
   };
 }

@@ -6,6 +6,7 @@ import type { ReasoningParser } from '../generate/output.ts';
 import type { Rule } from '../scenario/schema.ts';
 import type { Deployment } from '../scenario/resolve.ts';
 import type { FaultInjector } from '../faults/injector.ts';
+import type { MetricsRegistry } from '../sim/metrics.ts';
 import { errors } from '../protocol/errors.ts';
 
 export interface ServedModel {
@@ -61,6 +62,7 @@ export interface ServerContext {
   /** Runs `fn` after `seconds` of simulated time (the clock's timer); returns a cancel function. */
   after(seconds: number, fn: () => void): () => void;
   readonly faults: FaultInjector;
+  readonly metrics: MetricsRegistry;
   /** Re-reads the scenario file (SIGHUP, POST /admin/reload); null when the server runs without one. */
   reload?: () => void;
   /** Requests currently being served (GET /load). */

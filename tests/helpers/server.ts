@@ -19,7 +19,8 @@ export const TEST_DEFAULTS: ServeOptions = {
   enableSuffix: false,
   engine: {},
   profile: null,
-  speedup: 1,
+  // Virtual time, as fast as possible: realistic simulated timings, no waiting.
+  speedup: Infinity,
   trace: null,
   loraModules: [],
   cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },

@@ -95,7 +95,7 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
     {
       requestId: `req-${nextEngineId++}`,
       promptTokenIds: planned.promptIds,
-      sequences: planned.plans.map((p) => ({ outputTokens: p.tokenIds.length })),
+      sequences: planned.plans.map((p) => ({ outputTokens: p.tokenIds.length, finishReason: p.finishReason })),
       priority,
       ...(cacheSalt ? { cacheSalt } : {}),
       maxTokens: params.maxTokens,

@@ -1,0 +1,75 @@
+/** @module Builds one model's step engine from its profile and settings (vLLM defaults derived from the GPU), wiring metrics and the trace. */
+import type { Engine } from '../engine/types.ts';
+import type { EngineFlags } from '../cli/args.ts';
+import type { Clock } from './clock.ts';
+import type { MetricsRegistry } from './metrics.ts';
+import type { TraceWriter } from './trace.ts';
+import type { EngineObserver } from './observer.ts';
+import { loadProfile, defaultBatchLimits, kvCapacityBlocks } from './profile.ts';
+import { createStepModel } from './step-model.ts';
+import { createKvCache } from './kv-cache.ts';
+import { createStepEngine } from './step-engine.ts';
+
+export interface ModelEngineOptions {
+  readonly name: string;
+  readonly profile: string;
+  readonly settings: EngineFlags;
+  readonly schedulingPolicy: 'fcfs' | 'priority';
+  readonly clock: Clock;
+  readonly metrics: MetricsRegistry;
+  readonly trace: TraceWriter | null;
+  readonly maxModelLen: number;
+}
+
+export function buildModelEngine(o: ModelEngineOptions): Engine {
+  const profile = loadProfile(o.profile);
+  const defaults = defaultBatchLimits(profile);
+  const blockSize = o.settings.blockSize ?? 16;
+  const utilization = o.settings.gpuMemoryUtilization ?? 0.9;
+  const totalBlocks = o.settings.numGpuBlocksOverride ?? kvCapacityBlocks(profile, blockSize, utilization);
+  if (totalBlocks <= 0) throw new Error(`profile ${profile.name}: the weights do not fit in GPU memory at gpu_memory_utilization ${utilization}`);
+  const enablePrefixCaching = o.settings.enablePrefixCaching ?? true;
+  const kv = createKvCache({ totalBlocks, blockSize, enablePrefixCaching });
+  const metricsObserver = o.metrics.observerFor(o.name);
+  const observer: EngineObserver = {
+    ...metricsObserver,
+    step(report) {
+      metricsObserver.step?.(report);
+      o.metrics.schedulerLag(o.clock.lastLag());
+    },
+    requestDone(report) {
+      metricsObserver.requestDone?.(report);
+      o.trace?.write(o.name, report);
+    },
+  };
+  const engine = createStepEngine({
+    clock: o.clock,
+    model: createStepModel(profile),
+    kv,
+    maxNumSeqs: o.settings.maxNumSeqs ?? defaults.maxNumSeqs,
+    maxNumBatchedTokens: o.settings.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens,
+    schedulingPolicy: o.schedulingPolicy,
+    ...(o.settings.maxLoras !== undefined ? { maxLoras: o.settings.maxLoras } : {}),
+    observer,
+  });
+  o.metrics.addModel({
+    name: o.name,
+    maxModelLen: o.maxModelLen,
+    stats: () => engine.stats(),
+    cacheConfig: {
+      block_size: String(blockSize),
+      cache_dtype: 'auto',
+      enable_prefix_caching: enablePrefixCaching ? 'True' : 'False',
+      gpu_memory_utilization: String(utilization),
+      num_gpu_blocks: String(totalBlocks),
+      num_gpu_blocks_override: o.settings.numGpuBlocksOverride === undefined ? 'None' : String(o.settings.numGpuBlocksOverride),
+      num_cpu_blocks: 'None',
+      prefix_caching_hash_algo: 'sha256',
+      swap_space: '4',
+      cpu_offload_gb: '0',
+      is_attention_free: 'False',
+      sliding_window: 'None',
+    },
+  });
+  return engine;
+}

@@ -1,0 +1,198 @@
+/**
+ * @module The only code that reads time or arms timers. Three modes share one interface: real time (absolute deadlines,
+ * no drift), scaled (`speedup` X: simulated time runs X times faster) and virtual (no waiting: tests advance it by hand,
+ * or a server runs it "as fast as possible"). All timers live in one min-heap; at most one OS timer is armed.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface Clock {
+  /** Simulated seconds since the clock started. */
+  now(): number;
+  /** Unix seconds for `created` fields: wall time in real/scaled modes, a fixed epoch + simulated time in virtual mode. */
+  unixSeconds(): number;
+  /** Runs `fn` when simulated time reaches `time` (absolute). Returns a cancel function. */
+  at(time: number, fn: () => void): () => void;
+  /** Lateness of the last fired timer in wall seconds (real/scaled; 0 in virtual mode). */
+  lastLag(): number;
+  /** Stops every pending timer. */
+  stop(): void;
+}
+
+export interface VirtualClock extends Clock {
+  /** Runs every timer due up to `time`, in order, then sets now = time. */
+  advanceTo(time: number): void;
+  advanceBy(seconds: number): void;
+  /** Runs timers until none is left (or `limit` simulated seconds pass). */
+  runUntilIdle(limit?: number): void;
+  pending(): number;
+}
+
+interface Timer {
+  time: number;
+  seq: number;
+  fn: (() => void) | null;
+}
+
+/** Fixed epoch for virtual time (2024-10-27T03:33:20Z), so `created` is reproducible. */
+export const VIRTUAL_EPOCH = 1_730_000_000;
+
+export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clock {
+  const startWall = performance.now();
+  const startUnix = Date.now() / 1000;
+  const heap = new TimerHeap();
+  let armed: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  let armedFor = Infinity;
+  let lag = 0;
+  const now = (): number => ((performance.now() - startWall) / 1000) * speedup;
+  const fire = (): void => {
+    armed = null;
+    armedFor = Infinity;
+    const t = now();
+    for (let timer = heap.peek(); timer && timer.time <= t; timer = heap.peek()) {
+      heap.pop();
+      lag = (t - timer.time) / speedup;
+      timer.fn?.();
+    }
+    arm();
+  };
+  const arm = (): void => {
+    const next = heap.peek();
+    if (!next || next.time >= armedFor) return;
+    if (armed) clearTimer(armed);
+    armedFor = next.time;
+    const waitMs = ((next.time - now()) / speedup) * 1000;
+    // Node truncates timer delays to whole ms (>= 1 ms); due work runs on the next turn instead.
+    armed = waitMs < 1 ? setImmediate(fire) : setTimeout(fire, Math.floor(waitMs));
+  };
+  return {
+    now,
+    unixSeconds: () => Math.floor(startUnix + (performance.now() - startWall) / 1000),
+    at(time, fn) {
+      const timer = heap.push(time, fn);
+      arm();
+      return () => {
+        timer.fn = null;
+      };
+    },
+    lastLag: () => lag,
+    stop() {
+      if (armed) clearTimer(armed);
+      armed = null;
+      heap.clear();
+    },
+  };
+}
+
+/**
+ * Virtual time. With `autoRun` (a server in "as fast as possible" mode) due timers run on the next event-loop turn and
+ * time jumps to each timer's deadline; without it, only `advanceTo`/`runUntilIdle` move time (tests).
+ */
+export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = {}): VirtualClock {
+  const heap = new TimerHeap();
+  let t = 0;
+  let scheduled = false;
+  const runNext = (limit: number): boolean => {
+    const timer = heap.peek();
+    if (!timer || timer.time > limit) return false;
+    heap.pop();
+    t = Math.max(t, timer.time);
+    timer.fn?.();
+    return true;
+  };
+  const pump = (): void => {
+    scheduled = false;
+    // A bounded batch per turn keeps I/O (new requests, socket writes) interleaved with simulation.
+    for (let i = 0; i < 64 && runNext(Infinity); i++);
+    if (heap.peek()) schedule();
+  };
+  const schedule = (): void => {
+    if (autoRun && !scheduled) {
+      scheduled = true;
+      setImmediate(pump);
+    }
+  };
+  const clock: VirtualClock = {
+    now: () => t,
+    unixSeconds: () => Math.floor(VIRTUAL_EPOCH + t),
+    at(time, fn) {
+      const timer = heap.push(Math.max(time, t), fn);
+      schedule();
+      return () => {
+        timer.fn = null;
+      };
+    },
+    lastLag: () => 0,
+    stop: () => heap.clear(),
+    advanceTo(time) {
+      while (runNext(time));
+      t = Math.max(t, time);
+    },
+    advanceBy(seconds) {
+      clock.advanceTo(t + seconds);
+    },
+    runUntilIdle(limit = Infinity) {
+      const end = t + limit;
+      while (runNext(end));
+    },
+    pending: () => heap.size(),
+  };
+  return clock;
+}
+
+function clearTimer(handle: NodeJS.Timeout | NodeJS.Immediate): void {
+  if ('hasRef' in handle && typeof (handle as NodeJS.Timeout).refresh === 'function') clearTimeout(handle as NodeJS.Timeout);
+  else clearImmediate(handle as NodeJS.Immediate);
+}
+
+/** Min-heap of timers by (time, insertion order): equal deadlines fire in the order they were set. */
+class TimerHeap {
+  private items: Timer[] = [];
+  private seq = 0;
+
+  size(): number {
+    return this.items.length;
+  }
+  peek(): Timer | undefined {
+    return this.items[0];
+  }
+  clear(): void {
+    this.items = [];
+  }
+  push(time: number, fn: () => void): Timer {
+    const timer: Timer = { time, seq: this.seq++, fn };
+    const a = this.items;
+    a.push(timer);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(a[i] as Timer, a[p] as Timer)) break;
+      [a[i], a[p]] = [a[p] as Timer, a[i] as Timer];
+      i = p;
+    }
+    return timer;
+  }
+  pop(): Timer | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && less(a[l] as Timer, a[m] as Timer)) m = l;
+        if (r < a.length && less(a[r] as Timer, a[m] as Timer)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m] as Timer, a[i] as Timer];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function less(a: Timer, b: Timer): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}

@@ -1,0 +1,103 @@
+/**
+ * @module Paged KV cache with prefix caching, as vLLM V1's block pool: fixed-size blocks, reference counts, chained hashes
+ * of full prompt blocks, and an LRU queue of free blocks whose cached contents stay reusable until evicted.
+ */
+import { createHash } from 'node:crypto';
+
+export interface KvCache {
+  readonly blockSize: number;
+  readonly totalBlocks: number;
+  usedBlocks(): number;
+  freeBlocks(): number;
+  /** Hashes of the full blocks of `tokens` (chained, salted), computed once per request. */
+  blockHashes(tokens: readonly number[], salt: string): string[];
+  /** Longest run of cached blocks at the start of `hashes` (at most `maxBlocks`), without taking them. */
+  cachedPrefix(hashes: readonly string[], maxBlocks: number): number;
+  /** Takes the first `count` cached blocks of `hashes` (refcount++) and returns their ids. */
+  takeCached(hashes: readonly string[], count: number): number[];
+  /** Allocates `count` fresh blocks (evicting LRU cached ones), or null when there are not enough. */
+  allocate(count: number): number[] | null;
+  /** Registers a computed full block so later requests can reuse it. */
+  register(block: number, hash: string): void;
+  /** Releases blocks (refcount--); cached ones stay reusable until evicted. */
+  release(blocks: readonly number[]): void;
+}
+
+export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching }: { totalBlocks: number; blockSize: number; enablePrefixCaching: boolean }): KvCache {
+  const refs = new Int32Array(totalBlocks);
+  const hashOf: (string | undefined)[] = new Array(totalBlocks);
+  const byHash = new Map<string, number>();
+  // Free blocks in LRU order (Map keeps insertion order): allocation takes from the front, release appends.
+  const free = new Map<number, true>();
+  for (let i = 0; i < totalBlocks; i++) free.set(i, true);
+  let used = 0;
+
+  const take = (block: number): void => {
+    if (refs[block] === 0) {
+      free.delete(block);
+      used++;
+    }
+    refs[block]!++;
+  };
+
+  return {
+    blockSize,
+    totalBlocks,
+    usedBlocks: () => used,
+    freeBlocks: () => free.size,
+    blockHashes(tokens, salt) {
+      if (!enablePrefixCaching) return [];
+      const out: string[] = [];
+      let prev = salt;
+      for (let end = blockSize; end <= tokens.length; end += blockSize) {
+        prev = createHash('sha1').update(prev).update(tokens.slice(end - blockSize, end).join(',')).digest('base64');
+        out.push(prev);
+      }
+      return out;
+    },
+    cachedPrefix(hashes, maxBlocks) {
+      let n = 0;
+      while (n < Math.min(maxBlocks, hashes.length) && byHash.has(hashes[n] as string)) n++;
+      return n;
+    },
+    takeCached(hashes, count) {
+      const blocks: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const block = byHash.get(hashes[i] as string) as number;
+        take(block);
+        blocks.push(block);
+      }
+      return blocks;
+    },
+    allocate(count) {
+      if (count > free.size) return null;
+      const blocks: number[] = [];
+      const it = free.keys();
+      for (let i = 0; i < count; i++) blocks.push(it.next().value as number);
+      for (const block of blocks) {
+        const h = hashOf[block];
+        if (h !== undefined) {
+          if (byHash.get(h) === block) byHash.delete(h);
+          hashOf[block] = undefined;
+        }
+        take(block);
+      }
+      return blocks;
+    },
+    register(block, hash) {
+      if (!enablePrefixCaching || byHash.has(hash)) return;
+      byHash.set(hash, block);
+      hashOf[block] = hash;
+    },
+    release(blocks) {
+      // Tail blocks first, so a prompt's leading (most shareable) blocks are evicted last, as in vLLM.
+      for (let i = blocks.length - 1; i >= 0; i--) {
+        const block = blocks[i] as number;
+        if (--refs[block]! === 0) {
+          used--;
+          free.set(block, true);
+        }
+      }
+    },
+  };
+}

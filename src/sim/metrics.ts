@@ -1,0 +1,155 @@
+/**
+ * @module vLLM's Prometheus metrics (protocol.md §C: names, HELP, labels, buckets) fed by engine observers, plus
+ * `llmsim:scheduler_lag_seconds` and `llmsim:faults_injected_total`. One prom-client Registry per server.
+ */
+import { Registry, Gauge, Counter, Histogram } from 'prom-client';
+import type { EngineObserver } from './observer.ts';
+import type { EngineStats } from '../engine/types.ts';
+
+const TTFT = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
+const ITL = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
+const REQUEST = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
+const ITERATION = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+const N_BUCKETS = [1, 2, 5, 10, 20];
+const LAG = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
+const FINISH_REASONS = ['stop', 'length', 'abort', 'error'] as const;
+const FAULT_KINDS = ['http_error', 'timeout', 'stall', 'truncate', 'drop', 'error_event', 'malformed_chunk'] as const;
+
+/** 1-2-5 series up to max_model_len, as vLLM's `build_1_2_5_buckets`. */
+function buckets125(max: number): number[] {
+  const out: number[] = [];
+  for (let m = 1; ; m *= 10) for (const k of [1, 2, 5]) {
+    if (k * m > max) return out;
+    out.push(k * m);
+  }
+}
+
+export interface ModelMetricsSource {
+  readonly name: string;
+  readonly maxModelLen: number;
+  stats(): EngineStats;
+  readonly cacheConfig: Readonly<Record<string, string>>;
+}
+
+export interface MetricsRegistry {
+  readonly registry: Registry;
+  /** The observer to hand to one model's engine. */
+  observerFor(modelName: string): EngineObserver;
+  addModel(source: ModelMetricsSource): void;
+  schedulerLag(seconds: number): void;
+  fault(kind: string): void;
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export function createMetrics(): MetricsRegistry {
+  const registry = new Registry();
+  const sources = new Map<string, ModelMetricsSource>();
+  const labels = ['engine', 'model_name'] as const;
+  const gauge = (name: string, help: string, read: (s: EngineStats) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: labels,
+      registers: [registry],
+      collect() {
+        for (const src of sources.values()) this.set({ engine: '0', model_name: src.name }, read(src.stats()));
+      },
+    });
+  };
+  gauge('vllm:num_requests_running', 'Number of requests in model execution batches.', (s) => s.running);
+  gauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', (s) => s.waiting);
+  gauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', (s) => s.kvCacheUsage);
+  const counter = (name: string, help: string, extra: string[] = []) => new Counter({ name, help, labelNames: [...labels, ...extra], registers: [registry] });
+  const promptTokens = counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.');
+  const generationTokens = counter('vllm:generation_tokens_total', 'Number of generation tokens processed.');
+  const success = counter('vllm:request_success_total', 'Count of successfully processed requests.', ['finished_reason']);
+  const preemptions = counter('vllm:num_preemptions_total', 'Cumulative number of preemption from the engine.');
+  const cacheQueries = counter('vllm:prefix_cache_queries_total', 'Prefix cache queries, in terms of number of queried tokens.');
+  const cacheHits = counter('vllm:prefix_cache_hits_total', 'Prefix cache hits, in terms of number of cached tokens.');
+  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, labelNames: labels, registers: [registry] });
+  const ttft = histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT);
+  const itl = histogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL);
+  const tpot = histogram('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.', ITL);
+  const requestTpot = histogram('vllm:request_time_per_output_token_seconds', 'Histogram of time_per_output_token_seconds per request.', ITL);
+  const e2e = histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', REQUEST);
+  const queue = histogram('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', REQUEST);
+  const prefill = histogram('vllm:request_prefill_time_seconds', 'Histogram of time spent in PREFILL phase for request.', REQUEST);
+  const decode = histogram('vllm:request_decode_time_seconds', 'Histogram of time spent in DECODE phase for request.', REQUEST);
+  const inference = histogram('vllm:request_inference_time_seconds', 'Histogram of time spent in RUNNING phase for request.', REQUEST);
+  const iteration = histogram('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
+  const paramsN = histogram('vllm:request_params_n', 'Histogram of the n request parameter.', N_BUCKETS);
+  const lag = new Histogram({ name: 'llmsim:scheduler_lag_seconds', help: 'How late engine steps fire against their planned time (wall seconds); grows when llmsim itself is saturated.', buckets: LAG, registers: [registry] });
+  const faults = new Counter({ name: 'llmsim:faults_injected_total', help: 'Faults injected, by kind.', labelNames: ['kind'], registers: [registry] });
+  for (const kind of FAULT_KINDS) faults.inc({ kind }, 0);
+  const perModelLen = new Map<string, { promptLen: Histogram; genLen: Histogram; maxGen: Histogram; maxTokens: Histogram }>();
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    addModel(source) {
+      sources.set(source.name, source);
+      const l = { engine: '0', model_name: source.name };
+      for (const c of [promptTokens, generationTokens, preemptions, cacheQueries, cacheHits]) c.inc(l, 0);
+      for (const reason of FINISH_REASONS) success.inc({ ...l, finished_reason: reason }, 0);
+      for (const h of [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN]) h.zero(l);
+      if (perModelLen.size === 0) {
+        const b = buckets125(source.maxModelLen);
+        perModelLen.set('all', {
+          promptLen: histogram('vllm:request_prompt_tokens', 'Number of prefill tokens processed.', b),
+          genLen: histogram('vllm:request_generation_tokens', 'Number of generation tokens processed.', b),
+          maxGen: histogram('vllm:request_max_num_generation_tokens', 'Histogram of maximum number of requested generation tokens.', b),
+          maxTokens: histogram('vllm:request_params_max_tokens', 'Histogram of the max_tokens request parameter.', b),
+        });
+      }
+      const lens = perModelLen.get('all');
+      if (lens) for (const h of Object.values(lens)) h.zero(l);
+      new Gauge({ name: 'vllm:cache_config_info', help: 'Information of the LLMEngine CacheConfig', labelNames: ['engine', ...Object.keys(source.cacheConfig)], registers: sources.size === 1 ? [registry] : [] }).set({ engine: '0', ...source.cacheConfig }, 1);
+    },
+    observerFor(modelName) {
+      const l = { engine: '0', model_name: modelName };
+      return {
+        step: (r) => {
+          if (r.prefillTokens + r.generatedTokens > 0) iteration.observe(l, r.prefillTokens + r.generatedTokens);
+          if (r.generatedTokens > 0) generationTokens.inc(l, r.generatedTokens);
+        },
+        tokenGap: (s) => {
+          itl.observe(l, s);
+          tpot.observe(l, s);
+        },
+        prefixCache: (queried, hit) => {
+          cacheQueries.inc(l, queried);
+          cacheHits.inc(l, hit);
+        },
+        preemption: () => preemptions.inc(l),
+        promptDone: (tokens) => promptTokens.inc(l, tokens),
+        requestDone: (r) => {
+          success.inc({ ...l, finished_reason: r.finishReason }, 1);
+          paramsN.observe(l, r.generatedTokens.length);
+          if (r.finishReason === 'abort') return;
+          const generated = r.generatedTokens.reduce((a, b) => a + b, 0);
+          const lens = perModelLen.get('all');
+          lens?.promptLen.observe(l, r.promptTokens);
+          lens?.genLen.observe(l, generated);
+          lens?.maxGen.observe(l, Math.max(...r.generatedTokens));
+          lens?.maxTokens.observe(l, r.maxTokens);
+          e2e.observe(l, r.finished - r.arrival);
+          if (r.firstScheduled !== null) {
+            queue.observe(l, r.firstScheduled - r.queued);
+            inference.observe(l, r.finished - r.firstScheduled);
+          }
+          if (r.firstToken !== null) {
+            ttft.observe(l, r.firstToken - r.arrival);
+            if (r.firstScheduled !== null) prefill.observe(l, r.firstToken - r.firstScheduled);
+            decode.observe(l, r.finished - r.firstToken);
+            const maxGen = Math.max(...r.generatedTokens);
+            if (maxGen > 1) requestTpot.observe(l, (r.finished - r.firstToken) / (maxGen - 1));
+          }
+        },
+      };
+    },
+    schedulerLag: (seconds) => lag.observe(seconds),
+    fault: (kind) => faults.inc({ kind }, 1),
+    render: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,83 @@
+/** @module Per-request and per-sequence state of the step engine (one sequence per choice). */
+import type { EngineRequest, EngineSink } from '../engine/types.ts';
+import type { KvCache } from './kv-cache.ts';
+import type { RequestReport } from './observer.ts';
+
+export interface Req {
+  readonly request: EngineRequest;
+  readonly sink: EngineSink;
+  readonly seqs: Seq[];
+  readonly arrival: number;
+  readonly order: number;
+  /** Prefix-cache hashes of the prompt's full blocks. */
+  readonly hashes: readonly string[];
+  queued: number;
+  firstScheduled: number | null;
+  firstToken: number | null;
+  cachedTokens: number;
+  preemptions: number;
+  left: number;
+  aborted: boolean;
+  promptCounted: boolean;
+  readonly prefillChunks: { time: number; tokens: number }[];
+}
+
+export interface Seq {
+  readonly req: Req;
+  readonly index: number;
+  readonly promptLen: number;
+  readonly target: number;
+  generated: number;
+  /** Tokens whose KV is in the cache (prompt first, then generated). */
+  computed: number;
+  blocks: number[];
+  /** Prompt blocks already registered in the prefix cache. */
+  registered: number;
+  state: 'pending' | 'waiting' | 'running' | 'done';
+  lastToken: number | null;
+}
+
+export function createSequences(request: EngineRequest, sink: EngineSink, arrival: number, order: number, kv: KvCache): Req {
+  const req: Req = {
+    request,
+    sink,
+    seqs: [],
+    arrival,
+    order,
+    hashes: kv.blockHashes(request.promptTokenIds, request.cacheSalt ?? ''),
+    queued: arrival,
+    firstScheduled: null,
+    firstToken: null,
+    cachedTokens: 0,
+    preemptions: 0,
+    left: request.sequences.length,
+    aborted: false,
+    promptCounted: false,
+    prefillChunks: [],
+  };
+  request.sequences.forEach((plan, index) => {
+    req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', lastToken: null });
+  });
+  return req;
+}
+
+/** vLLM counts a request with several sequences under the first sequence's reason ("stop" for tool calls too). */
+export function finishedReport(req: Req, now: number, forced: string | null): RequestReport {
+  const reason = forced ?? req.request.sequences[0]?.finishReason ?? 'length';
+  return {
+    requestId: req.request.requestId,
+    arrival: req.arrival,
+    queued: req.queued,
+    firstScheduled: req.firstScheduled,
+    firstToken: req.firstToken,
+    finished: now,
+    promptTokens: req.request.promptTokenIds.length,
+    cachedTokens: req.cachedTokens,
+    generatedTokens: req.seqs.map((s) => s.generated),
+    maxTokens: req.request.maxTokens,
+    finishReason: reason === 'tool_calls' ? 'stop' : reason,
+    preemptions: req.preemptions,
+    prefillChunks: req.prefillChunks,
+    lora: req.request.lora ?? null,
+  };
+}

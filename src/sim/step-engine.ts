@@ -1,0 +1,268 @@
+/**
+ * @module The step-level engine, mirroring vLLM V1's scheduler on a simulated clock: one token budget per step, running
+ * sequences served before admissions, chunked prefill, paged KV blocks with prefix caching, recompute preemption of the
+ * newest running sequence, and one timer (the end of the current step). Tokens a step produces are delivered together.
+ */
+import type { Engine, EngineHandle, EngineRequest, EngineSink, EngineStats } from '../engine/types.ts';
+import type { Clock } from './clock.ts';
+import type { StepModel, PrefillChunk } from './step-model.ts';
+import type { KvCache } from './kv-cache.ts';
+import type { EngineObserver } from './observer.ts';
+import { createSequences, finishedReport, type Req, type Seq } from './sequence.ts';
+
+export interface StepEngineOptions {
+  readonly clock: Clock;
+  readonly model: StepModel;
+  readonly kv: KvCache;
+  readonly maxNumSeqs: number;
+  readonly maxNumBatchedTokens: number;
+  readonly schedulingPolicy?: 'fcfs' | 'priority';
+  /** Distinct LoRA adapters allowed in the running batch. */
+  readonly maxLoras?: number;
+  readonly observer?: EngineObserver;
+}
+
+interface Scheduled {
+  readonly seq: Seq;
+  readonly tokens: number;
+}
+
+export function createStepEngine(o: StepEngineOptions): Engine {
+  const { clock, model, kv, maxNumSeqs, maxNumBatchedTokens, observer } = o;
+  const priority = o.schedulingPolicy === 'priority';
+  const bs = kv.blockSize;
+  const waiting: Seq[] = [];
+  let running: Seq[] = [];
+  let batch: Scheduled[] | null = null;
+  let kicked = false;
+  let order = 0;
+  let closed = false;
+
+  const kick = (): void => {
+    if (kicked || batch || closed) return;
+    kicked = true;
+    clock.at(clock.now(), () => {
+      kicked = false;
+      schedule();
+    });
+  };
+
+  const enqueue = (seq: Seq, front: boolean): void => {
+    seq.state = 'waiting';
+    if (!priority) {
+      if (front) waiting.unshift(seq);
+      else waiting.push(seq);
+      return;
+    }
+    // Priority policy: (priority, arrival order); a preempted sequence keeps its place.
+    let i = waiting.length;
+    while (i > 0 && before(seq, waiting[i - 1] as Seq)) i--;
+    waiting.splice(i, 0, seq);
+  };
+
+  const release = (seq: Seq): void => {
+    kv.release(seq.blocks);
+    seq.blocks = [];
+  };
+
+  const preempt = (seq: Seq): void => {
+    running = running.filter((s) => s !== seq);
+    release(seq);
+    seq.computed = 0;
+    seq.req.preemptions++;
+    observer?.preemption?.();
+    enqueue(seq, true);
+  };
+
+  const loraAllowed = (seq: Seq): boolean => {
+    const lora = seq.req.request.lora;
+    if (!lora || o.maxLoras === undefined) return true;
+    const active = new Set(running.map((s) => s.req.request.lora).filter(Boolean));
+    return active.has(lora) || active.size < o.maxLoras;
+  };
+
+  function schedule(): void {
+    if (closed) return;
+    let budget = maxNumBatchedTokens;
+    const scheduled: Scheduled[] = [];
+    let preempted = false;
+    for (let i = 0; i < running.length && budget > 0; i++) {
+      const seq = running[i] as Seq;
+      const tokens = Math.min(seq.promptLen + seq.generated - seq.computed, budget);
+      let missing = Math.ceil((seq.computed + tokens) / bs) - seq.blocks.length;
+      let fresh: number[] | null = missing > 0 ? kv.allocate(missing) : [];
+      while (fresh === null) {
+        const victim = running[running.length - 1] as Seq;
+        preempt(victim);
+        preempted = true;
+        if (victim === seq) break;
+        missing = Math.ceil((seq.computed + tokens) / bs) - seq.blocks.length;
+        fresh = kv.allocate(missing);
+      }
+      if (fresh === null) break;
+      seq.blocks.push(...fresh);
+      scheduled.push({ seq, tokens });
+      budget -= tokens;
+    }
+    // vLLM admits nothing in a step that had to preempt.
+    while (!preempted && budget > 0 && running.length < maxNumSeqs && waiting.length > 0) {
+      const seq = waiting[0] as Seq;
+      if (!loraAllowed(seq)) break;
+      const req = seq.req;
+      const total = seq.promptLen + seq.generated;
+      const hitBlocks = kv.cachedPrefix(req.hashes, Math.floor((total - 1) / bs));
+      const cached = hitBlocks * bs;
+      const tokens = Math.min(total - cached, budget);
+      const taken = kv.takeCached(req.hashes, hitBlocks);
+      const fresh = kv.allocate(Math.ceil((cached + tokens) / bs) - hitBlocks);
+      if (fresh === null) {
+        kv.release(taken);
+        if (running.length === 0 && scheduled.length === 0) rejectHead(seq);
+        break;
+      }
+      waiting.shift();
+      seq.state = 'running';
+      seq.blocks = [...taken, ...fresh];
+      seq.computed = cached;
+      running.push(seq);
+      if (req.firstScheduled === null) {
+        req.firstScheduled = clock.now();
+        req.cachedTokens = cached;
+        observer?.prefixCache?.(seq.promptLen, Math.min(cached, seq.promptLen));
+      }
+      scheduled.push({ seq, tokens });
+      budget -= tokens;
+    }
+    if (scheduled.length === 0) return;
+    const start = clock.now();
+    const prefill: PrefillChunk[] = [];
+    const decodeContexts: number[] = [];
+    for (const { seq, tokens } of scheduled) {
+      const completes = seq.computed + tokens === seq.promptLen + seq.generated;
+      if (seq.computed < seq.promptLen + seq.generated - 1 || tokens > 1) prefill.push({ tokens, context: seq.computed, last: completes });
+      else decodeContexts.push(seq.computed);
+    }
+    const duration = model.stepTime({ prefill, decodeContexts });
+    batch = scheduled;
+    clock.at(start + duration, () => finishStep(start, duration));
+  }
+
+  function finishStep(start: number, duration: number): void {
+    const scheduled = batch ?? [];
+    batch = null;
+    const now = clock.now();
+    let prefillTokens = 0;
+    let generatedTokens = 0;
+    const done = new Set<Req>();
+    for (const { seq, tokens } of scheduled) {
+      const req = seq.req;
+      if (req.aborted || seq.state !== 'running') continue;
+      const wasPrefill = seq.computed < seq.promptLen;
+      seq.computed += tokens;
+      if (wasPrefill) {
+        prefillTokens += Math.min(tokens, seq.promptLen);
+        req.prefillChunks.push({ time: start, tokens });
+      }
+      for (let b = seq.registered; b < Math.floor(Math.min(seq.computed, seq.promptLen) / bs); b++) kv.register(seq.blocks[b] as number, req.hashes[b] as string);
+      seq.registered = Math.max(seq.registered, Math.floor(Math.min(seq.computed, seq.promptLen) / bs));
+      if (seq.computed !== seq.promptLen + seq.generated) continue;
+      // Caught up with every known token: the step samples the next one.
+      seq.generated++;
+      generatedTokens++;
+      if (seq.lastToken !== null) observer?.tokenGap?.(now - seq.lastToken);
+      else if (!req.promptCounted) {
+        req.promptCounted = true;
+        observer?.promptDone?.(seq.promptLen);
+      }
+      seq.lastToken = now;
+      req.firstToken ??= now;
+      const finished = seq.generated >= seq.target;
+      if (finished) {
+        seq.state = 'done';
+        running = running.filter((s) => s !== seq);
+        release(seq);
+        req.left--;
+      }
+      req.sink.onTokens(seq.index, seq.generated, finished);
+      if (req.left === 0) done.add(req);
+    }
+    observer?.step?.({ start, duration, prefillTokens, generatedTokens });
+    for (const req of done) finishRequest(req, now);
+    schedule();
+  }
+
+  const finishRequest = (req: Req, now: number): void => {
+    req.sink.onFinished({
+      cachedTokens: req.cachedTokens,
+      arrivalTime: req.arrival,
+      firstScheduledTime: req.firstScheduled ?? now,
+      firstTokenTime: req.firstToken ?? now,
+      finishedTime: now,
+      preemptions: req.preemptions,
+    });
+    observer?.requestDone?.(finishedReport(req, now, null));
+  };
+
+  /** A prompt that can never fit in the KV cache, with nothing running to free blocks: end it instead of waiting forever. */
+  const rejectHead = (seq: Seq): void => {
+    waiting.shift();
+    const req = seq.req;
+    abortRequest(req);
+    observer?.requestDone?.(finishedReport(req, clock.now(), 'abort'));
+    for (const s of req.seqs) req.sink.onTokens(s.index, s.generated, true);
+    req.sink.onFinished({ cachedTokens: 0, arrivalTime: req.arrival, firstScheduledTime: clock.now(), firstTokenTime: clock.now(), finishedTime: clock.now(), preemptions: req.preemptions });
+  };
+
+  const abortRequest = (req: Req): void => {
+    req.aborted = true;
+    for (const seq of req.seqs) {
+      if (seq.state === 'running') {
+        running = running.filter((s) => s !== seq);
+        release(seq);
+      } else if (seq.state === 'waiting') {
+        const i = waiting.indexOf(seq);
+        if (i >= 0) waiting.splice(i, 1);
+      }
+      seq.state = 'done';
+    }
+  };
+
+  return {
+    submit(request: EngineRequest, sink: EngineSink): EngineHandle {
+      const arrival = clock.now();
+      const req = createSequences(request, sink, arrival, order++, kv);
+      const admit = (): void => {
+        if (req.aborted) return;
+        req.queued = clock.now();
+        for (const seq of req.seqs) enqueue(seq, false);
+        kick();
+      };
+      const cancelIngress = model.ingress > 0 ? clock.at(arrival + model.ingress, admit) : (admit(), () => {});
+      return {
+        abort() {
+          if (req.aborted || req.left === 0) return;
+          cancelIngress();
+          abortRequest(req);
+          observer?.requestDone?.(finishedReport(req, clock.now(), 'abort'));
+          kick();
+        },
+      };
+    },
+    stats(): EngineStats {
+      const waitingRequests = new Set(waiting.map((s) => s.req)).size;
+      return { running: running.length, waiting: waiting.length === 0 ? 0 : waitingRequests, kvCacheUsage: kv.totalBlocks > 0 ? kv.usedBlocks() / kv.totalBlocks : 0 };
+    },
+    close() {
+      closed = true;
+      for (const seq of [...running, ...waiting]) seq.req.aborted = true;
+      running = [];
+      waiting.length = 0;
+    },
+  };
+}
+
+function before(a: Seq, b: Seq): boolean {
+  const pa = a.req.request.priority;
+  const pb = b.req.request.priority;
+  return pa < pb || (pa === pb && a.req.order < b.req.order);
+}
