@@ -110,7 +110,7 @@ export function createMetrics(): MetricsRegistry {
       const l = { engine: '0', model_name: modelName };
       return {
         step: (r) => {
-          if (r.prefillTokens + r.generatedTokens > 0) iteration.observe(l, r.prefillTokens + r.generatedTokens);
+          if (r.scheduledTokens > 0) iteration.observe(l, r.scheduledTokens);
           if (r.generatedTokens > 0) generationTokens.inc(l, r.generatedTokens);
         },
         tokenGap: (s) => {

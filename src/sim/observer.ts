@@ -7,6 +7,10 @@ export interface StepReport {
   readonly prefillTokens: number;
   /** Tokens produced (sampled) this step. */
   readonly generatedTokens: number;
+  /** Tokens the step processed (prefill chunks + one per decoding sequence): never above the token budget. */
+  readonly scheduledTokens: number;
+  /** Sequences in the batch: never above max-num-seqs. */
+  readonly batchSize: number;
 }
 
 export interface RequestReport {

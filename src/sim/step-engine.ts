@@ -144,10 +144,11 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     }
     const duration = model.stepTime({ prefill, decodeContexts });
     batch = scheduled;
-    clock.at(start + duration, () => finishStep(start, duration));
+    const scheduledTokens = scheduled.reduce((sum, s) => sum + s.tokens, 0);
+    clock.at(start + duration, () => finishStep(start, duration, scheduledTokens));
   }
 
-  function finishStep(start: number, duration: number): void {
+  function finishStep(start: number, duration: number, scheduledTokens: number): void {
     const scheduled = batch ?? [];
     batch = null;
     const now = clock.now();
@@ -186,7 +187,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       req.sink.onTokens(seq.index, seq.generated, finished);
       if (req.left === 0) done.add(req);
     }
-    observer?.step?.({ start, duration, prefillTokens, generatedTokens });
+    observer?.step?.({ start, duration, prefillTokens, generatedTokens, scheduledTokens, batchSize: scheduled.length });
     for (const req of done) finishRequest(req, now);
     schedule();
   }
