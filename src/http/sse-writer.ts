@@ -45,6 +45,13 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
     pending = '';
     onDisconnect();
   });
+  // Everything written for this stream during one event-loop turn leaves in one syscall (cork until the next tick):
+  // role + first token, or the several steps a scaled/virtual clock runs per turn.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    if (!res.destroyed) res.uncork();
+  };
   const plain: StreamWriter = {
     get closed() {
       return closed || res.destroyed;
@@ -54,6 +61,11 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
       if (blocked) {
         pending += chunk;
         return;
+      }
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
       }
       blocked = !res.write(chunk);
     },

@@ -12,6 +12,8 @@ export const ProfileSchema = z.strictObject({
   description: z.string().optional(),
   /** Zero-time engine (CI fixtures): every step and the ingress take no time. */
   instant: z.boolean().optional(),
+  /** Synthetic engine whose every step takes exactly this long, whatever the batch (benchmarks, fixed-ITL tests). */
+  fixed_step_ms: z.number().positive().optional(),
   model: z
     .strictObject({
       name: z.string(),
@@ -71,7 +73,7 @@ export function loadProfile(nameOrPath: string): Profile {
   const parsed = ProfileSchema.safeParse(data);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n'));
   const profile = parsed.data;
-  if (!profile.instant && (!profile.model || !profile.gpu)) throw new Error(`${file}: a non-instant profile needs model and gpu sections`);
+  if (!profile.instant && profile.fixed_step_ms === undefined && (!profile.model || !profile.gpu)) throw new Error(`${file}: a non-instant profile needs model and gpu sections`);
   cache.set(nameOrPath, profile);
   return profile;
 }
@@ -95,7 +97,7 @@ export function defaultBatchLimits(p: Profile): { maxNumBatchedTokens: number; m
 
 /** KV cache capacity in blocks: (GPU memory × utilization × TP − weights − reserve) / (block size × KV bytes per token). */
 export function kvCapacityBlocks(p: Profile, blockSize: number, gpuMemoryUtilization: number): number {
-  if (p.instant || !p.gpu || !p.model) return 1_000_000;
+  if (p.instant || p.fixed_step_ms !== undefined || !p.gpu || !p.model) return 1_000_000;
   const tp = p.tensor_parallel;
   const usable = p.gpu.memory_gb * 1e9 * gpuMemoryUtilization * tp - p.model.total_params_b * 1e9 * p.model.dtype_bytes - p.activation_reserve_gb * 1e9 * tp;
   return Math.max(0, Math.floor(usable / (blockSize * kvBytesPerToken(p))));

@@ -28,6 +28,10 @@ export interface StepModel {
 }
 
 export function createStepModel(profile: Profile): StepModel {
+  if (profile.fixed_step_ms !== undefined) {
+    const fixed = profile.fixed_step_ms * 1e-3;
+    return { stepTime: () => fixed, ingress: 0 };
+  }
   if (profile.instant || !profile.model || !profile.gpu) return { stepTime: () => 0, ingress: 0 };
   const m = profile.model;
   const g = profile.gpu;

@@ -42,7 +42,7 @@ async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Pro
   let abort: (() => void) | null = null;
   const detach = onClientGone(c, () => abort?.());
   try {
-    const [summary] = await runToCompletion(p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn));
+    const [summary] = await runToCompletion(p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id);
     return c.json(chatResponseBody(ctx, p, summary?.cachedTokens ?? 0));
   } catch (err) {
     if (err instanceof ClientGoneError) return new Response(null, { status: 499 });

@@ -77,7 +77,7 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
       }
       writer.end(tail + DONE_FRAME);
     },
-  });
+  }, p.id);
   return response;
 }
 

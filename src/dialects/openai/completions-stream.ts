@@ -65,7 +65,7 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
           }
           writer.end(tail + DONE_FRAME);
         },
-      }),
+      }, p.prompts.length > 1 ? `${p.id}-${pi}` : p.id),
     );
   });
   return response;

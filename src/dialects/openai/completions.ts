@@ -43,7 +43,7 @@ async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedComp
   let abort: (() => void) | null = null;
   const detach = onClientGone(c, () => abort?.());
   try {
-    const summaries = await runToCompletion(p.model, p.prompts, p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn));
+    const summaries = await runToCompletion(p.model, p.prompts, p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id);
     const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
     const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
     const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenIds.length, 0), 0);

@@ -87,13 +87,11 @@ export function checkAdmission(model: ServedModel): void {
   if (model.maxWaiting !== null && model.engine.stats().waiting >= model.maxWaiting) throw errors.queueFull(model.maxWaiting);
 }
 
-let nextEngineId = 0;
-
-/** Submits one prompt's choices to the model's engine. */
-export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink): EngineHandle {
+/** Submits one prompt's choices to the model's engine; `traceId` names the request in the trace (the response id). */
+export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId = ''): EngineHandle {
   return model.engine.submit(
     {
-      requestId: `req-${nextEngineId++}`,
+      requestId: traceId,
       promptTokenIds: planned.promptIds,
       sequences: planned.plans.map((p) => ({ outputTokens: p.tokenIds.length, finishReason: p.finishReason })),
       priority,
@@ -113,18 +111,27 @@ export function runToCompletion(
   priority: number,
   cacheSalt: string | null | undefined,
   onGone: (abort: () => void) => void,
+  traceId = '',
 ): Promise<RequestSummary[]> {
   return new Promise((resolve, reject) => {
     const summaries: RequestSummary[] = new Array(prompts.length);
     let left = prompts.length;
     const handles = prompts.map((planned, i) =>
-      submitPrompt(model, planned, params, priority, cacheSalt, {
-        onTokens: () => {},
-        onFinished: (summary) => {
-          summaries[i] = summary;
-          if (--left === 0) resolve(summaries);
+      submitPrompt(
+        model,
+        planned,
+        params,
+        priority,
+        cacheSalt,
+        {
+          onTokens: () => {},
+          onFinished: (summary) => {
+            summaries[i] = summary;
+            if (--left === 0) resolve(summaries);
+          },
         },
-      }),
+        prompts.length > 1 ? `${traceId}-${i}` : traceId,
+      ),
     );
     onGone(() => {
       handles.forEach((h) => h.abort());
