@@ -7,6 +7,7 @@ import type { Fault } from './schema.ts';
 import { parseFaultHeader } from './schema.ts';
 import type { FaultInjector } from './injector.ts';
 import { ApiError } from '../protocol/errors.ts';
+import { readBodyText } from '../http/json-body.ts';
 
 export const FAULT_HEADER = 'x-llmsim-fault';
 const KEY = 'llmsim.fault';
@@ -91,7 +92,7 @@ function hold(c: Context, fault: Fault, deps: FaultDeps): Promise<Response> {
 
 async function requestModel(c: Context): Promise<string | null> {
   try {
-    const body = JSON.parse(await c.req.text()) as { model?: unknown };
+    const body = JSON.parse(await readBodyText(c)) as { model?: unknown };
     return typeof body.model === 'string' ? body.model : null;
   } catch {
     return null;

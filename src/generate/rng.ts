@@ -21,7 +21,8 @@ export function canonicalJson(value: unknown): string {
 
 /** A generator for one purpose of one choice of one request. */
 export function createRng(globalSeed: number, requestKey: string, choice: number, purpose: string): Rng {
-  return seedrandom(`${globalSeed}|${requestKey}|${choice}|${purpose}`);
+  // Alea: seeds in well under a microsecond (ARC4's key schedule costs ~10x more) with good statistical quality.
+  return seedrandom.alea(`${globalSeed}|${requestKey}|${choice}|${purpose}`);
 }
 
 /** Integer in [lo, hi] inclusive. */

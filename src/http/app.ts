@@ -1,7 +1,7 @@
 /** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { corsMiddleware } from './cors.ts';
+import { setBodyLimit } from './json-body.ts';
 import { faultMiddleware } from '../faults/middleware.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../serving/context.ts';
@@ -43,7 +43,10 @@ export function createApp(ctx: ServerContext): Hono {
   app.use('*', corsMiddleware(ctx.settings.cors));
   app.use('/v1/*', apiKeyGuard(ctx));
   app.use('/admin/*', apiKeyGuard(ctx));
-  app.use('*', bodyLimit({ maxSize: ctx.settings.maxBodyBytes, onError: () => { throw errors.payloadTooLarge(ctx.settings.maxBodyBytes); } }));
+  app.use('*', async (c, next) => {
+    setBodyLimit(c, ctx.settings.maxBodyBytes);
+    await next();
+  });
   const faults = faultMiddleware({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
   for (const path of GENERATION_PATHS) app.post(path, faults);
   app.use('*', async (c, next) => {

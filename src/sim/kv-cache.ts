@@ -27,14 +27,12 @@ export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching }: {
   const refs = new Int32Array(totalBlocks);
   const hashOf: (string | undefined)[] = new Array(totalBlocks);
   const byHash = new Map<string, number>();
-  // Free blocks in LRU order (Map keeps insertion order): allocation takes from the front, release appends.
-  const free = new Map<number, true>();
-  for (let i = 0; i < totalBlocks; i++) free.set(i, true);
+  const free = new FreeQueue(totalBlocks);
   let used = 0;
 
   const take = (block: number): void => {
     if (refs[block] === 0) {
-      free.delete(block);
+      free.remove(block);
       used++;
     }
     refs[block]!++;
@@ -72,8 +70,7 @@ export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching }: {
     allocate(count) {
       if (count > free.size) return null;
       const blocks: number[] = [];
-      const it = free.keys();
-      for (let i = 0; i < count; i++) blocks.push(it.next().value as number);
+      for (let i = 0, b = free.head; i < count; i++, b = free.next[b] as number) blocks.push(b);
       for (const block of blocks) {
         const h = hashOf[block];
         if (h !== undefined) {
@@ -95,9 +92,48 @@ export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching }: {
         const block = blocks[i] as number;
         if (--refs[block]! === 0) {
           used--;
-          free.set(block, true);
+          free.pushBack(block);
         }
       }
     },
   };
+}
+
+/**
+ * Free blocks in LRU order as an intrusive doubly linked list over typed arrays: allocation takes from the head,
+ * release appends at the tail, and a cached block that gets reused leaves from the middle, all in O(1).
+ */
+class FreeQueue {
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  head = -1;
+  private tail = -1;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.next = new Int32Array(capacity).fill(-1);
+    this.prev = new Int32Array(capacity).fill(-1);
+    for (let i = 0; i < capacity; i++) this.pushBack(i);
+  }
+
+  pushBack(block: number): void {
+    this.prev[block] = this.tail;
+    this.next[block] = -1;
+    if (this.tail >= 0) this.next[this.tail] = block;
+    else this.head = block;
+    this.tail = block;
+    this.size++;
+  }
+
+  remove(block: number): void {
+    const p = this.prev[block] as number;
+    const n = this.next[block] as number;
+    if (p >= 0) this.next[p] = n;
+    else this.head = n;
+    if (n >= 0) this.prev[n] = p;
+    else this.tail = p;
+    this.prev[block] = -1;
+    this.next[block] = -1;
+    this.size--;
+  }
 }

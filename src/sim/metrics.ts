@@ -4,6 +4,7 @@
  */
 import { Registry, Gauge, Counter, Histogram } from 'prom-client';
 import type { EngineObserver } from './observer.ts';
+import { FastHistogram } from './fast-histogram.ts';
 import type { EngineStats } from '../engine/types.ts';
 
 const TTFT = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
@@ -69,15 +70,16 @@ export function createMetrics(): MetricsRegistry {
   const cacheHits = counter('vllm:prefix_cache_hits_total', 'Prefix cache hits, in terms of number of cached tokens.');
   const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, labelNames: labels, registers: [registry] });
   const ttft = histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT);
-  const itl = histogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL);
-  const tpot = histogram('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.', ITL);
+  // Per-token and per-step histograms take one array increment per observation (see fast-histogram.ts).
+  const itl = new FastHistogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL);
+  const tpot = new FastHistogram('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.', ITL);
+  const iteration = new FastHistogram('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
   const requestTpot = histogram('vllm:request_time_per_output_token_seconds', 'Histogram of time_per_output_token_seconds per request.', ITL);
   const e2e = histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', REQUEST);
   const queue = histogram('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', REQUEST);
   const prefill = histogram('vllm:request_prefill_time_seconds', 'Histogram of time spent in PREFILL phase for request.', REQUEST);
   const decode = histogram('vllm:request_decode_time_seconds', 'Histogram of time spent in DECODE phase for request.', REQUEST);
   const inference = histogram('vllm:request_inference_time_seconds', 'Histogram of time spent in RUNNING phase for request.', REQUEST);
-  const iteration = histogram('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
   const paramsN = histogram('vllm:request_params_n', 'Histogram of the n request parameter.', N_BUCKETS);
   const lag = new Histogram({ name: 'llmsim:scheduler_lag_seconds', help: 'How late engine steps fire against their planned time (wall seconds); grows when llmsim itself is saturated.', buckets: LAG, registers: [registry] });
   const faults = new Counter({ name: 'llmsim:faults_injected_total', help: 'Faults injected, by kind.', labelNames: ['kind'], registers: [registry] });
@@ -92,7 +94,8 @@ export function createMetrics(): MetricsRegistry {
       const l = { engine: '0', model_name: source.name };
       for (const c of [promptTokens, generationTokens, preemptions, cacheQueries, cacheHits]) c.inc(l, 0);
       for (const reason of FINISH_REASONS) success.inc({ ...l, finished_reason: reason }, 0);
-      for (const h of [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN]) h.zero(l);
+      for (const h of [ttft, requestTpot, e2e, queue, prefill, decode, inference, paramsN]) h.zero(l);
+      for (const h of [itl, tpot, iteration]) h.series_(source.name);
       if (perModelLen.size === 0) {
         const b = buckets125(source.maxModelLen);
         perModelLen.set('all', {
@@ -108,14 +111,17 @@ export function createMetrics(): MetricsRegistry {
     },
     observerFor(modelName) {
       const l = { engine: '0', model_name: modelName };
+      const observeItl = itl.series_(modelName);
+      const observeTpot = tpot.series_(modelName);
+      const observeIteration = iteration.series_(modelName);
       return {
         step: (r) => {
-          if (r.scheduledTokens > 0) iteration.observe(l, r.scheduledTokens);
+          if (r.scheduledTokens > 0) observeIteration(r.scheduledTokens);
           if (r.generatedTokens > 0) generationTokens.inc(l, r.generatedTokens);
         },
         tokenGap: (s) => {
-          itl.observe(l, s);
-          tpot.observe(l, s);
+          observeItl(s);
+          observeTpot(s);
         },
         prefixCache: (queried, hit) => {
           cacheQueries.inc(l, queried);
@@ -150,6 +156,8 @@ export function createMetrics(): MetricsRegistry {
     },
     schedulerLag: (seconds) => lag.observe(seconds),
     fault: (kind) => faults.inc({ kind }, 1),
-    render: () => registry.metrics(),
+    async render() {
+      return (await registry.metrics()) + itl.render() + tpot.render() + iteration.render();
+    },
   };
 }

@@ -97,7 +97,8 @@ export function defaultBatchLimits(p: Profile): { maxNumBatchedTokens: number; m
 
 /** KV cache capacity in blocks: (GPU memory × utilization × TP − weights − reserve) / (block size × KV bytes per token). */
 export function kvCapacityBlocks(p: Profile, blockSize: number, gpuMemoryUtilization: number): number {
-  if (p.instant || p.fixed_step_ms !== undefined || !p.gpu || !p.model) return 1_000_000;
+  // Synthetic profiles: 4M tokens of KV, far beyond any test or benchmark working set.
+  if (p.instant || p.fixed_step_ms !== undefined || !p.gpu || !p.model) return 262_144;
   const tp = p.tensor_parallel;
   const usable = p.gpu.memory_gb * 1e9 * gpuMemoryUtilization * tp - p.model.total_params_b * 1e9 * p.model.dtype_bytes - p.activation_reserve_gb * 1e9 * tp;
   return Math.max(0, Math.floor(usable / (blockSize * kvBytesPerToken(p))));

@@ -10,6 +10,7 @@ import { onClientGone } from '../../http/sse-writer.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
 import { chatResponseBody } from './chat-response.ts';
 import { readOutputContract, type OutputContract } from './output-contract.ts';
+import { PromptCache } from '../../tokenizer/prompt-cache.ts';
 import { streamChat } from './chat-stream.ts';
 
 export interface PreparedChat {
@@ -58,20 +59,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const model = resolveModel(ctx, request.model);
   const contract = readOutputContract(model, body, true, ctx.rules);
   const addGenerationPrompt = request.add_generation_prompt ?? true;
-  let promptText: string;
-  try {
-    promptText = model.tokenizer.renderChat(request.messages, {
-      addGenerationPrompt,
-      continueFinalMessage: request.continue_final_message ?? false,
-      tools: request.tools ?? null,
-      documents: request.documents ?? null,
-      chatTemplate: request.chat_template ?? null,
-      kwargs: request.chat_template_kwargs ?? null,
-    });
-  } catch (err) {
-    throw errors.chatTemplate(err instanceof Error ? err.message : String(err));
-  }
-  let promptIds = model.tokenizer.encode(promptText, request.add_special_tokens ?? false);
+  let promptIds = chatPromptIds(model, request, addGenerationPrompt);
   promptIds = truncatePrompt(model, promptIds, request.truncate_prompt_tokens);
   const maxTokens = effectiveMaxTokens(model, promptIds.length, request.max_completion_tokens ?? request.max_tokens);
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
@@ -94,6 +82,31 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
     echoText,
     contract,
   };
+}
+
+const promptCache = new PromptCache<number[]>();
+
+/** Template + tokenize (cached per model for identical conversations and options). */
+function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGenerationPrompt: boolean): number[] {
+  const options = {
+    addGenerationPrompt,
+    continueFinalMessage: request.continue_final_message ?? false,
+    tools: request.tools ?? null,
+    documents: request.documents ?? null,
+    chatTemplate: request.chat_template ?? null,
+    kwargs: request.chat_template_kwargs ?? null,
+  };
+  const addSpecial = request.add_special_tokens ?? false;
+  const key = JSON.stringify([model.configKey, request.messages, options, addSpecial]);
+  return promptCache.getOrCompute(key, () => {
+    let text: string;
+    try {
+      text = model.tokenizer.renderChat(request.messages, options);
+    } catch (err) {
+      throw errors.chatTemplate(err instanceof Error ? err.message : String(err));
+    }
+    return model.tokenizer.encode(text, addSpecial);
+  });
 }
 
 /** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */

@@ -31,6 +31,18 @@ export function effectiveMaxTokens(model: ServedModel, promptLen: number, reques
 }
 
 const FIM_MIDDLE = '<|fim_middle|>';
+const fimIds = new WeakMap<ServedModel['tokenizer'], number | null>();
+
+/** The `<|fim_middle|>` token id when the vocabulary has it as one token (a fill-in-the-middle prompt then gets code). */
+function fimMiddleId(model: ServedModel): number | null {
+  let id = fimIds.get(model.tokenizer);
+  if (id === undefined) {
+    const ids = model.tokenizer.encode(FIM_MIDDLE);
+    id = ids.length === 1 ? (ids[0] as number) : null;
+    fimIds.set(model.tokenizer, id);
+  }
+  return id;
+}
 
 /** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
 export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null): PlannedPrompt {
@@ -45,8 +57,8 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
     top_k: params.topK,
     min_p: params.minP,
   });
-  const fimIds = model.tokenizer.encode(FIM_MIDDLE);
-  const style = fimIds.length === 1 && promptIds.includes(fimIds[0] as number) ? 'code' : 'prose';
+  const fim = fimMiddleId(model);
+  const style = fim !== null && promptIds.includes(fim) ? 'code' : 'prose';
   const plans: ChoicePlan[] = [];
   const logprobs: TokenLogprob[][] = [];
   for (let i = 0; i < params.n; i++) {

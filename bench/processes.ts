@@ -1,0 +1,52 @@
+/** @module Starts benchmark servers pinned to one core (taskset) with a high file-descriptor limit, and reads their RSS. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+
+export interface Child {
+  readonly pid: number;
+  readonly url: string;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+const hasTaskset = existsSync('/usr/bin/taskset');
+
+/** Runs `node <args>` on `core` and waits for `ready` to appear on its output. */
+export function startPinned(args: string[], port: number, core: number, ready: RegExp): Promise<Child> {
+  const pin = hasTaskset ? `taskset -c ${core} ` : '';
+  const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const proc: ChildProcess = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null; exec ${pin}node ${quoted}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      if (ready.test(output)) {
+        proc.stdout?.off('data', onData);
+        proc.stderr?.off('data', onData);
+        resolve({
+          pid: proc.pid as number,
+          url: `http://127.0.0.1:${port}`,
+          rssBytes: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
+          stop: () =>
+            new Promise((done) => {
+              proc.once('exit', () => done());
+              proc.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
+  });
+}
+
+export function llmsim(port: number, extra: string[]): Promise<Child> {
+  return startPinned(['bin/llmsim.js', 'serve', '--port', String(port), ...extra], port, 0, /serving .* on http/);
+}
+
+export function baseline(port: number, itlMs: number): Promise<Child> {
+  return startPinned(['--import', 'tsx', 'bench/baseline-server.ts', String(port), String(itlMs)], port, 0, /baseline listening/);
+}
+
+export const pinned = hasTaskset;
