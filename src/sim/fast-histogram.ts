@@ -2,6 +2,7 @@
  * @module A per-token-rate histogram: one array increment per observation, rendered in Prometheus text format at scrape
  * time. prom-client's observe() validates and hashes labels on every call, which costs more than a token's whole write.
  */
+import { pyFloat } from '../protocol/pyformat.ts';
 
 export class FastHistogram {
   private readonly series = new Map<string, { counts: Float64Array; sum: number; count: number; labels: string }>();
@@ -12,12 +13,13 @@ export class FastHistogram {
     private readonly buckets: readonly number[],
   ) {}
 
-  /** Pre-creates the series for one model (exposed at zero before the first request, like vLLM). */
-  series_(modelName: string): (value: number) => void {
-    let s = this.series.get(modelName);
+  /** The observe function of one model's series (`null`: a series without labels); created at zero on first use. */
+  series_(modelName: string | null): (value: number) => void {
+    const key = modelName ?? '';
+    let s = this.series.get(key);
     if (!s) {
-      s = { counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, labels: `engine="0",model_name="${escapeLabel(modelName)}"` };
-      this.series.set(modelName, s);
+      s = { counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, labels: modelName === null ? '' : `engine="0",model_name="${escapeLabel(modelName)}"` };
+      this.series.set(key, s);
     }
     const series = s;
     const bounds = this.buckets;
@@ -34,13 +36,16 @@ export class FastHistogram {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
     for (const s of this.series.values()) {
       let cumulative = 0;
-      const [engine, model] = s.labels.split(',', 2) as [string, string];
+      // Labels sorted as prometheus_client prints them: engine, le, model_name.
+      const [engine, model] = s.labels ? (s.labels.split(',', 2) as [string, string]) : ['', ''];
+      const bucket = (le: string): string => (s.labels ? `{${engine},le="${le}",${model}}` : `{le="${le}"}`);
+      const plain = s.labels ? `{${s.labels}}` : '';
       this.buckets.forEach((b, i) => {
         cumulative += s.counts[i] as number;
-        out += `${this.name}_bucket{${engine},le="${b}",${model}} ${cumulative}\n`;
+        out += `${this.name}_bucket${bucket(pyFloat(b))} ${pyFloat(cumulative)}\n`;
       });
       cumulative += s.counts[this.buckets.length] as number;
-      out += `${this.name}_bucket{${engine},le="+Inf",${model}} ${cumulative}\n${this.name}_sum{${s.labels}} ${s.sum}\n${this.name}_count{${s.labels}} ${s.count}\n`;
+      out += `${this.name}_bucket${bucket('+Inf')} ${pyFloat(cumulative)}\n${this.name}_count${plain} ${pyFloat(s.count)}\n${this.name}_sum${plain} ${pyFloat(s.sum)}\n`;
     }
     return out;
   }

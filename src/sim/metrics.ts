@@ -1,11 +1,14 @@
 /**
  * @module vLLM's Prometheus metrics (protocol.md §C: names, HELP, labels, buckets) fed by engine observers, plus
- * `llmsim:scheduler_lag_seconds` and `llmsim:faults_injected_total`. One prom-client Registry per server.
+ * `llmsim:scheduler_lag_seconds` and `llmsim:faults_injected_total`. Gauges and counters use prom-client (its own
+ * Registry); histograms use FastHistogram, which costs one array increment per observation and prints labels in
+ * vLLM's (sorted) order.
  */
-import { Registry, Gauge, Counter, Histogram } from 'prom-client';
+import { Registry, Gauge, Counter } from 'prom-client';
 import type { EngineObserver } from './observer.ts';
-import { FastHistogram } from './fast-histogram.ts';
 import type { EngineStats } from '../engine/types.ts';
+import { FastHistogram } from './fast-histogram.ts';
+import { pyFloat } from '../protocol/pyformat.ts';
 
 const TTFT = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
 const ITL = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
@@ -15,6 +18,15 @@ const N_BUCKETS = [1, 2, 5, 10, 20];
 const LAG = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
 const FINISH_REASONS = ['stop', 'length', 'abort', 'error'] as const;
 const FAULT_KINDS = ['http_error', 'timeout', 'stall', 'truncate', 'drop', 'error_event', 'malformed_chunk'] as const;
+
+/** prometheus_client's byte form of prom-client output: labels sorted by name, values as Python floats (`1.0`). */
+function pythonStyle(text: string): string {
+  return text.replace(/^([^#\s{]+)(\{[^}]*\})? (\S+)$/gm, (_line, name: string, labels: string | undefined, value: string) => {
+    const sorted = labels ? `{${(labels.slice(1, -1).match(/[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"/g) ?? []).sort().join(',')}}` : '';
+    const n = Number(value);
+    return `${name}${sorted} ${Number.isNaN(n) ? value : pyFloat(n)}`;
+  });
+}
 
 /** 1-2-5 series up to max_model_len, as vLLM's `build_1_2_5_buckets`. */
 function buckets125(max: number): number[] {
@@ -33,14 +45,12 @@ export interface ModelMetricsSource {
 }
 
 export interface MetricsRegistry {
-  readonly registry: Registry;
   /** The observer to hand to one model's engine. */
   observerFor(modelName: string): EngineObserver;
   addModel(source: ModelMetricsSource): void;
   schedulerLag(seconds: number): void;
   fault(kind: string): void;
   render(): Promise<string>;
-  readonly contentType: string;
 }
 
 export function createMetrics(): MetricsRegistry {
@@ -68,96 +78,95 @@ export function createMetrics(): MetricsRegistry {
   const preemptions = counter('vllm:num_preemptions_total', 'Cumulative number of preemption from the engine.');
   const cacheQueries = counter('vllm:prefix_cache_queries_total', 'Prefix cache queries, in terms of number of queried tokens.');
   const cacheHits = counter('vllm:prefix_cache_hits_total', 'Prefix cache hits, in terms of number of cached tokens.');
-  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, labelNames: labels, registers: [registry] });
-  const ttft = histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT);
-  // Per-token and per-step histograms take one array increment per observation (see fast-histogram.ts).
-  const itl = new FastHistogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL);
-  const tpot = new FastHistogram('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.', ITL);
-  const iteration = new FastHistogram('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
-  const requestTpot = histogram('vllm:request_time_per_output_token_seconds', 'Histogram of time_per_output_token_seconds per request.', ITL);
-  const e2e = histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', REQUEST);
-  const queue = histogram('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', REQUEST);
-  const prefill = histogram('vllm:request_prefill_time_seconds', 'Histogram of time spent in PREFILL phase for request.', REQUEST);
-  const decode = histogram('vllm:request_decode_time_seconds', 'Histogram of time spent in DECODE phase for request.', REQUEST);
-  const inference = histogram('vllm:request_inference_time_seconds', 'Histogram of time spent in RUNNING phase for request.', REQUEST);
-  const paramsN = histogram('vllm:request_params_n', 'Histogram of the n request parameter.', N_BUCKETS);
-  const lag = new Histogram({ name: 'llmsim:scheduler_lag_seconds', help: 'How late engine steps fire against their planned time (wall seconds); grows when llmsim itself is saturated.', buckets: LAG, registers: [registry] });
   const faults = new Counter({ name: 'llmsim:faults_injected_total', help: 'Faults injected, by kind.', labelNames: ['kind'], registers: [registry] });
   for (const kind of FAULT_KINDS) faults.inc({ kind }, 0);
-  const perModelLen = new Map<string, { promptLen: Histogram; genLen: Histogram; maxGen: Histogram; maxTokens: Histogram }>();
+  const cacheInfo: string[] = [];
+
+  const h = (name: string, help: string, buckets: readonly number[]) => new FastHistogram(name, help, buckets);
+  const ttft = h('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT);
+  const itl = h('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL);
+  const tpot = h('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.', ITL);
+  const requestTpot = h('vllm:request_time_per_output_token_seconds', 'Histogram of time_per_output_token_seconds per request.', ITL);
+  const e2e = h('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', REQUEST);
+  const queue = h('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', REQUEST);
+  const prefill = h('vllm:request_prefill_time_seconds', 'Histogram of time spent in PREFILL phase for request.', REQUEST);
+  const decode = h('vllm:request_decode_time_seconds', 'Histogram of time spent in DECODE phase for request.', REQUEST);
+  const inference = h('vllm:request_inference_time_seconds', 'Histogram of time spent in RUNNING phase for request.', REQUEST);
+  const iteration = h('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
+  const paramsN = h('vllm:request_params_n', 'Histogram of the n request parameter.', N_BUCKETS);
+  const lengthHistograms: FastHistogram[] = [];
+  const lag = new FastHistogram('llmsim:scheduler_lag_seconds', 'How late engine steps fire against their planned time (wall seconds); grows when llmsim itself is saturated.', LAG);
+  const observeLag = lag.series_(null);
+  const histograms = (): FastHistogram[] => [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN, ...lengthHistograms];
 
   return {
-    registry,
-    contentType: registry.contentType,
     addModel(source) {
       sources.set(source.name, source);
       const l = { engine: '0', model_name: source.name };
       for (const c of [promptTokens, generationTokens, preemptions, cacheQueries, cacheHits]) c.inc(l, 0);
       for (const reason of FINISH_REASONS) success.inc({ ...l, finished_reason: reason }, 0);
-      for (const h of [ttft, requestTpot, e2e, queue, prefill, decode, inference, paramsN]) h.zero(l);
-      for (const h of [itl, tpot, iteration]) h.series_(source.name);
-      if (perModelLen.size === 0) {
+      if (lengthHistograms.length === 0) {
         const b = buckets125(source.maxModelLen);
-        perModelLen.set('all', {
-          promptLen: histogram('vllm:request_prompt_tokens', 'Number of prefill tokens processed.', b),
-          genLen: histogram('vllm:request_generation_tokens', 'Number of generation tokens processed.', b),
-          maxGen: histogram('vllm:request_max_num_generation_tokens', 'Histogram of maximum number of requested generation tokens.', b),
-          maxTokens: histogram('vllm:request_params_max_tokens', 'Histogram of the max_tokens request parameter.', b),
-        });
+        lengthHistograms.push(
+          h('vllm:request_prompt_tokens', 'Number of prefill tokens processed.', b),
+          h('vllm:request_generation_tokens', 'Number of generation tokens processed.', b),
+          h('vllm:request_max_num_generation_tokens', 'Histogram of maximum number of requested generation tokens.', b),
+          h('vllm:request_params_max_tokens', 'Histogram of the max_tokens request parameter.', b),
+        );
       }
-      const lens = perModelLen.get('all');
-      if (lens) for (const h of Object.values(lens)) h.zero(l);
-      new Gauge({ name: 'vllm:cache_config_info', help: 'Information of the LLMEngine CacheConfig', labelNames: ['engine', ...Object.keys(source.cacheConfig)], registers: sources.size === 1 ? [registry] : [] }).set({ engine: '0', ...source.cacheConfig }, 1);
+      for (const hist of histograms()) hist.series_(source.name);
+      if (cacheInfo.length === 0) cacheInfo.push(`# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n# TYPE vllm:cache_config_info gauge\nvllm:cache_config_info{${Object.entries({ engine: '0', ...source.cacheConfig }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`).join(',')}} 1\n`);
     },
     observerFor(modelName) {
       const l = { engine: '0', model_name: modelName };
-      const observeItl = itl.series_(modelName);
-      const observeTpot = tpot.series_(modelName);
-      const observeIteration = iteration.series_(modelName);
+      const [obsTtft, obsItl, obsTpot, obsReqTpot, obsE2e, obsQueue, obsPrefill, obsDecode, obsInference, obsIteration, obsN] = [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN].map((x) => x.series_(modelName)) as ((v: number) => void)[];
+      const lens = (): ((v: number) => void)[] => lengthHistograms.map((x) => x.series_(modelName));
+      let obsLens: ((v: number) => void)[] | null = null;
       return {
         step: (r) => {
-          if (r.scheduledTokens > 0) observeIteration(r.scheduledTokens);
+          if (r.scheduledTokens > 0) obsIteration!(r.scheduledTokens);
           if (r.generatedTokens > 0) generationTokens.inc(l, r.generatedTokens);
         },
         tokenGap: (s) => {
-          observeItl(s);
-          observeTpot(s);
+          obsItl!(s);
+          obsTpot!(s);
         },
         prefixCache: (queried, hit) => {
           cacheQueries.inc(l, queried);
-          cacheHits.inc(l, hit);
+          if (hit > 0) cacheHits.inc(l, hit);
         },
         preemption: () => preemptions.inc(l),
         promptDone: (tokens) => promptTokens.inc(l, tokens),
         requestDone: (r) => {
           success.inc({ ...l, finished_reason: r.finishReason }, 1);
-          paramsN.observe(l, r.generatedTokens.length);
+          obsN!(r.generatedTokens.length);
           if (r.finishReason === 'abort') return;
           const generated = r.generatedTokens.reduce((a, b) => a + b, 0);
-          const lens = perModelLen.get('all');
-          lens?.promptLen.observe(l, r.promptTokens);
-          lens?.genLen.observe(l, generated);
-          lens?.maxGen.observe(l, Math.max(...r.generatedTokens));
-          lens?.maxTokens.observe(l, r.maxTokens);
-          e2e.observe(l, r.finished - r.arrival);
+          const maxGen = Math.max(...r.generatedTokens);
+          obsLens ??= lens();
+          const [pl, gl, mg, mt] = obsLens as ((v: number) => void)[];
+          pl?.(r.promptTokens);
+          gl?.(generated);
+          mg?.(maxGen);
+          mt?.(r.maxTokens);
+          obsE2e!(r.finished - r.arrival);
           if (r.firstScheduled !== null) {
-            queue.observe(l, r.firstScheduled - r.queued);
-            inference.observe(l, r.finished - r.firstScheduled);
+            obsQueue!(r.firstScheduled - r.queued);
+            obsInference!(r.finished - r.firstScheduled);
           }
           if (r.firstToken !== null) {
-            ttft.observe(l, r.firstToken - r.arrival);
-            if (r.firstScheduled !== null) prefill.observe(l, r.firstToken - r.firstScheduled);
-            decode.observe(l, r.finished - r.firstToken);
-            const maxGen = Math.max(...r.generatedTokens);
-            if (maxGen > 1) requestTpot.observe(l, (r.finished - r.firstToken) / (maxGen - 1));
+            obsTtft!(r.firstToken - r.arrival);
+            if (r.firstScheduled !== null) obsPrefill!(r.firstToken - r.firstScheduled);
+            obsDecode!(r.finished - r.firstToken);
+            if (maxGen > 1) obsReqTpot!((r.finished - r.firstToken) / (maxGen - 1));
           }
         },
       };
     },
-    schedulerLag: (seconds) => lag.observe(seconds),
+    schedulerLag: (seconds) => observeLag(seconds),
     fault: (kind) => faults.inc({ kind }, 1),
     async render() {
-      return (await registry.metrics()) + itl.render() + tpot.render() + iteration.render();
+      return pythonStyle(await registry.metrics()) + cacheInfo.join('') + histograms().map((x) => x.render()).join('') + lag.render();
     },
   };
 }

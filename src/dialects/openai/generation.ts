@@ -8,7 +8,7 @@ import { planOutput } from '../../generate/output.ts';
 import { ConstraintError } from '../../generate/structured.ts';
 import type { OutputContract } from './output-contract.ts';
 import { generatedLogprobs, type TokenLogprob } from '../../generate/logprobs.ts';
-import { canonicalHash, createRng } from '../../generate/rng.ts';
+import { canonicalHash, createRng, idsHash } from '../../generate/rng.ts';
 
 export interface PlannedPrompt {
   readonly promptIds: readonly number[];
@@ -50,7 +50,7 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
     lora,
     contract: contract.constraint ?? contract.tools ?? contract.canned ? canonicalHash({ c: contract.constraint, t: contract.tools, k: contract.canned }) : null,
     model: model.root,
-    prompt: canonicalHash(promptIds),
+    prompt: idsHash(promptIds),
     seed: params.seed,
     temperature: params.temperature,
     top_p: params.topP,
