@@ -62,17 +62,26 @@ export interface ToolCallPlan extends Channel {
 
 /** A channel's text after `released` tokens (all of it once the plan is fully released). */
 export function channelText(channel: Channel, released: number, total: number): string {
-  if (released >= total) return channel.text;
-  if (released <= 0) return '';
-  return channel.text.slice(0, Math.min(channel.text.length, channel.cum[released - 1] ?? 0));
+  return channel.text.slice(0, channelLength(channel, released, total));
 }
 
 /** Visible text after `released` tokens, exactly as vLLM's incremental detokenizer would have emitted it. */
 export function visibleText(plan: ChoicePlan, released: number): string {
-  if (released >= plan.tokenIds.length) return plan.text;
-  if (released <= 0) return '';
-  const end = Math.min(plan.text.length, Math.max(0, (plan.cumChars[released - 1] as number) - plan.holdback));
-  return plan.text.slice(0, end);
+  return plan.text.slice(0, visibleLength(plan, released));
+}
+
+/** Length of `visibleText(plan, released)`, without building it (stream deltas slice between two of these). */
+export function visibleLength(plan: ChoicePlan, released: number): number {
+  if (released >= plan.tokenIds.length) return plan.text.length;
+  if (released <= 0) return 0;
+  return Math.min(plan.text.length, Math.max(0, (plan.cumChars[released - 1] as number) - plan.holdback));
+}
+
+/** Length of `channelText(channel, released, total)`. */
+export function channelLength(channel: Channel, released: number, total: number): number {
+  if (released >= total) return channel.text.length;
+  if (released <= 0) return 0;
+  return Math.min(channel.text.length, channel.cum[released - 1] ?? 0);
 }
 
 export function planChoice(options: PlanOptions): ChoicePlan {

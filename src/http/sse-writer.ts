@@ -45,13 +45,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
     pending = '';
     onDisconnect();
   });
-  // Everything written for this stream during one event-loop turn leaves in one syscall (cork until the next tick):
-  // role + first token, or the several steps a scaled/virtual clock runs per turn.
   let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    if (!res.destroyed) res.uncork();
-  };
   const plain: StreamWriter = {
     get closed() {
       return closed || res.destroyed;
@@ -65,7 +59,11 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
       if (!corked) {
         corked = true;
         res.cork();
-        process.nextTick(uncork);
+        corkedThisTurn.push(() => {
+          corked = false;
+          if (!res.destroyed) res.uncork();
+        });
+        if (corkedThisTurn.length === 1) process.nextTick(uncorkAll);
       }
       blocked = !res.write(chunk);
     },
@@ -79,6 +77,17 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   const fault = activeFault(c);
   const writer = fault ? withFault(plain, res, fault, contentType, () => onDisconnect()) : plain;
   return { writer, response: RESPONSE_ALREADY_SENT };
+}
+
+/**
+ * Everything written to a stream during one event-loop turn leaves in one syscall: streams cork on their first write
+ * of the turn and one shared tick uncorks them all (role + first token, or the several steps a scaled or virtual
+ * clock runs per turn).
+ */
+const corkedThisTurn: (() => void)[] = [];
+function uncorkAll(): void {
+  const list = corkedThisTurn.splice(0);
+  for (const uncork of list) uncork();
 }
 
 /** Calls `fn` once if the client disconnects before the response is finished (non-streaming requests). */

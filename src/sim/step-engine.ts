@@ -81,7 +81,11 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     return active.has(lora) || active.size < o.maxLoras;
   };
 
-  function schedule(): void {
+  /**
+   * Plans the next step. A step that follows another starts at the previous one's planned end, not at "now": simulated
+   * time stays exact however busy the host is, and a late timer shows up as scheduler lag instead of as drift.
+   */
+  function schedule(continueAt?: number): void {
     if (closed) return;
     let budget = maxNumBatchedTokens;
     const scheduled: Scheduled[] = [];
@@ -134,7 +138,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       budget -= tokens;
     }
     if (scheduled.length === 0) return;
-    const start = clock.now();
+    const start = continueAt ?? clock.now();
     const prefill: PrefillChunk[] = [];
     const decodeContexts: number[] = [];
     for (const { seq, tokens } of scheduled) {
@@ -189,7 +193,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     }
     observer?.step?.({ start, duration, prefillTokens, generatedTokens, scheduledTokens, batchSize: scheduled.length });
     for (const req of done) finishRequest(req, now);
-    schedule();
+    schedule(start + duration);
   }
 
   const finishRequest = (req: Req, now: number): void => {

@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { visibleText, channelText, type ChoicePlan } from '../../generate/plan.ts';
+import { visibleLength, channelLength, type ChoicePlan } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
 import { submitPrompt } from './generation.ts';
 import { usageOf } from './usage.ts';
@@ -89,14 +89,14 @@ export function stepDelta(plan: ChoicePlan, from: number, upTo: number, finished
   const total = plan.tokenIds.length;
   const parts: string[] = [];
   if (plan.reasoning) {
-    const r = channelText(plan.reasoning, upTo, total).slice(channelText(plan.reasoning, from, total).length);
+    const r = plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total));
     if (r) parts.push(`"reasoning":${JSON.stringify(r)},"reasoning_content":${JSON.stringify(r)}`);
   }
-  const content = visibleText(plan, upTo).slice(visibleText(plan, from).length);
+  const content = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
   const calls: string[] = [];
   plan.toolCalls.forEach((call, index) => {
     if (call.firstToken >= upTo) return;
-    const args = channelText(call, upTo, total).slice(channelText(call, from, total).length);
+    const args = call.text.slice(channelLength(call, from, total), channelLength(call, upTo, total));
     if (call.firstToken >= from) calls.push(`{"id":${JSON.stringify(call.id)},"type":"function","index":${index},"function":{"name":${JSON.stringify(call.name)},"arguments":${JSON.stringify(args)}}}`);
     else if (args) calls.push(`{"index":${index},"function":{"arguments":${JSON.stringify(args)}}}`);
   });

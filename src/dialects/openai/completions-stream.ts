@@ -4,7 +4,7 @@ import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedCompletion } from './completions.ts';
 import type { EngineHandle } from '../../engine/types.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { visibleText } from '../../generate/plan.ts';
+import { visibleLength } from '../../generate/plan.ts';
 import { completionLogprobs } from './logprob-format.ts';
 import { submitPrompt } from './generation.ts';
 import { usageOf } from './usage.ts';
@@ -39,7 +39,7 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
           const from = released[seq]!;
           released[seq] = upTo;
           completionTokens += upTo - from;
-          let text = p.echoOnly ? '' : visibleText(plan, upTo).slice(visibleText(plan, from).length);
+          let text = p.echoOnly ? '' : plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
           if (from === 0 && echo) text = promptText + text;
           let logprobs = 'null';
           if (planned.logprobs) {
