@@ -15,7 +15,7 @@ const hasTaskset = existsSync('/usr/bin/taskset');
 export function startPinned(args: string[], port: number, core: number, ready: RegExp): Promise<Child> {
   const pin = hasTaskset ? `taskset -c ${core} ` : '';
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const proc: ChildProcess = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null; exec ${pin}node ${quoted}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn) 2>/dev/null; exec ${pin}node ${quoted}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (d: Buffer): void => {

@@ -17,7 +17,10 @@ export interface StreamLoadOptions {
 }
 
 export interface StreamLoadResult {
+  /** Events received inside the measurement window (after the ramp, before the deadline). */
   readonly events: number;
+  /** Length of the measurement window, seconds. */
+  readonly window: number;
   readonly streams: number;
   readonly errors: number;
   readonly seconds: number;
@@ -28,17 +31,20 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
   const target = new URL(`${o.url}/v1/chat/completions`);
   const payload = (id: number): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: `stream ${id}` }], max_tokens: o.maxTokens, ignore_eos: true, stream: true, ...o.body });
   let events = 0;
+  let windowEvents = 0;
   let streams = 0;
   let errors = 0;
   let counter = 0;
   const started = performance.now();
   const deadline = started + o.seconds * 1000;
+  const ramp = (o.rampSeconds ?? 1) * 1000;
+  const windowStart = started + ramp + 500;
   return new Promise((resolve) => {
     let active = 0;
     const finish = (): void => {
       if (active === 0) {
         agent.destroy();
-        resolve({ events, streams, errors, seconds: (performance.now() - started) / 1000 });
+        resolve({ events: windowEvents, window: (deadline - windowStart) / 1000, streams, errors, seconds: (performance.now() - started) / 1000 });
       }
     };
     const open = (): void => {
@@ -59,6 +65,7 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
           for (const p of parts) {
             if (p.startsWith('data: {')) {
               events++;
+              if (now >= windowStart && now < deadline) windowEvents++;
               eventTimes.push(now);
             }
           }
@@ -70,14 +77,13 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
           open();
         });
       });
-      req.on('error', () => {
-        errors++;
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (errors++ === 0) process.stderr.write(`stream-load: first error: ${err.code ?? err.message}\n`);
         active--;
         setTimeout(open, 10);
       });
       req.end(payload(id));
     };
-    const ramp = (o.rampSeconds ?? 1) * 1000;
     for (let i = 0; i < o.concurrency; i++) setTimeout(open, (ramp * i) / o.concurrency);
   });
 }

@@ -45,33 +45,36 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
     pending = '';
     onDisconnect();
   });
-  let corked = false;
+  // Frames written during one event-loop turn are joined and leave in one res.write at the end of the turn (role +
+  // first token, or the several steps a scaled or virtual clock runs per turn).
+  let turn: string | null = null;
+  const flushTurn = (): void => {
+    const chunk = turn as string;
+    turn = null;
+    if (closed || res.destroyed) return;
+    if (blocked) pending += chunk;
+    else blocked = !res.write(chunk);
+  };
   const plain: StreamWriter = {
     get closed() {
       return closed || res.destroyed;
     },
     write(chunk) {
       if (closed || res.destroyed) return;
-      if (blocked) {
-        pending += chunk;
+      if (turn !== null) {
+        turn += chunk;
         return;
       }
-      if (!corked) {
-        corked = true;
-        res.cork();
-        corkedThisTurn.push(() => {
-          corked = false;
-          if (!res.destroyed) res.uncork();
-        });
-        if (corkedThisTurn.length === 1) process.nextTick(uncorkAll);
-      }
-      blocked = !res.write(chunk);
+      turn = chunk;
+      endOfTurn.push(flushTurn);
+      if (endOfTurn.length === 1) process.nextTick(flushAll);
     },
     end(chunk = '') {
       if (closed || res.destroyed) return;
       closed = true;
-      res.end(pending + chunk);
+      res.end(pending + (turn ?? '') + chunk);
       pending = '';
+      turn = null;
     },
   };
   const fault = activeFault(c);
@@ -79,15 +82,11 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   return { writer, response: RESPONSE_ALREADY_SENT };
 }
 
-/**
- * Everything written to a stream during one event-loop turn leaves in one syscall: streams cork on their first write
- * of the turn and one shared tick uncorks them all (role + first token, or the several steps a scaled or virtual
- * clock runs per turn).
- */
-const corkedThisTurn: (() => void)[] = [];
-function uncorkAll(): void {
-  const list = corkedThisTurn.splice(0);
-  for (const uncork of list) uncork();
+/** One shared tick flushes every stream written during the turn. */
+const endOfTurn: (() => void)[] = [];
+function flushAll(): void {
+  const list = endOfTurn.splice(0);
+  for (const flush of list) flush();
 }
 
 /** Calls `fn` once if the client disconnects before the response is finished (non-streaming requests). */
