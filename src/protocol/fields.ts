@@ -18,16 +18,25 @@ export const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
 export function parseWith<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  throw toValidationError(result.error);
+  throw toValidationError(result.error, body);
 }
 
-export function toValidationError(error: z.ZodError): ApiError {
+export function toValidationError(error: z.ZodError, body: unknown): ApiError {
   const entries: ValidationEntry[] = error.issues.map((issue) => {
     const loc = ['body', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    if (issue.code === 'invalid_type' && issue.input === undefined) return { kind: 'missing', loc, msg: 'Field required' };
+    if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) return { kind: 'missing', loc, msg: 'Field required' };
     const [kind, msg] = issue.message.includes(SEP) ? (issue.message.split(SEP) as [string, string]) : ['value_error', issue.message];
     if (issue.code === 'invalid_union') return { kind: 'union_type', loc, msg: 'Input should match one of the allowed types' };
     return { kind, loc, msg };
   });
   return validationError(entries);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }

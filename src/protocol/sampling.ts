@@ -49,6 +49,9 @@ export interface SamplingParams {
   readonly skipSpecialTokens: boolean;
 }
 
+/** vLLM's VLLM_MAX_N_SEQUENCES default (2026 main; OpenAI also caps `n` at 128). */
+export const MAX_N_SEQUENCES = 128;
+
 export interface SamplingLimits {
   readonly maxLogprobs: number;
   readonly vocabSize: number;
@@ -85,6 +88,7 @@ export function toSamplingParams(wire: WireSampling, maxTokens: number, logprobs
 function verify(p: SamplingParams, wire: WireSampling, limits: SamplingLimits): ApiError | null {
   const e = errors.sampling;
   if (p.n < 1) return e(`n must be at least 1, got ${p.n}.`, 'n');
+  if (p.n > MAX_N_SEQUENCES) return e(`n must be at most ${MAX_N_SEQUENCES}, got ${p.n}. To increase this limit, set the VLLM_MAX_N_SEQUENCES environment variable.`, 'n');
   if (p.presencePenalty < -2 || p.presencePenalty > 2) return e(`presence_penalty must be in [-2, 2], got ${pyFloat(p.presencePenalty)}.`, 'presence_penalty');
   if (p.frequencyPenalty < -2 || p.frequencyPenalty > 2) return e(`frequency_penalty must be in [-2, 2], got ${pyFloat(p.frequencyPenalty)}.`, 'frequency_penalty');
   if (p.repetitionPenalty <= 0) return e(`repetition_penalty must be greater than zero, got ${pyFloat(p.repetitionPenalty)}.`, 'repetition_penalty');

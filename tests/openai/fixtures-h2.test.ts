@@ -69,7 +69,7 @@ describe('protocol.md H.2 fixture rows', () => {
   it('completions best_of 2 → 400', () => expectError(completion({ prompt: 'x', best_of: 2 }), 400, 'BadRequestError', 'vLLM V1 does not yet support best_of.'));
 
   it('--api-key: 401 {"error":"Unauthorized"} on /v1/* only; Bearer scheme case-insensitive', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'k' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'k' }] as Record<string, string>[]) {
       const r = await postRaw(`${keyed.url}/v1/chat/completions`, { messages: msgs }, headers);
       expect(r.status).toBe(401);
       expect(JSON.parse(r.text)).toEqual({ error: 'Unauthorized' });

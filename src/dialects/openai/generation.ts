@@ -45,7 +45,16 @@ function fimMiddleId(model: ServedModel): number | null {
 }
 
 /** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
+/**
+ * Outputs are planned in memory up front; a request asking for more than this many entries (tokens, counting each top
+ * logprob) would exhaust the heap, so it is refused instead of crashing the server. Not a vLLM limit (see GAP_ANALYSIS).
+ */
+export const MAX_PLANNED_ENTRIES = 16_000_000;
+
 export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null): PlannedPrompt {
+  const perChoice = params.ignoreEos ? params.maxTokens : Math.min(params.maxTokens, Math.max(model.outputLengths.max, params.minTokens) + 1);
+  const entries = params.n * perChoice * (1 + Math.max(0, params.logprobs ?? 0));
+  if (entries > MAX_PLANNED_ENTRIES) throw errors.simulatorLimit(entries, MAX_PLANNED_ENTRIES);
   const key = canonicalHash({
     lora,
     contract: contract.constraint ?? contract.tools ?? contract.canned ? canonicalHash({ c: contract.constraint, t: contract.tools, k: contract.canned }) : null,
