@@ -1,5 +1,5 @@
 /** Prints the calibration table of docs/CALIBRATION.md: `node --import tsx bench/calibration.ts`. */
-import { ANCHORS, replay } from '../src/sim/calibration.ts';
+import { ANCHORS, replay } from '../src/timing/calibration.ts';
 
 const rows = ANCHORS.map((a) => {
   const p = replay(a);

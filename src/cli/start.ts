@@ -7,10 +7,10 @@ import { listen } from '../http/server.ts';
 import type { ServerContext } from '../serving/context.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { resolveDeployment } from '../scenario/resolve.ts';
-import { createRealClock, createVirtualClock, type Clock } from '../sim/clock.ts';
-import { createMetrics } from '../sim/metrics.ts';
-import { createTraceWriter } from '../sim/trace.ts';
-import { buildModelEngine } from '../sim/build-engine.ts';
+import { createRealClock, createVirtualClock, type Clock } from '../clock/clock.ts';
+import { createMetrics } from '../metrics/metrics.ts';
+import { createTraceWriter } from '../engine/trace.ts';
+import { buildModelEngine } from '../engine/build-engine.ts';
 
 /** Profile for models the catalog does not know. */
 export const FALLBACK_PROFILE = 'llama-3.1-8b-instruct-h100';

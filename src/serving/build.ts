@@ -7,7 +7,7 @@ import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
 import { catalogEntry, FALLBACK_MAX_MODEL_LEN } from './catalog.ts';
 import { DEFAULT_OUTPUT_LENGTHS } from '../generate/plan.ts';
 import { createFaultInjector } from '../faults/injector.ts';
-import type { MetricsRegistry } from '../sim/metrics.ts';
+import type { MetricsRegistry } from '../metrics/metrics.ts';
 
 /** The vLLM release whose wire format we reproduce (reported by GET /version). */
 export const EMULATED_VLLM_VERSION = '0.11.0';

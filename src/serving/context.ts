@@ -6,7 +6,7 @@ import type { ReasoningParser } from '../generate/output.ts';
 import type { Rule } from '../scenario/schema.ts';
 import type { Deployment } from '../scenario/resolve.ts';
 import type { FaultInjector } from '../faults/injector.ts';
-import type { MetricsRegistry } from '../sim/metrics.ts';
+import type { MetricsRegistry } from '../metrics/metrics.ts';
 import { errors } from '../protocol/errors.ts';
 
 export interface ServedModel {

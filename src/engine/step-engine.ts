@@ -3,9 +3,9 @@
  * sequences served before admissions, chunked prefill, paged KV blocks with prefix caching, recompute preemption of the
  * newest running sequence, and one timer (the end of the current step). Tokens a step produces are delivered together.
  */
-import type { Engine, EngineHandle, EngineRequest, EngineSink, EngineStats } from '../engine/types.ts';
-import type { Clock } from './clock.ts';
-import type { StepModel, PrefillChunk } from './step-model.ts';
+import type { Engine, EngineHandle, EngineRequest, EngineSink, EngineStats } from './types.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { StepModel, PrefillChunk } from '../timing/step-model.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { EngineObserver } from './observer.ts';
 import { createSequences, finishedReport, type Req, type Seq } from './sequence.ts';

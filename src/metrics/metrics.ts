@@ -5,7 +5,7 @@
  * vLLM's (sorted) order.
  */
 import { Registry, Gauge, Counter } from 'prom-client';
-import type { EngineObserver } from './observer.ts';
+import type { EngineObserver } from '../engine/observer.ts';
 import type { EngineStats } from '../engine/types.ts';
 import { FastHistogram } from './fast-histogram.ts';
 import { pyFloat } from '../protocol/pyformat.ts';

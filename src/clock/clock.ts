@@ -40,7 +40,7 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
   const startWall = performance.now();
   const startUnix = Date.now() / 1000;
   const heap = new TimerHeap();
-  let armed: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  let armed: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null;
   let armedFor = Infinity;
   let lag = 0;
   const now = (): number => ((performance.now() - startWall) / 1000) * speedup;
@@ -65,7 +65,7 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
     armedFor = next.time;
     const waitMs = ((next.time - now()) / speedup) * 1000;
     // Node truncates timer delays to whole ms (>= 1 ms); due work runs on the next turn instead.
-    armed = waitMs < 1 ? setImmediate(fire) : setTimeout(fire, Math.floor(waitMs));
+    armed = waitMs < 1 ? { immediate: setImmediate(fire) } : { timeout: setTimeout(fire, Math.floor(waitMs)) };
   };
   return {
     now,
@@ -142,9 +142,9 @@ export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = 
   return clock;
 }
 
-function clearTimer(handle: NodeJS.Timeout | NodeJS.Immediate): void {
-  if ('hasRef' in handle && typeof (handle as NodeJS.Timeout).refresh === 'function') clearTimeout(handle as NodeJS.Timeout);
-  else clearImmediate(handle as NodeJS.Immediate);
+function clearTimer(handle: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate }): void {
+  if ('timeout' in handle) clearTimeout(handle.timeout);
+  else clearImmediate(handle.immediate);
 }
 
 /** Min-heap of timers by (time, insertion order): equal deadlines fire in the order they were set. */

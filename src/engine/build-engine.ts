@@ -1,12 +1,12 @@
 /** @module Builds one model's step engine from its profile and settings (vLLM defaults derived from the GPU), wiring metrics and the trace. */
-import type { Engine } from '../engine/types.ts';
+import type { Engine } from './types.ts';
 import type { EngineFlags } from '../cli/args.ts';
-import type { Clock } from './clock.ts';
-import type { MetricsRegistry } from './metrics.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { MetricsRegistry } from '../metrics/metrics.ts';
 import type { TraceWriter } from './trace.ts';
 import type { EngineObserver } from './observer.ts';
-import { loadProfile, defaultBatchLimits, kvCapacityBlocks } from './profile.ts';
-import { createStepModel } from './step-model.ts';
+import { loadProfile, defaultBatchLimits, kvCapacityBlocks } from '../timing/profile.ts';
+import { createStepModel } from '../timing/step-model.ts';
 import { createKvCache } from './kv-cache.ts';
 import { createStepEngine } from './step-engine.ts';
 

@@ -2,10 +2,10 @@
  * @module Calibration anchors: published vLLM measurements (timing-and-performance.md §1.5) and a replay of each workload
  * on the virtual clock. Used by the calibration test (bounds) and `bench/calibration.ts` (the table in docs/CALIBRATION.md).
  */
-import { createVirtualClock } from './clock.ts';
+import { createVirtualClock } from '../clock/clock.ts';
 import { createStepModel } from './step-model.ts';
-import { createKvCache } from './kv-cache.ts';
-import { createStepEngine } from './step-engine.ts';
+import { createKvCache } from '../engine/kv-cache.ts';
+import { createStepEngine } from '../engine/step-engine.ts';
 import { loadProfile, defaultBatchLimits, kvCapacityBlocks } from './profile.ts';
 
 export interface Anchor {

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { createVirtualClock } from './clock.ts';
-import { createStepModel, type StepModel } from './step-model.ts';
+import { createVirtualClock } from '../clock/clock.ts';
+import { createStepModel, type StepModel } from '../timing/step-model.ts';
 import { createKvCache } from './kv-cache.ts';
 import { createStepEngine } from './step-engine.ts';
-import { loadProfile } from './profile.ts';
-import type { EngineRequest, RequestSummary } from '../engine/types.ts';
+import { loadProfile } from '../timing/profile.ts';
+import type { EngineRequest, RequestSummary } from './types.ts';
 import type { RequestReport, StepReport } from './observer.ts';
 
 const profile = loadProfile('llama-3.1-8b-instruct-h100');

@@ -1,5 +1,5 @@
 /** @module Per-request and per-sequence state of the step engine (one sequence per choice). */
-import type { EngineRequest, EngineSink } from '../engine/types.ts';
+import type { EngineRequest, EngineSink } from './types.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { RequestReport } from './observer.ts';
 
