@@ -14,6 +14,8 @@ export interface StreamLoadOptions {
   /** Extra JSON body fields (e.g. ignore_eos). */
   readonly body?: Record<string, unknown>;
   readonly onStreamDone?: (timing: { requestId: string; sentAt: number; eventTimes: number[] }) => void;
+  /** Called when the measurement window opens (after the ramp). */
+  readonly onWindowStart?: () => void;
 }
 
 export interface StreamLoadResult {
@@ -85,5 +87,6 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
       req.end(payload(id));
     };
     for (let i = 0; i < o.concurrency; i++) setTimeout(open, (ramp * i) / o.concurrency);
+    if (o.onWindowStart) setTimeout(o.onWindowStart, windowStart - started);
   });
 }
