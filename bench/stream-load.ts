@@ -41,8 +41,13 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
   const deadline = started + o.seconds * 1000;
   const ramp = (o.rampSeconds ?? 1) * 1000;
   const windowStart = started + ramp + 500;
+  const inFlight = new Set<import('node:http').ClientRequest>();
   return new Promise((resolve) => {
     let active = 0;
+    // At the deadline, abandon the streams still open (their events are outside the window anyway).
+    setTimeout(() => {
+      for (const r of inFlight) r.destroy();
+    }, o.seconds * 1000 + 200);
     const finish = (): void => {
       if (active === 0) {
         agent.destroy();
@@ -56,7 +61,7 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
       const requestId = `bench-${id}`;
       const sentAt = performance.now();
       const eventTimes: number[] = [];
-      const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-request-id': requestId } }, (res) => {
+      const req: import('node:http').ClientRequest = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-request-id': requestId } }, (res) => {
         res.setEncoding('utf8');
         let tail = '';
         res.on('data', (chunk: string) => {
@@ -72,15 +77,20 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
             }
           }
         });
-        res.on('end', () => {
+        const done = (): void => {
+          if (!inFlight.delete(req)) return;
           streams++;
           active--;
           o.onStreamDone?.({ requestId, sentAt, eventTimes });
           open();
-        });
+        };
+        res.on('end', done);
+        res.on('close', done);
       });
+      inFlight.add(req);
       req.on('error', (err: NodeJS.ErrnoException) => {
-        if (errors++ === 0) process.stderr.write(`stream-load: first error: ${err.code ?? err.message}\n`);
+        if (!inFlight.delete(req)) return;
+        if (performance.now() < deadline && errors++ === 0) process.stderr.write(`stream-load: first error: ${err.code ?? err.message}\n`);
         active--;
         setTimeout(open, 10);
       });

@@ -234,7 +234,8 @@ export function createStepEngine(o: StepEngineOptions): Engine {
 
   return {
     submit(request: EngineRequest, sink: EngineSink): EngineHandle {
-      const arrival = clock.now();
+      // The front-end delay counts from the HTTP arrival: the time llmsim itself spent parsing is part of it.
+      const arrival = Math.min(request.arrivalTime ?? clock.now(), clock.now());
       const req = createSequences(request, sink, arrival, order++, kv);
       const admit = (): void => {
         if (req.aborted) return;
@@ -242,7 +243,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         for (const seq of req.seqs) enqueue(seq, false);
         kick();
       };
-      const cancelIngress = model.ingress > 0 ? clock.at(arrival + model.ingress, admit) : (admit(), () => {});
+      const cancelIngress = arrival + model.ingress > clock.now() ? clock.at(arrival + model.ingress, admit) : (admit(), () => {});
       return {
         abort() {
           if (req.aborted || req.left === 0) return;

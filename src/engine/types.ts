@@ -23,6 +23,8 @@ export interface EngineRequest {
   readonly maxTokens: number;
   /** LoRA adapter name, when the request targets one (counts against `max_loras` per batch). */
   readonly lora?: string;
+  /** Simulated time the HTTP request arrived (before parsing and tokenization); defaults to submission time. */
+  readonly arrivalTime?: number;
 }
 
 /** What a finished request reports once, after its last token event. */

@@ -1,7 +1,7 @@
 /** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
 import { Hono, type Context } from 'hono';
 import { corsMiddleware } from './cors.ts';
-import { setBodyLimit } from './json-body.ts';
+import { setBodyLimit, setArrival } from './json-body.ts';
 import { faultMiddleware } from '../faults/middleware.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../serving/context.ts';
@@ -40,6 +40,10 @@ const GENERATION_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embedd
 
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
+  app.use('*', async (c, next) => {
+    setArrival(c, ctx.elapsed());
+    await next();
+  });
   app.use('*', corsMiddleware(ctx.settings.cors));
   app.use('/v1/*', apiKeyGuard(ctx));
   app.use('/admin/*', apiKeyGuard(ctx));

@@ -11,6 +11,17 @@ const MEDIA_TYPE_MESSAGE = "Unsupported Media Type: Only 'application/json' is a
 const BODY_KEY = 'llmsim.body';
 const LIMIT_KEY = 'llmsim.bodyLimit';
 
+const ARRIVAL_KEY = 'llmsim.arrival';
+
+/** Records when the request arrived (simulated seconds), before any parsing. */
+export function setArrival(c: Context, time: number): void {
+  c.set(ARRIVAL_KEY as never, time as never);
+}
+
+export function arrivalOf(c: Context): number | undefined {
+  return c.get(ARRIVAL_KEY as never) as number | undefined;
+}
+
 /** Sets the body size limit for this request (the app does it once for every request). */
 export function setBodyLimit(c: Context, bytes: number): void {
   c.set(LIMIT_KEY as never, bytes as never);

@@ -5,7 +5,7 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../p
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { readJsonObject } from '../../http/json-body.ts';
+import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
 import { onClientGone } from '../../http/sse-writer.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
 import { chatResponseBody } from './chat-response.ts';
@@ -43,7 +43,7 @@ async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Pro
   let abort: (() => void) | null = null;
   const detach = onClientGone(c, () => abort?.());
   try {
-    const [summary] = await runToCompletion(p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id);
+    const [summary] = await runToCompletion(p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id, arrivalOf(c));
     return c.json(chatResponseBody(ctx, p, summary?.cachedTokens ?? 0));
   } catch (err) {
     if (err instanceof ClientGoneError) return new Response(null, { status: 499 });

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
 import { openStream } from '../../http/sse-writer.ts';
+import { arrivalOf } from '../../http/json-body.ts';
 import { visibleLength, channelLength, type ChoicePlan } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
 import { submitPrompt } from './generation.ts';
@@ -77,7 +78,7 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
       }
       writer.end(tail + DONE_FRAME);
     },
-  }, p.id);
+  }, p.id, arrivalOf(c));
   return response;
 }
 

@@ -4,6 +4,7 @@ import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedCompletion } from './completions.ts';
 import type { EngineHandle } from '../../engine/types.ts';
 import { openStream } from '../../http/sse-writer.ts';
+import { arrivalOf } from '../../http/json-body.ts';
 import { visibleLength } from '../../generate/plan.ts';
 import { completionLogprobs } from './logprob-format.ts';
 import { submitPrompt } from './generation.ts';
@@ -65,7 +66,7 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
           }
           writer.end(tail + DONE_FRAME);
         },
-      }, p.prompts.length > 1 ? `${p.id}-${pi}` : p.id),
+      }, p.prompts.length > 1 ? `${p.id}-${pi}` : p.id, arrivalOf(c)),
     );
   });
   return response;

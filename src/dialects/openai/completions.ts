@@ -5,7 +5,7 @@ import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { readJsonObject } from '../../http/json-body.ts';
+import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
 import { onClientGone } from '../../http/sse-writer.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
 import { truncatePrompt } from './chat-completions.ts';
@@ -43,7 +43,7 @@ async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedComp
   let abort: (() => void) | null = null;
   const detach = onClientGone(c, () => abort?.());
   try {
-    const summaries = await runToCompletion(p.model, p.prompts, p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id);
+    const summaries = await runToCompletion(p.model, p.prompts, p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id, arrivalOf(c));
     const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
     const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
     const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenIds.length, 0), 0);

@@ -109,7 +109,7 @@ export function checkAdmission(model: ServedModel): void {
 }
 
 /** Submits one prompt's choices to the model's engine; `traceId` names the request in the trace (the response id). */
-export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId = ''): EngineHandle {
+export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId = '', arrivalTime?: number): EngineHandle {
   return model.engine.submit(
     {
       requestId: traceId,
@@ -119,6 +119,7 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
       ...(cacheSalt ? { cacheSalt } : {}),
       maxTokens: params.maxTokens,
       ...(planned.lora ? { lora: planned.lora } : {}),
+      ...(arrivalTime !== undefined ? { arrivalTime } : {}),
     },
     sink,
   );
@@ -133,6 +134,7 @@ export function runToCompletion(
   cacheSalt: string | null | undefined,
   onGone: (abort: () => void) => void,
   traceId = '',
+  arrivalTime?: number,
 ): Promise<RequestSummary[]> {
   return new Promise((resolve, reject) => {
     const summaries: RequestSummary[] = new Array(prompts.length);
@@ -152,6 +154,7 @@ export function runToCompletion(
           },
         },
         prompts.length > 1 ? `${traceId}-${i}` : traceId,
+        arrivalTime,
       ),
     );
     onGone(() => {
