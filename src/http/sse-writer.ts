@@ -29,6 +29,8 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   let closed = false;
   let pending = '';
   let blocked = false;
+  // A socket error mid-stream (EPIPE, reset) must close the stream, never crash the process.
+  res.on('error', () => {});
   res.writeHead(200, { ...corsHeadersOf(c), 'content-type': contentType });
   res.flushHeaders();
   res.on('drain', () => {
@@ -51,16 +53,16 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   const flushTurn = (): void => {
     const chunk = turn as string;
     turn = null;
-    if (closed || res.destroyed) return;
+    if (closed || res.destroyed || res.writableEnded || chunk === null) return;
     if (blocked) pending += chunk;
     else blocked = !res.write(chunk);
   };
   const plain: StreamWriter = {
     get closed() {
-      return closed || res.destroyed;
+      return closed || res.destroyed || res.writableEnded;
     },
     write(chunk) {
-      if (closed || res.destroyed) return;
+      if (closed || res.destroyed || res.writableEnded) return;
       if (turn !== null) {
         turn += chunk;
         return;
@@ -70,7 +72,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
       if (endOfTurn.length === 1) process.nextTick(flushAll);
     },
     end(chunk = '') {
-      if (closed || res.destroyed) return;
+      if (closed || res.destroyed || res.writableEnded) return;
       closed = true;
       res.end(pending + (turn ?? '') + chunk);
       pending = '';

@@ -96,6 +96,12 @@ describe('faults during a stream', () => {
     expect((await fetch(`${sim.url}/health`)).status).toBe(200);
   });
 
+  it('stalls a stream on the simulated clock and then delivers every token', async () => {
+    const plain = await postRaw(`${sim.url}/v1/chat/completions`, streamBody);
+    const stalled = await forced('stall; after_tokens=2; duration=5', streamBody);
+    expect(stalled.text).toBe(plain.text);
+  });
+
   it('sends a malformed chunk that breaks SDK parsing', async () => {
     const r = await forced('malformed_chunk; after_tokens=1', streamBody);
     expect(r.text).toContain('data: {"id": "chatcmpl-malformed", broken\n\n');
@@ -140,5 +146,18 @@ describe('fault selection', () => {
     expect(parseFaultHeader('http_error; status=429; retry_after=2')).toEqual({ kind: 'http_error', status: 429, retry_after: 2 });
     expect(parseFaultHeader('stall; after_tokens=3; duration=1.5')).toEqual({ kind: 'stall', after_tokens: 3, duration: 1.5 });
     expect(typeof parseFaultHeader('nope')).toBe('string');
+  });
+});
+
+describe('bounded waiting queue', () => {
+  it('answers 429 before any byte when the waiting queue is full (--max-waiting)', async () => {
+    const full = await startTestServer({ engine: { maxWaiting: 0 } });
+    try {
+      const r = await postRaw(`${full.url}/v1/chat/completions`, { ...streamBody });
+      expect(r.status).toBe(429);
+      expect(JSON.parse(r.text).error).toMatchObject({ type: 'Too Many Requests', code: 429 });
+    } finally {
+      await full.close();
+    }
   });
 });
