@@ -30,6 +30,8 @@ export interface ServeOptions {
   readonly cors: { readonly origins: readonly string[]; readonly methods: readonly string[]; readonly headers: readonly string[]; readonly credentials: boolean };
   /** `--lora-modules name=path ...` (vLLM syntax; also `{"name":..,"path":..}` JSON). */
   readonly loraModules: readonly { readonly name: string; readonly path: string }[];
+  /** `--replicas N`: N identical replicas on consecutive ports. */
+  readonly replicas: number;
   /** Flags the user actually typed, so they win over scenario values. */
   readonly explicit: ReadonlySet<string>;
 }
@@ -78,6 +80,7 @@ const OPTIONS = {
   speedup: { type: 'string', default: '1' },
   trace: { type: 'string' },
   'lora-modules': { type: 'string', multiple: true },
+  replicas: { type: 'string', default: '1' },
   'enable-lora': { type: 'boolean', default: false },
   'max-loras': { type: 'string' },
   'allowed-origins': { type: 'string' },
@@ -135,6 +138,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     speedup: speedupOf(v.speedup),
     trace: v.trace ?? null,
     loraModules: (v['lora-modules'] ?? []).map(loraModule),
+    replicas: int('--replicas', v.replicas, 1, 64),
     cors: {
       origins: jsonList('--allowed-origins', v['allowed-origins']),
       methods: jsonList('--allowed-methods', v['allowed-methods']),
@@ -250,6 +254,9 @@ Engine and timing:
 LoRA:
   --lora-modules NAME=PATH...      serve LoRA adapters on the (first) model (listed in /v1/models with \`parent\`)
   --max-loras N                    distinct adapters per running batch
+
+Fleets:
+  --replicas N                     N independent replicas on consecutive ports (own engines, metrics, faults)
 
 HTTP:
   --allowed-origins JSON           CORS origins (default ["*"]); also --allowed-methods, --allowed-headers

@@ -40,11 +40,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const sim = await startSimulator(options);
-    process.stderr.write(`llmsim: serving ${sim.modelNames.join(', ')} on ${sim.url}\n`);
+    for (const r of sim.replicas) process.stderr.write(`llmsim: serving ${r.ctx.models.flatMap((m) => m.aliases).join(', ')} on ${r.url}${sim.replicas.length > 1 ? ` (${r.name})` : ''}\n`);
     process.on('SIGHUP', () => {
       if (!sim.ctx.reload) return void process.stderr.write('llmsim: SIGHUP ignored (no --scenario)\n');
       try {
-        sim.ctx.reload();
+        for (const r of sim.replicas) r.ctx.reload?.();
         process.stderr.write(`llmsim: scenario reloaded (${sim.ctx.models.flatMap((m) => m.aliases).join(', ')})\n`);
       } catch (err) {
         process.stderr.write(`llmsim: reload failed, keeping the previous scenario:\n${(err as Error).message}\n`);

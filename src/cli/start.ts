@@ -1,35 +1,74 @@
-/** @module Builds and starts one simulator instance (clock, metrics, engines, HTTP): used by the CLI and by black-box tests (port 0). */
+/**
+ * @module Builds and starts a simulator (clock, metrics, engines, HTTP) — one server, or a fleet of independent replicas
+ * on consecutive ports sharing one simulated clock. Used by the CLI and by black-box tests (port 0).
+ */
 import type { ServeOptions } from './args.ts';
 import { buildServerContext, type BuildDeps } from '../serving/build.ts';
 import { reloadScenario } from '../serving/reload.ts';
 import { createApp } from '../http/app.ts';
-import { listen } from '../http/server.ts';
+import { listen, type RunningServer } from '../http/server.ts';
 import type { ServerContext } from '../serving/context.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { resolveDeployment } from '../scenario/resolve.ts';
+import { resolveDeployment, replicaDeployment, type Deployment } from '../scenario/resolve.ts';
 import { createRealClock, createVirtualClock, type Clock } from '../clock/clock.ts';
 import { createMetrics } from '../metrics/metrics.ts';
-import { createTraceWriter } from '../engine/trace.ts';
+import { createTraceWriter, type TraceWriter } from '../engine/trace.ts';
 import { buildModelEngine } from '../engine/build-engine.ts';
 
 /** Profile for models the catalog does not know. */
 export const FALLBACK_PROFILE = 'llama-3.1-8b-instruct-h100';
 
+export interface Replica {
+  readonly name: string;
+  readonly url: string;
+  readonly port: number;
+  readonly ctx: ServerContext;
+}
+
 export interface Simulator {
+  /** The first replica's address (the only one for a single server). */
   readonly url: string;
   readonly port: number;
   readonly modelNames: readonly string[];
   readonly ctx: ServerContext;
   readonly clock: Clock;
+  readonly replicas: readonly Replica[];
   close(): Promise<void>;
 }
 
 export async function startSimulator(options: ServeOptions): Promise<Simulator> {
   const scenario = options.scenario ? loadScenario(options.scenario) : null;
-  const deployment = resolveDeployment(options, scenario);
+  const base = resolveDeployment(options, scenario);
   const clock = options.speedup === Infinity ? createVirtualClock({ autoRun: true }) : createRealClock({ speedup: options.speedup });
-  const metrics = createMetrics();
   const trace = options.trace ? createTraceWriter(options.trace) : null;
+  const started: { replica: Replica; server: RunningServer }[] = [];
+  try {
+    for (let i = 0; i < base.replicas.length; i++) started.push(await startReplica(options, replicaDeployment(base, i), i, clock, trace));
+  } catch (err) {
+    await Promise.all(started.map((s) => s.server.close()));
+    throw err;
+  }
+  const first = started[0] as { replica: Replica; server: RunningServer };
+  return {
+    url: first.replica.url,
+    port: first.replica.port,
+    modelNames: first.replica.ctx.models.flatMap((m) => m.aliases),
+    ctx: first.replica.ctx,
+    clock,
+    replicas: started.map((s) => s.replica),
+    async close() {
+      for (const { replica, server } of started) {
+        for (const m of replica.ctx.models) m.engine.close();
+        await server.close();
+      }
+      clock.stop();
+      await trace?.close();
+    },
+  };
+}
+
+async function startReplica(options: ServeOptions, deployment: Deployment, index: number, clock: Clock, trace: TraceWriter | null): Promise<{ replica: Replica; server: RunningServer }> {
+  const metrics = createMetrics();
   const deps: BuildDeps = {
     createEngine: ({ name, config, maxModelLen, profile }) =>
       buildModelEngine({ name, profile: profile ?? FALLBACK_PROFILE, settings: config.engine, schedulingPolicy: options.schedulingPolicy, clock, metrics, trace, maxModelLen }),
@@ -39,20 +78,7 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
     metrics,
   };
   const ctx = buildServerContext(deployment, options, deps);
-  if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps);
-  const app = createApp(ctx);
-  const server = await listen(app, deployment.host, deployment.port);
-  return {
-    url: server.url,
-    port: server.port,
-    modelNames: ctx.models.flatMap((m) => m.aliases),
-    ctx,
-    clock,
-    async close() {
-      for (const m of ctx.models) m.engine.close();
-      await server.close();
-      clock.stop();
-      await trace?.close();
-    },
-  };
+  if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, index);
+  const server = await listen(createApp(ctx), deployment.host, deployment.port);
+  return { replica: { name: deployment.replica, url: server.url, port: server.port, ctx }, server };
 }

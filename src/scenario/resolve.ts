@@ -1,6 +1,10 @@
 /** @module Merges command-line options with an optional scenario into one deployment description: typed flags win over the file. */
 import type { ServeOptions, EngineFlags } from '../cli/args.ts';
-import type { Scenario, ModelSpec, Rule } from './schema.ts';
+import type { Scenario, ModelSpec, Rule, ReplicaSpec } from './schema.ts';
+import type { z } from 'zod';
+import type { EngineSettingsSchema } from './schema.ts';
+
+type EngineSettings = z.infer<typeof EngineSettingsSchema>;
 import type { Fault } from '../faults/schema.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
@@ -26,6 +30,23 @@ export interface Deployment {
   readonly models: readonly ModelConfig[];
   readonly rules: readonly Rule[];
   readonly faults: readonly Fault[];
+  /** Name of this replica (fleets); `replica-0` for a single server. */
+  readonly replica: string;
+  /** Replica overrides; one entry per replica to start (a single server has one, empty). */
+  readonly replicas: readonly ReplicaSpec[];
+}
+
+/** The deployment of replica `i`: its port, profile and engine overrides, and its own faults. */
+export function replicaDeployment(base: Deployment, i: number): Deployment {
+  const spec = base.replicas[i] ?? {};
+  const engine = spec.engine ? engineFlagsOf(spec.engine) : {};
+  return {
+    ...base,
+    replica: spec.name ?? `replica-${i}`,
+    port: spec.port ?? (base.port === 0 ? 0 : base.port + i),
+    faults: spec.faults ?? base.faults,
+    models: base.models.map((m) => ({ ...m, profile: spec.profile ?? m.profile, engine: { ...m.engine, ...engine } })),
+  };
 }
 
 export function resolveDeployment(options: ServeOptions, scenario: Scenario | null): Deployment {
@@ -52,23 +73,29 @@ export function resolveDeployment(options: ServeOptions, scenario: Scenario | nu
     models,
     rules: scenario?.rules ?? [],
     faults: scenario?.faults ?? [],
+    replica: 'replica-0',
+    replicas: options.replicas > 1 || !scenario?.replicas ? Array.from({ length: options.replicas }, () => ({})) : scenario.replicas,
+  };
+}
+
+/** Scenario engine settings (snake_case) as engine flags. */
+function engineFlagsOf(e: EngineSettings): EngineFlags {
+  return {
+    ...(e.max_num_seqs !== undefined ? { maxNumSeqs: e.max_num_seqs } : {}),
+    ...(e.max_num_batched_tokens !== undefined ? { maxNumBatchedTokens: e.max_num_batched_tokens } : {}),
+    ...(e.block_size !== undefined ? { blockSize: e.block_size } : {}),
+    ...(e.num_gpu_blocks_override !== undefined ? { numGpuBlocksOverride: e.num_gpu_blocks_override } : {}),
+    ...(e.gpu_memory_utilization !== undefined ? { gpuMemoryUtilization: e.gpu_memory_utilization } : {}),
+    ...(e.enable_prefix_caching !== undefined ? { enablePrefixCaching: e.enable_prefix_caching } : {}),
+    ...(e.max_waiting !== undefined ? { maxWaiting: e.max_waiting } : {}),
+    ...(e.max_loras !== undefined ? { maxLoras: e.max_loras } : {}),
   };
 }
 
 /** A scenario model, with any engine/tokenizer flags typed on the command line applied on top. */
 function fromScenario(m: ModelSpec, options: ServeOptions, index: number): ModelConfig {
   const names = m.served_model_name === undefined ? [m.model] : typeof m.served_model_name === 'string' ? [m.served_model_name] : m.served_model_name;
-  const engine: EngineFlags = {
-    ...(m.engine?.max_num_seqs !== undefined ? { maxNumSeqs: m.engine.max_num_seqs } : {}),
-    ...(m.engine?.max_num_batched_tokens !== undefined ? { maxNumBatchedTokens: m.engine.max_num_batched_tokens } : {}),
-    ...(m.engine?.block_size !== undefined ? { blockSize: m.engine.block_size } : {}),
-    ...(m.engine?.num_gpu_blocks_override !== undefined ? { numGpuBlocksOverride: m.engine.num_gpu_blocks_override } : {}),
-    ...(m.engine?.gpu_memory_utilization !== undefined ? { gpuMemoryUtilization: m.engine.gpu_memory_utilization } : {}),
-    ...(m.engine?.enable_prefix_caching !== undefined ? { enablePrefixCaching: m.engine.enable_prefix_caching } : {}),
-    ...(m.engine?.max_waiting !== undefined ? { maxWaiting: m.engine.max_waiting } : {}),
-    ...(m.engine?.max_loras !== undefined ? { maxLoras: m.engine.max_loras } : {}),
-    ...options.engine,
-  };
+  const engine: EngineFlags = { ...(m.engine ? engineFlagsOf(m.engine) : {}), ...options.engine };
   return {
     root: m.model,
     aliases: names,

@@ -63,6 +63,16 @@ export const RuleSchema = z.strictObject({
   respond: RuleResponseSchema,
 });
 
+export const ReplicaSchema = z
+  .strictObject({
+    name: z.string().optional().describe('Shown in logs and /admin/config (default replica-<i>).'),
+    port: z.int().min(0).max(65535).optional().describe('Default: the scenario port + the replica index.'),
+    profile: z.string().optional().describe("Overrides every model's latency profile on this replica (e.g. a slower GPU)."),
+    engine: EngineSettingsSchema.optional().describe("Overrides engine settings of every model on this replica."),
+    faults: z.array(FaultSchema).optional().describe("This replica's faults (instead of the scenario-wide ones)."),
+  })
+  .describe('One independent engine set on its own port, with its own metrics and faults.');
+
 export const ScenarioSchema = z
   .strictObject({
     seed: z.int().nonnegative().optional(),
@@ -72,12 +82,14 @@ export const ScenarioSchema = z
     models: z.array(ModelSpecSchema).min(1),
     rules: z.array(RuleSchema).optional().describe('Canned answers for CI fixtures; the first matching rule wins.'),
     faults: z.array(FaultSchema).optional().describe('Injected failures; the first fault whose selectors hold applies.'),
+    replicas: z.array(ReplicaSchema).min(1).optional().describe('Serve N independent replicas of the models, on consecutive ports by default.'),
   })
   .describe('An llmsim scenario: a whole simulated deployment.');
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type Rule = z.infer<typeof RuleSchema>;
+export type ReplicaSpec = z.infer<typeof ReplicaSchema>;
 export type RuleResponse = z.infer<typeof RuleResponseSchema>;
 
 function isRegex(source: string): boolean {

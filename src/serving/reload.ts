@@ -3,15 +3,15 @@ import type { ServeOptions } from '../cli/args.ts';
 import type { ServerContext } from './context.ts';
 import { buildModels, type BuildDeps } from './build.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { resolveDeployment } from '../scenario/resolve.ts';
+import { resolveDeployment, replicaDeployment } from '../scenario/resolve.ts';
 
 /**
  * Throws (leaving everything as it was) when the file is invalid. Models whose configuration is unchanged keep their
  * engines; engines of removed or changed models are closed once they have nothing in flight.
  */
-export function reloadScenario(ctx: ServerContext, options: ServeOptions, deps: BuildDeps): void {
+export function reloadScenario(ctx: ServerContext, options: ServeOptions, deps: BuildDeps, replica = 0): void {
   const scenario = loadScenario(options.scenario as string);
-  const deployment = resolveDeployment(options, scenario);
+  const deployment = replicaDeployment(resolveDeployment(options, scenario), replica);
   const models = buildModels(deployment, deps, ctx.models);
   const retired = ctx.models.filter((m) => !models.includes(m));
   ctx.models = models;

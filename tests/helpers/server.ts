@@ -23,6 +23,7 @@ export const TEST_DEFAULTS: ServeOptions = {
   speedup: Infinity,
   trace: null,
   loraModules: [],
+  replicas: 1,
   cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },
   explicit: new Set(),
 };
