@@ -5,9 +5,8 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../p
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
-import { onClientGone } from '../../http/sse-writer.ts';
-import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
+import { readJsonObject } from '../../http/json-body.ts';
+import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
 import { chatResponseBody } from './chat-response.ts';
 import { readOutputContract, type OutputContract } from './output-contract.ts';
 import { PromptCache } from '../../tokenizer/prompt-cache.ts';
@@ -40,17 +39,9 @@ export function chatCompletionsRoute(ctx: ServerContext): Hono {
 }
 
 async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Promise<Response> {
-  let abort: (() => void) | null = null;
-  const detach = onClientGone(c, () => abort?.());
-  try {
-    const [summary] = await runToCompletion(p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id, arrivalOf(c));
-    return c.json(chatResponseBody(ctx, p, summary?.cachedTokens ?? 0));
-  } catch (err) {
-    if (err instanceof ClientGoneError) return new Response(null, { status: 499 });
-    throw err;
-  } finally {
-    detach();
-  }
+  const summaries = await runToCompletion(c, p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, p.id);
+  if (!summaries) return new Response(null, { status: 499 });
+  return c.json(chatResponseBody(ctx, p, summaries[0]?.cachedTokens ?? 0));
 }
 
 export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedChat {

@@ -5,9 +5,8 @@ import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
-import { onClientGone } from '../../http/sse-writer.ts';
-import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, ClientGoneError, type PlannedPrompt } from './generation.ts';
+import { readJsonObject } from '../../http/json-body.ts';
+import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
 import { truncatePrompt } from './chat-completions.ts';
 import { completionChoice } from './completion-choice.ts';
 import { streamCompletions } from './completions-stream.ts';
@@ -40,31 +39,23 @@ export function completionsRoute(ctx: ServerContext): Hono {
 }
 
 async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedCompletion): Promise<Response> {
-  let abort: (() => void) | null = null;
-  const detach = onClientGone(c, () => abort?.());
-  try {
-    const summaries = await runToCompletion(p.model, p.prompts, p.params, p.request.priority ?? 0, p.request.cache_salt, (fn) => (abort = fn), p.id, arrivalOf(c));
-    const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
-    const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
-    const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenIds.length, 0), 0);
-    const cached = summaries.reduce((s, x) => s + x.cachedTokens, 0);
-    return c.json({
-      id: p.id,
-      object: 'text_completion',
-      created: p.created,
-      model: p.modelName,
-      choices,
-      service_tier: null,
-      system_fingerprint: null,
-      usage: usageOf(ctx, promptTokens, completionTokens, cached, true),
-      kv_transfer_params: null,
-    });
-  } catch (err) {
-    if (err instanceof ClientGoneError) return new Response(null, { status: 499 });
-    throw err;
-  } finally {
-    detach();
-  }
+  const summaries = await runToCompletion(c, p.model, p.prompts, p.params, p.request.priority ?? 0, p.request.cache_salt, p.id);
+  if (!summaries) return new Response(null, { status: 499 });
+  const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
+  const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
+  const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenIds.length, 0), 0);
+  const cached = summaries.reduce((s, x) => s + x.cachedTokens, 0);
+  return c.json({
+    id: p.id,
+    object: 'text_completion',
+    created: p.created,
+    model: p.modelName,
+    choices,
+    service_tier: null,
+    system_fingerprint: null,
+    usage: usageOf(ctx, promptTokens, completionTokens, cached, true),
+    kv_transfer_params: null,
+  });
 }
 
 export function prepareCompletion(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedCompletion {

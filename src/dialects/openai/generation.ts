@@ -1,5 +1,8 @@
 /** @module Shared by chat and completions: context-window checks, planning every choice, submitting to the engine and waiting. */
+import type { Context } from 'hono';
 import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import { onClientGone } from '../../http/sse-writer.ts';
+import { arrivalOf } from '../../http/json-body.ts';
 import type { EngineHandle, EngineSink, RequestSummary } from '../../engine/types.ts';
 import { errors } from '../../protocol/errors.ts';
 import type { SamplingParams } from '../../protocol/sampling.ts';
@@ -125,43 +128,36 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
   );
 }
 
-/** Runs prompts to completion (non-streaming); resolves with each prompt's summary, or rejects if the client left. */
-export function runToCompletion(
-  model: ServedModel,
-  prompts: readonly PlannedPrompt[],
-  params: SamplingParams,
-  priority: number,
-  cacheSalt: string | null | undefined,
-  onGone: (abort: () => void) => void,
-  traceId = '',
-  arrivalTime?: number,
-): Promise<RequestSummary[]> {
-  return new Promise((resolve, reject) => {
-    const summaries: RequestSummary[] = new Array(prompts.length);
-    let left = prompts.length;
-    const handles = prompts.map((planned, i) =>
-      submitPrompt(
-        model,
-        planned,
-        params,
-        priority,
-        cacheSalt,
-        {
-          onTokens: () => {},
-          onFinished: (summary) => {
-            summaries[i] = summary;
-            if (--left === 0) resolve(summaries);
-          },
+/**
+ * Runs prompts to completion (non-streaming) for the request in `c`: resolves with each prompt's summary, or with null
+ * when the client went away first (its engine requests are then aborted, as vLLM's "Client disconnected").
+ */
+export async function runToCompletion(c: Context, model: ServedModel, prompts: readonly PlannedPrompt[], params: SamplingParams, priority: number, cacheSalt: string | null | undefined, traceId: string): Promise<RequestSummary[] | null> {
+  let abort: (() => void) | null = null;
+  const detach = onClientGone(c, () => abort?.());
+  try {
+    return await new Promise<RequestSummary[]>((resolve, reject) => {
+      const summaries: RequestSummary[] = new Array(prompts.length);
+      let left = prompts.length;
+      const sink = (i: number): EngineSink => ({
+        onTokens: () => {},
+        onFinished: (summary) => {
+          summaries[i] = summary;
+          if (--left === 0) resolve(summaries);
         },
-        prompts.length > 1 ? `${traceId}-${i}` : traceId,
-        arrivalTime,
-      ),
-    );
-    onGone(() => {
-      handles.forEach((h) => h.abort());
-      reject(new ClientGoneError());
+      });
+      const handles = prompts.map((planned, i) => submitPrompt(model, planned, params, priority, cacheSalt, sink(i), prompts.length > 1 ? `${traceId}-${i}` : traceId, arrivalOf(c)));
+      abort = () => {
+        handles.forEach((h) => h.abort());
+        reject(new ClientGoneError());
+      };
     });
-  });
+  } catch (err) {
+    if (err instanceof ClientGoneError) return null;
+    throw err;
+  } finally {
+    detach();
+  }
 }
 
 /** The client disconnected before a non-streaming response was ready (vLLM: "Client disconnected"); nothing is written. */
