@@ -14,6 +14,7 @@ import { createRealClock, createVirtualClock, type Clock } from '../clock/clock.
 import { createMetrics } from '../metrics/metrics.ts';
 import { createTraceWriter, type TraceWriter } from '../engine/trace.ts';
 import { buildModelEngine } from '../engine/build-engine.ts';
+import { loadProfile, kvBytesPerToken } from '../timing/profile.ts';
 
 /** Profile for models the catalog does not know. */
 export const FALLBACK_PROFILE = 'llama-3.1-8b-instruct-h100';
@@ -76,9 +77,14 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
     elapsed: () => clock.now(),
     after: (seconds, fn) => clock.at(clock.now() + seconds, fn),
     metrics,
+    kvTransferSeconds: (profile, tokens) => {
+      const p = loadProfile(profile ?? FALLBACK_PROFILE);
+      return p.instant || p.fixed_step_ms !== undefined ? 0 : (tokens * kvBytesPerToken(p)) / (p.kv_transfer_gb_s * 1e9);
+    },
   };
   const ctx = buildServerContext(deployment, options, deps);
   if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, index);
   const server = await listen(createApp(ctx), deployment.host, deployment.port);
+  ctx.address = { host: deployment.host, port: server.port };
   return { replica: { name: deployment.replica, url: server.url, port: server.port, ctx }, server };
 }

@@ -114,8 +114,10 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       if (!loraAllowed(seq)) break;
       const req = seq.req;
       const total = seq.promptLen + seq.generated;
-      const hitBlocks = kv.cachedPrefix(req.hashes, Math.floor((total - 1) / bs));
-      const cached = hitBlocks * bs;
+      const remote = req.request.remotePrefillSeconds !== undefined && seq.generated === 0;
+      const hitBlocks = remote ? 0 : kv.cachedPrefix(req.hashes, Math.floor((total - 1) / bs));
+      // Remote prefill: the transferred KV covers all but the last prompt token, which is recomputed for its logits.
+      const cached = remote ? total - 1 : hitBlocks * bs;
       const tokens = Math.min(total - cached, budget);
       const taken = kv.takeCached(req.hashes, hitBlocks);
       const fresh = kv.allocate(Math.ceil((cached + tokens) / bs) - hitBlocks);
@@ -243,7 +245,8 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         for (const seq of req.seqs) enqueue(seq, false);
         kick();
       };
-      const cancelIngress = arrival + model.ingress > clock.now() ? clock.at(arrival + model.ingress, admit) : (admit(), () => {});
+      const ready = arrival + model.ingress + (request.remotePrefillSeconds ?? 0);
+      const cancelIngress = ready > clock.now() ? clock.at(ready, admit) : (admit(), () => {});
       return {
         abort() {
           if (req.aborted || req.left === 0) return;

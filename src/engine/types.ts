@@ -25,6 +25,11 @@ export interface EngineRequest {
   readonly lora?: string;
   /** Simulated time the HTTP request arrived (before parsing and tokenization); defaults to submission time. */
   readonly arrivalTime?: number;
+  /**
+   * P/D disaggregation, decode side: the prompt's KV cache comes from a prefill instance over the network, taking this
+   * many seconds; the engine then computes only the last prompt token (as vLLM's NIXL connector does).
+   */
+  readonly remotePrefillSeconds?: number;
 }
 
 /** What a finished request reports once, after its last token event. */

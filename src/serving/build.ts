@@ -27,6 +27,8 @@ export interface BuildDeps {
   readonly elapsed: () => number;
   readonly after: (seconds: number, fn: () => void) => () => void;
   readonly metrics: MetricsRegistry;
+  /** KV transfer time for P/D for a model's profile. */
+  readonly kvTransferSeconds: (profile: string | null, tokens: number) => number;
 }
 
 export function buildServerContext(deployment: Deployment, options: ServeOptions, deps: BuildDeps): ServerContext {
@@ -48,6 +50,7 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
     unixSeconds: deps.unixSeconds,
     elapsed: deps.elapsed,
     after: deps.after,
+    address: { host: deployment.host, port: deployment.port },
     faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed, onInject: (kind) => deps.metrics.fault(kind) }),
     metrics: deps.metrics,
     inflight: 0,
@@ -80,6 +83,7 @@ export function buildModels(deployment: Deployment, deps: BuildDeps, previous: r
       tokenizer,
       maxModelLen,
       engine: deps.createEngine({ name, config, maxModelLen, profile: config.profile ?? entry?.profile ?? null }),
+      kvTransferSeconds: (tokens) => deps.kvTransferSeconds(config.profile ?? entry?.profile ?? null, tokens),
       outputLengths: config.outputLengths ?? DEFAULT_OUTPUT_LENGTHS,
       reasoningParser: config.reasoningParser,
       reasoningMedianTokens: 250,

@@ -27,6 +27,8 @@ export interface ServedModel {
   readonly reasoningMedianTokens: number;
   /** Chance that `tool_choice: "auto"` produces tool calls. */
   readonly toolCallProbability: number;
+  /** Seconds to move the KV cache of `tokens` prompt tokens between P/D instances (profile's KV size and link). */
+  readonly kvTransferSeconds: (tokens: number) => number;
   /** Bound on the engine's waiting queue (null: unbounded, as vLLM); beyond it requests get 429. */
   readonly maxWaiting: number | null;
   /** LoRA adapters served on top of this model: name → path (mutable: load/unload endpoints). */
@@ -63,6 +65,8 @@ export interface ServerContext {
   after(seconds: number, fn: () => void): () => void;
   readonly faults: FaultInjector;
   readonly metrics: MetricsRegistry;
+  /** Where this server listens (set once listening): P/D responses tell the decode side where the KV lives. */
+  address: { host: string; port: number };
   /** Re-reads the scenario file (SIGHUP, POST /admin/reload); null when the server runs without one. */
   reload?: () => void;
   /** Requests currently being served (GET /load). */

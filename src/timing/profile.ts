@@ -49,6 +49,8 @@ export const ProfileSchema = z.strictObject({
   overheads: z
     .strictObject({ per_layer_us: z.number().nonnegative(), per_step_ms: z.number().nonnegative(), ingress_ms: z.number().nonnegative() })
     .default({ per_layer_us: 40, per_step_ms: 0.5, ingress_ms: 25 }),
+  /** Bandwidth for P/D KV-cache transfers between instances (GB/s; 25 ≈ 200 Gb/s RDMA). */
+  kv_transfer_gb_s: z.number().positive().default(25),
   /** GB held back from the KV cache per GPU for activations and non-torch memory. */
   activation_reserve_gb: z.number().nonnegative().default(3),
 });

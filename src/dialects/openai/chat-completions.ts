@@ -10,6 +10,7 @@ import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, respon
 import { chatResponseBody } from './chat-response.ts';
 import { readOutputContract, type OutputContract } from './output-contract.ts';
 import { PromptCache } from '../../tokenizer/prompt-cache.ts';
+import { readKvTransfer, type KvTransfer } from './kv-transfer.ts';
 import { streamChat } from './chat-stream.ts';
 
 export interface PreparedChat {
@@ -26,6 +27,7 @@ export interface PreparedChat {
   /** Text prepended by `echo` (last message content when it has the reply's role). */
   readonly echoText: string | null;
   readonly contract: OutputContract;
+  readonly transfer: KvTransfer;
 }
 
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
@@ -57,7 +59,8 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
   checkAdmission(model);
-  const planned = planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model));
+  const transfer = readKvTransfer(model, body, promptIds.length);
+  const planned = { ...planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model)), remotePrefillSeconds: transfer.remotePrefillSeconds };
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
   const echoText = request.echo && last && last.role === role ? messageText(last.content) : null;
@@ -72,6 +75,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
     role,
     echoText,
     contract,
+    transfer,
   };
 }
 

@@ -5,6 +5,7 @@ import { chatLogprobs } from './logprob-format.ts';
 import { promptLogprobEntries } from '../../generate/logprobs.ts';
 import { createRng } from '../../generate/rng.ts';
 import { usageOf } from './usage.ts';
+import { kvTransferResponse } from './kv-transfer.ts';
 
 export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedTokens: number): Record<string, unknown> {
   const { request, model, planned } = p;
@@ -47,6 +48,6 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
     usage: usageOf(ctx, planned.promptIds.length, completion, cachedTokens, true),
     prompt_logprobs: promptLogprobs,
     prompt_token_ids: request.return_token_ids ? planned.promptIds : null,
-    kv_transfer_params: null,
+    kv_transfer_params: kvTransferResponse(ctx, p.transfer, planned.promptIds),
   };
 }

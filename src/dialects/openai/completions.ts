@@ -12,6 +12,7 @@ import { completionChoice } from './completion-choice.ts';
 import { streamCompletions } from './completions-stream.ts';
 import { usageOf } from './usage.ts';
 import { readOutputContract } from './output-contract.ts';
+import { readKvTransfer, kvTransferResponse, NO_TRANSFER, type KvTransfer } from './kv-transfer.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 
 export interface PreparedCompletion {
@@ -26,6 +27,7 @@ export interface PreparedCompletion {
   readonly echoOnly: boolean;
   readonly id: string;
   readonly created: number;
+  readonly transfer: KvTransfer;
 }
 
 export function completionsRoute(ctx: ServerContext): Hono {
@@ -54,7 +56,7 @@ async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedComp
     service_tier: null,
     system_fingerprint: null,
     usage: usageOf(ctx, promptTokens, completionTokens, cached, true),
-    kv_transfer_params: null,
+    kv_transfer_params: kvTransferResponse(ctx, p.transfer, p.prompts[0]?.promptIds ?? []),
   });
 }
 
@@ -69,12 +71,15 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
   const requested = request.max_tokens === undefined ? 16 : request.max_tokens;
   const echoOnly = (request.echo ?? false) && requested === 0;
   let params: SamplingParams | null = null;
+  const transfers: KvTransfer[] = [];
   const prompts = idLists.map((ids) => {
     const maxTokens = effectiveMaxTokens(model, ids.length, echoOnly ? 1 : requested);
     const logprobs = request.logprobs ?? null;
     const p = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
     params ??= p;
-    return planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model));
+    const transfer = readKvTransfer(model, body, ids.length);
+    transfers.push(transfer);
+    return { ...planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model)), remotePrefillSeconds: transfer.remotePrefillSeconds };
   });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
   checkAdmission(model);
@@ -89,6 +94,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     echoOnly,
     id: responseId('cmpl-', headerId, request.request_id, key),
     created: ctx.unixSeconds(),
+    transfer: transfers[0] ?? NO_TRANSFER,
   };
 }
 

@@ -21,6 +21,8 @@ export interface PlannedPrompt {
   /** Seeds everything else derived from this prompt (ids, prompt logprobs). */
   readonly key: string;
   readonly lora: string | null;
+  /** P/D decode side: seconds to pull the prompt's KV from the prefill instance. */
+  readonly remotePrefillSeconds?: number;
 }
 
 /** vLLM `_validate_input` for completion-like requests: prompt must leave room, and prompt + max_tokens must fit. */
@@ -123,6 +125,7 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
       maxTokens: params.maxTokens,
       ...(planned.lora ? { lora: planned.lora } : {}),
       ...(arrivalTime !== undefined ? { arrivalTime } : {}),
+      ...(planned.remotePrefillSeconds !== undefined ? { remotePrefillSeconds: planned.remotePrefillSeconds } : {}),
     },
     sink,
   );

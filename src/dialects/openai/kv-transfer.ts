@@ -1,0 +1,56 @@
+/**
+ * @module P/D disaggregation as vLLM's NIXL connector is driven by proxies (llm-d, xPyD): `kv_transfer_params` with
+ * `do_remote_decode` makes this instance the prefill side (it answers with where the KV lives); with
+ * `do_remote_prefill` it is the decode side (it skips the prompt's compute and pays the KV transfer instead).
+ */
+import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import { ApiError } from '../../protocol/errors.ts';
+import { idsHash } from '../../generate/rng.ts';
+
+export interface KvTransfer {
+  /** This request is the prefill half: answer with `kv_transfer_params` for the decode side. */
+  readonly prefill: boolean;
+  /** Decode half: seconds to pull the prompt's KV from the prefill instance. */
+  readonly remotePrefillSeconds: number | undefined;
+}
+
+export const NO_TRANSFER: KvTransfer = { prefill: false, remotePrefillSeconds: undefined };
+
+const REMOTE_FIELDS = ['remote_engine_id', 'remote_block_ids', 'remote_host', 'remote_port'] as const;
+
+export function readKvTransfer(model: ServedModel, body: Record<string, unknown>, promptTokens: number): KvTransfer {
+  const p = body['kv_transfer_params'];
+  if (p === undefined || p === null) return NO_TRANSFER;
+  if (typeof p !== 'object' || Array.isArray(p)) throw invalid('kv_transfer_params must be an object.');
+  const params = p as Record<string, unknown>;
+  const remoteDecode = params['do_remote_decode'] === true;
+  const remotePrefill = params['do_remote_prefill'] === true;
+  if (remoteDecode && remotePrefill) throw invalid('kv_transfer_params cannot set both do_remote_decode and do_remote_prefill.');
+  if (remotePrefill) {
+    const missing = REMOTE_FIELDS.filter((f) => params[f] === undefined || params[f] === null);
+    if (missing.length > 0) throw invalid(`kv_transfer_params with do_remote_prefill needs ${missing.join(', ')} (as returned by the prefill instance).`);
+    if (!Array.isArray(params['remote_block_ids'])) throw invalid('kv_transfer_params.remote_block_ids must be a list of block ids.');
+    return { prefill: false, remotePrefillSeconds: model.kvTransferSeconds(promptTokens) };
+  }
+  return { prefill: remoteDecode, remotePrefillSeconds: undefined };
+}
+
+/** What the prefill side returns: where the decode side finds the prompt's KV blocks. */
+export function kvTransferResponse(ctx: ServerContext, transfer: KvTransfer, promptIds: readonly number[], blockSize = 16): Record<string, unknown> | null {
+  if (!transfer.prefill) return null;
+  const seed = Number.parseInt(idsHash(promptIds).slice(0, 8), 16);
+  const blocks = Math.ceil(promptIds.length / blockSize);
+  return {
+    do_remote_prefill: true,
+    do_remote_decode: false,
+    remote_block_ids: Array.from({ length: blocks }, (_, i) => (seed + i * 7919) % 1_000_000),
+    remote_engine_id: `${ctx.deployment.replica}-engine-0`,
+    remote_host: ctx.address.host,
+    remote_port: ctx.address.port,
+    tp_size: 1,
+  };
+}
+
+function invalid(message: string): ApiError {
+  return new ApiError(400, 'BadRequestError', message, 'kv_transfer_params');
+}
