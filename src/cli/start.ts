@@ -70,6 +70,7 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
 
 async function startReplica(options: ServeOptions, deployment: Deployment, index: number, clock: Clock, trace: TraceWriter | null): Promise<{ replica: Replica; server: RunningServer }> {
   const metrics = createMetrics();
+  metrics.setClock(() => clock.unixSeconds());
   const deps: BuildDeps = {
     createEngine: ({ name, config, maxModelLen, profile }) =>
       buildModelEngine({ name, profile: profile ?? FALLBACK_PROFILE, settings: config.engine, schedulingPolicy: options.schedulingPolicy, clock, metrics, trace, maxModelLen }),
@@ -77,6 +78,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
     elapsed: () => clock.now(),
     after: (seconds, fn) => clock.at(clock.now() + seconds, fn),
     metrics,
+    onFault: (kind) => trace?.writeFault(deployment.replica, kind, clock.now()),
     kvTransferSeconds: (profile, tokens) => {
       const p = loadProfile(profile ?? FALLBACK_PROFILE);
       return p.instant || p.fixed_step_ms !== undefined ? 0 : (tokens * kvBytesPerToken(p)) / (p.kv_transfer_gb_s * 1e9);

@@ -55,6 +55,7 @@ export function buildModelEngine(o: ModelEngineOptions): Engine {
   o.metrics.addModel({
     name: o.name,
     maxModelLen: o.maxModelLen,
+    ...(o.settings.maxLoras !== undefined ? { maxLoras: o.settings.maxLoras } : {}),
     stats: () => engine.stats(),
     cacheConfig: {
       block_size: String(blockSize),

@@ -259,7 +259,10 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     },
     stats(): EngineStats {
       const waitingRequests = new Set(waiting.map((s) => s.req)).size;
-      return { running: running.length, waiting: waiting.length === 0 ? 0 : waitingRequests, kvCacheUsage: kv.totalBlocks > 0 ? kv.usedBlocks() / kv.totalBlocks : 0 };
+      const stats = { running: running.length, waiting: waiting.length === 0 ? 0 : waitingRequests, kvCacheUsage: kv.totalBlocks > 0 ? kv.usedBlocks() / kv.totalBlocks : 0 };
+      if (o.maxLoras === undefined) return stats;
+      const loras = (list: readonly Seq[]): string[] => [...new Set(list.map((s) => s.req.request.lora).filter((l): l is string => l !== undefined))].sort();
+      return { ...stats, runningLoras: loras(running), waitingLoras: loras(waiting) };
     },
     close() {
       closed = true;

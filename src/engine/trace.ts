@@ -4,6 +4,8 @@ import type { RequestReport } from './observer.ts';
 
 export interface TraceWriter {
   write(model: string, report: RequestReport): void;
+  /** A line for an injected fault (kind, replica, simulated time). */
+  writeFault(replica: string, kind: string, time: number): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,9 @@ export function createTraceWriter(file: string): TraceWriter {
           generated_tokens: r.generatedTokens,
         })}\n`,
       );
+    },
+    writeFault(replica, kind, time) {
+      out.write(`${JSON.stringify({ fault: kind, replica, time })}\n`);
     },
     close: () => new Promise((resolve) => out.end(() => resolve())),
   };

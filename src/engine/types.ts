@@ -65,6 +65,9 @@ export interface EngineStats {
   readonly waiting: number;
   /** 0..1 */
   readonly kvCacheUsage: number;
+  /** LoRA adapters with requests running / waiting (for `vllm:lora_requests_info`). */
+  readonly runningLoras?: readonly string[];
+  readonly waitingLoras?: readonly string[];
 }
 
 export interface Engine {

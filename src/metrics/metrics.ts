@@ -40,6 +40,8 @@ function buckets125(max: number): number[] {
 export interface ModelMetricsSource {
   readonly name: string;
   readonly maxModelLen: number;
+  /** `--max-loras` when LoRA is enabled for this model (adds `vllm:lora_requests_info`). */
+  readonly maxLoras?: number;
   stats(): EngineStats;
   readonly cacheConfig: Readonly<Record<string, string>>;
 }
@@ -48,6 +50,8 @@ export interface MetricsRegistry {
   /** The observer to hand to one model's engine. */
   observerFor(modelName: string): EngineObserver;
   addModel(source: ModelMetricsSource): void;
+  /** Time source for timestamp-valued gauges (the clock module's Unix seconds). */
+  setClock(unixSeconds: () => number): void;
   schedulerLag(seconds: number): void;
   fault(kind: string): void;
   render(): Promise<string>;
@@ -81,6 +85,24 @@ export function createMetrics(): MetricsRegistry {
   const faults = new Counter({ name: 'llmsim:faults_injected_total', help: 'Faults injected, by kind.', labelNames: ['kind'], registers: [registry] });
   for (const kind of FAULT_KINDS) faults.inc({ kind }, 0);
   const cacheInfo: string[] = [];
+  // vLLM: value = Unix time of the last update, labels name the adapters running and waiting (no engine/model labels).
+  let loraInfoNow: () => number = () => 0;
+  let loraInfoUpdated = 0;
+  new Gauge({
+    name: 'vllm:lora_requests_info',
+    help: 'Running stats on lora requests.',
+    labelNames: ['max_lora', 'running_lora_adapters', 'waiting_lora_adapters'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      loraInfoUpdated = loraInfoNow();
+      for (const src of sources.values()) {
+        if (src.maxLoras === undefined) continue;
+        const s = src.stats();
+        this.set({ max_lora: String(src.maxLoras), running_lora_adapters: (s.runningLoras ?? []).join(','), waiting_lora_adapters: (s.waitingLoras ?? []).join(',') }, loraInfoUpdated);
+      }
+    },
+  });
 
   const h = (name: string, help: string, buckets: readonly number[]) => new FastHistogram(name, help, buckets);
   const ttft = h('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT);
@@ -116,6 +138,9 @@ export function createMetrics(): MetricsRegistry {
       }
       for (const hist of histograms()) hist.series_(source.name);
       if (cacheInfo.length === 0) cacheInfo.push(`# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n# TYPE vllm:cache_config_info gauge\nvllm:cache_config_info{${Object.entries({ engine: '0', ...source.cacheConfig }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`).join(',')}} 1\n`);
+    },
+    setClock(unixSeconds: () => number) {
+      loraInfoNow = unixSeconds;
     },
     observerFor(modelName) {
       const l = { engine: '0', model_name: modelName };

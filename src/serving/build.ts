@@ -27,6 +27,8 @@ export interface BuildDeps {
   readonly elapsed: () => number;
   readonly after: (seconds: number, fn: () => void) => () => void;
   readonly metrics: MetricsRegistry;
+  /** Also told of every injected fault (the trace records them). */
+  readonly onFault?: (kind: string) => void;
   /** KV transfer time for P/D for a model's profile. */
   readonly kvTransferSeconds: (profile: string | null, tokens: number) => number;
 }
@@ -51,7 +53,11 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
     elapsed: deps.elapsed,
     after: deps.after,
     address: { host: deployment.host, port: deployment.port },
-    faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed, onInject: (kind) => deps.metrics.fault(kind) }),
+    faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed, onInject: (kind) => {
+        deps.metrics.fault(kind);
+        deps.onFault?.(kind);
+      },
+    }),
     metrics: deps.metrics,
     inflight: 0,
   };

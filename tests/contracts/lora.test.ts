@@ -7,7 +7,7 @@ let sim: Simulator;
 let client: OpenAI;
 
 beforeAll(async () => {
-  sim = await startTestServer({ loraModules: [{ name: 'sql-lora', path: '/adapters/sql' }] });
+  sim = await startTestServer({ loraModules: [{ name: 'sql-lora', path: '/adapters/sql' }], engine: { maxLoras: 2 } });
   client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(() => sim.close());
@@ -40,5 +40,13 @@ describe('LoRA adapters', () => {
     const gone = await postRaw(`${sim.url}/v1/chat/completions`, { model: 'new-lora', messages: [{ role: 'user', content: 'x' }] });
     expect(gone.status).toBe(404);
     expect((await postRaw(`${sim.url}/v1/unload_lora_adapter`, { lora_name: 'new-lora' })).status).toBe(404);
+  });
+});
+
+describe('vllm:lora_requests_info', () => {
+  it('reports max_lora and the adapters in flight, as vLLM', async () => {
+    const text = await (await fetch(`${sim.url}/metrics`)).text();
+    expect(text).toContain('# TYPE vllm:lora_requests_info gauge');
+    expect(text).toMatch(/^vllm:lora_requests_info\{max_lora="2",running_lora_adapters="",waiting_lora_adapters=""\} \d+\.0$/m);
   });
 });

@@ -161,3 +161,20 @@ describe('bounded waiting queue', () => {
     }
   });
 });
+
+describe('faults in the trace', () => {
+  it('writes a line per injected fault next to the request records', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const trace = join(mkdtempSync(join(tmpdir(), 'llmsim-trace-')), 'trace.jsonl');
+    const traced = await startTestServer({ trace });
+    try {
+      await postRaw(`${traced.url}/v1/chat/completions`, chat, { 'x-llmsim-fault': 'http_error; status=429' });
+      await postRaw(`${traced.url}/v1/chat/completions`, chat);
+    } finally {
+      await traced.close();
+    }
+    const lines = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ fault: 'http_error', replica: 'replica-0' });
+    expect(lines[1]).toMatchObject({ finish_reason: 'length', generated_tokens: [8] });
+  });
+});
