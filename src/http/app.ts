@@ -15,6 +15,8 @@ import { healthRoute } from '../dialects/vllm/health.ts';
 import { loraRoute } from '../dialects/vllm/lora.ts';
 import { adminRoute } from '../dialects/vllm/admin.ts';
 import { metricsRoute } from '../dialects/vllm/metrics.ts';
+import { ollamaGenerateRoute } from '../dialects/ollama/generate.ts';
+import { ollamaInfoRoute } from '../dialects/ollama/info.ts';
 
 /** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
 const ROUTES: readonly (readonly [string, readonly string[]])[] = [
@@ -32,6 +34,14 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/v1/unload_lora_adapter', ['POST']],
   ['/admin/config', ['GET']],
   ['/metrics', ['GET']],
+  ['/api/generate', ['POST']],
+  ['/api/chat', ['POST']],
+  ['/api/embed', ['POST']],
+  ['/api/embeddings', ['POST']],
+  ['/api/show', ['POST']],
+  ['/api/tags', ['GET']],
+  ['/api/ps', ['GET']],
+  ['/api/version', ['GET']],
   ['/admin/reload', ['POST']],
 ];
 
@@ -70,6 +80,8 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', loraRoute(ctx));
   app.route('/', adminRoute(ctx));
   app.route('/', metricsRoute(ctx));
+  app.route('/', ollamaGenerateRoute(ctx));
+  app.route('/', ollamaInfoRoute(ctx));
   app.notFound((c) => {
     const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
     if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });
@@ -80,6 +92,8 @@ export function createApp(ctx: ServerContext): Hono {
 }
 
 export function renderError(err: unknown, c: Context): Response {
+  // Ollama's envelope is a bare string.
+  if (err instanceof ApiError && c.req.path.startsWith('/api/')) return c.json({ error: err.message }, err.status as 400);
   if (err instanceof ApiError) return c.json(err.toBody(), err.status as 400);
   process.stderr.write(`llmsim: internal error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.message : String(err)}\n`);
   return c.json(errors.internal().toBody(), 500);

@@ -1,0 +1,119 @@
+/**
+ * @module Ollama `POST /api/generate` and `POST /api/chat` on the same planner and engine as the OpenAI routes: NDJSON
+ * streaming by default (one line per engine step), final line with `done_reason` and nanosecond durations taken from
+ * the engine's simulated timeline. Tool calls arrive whole in one chunk, as Ollama sends them.
+ */
+import { Hono, type Context } from 'hono';
+import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import type { RequestSummary } from '../../engine/types.ts';
+import { OllamaChatSchema, OllamaGenerateSchema } from '../../protocol/ollama.ts';
+import { parseWith } from '../../protocol/fields.ts';
+import { toSamplingParams } from '../../protocol/sampling.ts';
+import { readJsonObject } from '../../http/json-body.ts';
+import { openStream } from '../../http/sse-writer.ts';
+import { arrivalOf } from '../../http/json-body.ts';
+import { effectiveMaxTokens, planPrompt, runToCompletion, submitPrompt, type PlannedPrompt } from '../openai/generation.ts';
+import { readOutputContract } from '../openai/output-contract.ts';
+import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
+import { resolveOllamaModel, createdAt, ns } from './model.ts';
+
+interface Job {
+  readonly model: ServedModel;
+  readonly name: string;
+  readonly planned: PlannedPrompt;
+  readonly params: ReturnType<typeof toSamplingParams>;
+  readonly chat: boolean;
+}
+
+export function ollamaGenerateRoute(ctx: ServerContext): Hono {
+  const app = new Hono();
+  app.post('/api/generate', async (c) => run(c, ctx, prepare(ctx, await readJsonObject(c), false)));
+  app.post('/api/chat', async (c) => run(c, ctx, prepare(ctx, await readJsonObject(c), true)));
+  return app;
+}
+
+function prepare(ctx: ServerContext, body: Record<string, unknown>, chat: boolean): Job & { stream: boolean } {
+  const r = chat ? parseWith(OllamaChatSchema, body) : parseWith(OllamaGenerateSchema, body);
+  const model = resolveOllamaModel(ctx, r.model);
+  const messages = chat ? ((r as { messages?: { role: string; content?: string | null }[] }).messages ?? []) : generateMessages(r as { prompt?: string | null; system?: string | null });
+  const g = r as { raw?: boolean | null; prompt?: string | null; suffix?: string | null };
+  const think = r.think;
+  const kwargs = think === false ? { enable_thinking: false } : null;
+  const promptText = !chat && g.raw ? (g.prompt ?? '') : !chat && g.suffix ? `<|fim_prefix|>${g.prompt ?? ''}<|fim_suffix|>${g.suffix}<|fim_middle|>` : model.tokenizer.renderChat(messages, { addGenerationPrompt: true, kwargs, tools: (r as { tools?: unknown[] }).tools ?? null });
+  const promptIds = model.tokenizer.encode(promptText);
+  const o = r.options ?? {};
+  const maxTokens = effectiveMaxTokens(model, promptIds.length, o.num_predict !== null && o.num_predict !== undefined && o.num_predict > 0 ? o.num_predict : null);
+  const params = toSamplingParams({ temperature: o.temperature, top_p: o.top_p, top_k: o.top_k, min_p: o.min_p, seed: o.seed, stop: o.stop }, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
+  // The OpenAI output contract reads tools, constraints and thinking from an OpenAI-shaped body.
+  const format = r.format;
+  const contractBody: Record<string, unknown> = {
+    messages,
+    ...(chat && (r as { tools?: unknown[] }).tools ? { tools: (r as { tools?: unknown[] }).tools } : {}),
+    ...(format === 'json' ? { response_format: { type: 'json_object' } } : format && typeof format === 'object' ? { response_format: { type: 'json_schema', json_schema: { name: 'format', schema: format } } } : {}),
+    ...(kwargs ? { chat_template_kwargs: kwargs } : typeof think === 'string' ? { reasoning_effort: think } : {}),
+  };
+  const contract = readOutputContract(model, contractBody, true, ctx.rules);
+  const planned = planPrompt(ctx, model, promptIds, params, contract);
+  return { model, name: r.model, planned, params, chat, stream: r.stream !== false };
+}
+
+function generateMessages(r: { prompt?: string | null; system?: string | null }): { role: string; content: string }[] {
+  return [...(r.system ? [{ role: 'system', content: r.system }] : []), { role: 'user', content: r.prompt ?? '' }];
+}
+
+async function run(c: Context, ctx: ServerContext, job: Job & { stream: boolean }): Promise<Response> {
+  const plan = job.planned.plans[0] as ChoicePlan;
+  if (!job.stream) {
+    const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, '');
+    if (!summaries) return new Response(null, { status: 499 });
+    const whole = piece(job, plan, 0, plan.tokenIds.length, true);
+    return new Response(JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) }), { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  }
+  let released = 0;
+  const { writer, response } = openStream(c, { contentType: 'application/x-ndjson', onDisconnect: () => handle.abort() });
+  const handle = submitPrompt(job.model, job.planned, job.params, 0, null, {
+    onTokens(_seq, upTo) {
+      const line = piece(job, plan, released, upTo, false);
+      released = upTo;
+      if (line) writer.write(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...line, done: false })}\n`);
+    },
+    onFinished(summary) {
+      const last = job.chat ? { message: { role: 'assistant', content: '' } } : { response: '' };
+      writer.end(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...last, ...final(ctx, job, plan, summary) })}\n`);
+    },
+  }, '', arrivalOf(c));
+  return response;
+}
+
+/** What tokens (from, upTo] add: response/message text, thinking, and (chat, once complete) the tool calls. */
+function piece(job: Job, plan: ChoicePlan, from: number, upTo: number, whole: boolean): Record<string, unknown> | null {
+  const total = plan.tokenIds.length;
+  const text = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+  const thinking = plan.reasoning ? plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total)) : '';
+  const calls = upTo >= total && plan.toolCalls.length > 0 ? plan.toolCalls.map((call) => ({ function: { name: call.name, arguments: safeJson(call.text) } })) : null;
+  if (!whole && !text && !thinking && !calls) return null;
+  if (!job.chat) return { response: text, ...(thinking ? { thinking } : {}) };
+  return { message: { role: 'assistant', content: text, ...(thinking ? { thinking } : {}), ...(calls ? { tool_calls: calls } : {}) } };
+}
+
+function final(ctx: ServerContext, job: Job, plan: ChoicePlan, s: RequestSummary): Record<string, unknown> {
+  void ctx;
+  return {
+    done: true,
+    done_reason: plan.finishReason === 'length' ? 'length' : 'stop',
+    total_duration: ns(s.finishedTime - s.arrivalTime),
+    load_duration: ns(s.firstScheduledTime - s.arrivalTime),
+    prompt_eval_count: job.planned.promptIds.length - s.cachedTokens,
+    prompt_eval_duration: ns(s.firstTokenTime - s.firstScheduledTime),
+    eval_count: plan.tokenIds.length,
+    eval_duration: ns(s.finishedTime - s.firstTokenTime),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,79 @@
+/** @module Ollama model info and embeddings: `/api/tags`, `/api/show`, `/api/ps`, `/api/version`, `/api/embed`, `/api/embeddings`, and `GET|HEAD /`. */
+import { Hono } from 'hono';
+import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import { OllamaEmbedSchema, OllamaShowSchema } from '../../protocol/ollama.ts';
+import { parseWith } from '../../protocol/fields.ts';
+import { ApiError } from '../../protocol/errors.ts';
+import { readJsonObject } from '../../http/json-body.ts';
+import { embedTokens, truncateEmbedding } from '../../generate/embedding.ts';
+import { EMBEDDING_DIMS } from '../openai/embeddings.ts';
+import { canonicalHash } from '../../generate/rng.ts';
+import { resolveOllamaModel, ollamaName, createdAt, ns } from './model.ts';
+
+/** The Ollama release whose API shapes we follow. */
+export const OLLAMA_VERSION = '0.12.6';
+
+export function ollamaInfoRoute(ctx: ServerContext): Hono {
+  const app = new Hono();
+  const running = (c: { text: (t: string) => Response }): Response => c.text('Ollama is running');
+  app.get('/', running);
+  app.on('HEAD', '/', (c) => c.body(null, 200));
+  app.get('/api/version', (c) => c.json({ version: OLLAMA_VERSION }));
+  app.get('/api/tags', (c) => c.json({ models: entries(ctx).map(({ model, alias }) => ({ name: ollamaName(alias), model: ollamaName(alias), modified_at: createdAt(ctx), size: size(model), digest: digest(alias), details: details(model) })) }));
+  app.get('/api/ps', (c) =>
+    c.json({ models: entries(ctx).map(({ model, alias }) => ({ name: ollamaName(alias), model: ollamaName(alias), size: size(model), digest: digest(alias), details: details(model), expires_at: createdAt(ctx), size_vram: size(model), context_length: model.maxModelLen })) }),
+  );
+  app.post('/api/show', async (c) => {
+    const r = parseWith(OllamaShowSchema, await readJsonObject(c));
+    const name = r.model ?? r.name ?? '';
+    const model = resolveOllamaModel(ctx, name);
+    const capabilities = ['completion', 'tools', ...(model.tokenizer.encode('<|fim_middle|>').length === 1 ? ['insert'] : []), ...(model.reasoningParser ? ['thinking'] : []), 'embedding'];
+    return c.json({
+      modelfile: `FROM ${model.root}\n`,
+      parameters: 'temperature 0.7',
+      template: '{{ .Prompt }}',
+      details: details(model),
+      model_info: { 'general.architecture': 'llama', 'general.basename': model.root, 'llama.context_length': model.maxModelLen, 'llama.embedding_length': EMBEDDING_DIMS },
+      capabilities,
+      modified_at: createdAt(ctx),
+    });
+  });
+  app.post('/api/embed', async (c) => {
+    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c));
+    const model = resolveOllamaModel(ctx, r.model);
+    const inputs = r.input === undefined || r.input === null ? [] : typeof r.input === 'string' ? [r.input] : r.input;
+    if (inputs.length === 0) throw new ApiError(400, 'BadRequestError', 'input is required');
+    let count = 0;
+    const started = ctx.elapsed();
+    const embeddings = inputs.map((text) => {
+      const ids = model.tokenizer.encode(text);
+      count += ids.length;
+      const full = embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS);
+      return Array.from(r.dimensions ? truncateEmbedding(full, Math.min(r.dimensions, EMBEDDING_DIMS)) : full);
+    });
+    return c.json({ model: r.model, embeddings, total_duration: ns(ctx.elapsed() - started), load_duration: 0, prompt_eval_count: count });
+  });
+  app.post('/api/embeddings', async (c) => {
+    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c));
+    const model = resolveOllamaModel(ctx, r.model);
+    const ids = model.tokenizer.encode(r.prompt ?? '');
+    return c.json({ embedding: Array.from(embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS)) });
+  });
+  return app;
+}
+
+function entries(ctx: ServerContext): { model: ServedModel; alias: string }[] {
+  return ctx.models.flatMap((model) => model.aliases.map((alias) => ({ model, alias })));
+}
+
+function details(model: ServedModel): Record<string, unknown> {
+  return { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '8B', quantization_level: 'BF16', context_length: model.maxModelLen };
+}
+
+function size(model: ServedModel): number {
+  return model.tokenizer.vocabSize * 100_000;
+}
+
+function digest(alias: string): string {
+  return canonicalHash(alias);
+}
