@@ -17,6 +17,7 @@ import { adminRoute } from '../dialects/vllm/admin.ts';
 import { metricsRoute } from '../dialects/vllm/metrics.ts';
 import { ollamaGenerateRoute } from '../dialects/ollama/generate.ts';
 import { ollamaInfoRoute } from '../dialects/ollama/info.ts';
+import { responsesRoute } from '../dialects/responses/responses.ts';
 
 /** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
 const ROUTES: readonly (readonly [string, readonly string[]])[] = [
@@ -34,6 +35,7 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/v1/unload_lora_adapter', ['POST']],
   ['/admin/config', ['GET']],
   ['/metrics', ['GET']],
+  ['/v1/responses', ['POST']],
   ['/api/generate', ['POST']],
   ['/api/chat', ['POST']],
   ['/api/embed', ['POST']],
@@ -82,6 +84,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', metricsRoute(ctx));
   app.route('/', ollamaGenerateRoute(ctx));
   app.route('/', ollamaInfoRoute(ctx));
+  app.route('/', responsesRoute(ctx));
   app.notFound((c) => {
     const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
     if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });

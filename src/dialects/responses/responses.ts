@@ -1,0 +1,154 @@
+/**
+ * @module `POST /v1/responses` and `GET /v1/responses/{id}` on the shared planner and engine: named SSE events with a
+ * `sequence_number` and no `[DONE]`, in the order of protocol.md A.12; stored responses in a bounded map.
+ */
+import { Hono, type Context } from 'hono';
+import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import { resolveModel } from '../../serving/context.ts';
+import { ApiError } from '../../protocol/errors.ts';
+import { toSamplingParams } from '../../protocol/sampling.ts';
+import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
+import { openStream } from '../../http/sse-writer.ts';
+import { effectiveMaxTokens, planPrompt, runToCompletion, submitPrompt, responseId, type PlannedPrompt } from '../openai/generation.ts';
+import { readOutputContract } from '../openai/output-contract.ts';
+import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
+import { toChat } from './convert.ts';
+import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callItem, textPart, type ItemIds } from './items.ts';
+
+type Body = Record<string, unknown>;
+
+interface Job {
+  readonly r: Body;
+  readonly model: ServedModel;
+  readonly planned: PlannedPrompt;
+  readonly params: ReturnType<typeof toSamplingParams>;
+  readonly id: string;
+  readonly ids: ItemIds;
+  readonly createdAt: number;
+}
+
+export function responsesRoute(ctx: ServerContext): Hono {
+  const app = new Hono();
+  const stored = new Map<string, Body>();
+  const store = (id: string, response: Body): void => {
+    stored.set(id, response);
+    if (stored.size > 1000) stored.delete(stored.keys().next().value as string);
+  };
+  app.post('/v1/responses', async (c) => {
+    const job = prepare(ctx, await readJsonObject(c));
+    if (job.r['stream'] === true) return stream(c, ctx, job, store);
+    const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
+    if (!summaries) return new Response(null, { status: 499 });
+    const response = finished(job, summaries[0]?.cachedTokens ?? 0);
+    if (job.r['store'] !== false) store(job.id, response);
+    return c.json(response);
+  });
+  app.get('/v1/responses/:id', (c) => {
+    const hit = stored.get(c.req.param('id'));
+    if (!hit) throw new ApiError(404, 'invalid_request_error', `Response with id '${c.req.param('id')}' not found.`, 'response_id');
+    return c.json(hit);
+  });
+  return app;
+}
+
+function prepare(ctx: ServerContext, r: Body): Job {
+  const { messages, body } = toChat(r);
+  const model = resolveModel(ctx, typeof r['model'] === 'string' ? r['model'] : null);
+  const text = model.tokenizer.renderChat(messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null });
+  const promptIds = model.tokenizer.encode(text);
+  const requested = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
+  const maxTokens = effectiveMaxTokens(model, promptIds.length, requested);
+  const params = toSamplingParams({ temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined }, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
+  const planned = planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules));
+  const id = responseId('resp_', undefined, typeof r['request_id'] === 'string' ? r['request_id'] : undefined, planned.key);
+  const hex = id.slice(5, 29);
+  return { r, model, planned, params, id, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };
+}
+
+function finished(job: Job, cached: number): Body {
+  const plan = job.planned.plans[0] as ChoicePlan;
+  const incomplete = plan.finishReason === 'length';
+  return responseObject(job.r, { id: job.id, model: job.model.name, createdAt: job.createdAt, status: incomplete ? 'incomplete' : 'completed', output: outputItems(plan, job.ids, incomplete ? 'incomplete' : 'completed'), usage: usageOf(job.planned.promptIds.length, cached, plan), maxOutputTokens: job.params.maxTokens, incomplete });
+}
+
+function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r: Body) => void): Response {
+  const plan = job.planned.plans[0] as ChoicePlan;
+  const total = plan.tokenIds.length;
+  let seq = 0;
+  const event = (type: string, payload: Body): string => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...payload })}\n\n`;
+  const shell = (status: string): Body => responseObject(job.r, { id: job.id, model: job.model.name, createdAt: job.createdAt, status, output: [], usage: null, maxOutputTokens: job.params.maxTokens, incomplete: false });
+  // Output indexes follow the final order: reasoning, message, calls.
+  const hasMessage = plan.text !== '' || plan.toolCalls.length === 0;
+  const index = { reasoning: 0, message: plan.reasoning ? 1 : 0, call: (i: number) => (plan.reasoning ? 1 : 0) + (hasMessage ? 1 : 0) + i };
+  const opened = new Set<string>();
+  let released = 0;
+  const { writer, response } = openStream(c, { contentType: 'text/event-stream; charset=utf-8', onDisconnect: () => handle.abort() });
+  writer.write(event('response.created', { response: shell('in_progress') }) + event('response.in_progress', { response: shell('in_progress') }));
+
+  const step = (from: number, upTo: number): string => {
+    let out = '';
+    if (plan.reasoning) {
+      const d = plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total));
+      if (d && !opened.has('r')) {
+        opened.add('r');
+        out += event('response.output_item.added', { output_index: index.reasoning, item: reasoningItem(job.ids.reasoning, '', 'in_progress') });
+      }
+      if (d) out += event('response.reasoning_text.delta', { item_id: job.ids.reasoning, output_index: index.reasoning, content_index: 0, delta: d });
+    }
+    const t = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+    if (t && !opened.has('m')) {
+      opened.add('m');
+      out += event('response.output_item.added', { output_index: index.message, item: messageItem(job.ids.message, '', 'in_progress') });
+      out += event('response.content_part.added', { item_id: job.ids.message, output_index: index.message, content_index: 0, part: textPart('') });
+    }
+    if (t) out += event('response.output_text.delta', { item_id: job.ids.message, output_index: index.message, content_index: 0, delta: t, logprobs: [] });
+    plan.toolCalls.forEach((call, i) => {
+      if (call.firstToken >= upTo) return;
+      if (!opened.has(`c${i}`)) {
+        opened.add(`c${i}`);
+        out += event('response.output_item.added', { output_index: index.call(i), item: callItem(job.ids.call(i), call.id, call.name, '', 'in_progress') });
+      }
+      const d = call.text.slice(channelLength(call, from, total), channelLength(call, upTo, total));
+      if (d) out += event('response.function_call_arguments.delta', { item_id: job.ids.call(i), output_index: index.call(i), delta: d });
+    });
+    return out;
+  };
+
+  const close = (): string => {
+    const status = plan.finishReason === 'length' ? 'incomplete' : 'completed';
+    let out = '';
+    if (plan.reasoning) {
+      if (!opened.has('r')) out += event('response.output_item.added', { output_index: index.reasoning, item: reasoningItem(job.ids.reasoning, '', 'in_progress') });
+      out += event('response.reasoning_text.done', { item_id: job.ids.reasoning, output_index: index.reasoning, content_index: 0, text: plan.reasoning.text });
+      out += event('response.output_item.done', { output_index: index.reasoning, item: reasoningItem(job.ids.reasoning, plan.reasoning.text, status) });
+    }
+    if (hasMessage) {
+      if (!opened.has('m')) {
+        out += event('response.output_item.added', { output_index: index.message, item: messageItem(job.ids.message, '', 'in_progress') });
+        out += event('response.content_part.added', { item_id: job.ids.message, output_index: index.message, content_index: 0, part: textPart('') });
+      }
+      out += event('response.output_text.done', { item_id: job.ids.message, output_index: index.message, content_index: 0, text: plan.text, logprobs: [] });
+      out += event('response.content_part.done', { item_id: job.ids.message, output_index: index.message, content_index: 0, part: textPart(plan.text) });
+      out += event('response.output_item.done', { output_index: index.message, item: messageItem(job.ids.message, plan.text, status) });
+    }
+    plan.toolCalls.forEach((call, i) => {
+      out += event('response.function_call_arguments.done', { item_id: job.ids.call(i), output_index: index.call(i), name: call.name, arguments: call.text });
+      out += event('response.output_item.done', { output_index: index.call(i), item: callItem(job.ids.call(i), call.id, call.name, call.text, status) });
+    });
+    return out;
+  };
+
+  const handle = submitPrompt(job.model, job.planned, job.params, 0, null, {
+    onTokens(_s, upTo) {
+      const out = step(released, upTo);
+      released = upTo;
+      if (out) writer.write(out);
+    },
+    onFinished(summary) {
+      const final = finished(job, summary.cachedTokens);
+      if (job.r['store'] !== false) store(job.id, final);
+      writer.end(close() + event(final['status'] === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final }));
+    },
+  }, job.id, arrivalOf(c));
+  return response;
+}
