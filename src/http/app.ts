@@ -18,6 +18,7 @@ import { metricsRoute } from '../dialects/vllm/metrics.ts';
 import { ollamaGenerateRoute } from '../dialects/ollama/generate.ts';
 import { ollamaInfoRoute } from '../dialects/ollama/info.ts';
 import { responsesRoute } from '../dialects/responses/responses.ts';
+import { anthropicRoute } from '../dialects/anthropic/messages.ts';
 
 /** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
 const ROUTES: readonly (readonly [string, readonly string[]])[] = [
@@ -36,6 +37,8 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/admin/config', ['GET']],
   ['/metrics', ['GET']],
   ['/v1/responses', ['POST']],
+  ['/v1/messages', ['POST']],
+  ['/v1/messages/count_tokens', ['POST']],
   ['/api/generate', ['POST']],
   ['/api/chat', ['POST']],
   ['/api/embed', ['POST']],
@@ -85,6 +88,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', ollamaGenerateRoute(ctx));
   app.route('/', ollamaInfoRoute(ctx));
   app.route('/', responsesRoute(ctx));
+  app.route('/', anthropicRoute(ctx));
   app.notFound((c) => {
     const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
     if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });
@@ -97,6 +101,8 @@ export function createApp(ctx: ServerContext): Hono {
 export function renderError(err: unknown, c: Context): Response {
   // Ollama's envelope is a bare string.
   if (err instanceof ApiError && c.req.path.startsWith('/api/')) return c.json({ error: err.message }, err.status as 400);
+  // Anthropic's envelope (vLLM keeps its own error type names inside it).
+  if (err instanceof ApiError && c.req.path.startsWith('/v1/messages')) return c.json({ type: 'error', error: { type: err.type, message: err.message } }, err.status as 400);
   if (err instanceof ApiError) return c.json(err.toBody(), err.status as 400);
   process.stderr.write(`llmsim: internal error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.message : String(err)}\n`);
   return c.json(errors.internal().toBody(), 500);
@@ -109,7 +115,9 @@ function apiKeyGuard(ctx: ServerContext) {
     if (digests.length === 0 || c.req.method === 'OPTIONS') return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^bearer\s+(.+)$/i.exec(header.trim());
-    const given = digest(match?.[1] ?? '');
+    // Anthropic clients send `x-api-key`; accepted on the Messages routes only.
+    const anthropicKey = c.req.path.startsWith('/v1/messages') ? c.req.header('x-api-key') : undefined;
+    const given = digest(match?.[1] ?? anthropicKey ?? '');
     let ok = false;
     for (const d of digests) ok = timingSafeEqual(d, given) || ok;
     if (!ok) return c.json({ error: 'Unauthorized' }, 401);

@@ -1,0 +1,135 @@
+/**
+ * @module Anthropic `POST /v1/messages` and `/v1/messages/count_tokens` as vLLM serves them: the same planner and engine,
+ * `chatcmpl-` ids, content blocks (thinking, text, tool_use), `event:`-framed streams without `ping` and with vLLM's
+ * trailing `data: [DONE]`, errors as `{"type":"error","error":{...}}`.
+ */
+import { Hono, type Context } from 'hono';
+import { createHash } from 'node:crypto';
+import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import { resolveModel } from '../../serving/context.ts';
+import { toSamplingParams } from '../../protocol/sampling.ts';
+import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
+import { openStream } from '../../http/sse-writer.ts';
+import { effectiveMaxTokens, planPrompt, runToCompletion, submitPrompt, responseId, type PlannedPrompt } from '../openai/generation.ts';
+import { readOutputContract } from '../openai/output-contract.ts';
+import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
+import { toChat } from './convert.ts';
+
+type Body = Record<string, unknown>;
+
+interface Job {
+  readonly model: ServedModel;
+  readonly name: string;
+  readonly planned: PlannedPrompt;
+  readonly params: ReturnType<typeof toSamplingParams>;
+  readonly id: string;
+}
+
+export function anthropicRoute(ctx: ServerContext): Hono {
+  const app = new Hono();
+  app.post('/v1/messages/count_tokens', async (c) => {
+    const r = await readJsonObject(c);
+    const { messages, body } = toChat({ max_tokens: 1, ...r });
+    const model = resolveModel(ctx, r['model'] as string);
+    return c.json({ input_tokens: model.tokenizer.encode(model.tokenizer.renderChat(messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null })).length });
+  });
+  app.post('/v1/messages', async (c) => {
+    const r = await readJsonObject(c);
+    const job = prepare(ctx, r);
+    if (r['stream'] === true) return stream(c, job);
+    const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
+    if (!summaries) return new Response(null, { status: 499 });
+    const plan = job.planned.plans[0] as ChoicePlan;
+    return c.json({ id: job.id, type: 'message', role: 'assistant', content: blocks(plan), model: job.name, stop_reason: stopReason(plan), usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenIds.length } });
+  });
+  return app;
+}
+
+function prepare(ctx: ServerContext, r: Body): Job {
+  const { messages, body, maxTokens } = toChat(r);
+  const model = resolveModel(ctx, r['model'] as string);
+  const promptIds = model.tokenizer.encode(model.tokenizer.renderChat(messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs: (body['chat_template_kwargs'] as Body | undefined) ?? null }));
+  const max = effectiveMaxTokens(model, promptIds.length, maxTokens);
+  const stop = Array.isArray(r['stop_sequences']) ? (r['stop_sequences'] as string[]) : null;
+  const params = toSamplingParams({ temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined, top_k: r['top_k'] as number | undefined, stop }, max, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
+  const planned = planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules));
+  return { model, name: r['model'] as string, planned, params, id: responseId('chatcmpl-', undefined, undefined, planned.key) };
+}
+
+function stopReason(plan: ChoicePlan): string {
+  return plan.toolCalls.length > 0 ? 'tool_use' : plan.finishReason === 'length' ? 'max_tokens' : 'end_turn';
+}
+
+function signature(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function blocks(plan: ChoicePlan): Body[] {
+  const out: Body[] = [];
+  if (plan.reasoning) out.push({ type: 'thinking', thinking: plan.reasoning.text, signature: signature(plan.reasoning.text) });
+  if (plan.text || plan.toolCalls.length === 0) out.push({ type: 'text', text: plan.text });
+  for (const call of plan.toolCalls) out.push({ type: 'tool_use', id: call.id, name: call.name, input: safeJson(call.text) });
+  return out;
+}
+
+function stream(c: Context, job: Job): Response {
+  const plan = job.planned.plans[0] as ChoicePlan;
+  const total = plan.tokenIds.length;
+  const ev = (name: string, data: Body): string => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+  const input = job.planned.promptIds.length;
+  let released = 0;
+  let index = -1;
+  let open: string | null = null;
+  const start = (key: string, block: Body): string => {
+    let out = open !== null ? ev('content_block_stop', { index }) : '';
+    index++;
+    open = key;
+    out += ev('content_block_start', { index, content_block: block });
+    return out;
+  };
+  const { writer, response } = openStream(c, { contentType: 'text/event-stream; charset=utf-8', onDisconnect: () => handle.abort() });
+  writer.write(ev('message_start', { message: { id: job.id, type: 'message', role: 'assistant', content: [], model: job.name, stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 0 } } }));
+  const step = (from: number, upTo: number): string => {
+    let out = '';
+    if (plan.reasoning) {
+      const d = plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total));
+      if (d && open !== 'thinking') out += start('thinking', { type: 'thinking', thinking: '' });
+      if (d) out += ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: d } });
+      if (open === 'thinking' && channelLength(plan.reasoning, upTo, total) === plan.reasoning.text.length && (upTo === total || plan.text.slice(0, visibleLength(plan, upTo)) || plan.toolCalls.some((t) => t.firstToken < upTo))) {
+        out += ev('content_block_delta', { index, delta: { type: 'signature_delta', signature: signature(plan.reasoning.text) } });
+      }
+    }
+    const t = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+    if (t && open !== 'text') out += start('text', { type: 'text', text: '' });
+    if (t) out += ev('content_block_delta', { index, delta: { type: 'text_delta', text: t } });
+    plan.toolCalls.forEach((call, i) => {
+      if (call.firstToken >= upTo) return;
+      if (open !== `tool${i}`) out += start(`tool${i}`, { type: 'tool_use', id: call.id, name: call.name, input: {} });
+      const d = call.text.slice(channelLength(call, from, total), channelLength(call, upTo, total));
+      if (d) out += ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: d } });
+    });
+    return out;
+  };
+  const handle = submitPrompt(job.model, job.planned, job.params, 0, null, {
+    onTokens(_s, upTo) {
+      const out = step(released, upTo);
+      released = upTo;
+      if (out) writer.write(out);
+    },
+    onFinished() {
+      let out = open === null ? start('text', { type: 'text', text: '' }) : '';
+      out += ev('content_block_stop', { index });
+      out += ev('message_delta', { delta: { stop_reason: stopReason(plan) }, usage: { input_tokens: input, output_tokens: total } });
+      writer.end(`${out}${ev('message_stop', {})}data: [DONE]\n\n`);
+    },
+  }, job.id, arrivalOf(c));
+  return response;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
