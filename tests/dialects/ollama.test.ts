@@ -79,6 +79,11 @@ describe('Ollama API through the ollama client', () => {
     expect((await ollama.version()).version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it('fills in the middle with suffix (insert capability)', async () => {
+    const r = await ollama.generate({ model: M, prompt: 'def add(a, b):\n', suffix: '\n    return c\n', options: { num_predict: 20 }, think: false });
+    expect(r.response).toMatch(/[=():]/);
+  });
+
   it('answers 404 with Ollama wording and bare-string errors', async () => {
     await expect(ollama.chat({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status_code: 404, error: "model 'nope' not found" });
     const bad = await postRaw(`${sim.url}/api/generate`, { prompt: 'x' });

@@ -9,6 +9,7 @@ import type { RequestSummary } from '../../engine/types.ts';
 import { OllamaChatSchema, OllamaGenerateSchema } from '../../protocol/ollama.ts';
 import { parseWith } from '../../protocol/fields.ts';
 import { toSamplingParams } from '../../protocol/sampling.ts';
+import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
@@ -39,6 +40,7 @@ function prepare(ctx: ServerContext, body: Record<string, unknown>, chat: boolea
   const g = r as { raw?: boolean | null; prompt?: string | null; suffix?: string | null };
   const think = r.think;
   const kwargs = think === false ? { enable_thinking: false } : null;
+  if (!chat && g.suffix && model.tokenizer.encode('<|fim_middle|>').length !== 1) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
   const promptText = !chat && g.raw ? (g.prompt ?? '') : !chat && g.suffix ? `<|fim_prefix|>${g.prompt ?? ''}<|fim_suffix|>${g.suffix}<|fim_middle|>` : model.tokenizer.renderChat(messages, { addGenerationPrompt: true, kwargs, tools: (r as { tools?: unknown[] }).tools ?? null });
   const promptIds = model.tokenizer.encode(promptText);
   const o = r.options ?? {};
