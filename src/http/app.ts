@@ -55,20 +55,10 @@ const GENERATION_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embedd
 
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
+  // Per-request bookkeeping: arrival time (the engine's clock), body limit, in-flight count (GET /load).
   app.use('*', async (c, next) => {
     setArrival(c, ctx.elapsed());
-    await next();
-  });
-  app.use('*', corsMiddleware(ctx.settings.cors));
-  app.use('/v1/*', apiKeyGuard(ctx));
-  app.use('/admin/*', apiKeyGuard(ctx));
-  app.use('*', async (c, next) => {
     setBodyLimit(c, ctx.settings.maxBodyBytes);
-    await next();
-  });
-  const faults = faultMiddleware({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
-  for (const path of GENERATION_PATHS) app.post(path, faults);
-  app.use('*', async (c, next) => {
     ctx.inflight++;
     try {
       await next();
@@ -76,6 +66,11 @@ export function createApp(ctx: ServerContext): Hono {
       ctx.inflight--;
     }
   });
+  app.use('*', corsMiddleware(ctx.settings.cors));
+  app.use('/v1/*', apiKeyGuard(ctx));
+  app.use('/admin/*', apiKeyGuard(ctx));
+  const faults = faultMiddleware({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
+  for (const path of GENERATION_PATHS) app.post(path, faults);
   app.route('/', chatCompletionsRoute(ctx));
   app.route('/', completionsRoute(ctx));
   app.route('/', embeddingsRoute(ctx));

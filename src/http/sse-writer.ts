@@ -41,6 +41,8 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
       blocked = !res.write(chunk);
     }
   });
+  open++;
+  res.once('close', () => open--);
   res.on('close', () => {
     if (closed) return;
     closed = true;
@@ -82,6 +84,13 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   const fault = activeFault(c);
   const writer = fault ? withFault(plain, res, fault, contentType, () => onDisconnect()) : plain;
   return { writer, response: RESPONSE_ALREADY_SENT };
+}
+
+let open = 0;
+
+/** Streams currently open on this process (their handlers have returned, so the in-flight count misses them). */
+export function openStreamCount(): number {
+  return open;
 }
 
 /** One shared tick flushes every stream written during the turn. */

@@ -138,3 +138,16 @@ describe('errors through the SDK', () => {
     await expect(client.chat.completions.create({ model: MODEL, messages, top_p: 0 })).rejects.toMatchObject({ message: expect.stringContaining('top_p must be in (0, 1], got 0.0.') });
   });
 });
+
+describe('GET /load', () => {
+  it('counts a stream in flight and drops back to 0 when it ends', async () => {
+    expect(await (await fetch(`${sim.url}/load`)).json()).toEqual({ server_load: 0 });
+    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages, max_tokens: 5000, ignore_eos: true, stream: true }) });
+    const reader = res.body!.getReader();
+    await reader.read();
+    expect(await (await fetch(`${sim.url}/load`)).json()).toEqual({ server_load: 1 });
+    await reader.cancel();
+    await postRaw(`${sim.url}/v1/chat/completions`, { messages, max_tokens: 2 });
+    expect(await (await fetch(`${sim.url}/load`)).json()).toEqual({ server_load: 0 });
+  });
+});

@@ -1,6 +1,7 @@
 /** @module Liveness and info probes: `/health` and `/ping` (200, empty body), `/version`, `/load`. */
 import { Hono } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
+import { openStreamCount } from '../../http/sse-writer.ts';
 
 export function healthRoute(ctx: ServerContext): Hono {
   const app = new Hono();
@@ -9,7 +10,8 @@ export function healthRoute(ctx: ServerContext): Hono {
   app.get('/ping', empty);
   app.post('/ping', empty);
   app.get('/version', (c) => c.json({ version: ctx.settings.version }));
-  // vLLM only counts with --enable-server-load-tracking; we always count (requests being served, this one excluded).
-  app.get('/load', (c) => c.json({ server_load: Math.max(0, ctx.inflight - 1) }));
+  // vLLM only counts with --enable-server-load-tracking; we always count requests being served (this one excluded),
+  // streams included until they end.
+  app.get('/load', (c) => c.json({ server_load: Math.max(0, ctx.inflight - 1) + openStreamCount() }));
   return app;
 }
