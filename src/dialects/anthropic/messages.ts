@@ -5,23 +5,19 @@
  */
 import { Hono, type Context } from 'hono';
 import { createHash } from 'node:crypto';
-import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import type { ServerContext } from '../../serving/context.ts';
 import { resolveModel } from '../../serving/context.ts';
-import { toSamplingParams } from '../../protocol/sampling.ts';
 import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { effectiveMaxTokens, planPrompt, runToCompletion, submitPrompt, responseId, type PlannedPrompt } from '../openai/generation.ts';
-import { readOutputContract } from '../openai/output-contract.ts';
+import { runToCompletion, submitPrompt, responseId } from '../openai/generation.ts';
+import { planConversation, parsedArguments, type ConversationJob } from '../openai/conversation.ts';
 import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
 import { toChat } from './convert.ts';
 
 type Body = Record<string, unknown>;
 
-interface Job {
-  readonly model: ServedModel;
+interface Job extends ConversationJob {
   readonly name: string;
-  readonly planned: PlannedPrompt;
-  readonly params: ReturnType<typeof toSamplingParams>;
   readonly id: string;
 }
 
@@ -46,13 +42,10 @@ export function anthropicRoute(ctx: ServerContext): Hono {
 }
 
 function prepare(ctx: ServerContext, r: Body): Job {
-  const { messages, body, maxTokens } = toChat(r);
+  const { body, maxTokens } = toChat(r);
   const model = resolveModel(ctx, r['model'] as string);
-  const promptIds = model.tokenizer.encode(model.tokenizer.renderChat(messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs: (body['chat_template_kwargs'] as Body | undefined) ?? null }));
-  const max = effectiveMaxTokens(model, promptIds.length, maxTokens);
   const stop = Array.isArray(r['stop_sequences']) ? (r['stop_sequences'] as string[]) : null;
-  const params = toSamplingParams({ temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined, top_k: r['top_k'] as number | undefined, stop }, max, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
-  const planned = planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules));
+  const { planned, params } = planConversation(ctx, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined, top_k: r['top_k'] as number | undefined, stop } });
   return { model, name: r['model'] as string, planned, params, id: responseId('chatcmpl-', undefined, undefined, planned.key) };
 }
 
@@ -68,7 +61,7 @@ function blocks(plan: ChoicePlan): Body[] {
   const out: Body[] = [];
   if (plan.reasoning) out.push({ type: 'thinking', thinking: plan.reasoning.text, signature: signature(plan.reasoning.text) });
   if (plan.text || plan.toolCalls.length === 0) out.push({ type: 'text', text: plan.text });
-  for (const call of plan.toolCalls) out.push({ type: 'tool_use', id: call.id, name: call.name, input: safeJson(call.text) });
+  for (const call of plan.toolCalls) out.push({ type: 'tool_use', id: call.id, name: call.name, input: parsedArguments(call.text) });
   return out;
 }
 
@@ -124,12 +117,4 @@ function stream(c: Context, job: Job): Response {
     },
   }, job.id, arrivalOf(c));
   return response;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
 }

@@ -4,25 +4,21 @@
  * the engine's simulated timeline. Tool calls arrive whole in one chunk, as Ollama sends them.
  */
 import { Hono, type Context } from 'hono';
-import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import type { ServerContext } from '../../serving/context.ts';
 import type { RequestSummary } from '../../engine/types.ts';
 import { OllamaChatSchema, OllamaGenerateSchema } from '../../protocol/ollama.ts';
 import { parseWith } from '../../protocol/fields.ts';
-import { toSamplingParams } from '../../protocol/sampling.ts';
 import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
-import { effectiveMaxTokens, planPrompt, runToCompletion, submitPrompt, type PlannedPrompt } from '../openai/generation.ts';
-import { readOutputContract } from '../openai/output-contract.ts';
+import { runToCompletion, submitPrompt } from '../openai/generation.ts';
+import { planConversation, parsedArguments, type ConversationJob } from '../openai/conversation.ts';
 import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
 import { resolveOllamaModel, createdAt, ns } from './model.ts';
 
-interface Job {
-  readonly model: ServedModel;
+interface Job extends ConversationJob {
   readonly name: string;
-  readonly planned: PlannedPrompt;
-  readonly params: ReturnType<typeof toSamplingParams>;
   readonly chat: boolean;
 }
 
@@ -41,11 +37,8 @@ function prepare(ctx: ServerContext, body: Record<string, unknown>, chat: boolea
   const think = r.think;
   const kwargs = think === false ? { enable_thinking: false } : null;
   if (!chat && g.suffix && model.tokenizer.encode('<|fim_middle|>').length !== 1) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
-  const promptText = !chat && g.raw ? (g.prompt ?? '') : !chat && g.suffix ? `<|fim_prefix|>${g.prompt ?? ''}<|fim_suffix|>${g.suffix}<|fim_middle|>` : model.tokenizer.renderChat(messages, { addGenerationPrompt: true, kwargs, tools: (r as { tools?: unknown[] }).tools ?? null });
-  const promptIds = model.tokenizer.encode(promptText);
+  const promptText = !chat && g.raw ? (g.prompt ?? '') : !chat && g.suffix ? `<|fim_prefix|>${g.prompt ?? ''}<|fim_suffix|>${g.suffix}<|fim_middle|>` : undefined;
   const o = r.options ?? {};
-  const maxTokens = effectiveMaxTokens(model, promptIds.length, o.num_predict !== null && o.num_predict !== undefined && o.num_predict > 0 ? o.num_predict : null);
-  const params = toSamplingParams({ temperature: o.temperature, top_p: o.top_p, top_k: o.top_k, min_p: o.min_p, seed: o.seed, stop: o.stop }, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   // The OpenAI output contract reads tools, constraints and thinking from an OpenAI-shaped body.
   const format = r.format;
   const contractBody: Record<string, unknown> = {
@@ -54,8 +47,11 @@ function prepare(ctx: ServerContext, body: Record<string, unknown>, chat: boolea
     ...(format === 'json' ? { response_format: { type: 'json_object' } } : format && typeof format === 'object' ? { response_format: { type: 'json_schema', json_schema: { name: 'format', schema: format } } } : {}),
     ...(kwargs ? { chat_template_kwargs: kwargs } : typeof think === 'string' ? { reasoning_effort: think } : {}),
   };
-  const contract = readOutputContract(model, contractBody, true, ctx.rules);
-  const planned = planPrompt(ctx, model, promptIds, params, contract);
+  const { planned, params } = planConversation(ctx, model, contractBody, {
+    maxTokens: o.num_predict !== null && o.num_predict !== undefined && o.num_predict > 0 ? o.num_predict : null,
+    sampling: { temperature: o.temperature, top_p: o.top_p, top_k: o.top_k, min_p: o.min_p, seed: o.seed, stop: o.stop },
+    ...(promptText !== undefined ? { promptText } : {}),
+  });
   return { model, name: r.model, planned, params, chat, stream: r.stream !== false };
 }
 
@@ -92,7 +88,7 @@ function piece(job: Job, plan: ChoicePlan, from: number, upTo: number, whole: bo
   const total = plan.tokenIds.length;
   const text = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
   const thinking = plan.reasoning ? plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total)) : '';
-  const calls = upTo >= total && plan.toolCalls.length > 0 ? plan.toolCalls.map((call) => ({ function: { name: call.name, arguments: safeJson(call.text) } })) : null;
+  const calls = upTo >= total && plan.toolCalls.length > 0 ? plan.toolCalls.map((call) => ({ function: { name: call.name, arguments: parsedArguments(call.text) } })) : null;
   if (!whole && !text && !thinking && !calls) return null;
   if (!job.chat) return { response: text, ...(thinking ? { thinking } : {}) };
   return { message: { role: 'assistant', content: text, ...(thinking ? { thinking } : {}), ...(calls ? { tool_calls: calls } : {}) } };
@@ -110,12 +106,4 @@ function final(ctx: ServerContext, job: Job, plan: ChoicePlan, s: RequestSummary
     eval_count: plan.tokenIds.length,
     eval_duration: ns(s.finishedTime - s.firstTokenTime),
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
 }

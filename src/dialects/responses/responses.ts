@@ -3,25 +3,21 @@
  * `sequence_number` and no `[DONE]`, in the order of protocol.md A.12; stored responses in a bounded map.
  */
 import { Hono, type Context } from 'hono';
-import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import type { ServerContext } from '../../serving/context.ts';
 import { resolveModel } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
-import { toSamplingParams } from '../../protocol/sampling.ts';
 import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { effectiveMaxTokens, planPrompt, runToCompletion, submitPrompt, responseId, type PlannedPrompt } from '../openai/generation.ts';
-import { readOutputContract } from '../openai/output-contract.ts';
+import { runToCompletion, submitPrompt, responseId } from '../openai/generation.ts';
+import { planConversation, type ConversationJob } from '../openai/conversation.ts';
 import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
 import { toChat } from './convert.ts';
 import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callItem, textPart, type ItemIds } from './items.ts';
 
 type Body = Record<string, unknown>;
 
-interface Job {
+interface Job extends ConversationJob {
   readonly r: Body;
-  readonly model: ServedModel;
-  readonly planned: PlannedPrompt;
-  readonly params: ReturnType<typeof toSamplingParams>;
   readonly id: string;
   readonly ids: ItemIds;
   readonly createdAt: number;
@@ -52,14 +48,10 @@ export function responsesRoute(ctx: ServerContext): Hono {
 }
 
 function prepare(ctx: ServerContext, r: Body): Job {
-  const { messages, body } = toChat(r);
+  const { body } = toChat(r);
   const model = resolveModel(ctx, typeof r['model'] === 'string' ? r['model'] : null);
-  const text = model.tokenizer.renderChat(messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null });
-  const promptIds = model.tokenizer.encode(text);
-  const requested = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
-  const maxTokens = effectiveMaxTokens(model, promptIds.length, requested);
-  const params = toSamplingParams({ temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined }, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
-  const planned = planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules));
+  const maxTokens = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
+  const { planned, params } = planConversation(ctx, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined } });
   const id = responseId('resp_', undefined, typeof r['request_id'] === 'string' ? r['request_id'] : undefined, planned.key);
   const hex = id.slice(5, 29);
   return { r, model, planned, params, id, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };

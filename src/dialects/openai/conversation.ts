@@ -1,0 +1,52 @@
+/**
+ * @module The shared planning step for dialects that arrive as a conversation (Ollama, Responses, Anthropic): chat
+ * template → token ids → context check → sampling params → output contract → plan. The OpenAI chat route does the
+ * same with its own validation order; everything after planning (engine, streams) is shared too.
+ */
+import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import { toSamplingParams, type SamplingParams, type WireSampling } from '../../protocol/sampling.ts';
+import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from './generation.ts';
+import { readOutputContract } from './output-contract.ts';
+
+export interface ConversationPlan {
+  readonly planned: PlannedPrompt;
+  readonly params: SamplingParams;
+}
+
+/** A planned request of a conversation dialect; each dialect adds its own ids and flags. */
+export interface ConversationJob extends ConversationPlan {
+  readonly model: ServedModel;
+}
+
+export interface ConversationOptions {
+  /** Requested output budget (null: up to the context window). */
+  readonly maxTokens: number | null;
+  readonly sampling: WireSampling;
+  /** A prompt built by the dialect itself (Ollama `raw` and `suffix`), instead of the chat template. */
+  readonly promptText?: string;
+}
+
+/** `body` is OpenAI-chat shaped (messages, tools, tool_choice, response_format, chat_template_kwargs, reasoning_effort). */
+export function planConversation(ctx: ServerContext, model: ServedModel, body: Record<string, unknown>, o: ConversationOptions): ConversationPlan {
+  const messages = (body['messages'] as never[] | undefined) ?? [];
+  const text =
+    o.promptText ??
+    model.tokenizer.renderChat(messages, {
+      addGenerationPrompt: true,
+      tools: (body['tools'] as unknown[] | undefined) ?? null,
+      kwargs: (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null,
+    });
+  const promptIds = model.tokenizer.encode(text);
+  const maxTokens = effectiveMaxTokens(model, promptIds.length, o.maxTokens);
+  const params = toSamplingParams(o.sampling, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
+  return { planned: planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules)), params };
+}
+
+/** Tool-call arguments as an object for dialects that send them parsed (Ollama, Anthropic). */
+export function parsedArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
