@@ -58,6 +58,8 @@ describe('Anthropic Messages API', () => {
     expect(new Ajv2020().validate(input_schema, use.input)).toBe(true);
     const streamed = await client.messages.stream(body).finalMessage();
     expect(streamed.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'forecast', input: use.input });
+    // Every block, parallel calls included, once each and in order: the stream assembles to the plain answer.
+    expect(streamed.content).toEqual(r.content);
   });
 
   it('honours stop_sequences', async () => {

@@ -73,6 +73,7 @@ function stream(c: Context, job: Job): Response {
   let released = 0;
   let index = -1;
   let open: string | null = null;
+  let toolsOpened = 0;
   const start = (key: string, block: Body): string => {
     let out = open !== null ? ev('content_block_stop', { index }) : '';
     index++;
@@ -95,9 +96,14 @@ function stream(c: Context, job: Job): Response {
     const t = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
     if (t && open !== 'text') out += start('text', { type: 'text', text: '' });
     if (t) out += ev('content_block_delta', { index, delta: { type: 'text_delta', text: t } });
+    // Tool calls come one after another: each gets one block, opened when its first token is out; a call whose block
+    // was closed by the next one never reopens.
     plan.toolCalls.forEach((call, i) => {
-      if (call.firstToken >= upTo) return;
-      if (open !== `tool${i}`) out += start(`tool${i}`, { type: 'tool_use', id: call.id, name: call.name, input: {} });
+      if (call.firstToken >= upTo || i < toolsOpened - 1) return;
+      if (i >= toolsOpened) {
+        out += start(`tool${i}`, { type: 'tool_use', id: call.id, name: call.name, input: {} });
+        toolsOpened = i + 1;
+      }
       const d = call.text.slice(channelLength(call, from, total), channelLength(call, upTo, total));
       if (d) out += ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: d } });
     });
