@@ -34,6 +34,8 @@ export interface Seq {
   /** Prompt blocks already registered in the prefix cache. */
   registered: number;
   state: 'pending' | 'waiting' | 'running' | 'done';
+  /** Tokens scheduled for this sequence in the step in flight. */
+  stepTokens: number;
   lastToken: number | null;
 }
 
@@ -56,7 +58,7 @@ export function createSequences(request: EngineRequest, sink: EngineSink, arriva
     prefillChunks: [],
   };
   request.sequences.forEach((plan, index) => {
-    req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', lastToken: null });
+    req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', stepTokens: 0, lastToken: null });
   });
   return req;
 }

@@ -47,7 +47,7 @@ export function planOutput(spec: OutputSpec): ChoicePlan {
     const text = constrainedText(spec.constraint, spec.structureRng);
     return composePlan(spec.tokenizer, [...lead, { kind: 'content', raw: text, from: 0, to: text.length }], { maxTokens: spec.maxTokens, eos: true, finish: 'stop' });
   }
-  const body = planChoice({ ...spec, maxTokens: budget });
+  const body = planChoice(spec, budget);
   if (!thinking) return body;
   const head = composePlan(spec.tokenizer, [thinking], { maxTokens: thinkingTokens, eos: false, finish: 'stop' });
   return prepend(head, body);

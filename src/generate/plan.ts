@@ -84,8 +84,9 @@ export function channelLength(channel: Channel, released: number, total: number)
   return Math.min(channel.text.length, channel.cum[released - 1] ?? 0);
 }
 
-export function planChoice(options: PlanOptions): ChoicePlan {
-  const { tokenizer, rng, maxTokens } = options;
+/** `maxTokens` overrides the options' budget (reasoning tokens come out of it) without copying the options. */
+export function planChoice(options: PlanOptions, maxTokens = options.maxTokens): ChoicePlan {
+  const { tokenizer, rng } = options;
   const natural = options.ignoreEos ? Infinity : Math.max(options.minTokens, sampleLength(rng, options.lengths));
   const contentCount = Math.min(maxTokens, natural);
   const ids = options.style === 'code' ? codeTokens(tokenizer, rng, contentCount) : proseTokens(tokenizer, rng, contentCount);

@@ -6,7 +6,11 @@ export type Rng = () => number;
 
 /** Stable hash of any JSON value (object keys sorted), hex. */
 export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** JSON with object keys sorted recursively, so equal values give equal strings whatever the key order. */

@@ -37,6 +37,11 @@ function buckets125(max: number): number[] {
   }
 }
 
+interface FastCounter {
+  /** The adder of one label set (the series appears at 0 from the first call). */
+  cell(labels: Record<string, string>): (n?: number) => void;
+}
+
 export interface ModelMetricsSource {
   readonly name: string;
   readonly maxModelLen: number;
@@ -75,7 +80,34 @@ export function createMetrics(): MetricsRegistry {
   gauge('vllm:num_requests_running', 'Number of requests in model execution batches.', (s) => s.running);
   gauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', (s) => s.waiting);
   gauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', (s) => s.kvCacheUsage);
-  const counter = (name: string, help: string, extra: string[] = []) => new Counter({ name, help, labelNames: [...labels, ...extra], registers: [registry] });
+  // Counters are bumped on the hot path (per step, per request) as plain numbers; prom-client is told at scrape time
+  // (its inc() validates and hashes the labels on every call, which cost more than the rest of a small request).
+  const counter = (name: string, help: string, extra: string[] = []): FastCounter => {
+    const cells = new Map<string, { labels: Record<string, string>; value: number; reported: number }>();
+    new Counter({
+      name,
+      help,
+      labelNames: [...labels, ...extra],
+      registers: [registry],
+      collect() {
+        for (const cell of cells.values()) {
+          this.inc(cell.labels, cell.value - cell.reported);
+          cell.reported = cell.value;
+        }
+      },
+    });
+    return {
+      cell(l) {
+        const key = JSON.stringify(l);
+        let cell = cells.get(key);
+        if (!cell) cells.set(key, (cell = { labels: l, value: 0, reported: 0 }));
+        const c = cell;
+        return (n = 1) => {
+          c.value += n;
+        };
+      },
+    };
+  };
   const promptTokens = counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.');
   const generationTokens = counter('vllm:generation_tokens_total', 'Number of generation tokens processed.');
   const success = counter('vllm:request_success_total', 'Count of successfully processed requests.', ['finished_reason']);
@@ -125,8 +157,8 @@ export function createMetrics(): MetricsRegistry {
     addModel(source) {
       sources.set(source.name, source);
       const l = { engine: '0', model_name: source.name };
-      for (const c of [promptTokens, generationTokens, preemptions, cacheQueries, cacheHits]) c.inc(l, 0);
-      for (const reason of FINISH_REASONS) success.inc({ ...l, finished_reason: reason }, 0);
+      for (const c of [promptTokens, generationTokens, preemptions, cacheQueries, cacheHits]) c.cell(l);
+      for (const reason of FINISH_REASONS) success.cell({ ...l, finished_reason: reason });
       if (lengthHistograms.length === 0) {
         const b = buckets125(source.maxModelLen);
         lengthHistograms.push(
@@ -144,26 +176,32 @@ export function createMetrics(): MetricsRegistry {
     },
     observerFor(modelName) {
       const l = { engine: '0', model_name: modelName };
+      const addGenerated = generationTokens.cell(l);
+      const addPreemption = preemptions.cell(l);
+      const addQueried = cacheQueries.cell(l);
+      const addHit = cacheHits.cell(l);
+      const addPrompt = promptTokens.cell(l);
+      const addSuccess = new Map(FINISH_REASONS.map((reason) => [reason as string, success.cell({ ...l, finished_reason: reason })]));
       const [obsTtft, obsItl, obsTpot, obsReqTpot, obsE2e, obsQueue, obsPrefill, obsDecode, obsInference, obsIteration, obsN] = [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN].map((x) => x.series_(modelName)) as ((v: number) => void)[];
       const lens = (): ((v: number) => void)[] => lengthHistograms.map((x) => x.series_(modelName));
       let obsLens: ((v: number) => void)[] | null = null;
       return {
         step: (r) => {
           if (r.scheduledTokens > 0) obsIteration!(r.scheduledTokens);
-          if (r.generatedTokens > 0) generationTokens.inc(l, r.generatedTokens);
+          if (r.generatedTokens > 0) addGenerated(r.generatedTokens);
         },
         tokenGap: (s) => {
           obsItl!(s);
           obsTpot!(s);
         },
         prefixCache: (queried, hit) => {
-          cacheQueries.inc(l, queried);
-          if (hit > 0) cacheHits.inc(l, hit);
+          addQueried(queried);
+          if (hit > 0) addHit(hit);
         },
-        preemption: () => preemptions.inc(l),
-        promptDone: (tokens) => promptTokens.inc(l, tokens),
+        preemption: () => addPreemption(),
+        promptDone: (tokens) => addPrompt(tokens),
         requestDone: (r) => {
-          success.inc({ ...l, finished_reason: r.finishReason }, 1);
+          (addSuccess.get(r.finishReason) ?? success.cell({ ...l, finished_reason: r.finishReason }))();
           obsN!(r.generatedTokens.length);
           if (r.finishReason === 'abort') return;
           const generated = r.generatedTokens.reduce((a, b) => a + b, 0);

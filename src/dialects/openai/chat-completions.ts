@@ -60,7 +60,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
   checkAdmission(model);
   const transfer = readKvTransfer(model, body, promptIds.length);
-  const planned = { ...planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model)), remotePrefillSeconds: transfer.remotePrefillSeconds };
+  const planned = planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model), transfer.remotePrefillSeconds);
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
   const echoText = request.echo && last && last.role === role ? messageText(last.content) : null;

@@ -79,7 +79,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     params ??= p;
     const transfer = readKvTransfer(model, body, ids.length);
     transfers.push(transfer);
-    return { ...planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model)), remotePrefillSeconds: transfer.remotePrefillSeconds };
+    return planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model), transfer.remotePrefillSeconds);
   });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
   checkAdmission(model);

@@ -11,7 +11,7 @@ import { planOutput } from '../../generate/output.ts';
 import { ConstraintError } from '../../generate/structured.ts';
 import type { OutputContract } from './output-contract.ts';
 import { generatedLogprobs, type TokenLogprob } from '../../generate/logprobs.ts';
-import { canonicalHash, createRng, idsHash } from '../../generate/rng.ts';
+import { canonicalJson, createRng, sha256Hex, type Rng } from '../../generate/rng.ts';
 
 export interface PlannedPrompt {
   readonly promptIds: readonly number[];
@@ -56,31 +56,27 @@ function fimMiddleId(model: ServedModel): number | null {
  */
 export const MAX_PLANNED_ENTRIES = 16_000_000;
 
-export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null): PlannedPrompt {
+export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null, remotePrefillSeconds?: number): PlannedPrompt {
   const perChoice = params.ignoreEos ? params.maxTokens : Math.min(params.maxTokens, Math.max(model.outputLengths.max, params.minTokens) + 1);
   const entries = params.n * perChoice * (1 + Math.max(0, params.logprobs ?? 0));
   if (entries > MAX_PLANNED_ENTRIES) throw errors.simulatorLimit(entries, MAX_PLANNED_ENTRIES);
-  const key = canonicalHash({
-    lora,
-    contract: contract.constraint ?? contract.tools ?? contract.canned ? canonicalHash({ c: contract.constraint, t: contract.tools, k: contract.canned }) : null,
-    model: model.root,
-    prompt: idsHash(promptIds),
-    seed: params.seed,
-    temperature: params.temperature,
-    top_p: params.topP,
-    top_k: params.topK,
-    min_p: params.minP,
-  });
+  const key = requestKey(model, promptIds, params, contract, lora);
   const fim = fimMiddleId(model);
   const style = fim !== null && promptIds.includes(fim) ? 'code' : 'prose';
   const plans: ChoicePlan[] = [];
   const logprobs: TokenLogprob[][] = [];
+  const seed = ctx.settings.seed;
   for (let i = 0; i < params.n; i++) {
+    // Spelled out, not spread: an object spread followed by more keys gets a fresh hidden class on every call in V8,
+    // which made this literal cost more than planning the tokens.
     const plan = planWithContract({
-      ...contract,
-      structureRng: createRng(ctx.settings.seed, key, i, 'structure'),
+      canned: contract.canned,
+      constraint: contract.constraint,
+      tools: contract.tools,
+      reasoning: contract.reasoning,
+      structureRng: lazyRng(seed, key, i, 'structure'),
       tokenizer: model.tokenizer,
-      rng: createRng(ctx.settings.seed, key, i, 'content'),
+      rng: createRng(seed, key, i, 'content'),
       maxTokens: params.maxTokens,
       ignoreEos: params.ignoreEos,
       minTokens: params.minTokens,
@@ -92,10 +88,27 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
     });
     plans.push(plan);
     if (params.logprobs !== null) {
-      logprobs.push(generatedLogprobs(model.tokenizer, createRng(ctx.settings.seed, key, i, 'logprobs'), plan.tokenIds, Math.max(0, params.logprobs)));
+      logprobs.push(generatedLogprobs(model.tokenizer, createRng(seed, key, i, 'logprobs'), plan.tokenIds, Math.max(0, params.logprobs)));
     }
   }
-  return { promptIds, plans, logprobs: params.logprobs !== null ? logprobs : null, key, lora };
+  const planned: PlannedPrompt = { promptIds, plans, logprobs: params.logprobs !== null ? logprobs : null, key, lora };
+  return remotePrefillSeconds === undefined ? planned : { promptIds, plans, logprobs: planned.logprobs, key, lora, remotePrefillSeconds };
+}
+
+/**
+ * The request's identity for seeding (hex sha256): model, prompt ids and every knob that changes the output. One hash
+ * per request over a fixed-order string; the structured parts (constraint, tools, canned answer) only when present.
+ */
+function requestKey(model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null): string {
+  const structured = contract.constraint ?? contract.tools ?? contract.canned ? canonicalJson({ c: contract.constraint, t: contract.tools, k: contract.canned }) : '';
+  const knobs = `${params.seed}|${params.temperature}|${params.topP}|${params.topK}|${params.minP}`;
+  return sha256Hex(`${model.root}\u0000${lora ?? ''}\u0000${knobs}\u0000${structured}\u0000${promptIds.join(',')}`);
+}
+
+/** A stream created on first use: plain answers never touch their structure stream, and seeding one costs microseconds. */
+function lazyRng(seed: number, key: string, choice: number, purpose: string): Rng {
+  let rng: Rng | null = null;
+  return () => (rng ??= createRng(seed, key, choice, purpose))();
 }
 
 /** Unsatisfiable or malformed schemas and patterns are the client's fault: 400 with the reason. */
@@ -121,11 +134,11 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
       promptTokenIds: planned.promptIds,
       sequences: planned.plans.map((p) => ({ outputTokens: p.tokenIds.length, finishReason: p.finishReason })),
       priority,
-      ...(cacheSalt ? { cacheSalt } : {}),
+      cacheSalt: cacheSalt || undefined,
       maxTokens: params.maxTokens,
-      ...(planned.lora ? { lora: planned.lora } : {}),
-      ...(arrivalTime !== undefined ? { arrivalTime } : {}),
-      ...(planned.remotePrefillSeconds !== undefined ? { remotePrefillSeconds: planned.remotePrefillSeconds } : {}),
+      lora: planned.lora ?? undefined,
+      arrivalTime,
+      remotePrefillSeconds: planned.remotePrefillSeconds,
     },
     sink,
   );
@@ -172,6 +185,7 @@ export class ClientGoneError extends Error {
 
 /** Deterministic response id: same seed + same request ⇒ same bytes (an `X-Request-Id` header or `request_id` wins). */
 export function responseId(prefix: string, headerId: string | undefined, bodyId: string | null | undefined, key: string): string {
-  const base = headerId ?? bodyId ?? canonicalHash({ key }).slice(0, 32);
+  // The key's second half: its first half seeds the random streams.
+  const base = headerId ?? bodyId ?? key.slice(32, 64);
   return `${prefix}${base}`;
 }
