@@ -2,7 +2,7 @@
  * @module Applies faults to generation requests: errors and timeouts answer here, before any route runs; mid-stream faults
  * are handed to the stream writer through the request context. A fault can also be forced per request with `x-llmsim-fault`.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Fault } from './schema.ts';
 import { parseFaultHeader } from './schema.ts';
 import type { FaultInjector } from './injector.ts';
@@ -29,18 +29,15 @@ export interface FaultDeps {
 
 const STATUS_TYPES: Readonly<Record<number, string>> = { 429: 'Too Many Requests', 500: 'InternalServerError', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
-export function faultMiddleware(deps: FaultDeps): MiddlewareHandler {
-  return async (c, next) => {
-    const header = c.req.header(FAULT_HEADER);
-    let fault: Fault | null;
-    if (header !== undefined) {
-      const parsed = parseFaultHeader(header);
-      if (typeof parsed === 'string') throw new ApiError(400, 'BadRequestError', `invalid ${FAULT_HEADER} header: ${parsed}`);
-      fault = parsed;
-    } else {
-      fault = deps.injector.pick({ path: c.req.path, model: deps.injector.needsModel() ? await requestModel(c) : null, elapsed: deps.elapsed() });
-    }
-    if (!fault) return next();
+/**
+ * The fault decision for a generation request: a response that ends it here (an injected error, or a held timeout),
+ * or null to go on (a mid-stream fault, if any, is left on the context for the stream writer).
+ */
+export type FaultGate = (c: Context) => Response | Promise<Response | null> | null;
+
+export function createFaultGate(deps: FaultDeps): FaultGate {
+  const decide = (c: Context, fault: Fault | null): Response | Promise<Response> | null => {
+    if (!fault) return null;
     if (fault.kind === 'http_error') {
       deps.injector.count('http_error');
       return errorResponse(c, fault.status ?? 500, fault.message, fault.retry_after);
@@ -50,7 +47,18 @@ export function faultMiddleware(deps: FaultDeps): MiddlewareHandler {
       return hold(c, fault, deps);
     }
     c.set(KEY as never, { fault, injector: deps.injector, after: deps.after } satisfies ActiveFault as never);
-    return next();
+    return null;
+  };
+  return (c) => {
+    const header = c.req.header(FAULT_HEADER);
+    if (header !== undefined) {
+      const parsed = parseFaultHeader(header);
+      if (typeof parsed === 'string') throw new ApiError(400, 'BadRequestError', `invalid ${FAULT_HEADER} header: ${parsed}`);
+      return decide(c, parsed);
+    }
+    // Only scenario faults that select by model need the body before the route reads it.
+    if (deps.injector.needsModel()) return requestModel(c).then((model) => decide(c, deps.injector.pick({ path: c.req.path, model, elapsed: deps.elapsed() })));
+    return decide(c, deps.injector.pick({ path: c.req.path, model: null, elapsed: deps.elapsed() }));
   };
 }
 

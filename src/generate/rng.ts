@@ -1,5 +1,5 @@
 /** @module Seeded random streams. Every choice gets its own generator derived from (global seed, request key, choice, purpose), never a shared one, so output does not depend on what else runs. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 
 export type Rng = () => number;
@@ -9,8 +9,9 @@ export function canonicalHash(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
 
+/** sha256 of a string, hex (one-shot: no Hash object per call). */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** JSON with object keys sorted recursively, so equal values give equal strings whatever the key order. */
@@ -25,13 +26,14 @@ export function canonicalJson(value: unknown): string {
 
 /** A generator for one purpose of one choice of one request. */
 export function createRng(globalSeed: number, requestKey: string, choice: number, purpose: string): Rng {
-  // Alea seeds in a fraction of ARC4's time; 80 bits of the (sha256) request key keep streams distinct.
-  return seedrandom.alea(`${globalSeed}|${requestKey.slice(0, 20)}|${choice}|${purpose}`);
+  // Tyche-i seeds in a quarter of Alea's time (and a tiny fraction of ARC4's): it folds the seed string into its
+  // 128-bit state and discards 20 outputs. 128 bits of the (sha256) request key keep streams distinct.
+  return seedrandom.tychei(`${globalSeed}|${requestKey.slice(0, 32)}|${choice}|${purpose}`);
 }
 
 /** sha256 of a token-id list (hex), without building a JSON array first. */
 export function idsHash(ids: readonly number[]): string {
-  return createHash('sha256').update(ids.join(',')).digest('hex');
+  return hash('sha256', ids.join(','), 'hex');
 }
 
 /** Integer in [lo, hi] inclusive. */

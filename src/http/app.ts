@@ -1,8 +1,8 @@
 /** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
 import { Hono, type Context } from 'hono';
-import { corsMiddleware } from './cors.ts';
+import { createCors, applyCors } from './cors.ts';
 import { setBodyLimit, setArrival } from './json-body.ts';
-import { faultMiddleware } from '../faults/middleware.ts';
+import { createFaultGate } from '../faults/middleware.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../serving/context.ts';
 import { ApiError, errors } from '../protocol/errors.ts';
@@ -51,26 +51,33 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 /** Requests that generate (or embed) go through fault injection. */
-const GENERATION_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/responses', '/v1/messages', '/api/generate', '/api/chat', '/api/embed', '/api/embeddings'];
+const GENERATION_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/responses', '/v1/messages', '/api/generate', '/api/chat', '/api/embed', '/api/embeddings']);
 
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
-  // Per-request bookkeeping: arrival time (the engine's clock), body limit, in-flight count (GET /load).
+  const cors = createCors(ctx.settings.cors);
+  const guard = apiKeyGuard(ctx);
+  const faults = createFaultGate({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
+  // One front-door middleware, in this order: bookkeeping (arrival time on the engine's clock, body limit, in-flight
+  // count for GET /load), CORS (preflights answered here; headers on every answer, errors included), the API key on
+  // /v1 and /admin, then fault injection on generation routes. One level instead of four: each middleware level is
+  // a promise and a closure per request.
   app.use('*', async (c, next) => {
     setArrival(c, ctx.elapsed());
     setBodyLimit(c, ctx.settings.maxBodyBytes);
     ctx.inflight++;
+    const headers = cors.headersFor(c);
     try {
-      await next();
+      const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path) ? await faults(c) : null);
+      if (early) c.res = early;
+      else await next();
+    } catch (err) {
+      c.res = renderError(err, c);
     } finally {
       ctx.inflight--;
     }
+    if (headers) applyCors(c, headers);
   });
-  app.use('*', corsMiddleware(ctx.settings.cors));
-  app.use('/v1/*', apiKeyGuard(ctx));
-  app.use('/admin/*', apiKeyGuard(ctx));
-  const faults = faultMiddleware({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
-  for (const path of GENERATION_PATHS) app.post(path, faults);
   app.route('/', chatCompletionsRoute(ctx));
   app.route('/', completionsRoute(ctx));
   app.route('/', embeddingsRoute(ctx));
@@ -103,20 +110,21 @@ export function renderError(err: unknown, c: Context): Response {
   return c.json(errors.internal().toBody(), 500);
 }
 
-/** vLLM's `--api-key` middleware: Bearer token on /v1/* only; OPTIONS never checked; constant-time compare. */
-function apiKeyGuard(ctx: ServerContext) {
+/** vLLM's `--api-key` middleware: Bearer token on /v1/* (and /admin/*) only; OPTIONS never checked; constant-time compare. */
+function apiKeyGuard(ctx: ServerContext): (c: Context) => Response | null {
   const digests = ctx.settings.apiKeys.map(digest);
-  return async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
-    if (digests.length === 0 || c.req.method === 'OPTIONS') return next();
+  return (c) => {
+    if (digests.length === 0 || c.req.method === 'OPTIONS') return null;
+    const path = c.req.path;
+    if (!(path === '/v1' || path.startsWith('/v1/') || path === '/admin' || path.startsWith('/admin/'))) return null;
     const header = c.req.header('authorization') ?? '';
     const match = /^bearer\s+(.+)$/i.exec(header.trim());
     // Anthropic clients send `x-api-key`; accepted on the Messages routes only.
-    const anthropicKey = c.req.path.startsWith('/v1/messages') ? c.req.header('x-api-key') : undefined;
+    const anthropicKey = path.startsWith('/v1/messages') ? c.req.header('x-api-key') : undefined;
     const given = digest(match?.[1] ?? anthropicKey ?? '');
     let ok = false;
     for (const d of digests) ok = timingSafeEqual(d, given) || ok;
-    if (!ok) return c.json({ error: 'Unauthorized' }, 401);
-    return next();
+    return ok ? null : c.json({ error: 'Unauthorized' }, 401);
   };
 }
 

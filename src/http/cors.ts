@@ -3,7 +3,7 @@
  * Hono's middleware rewrites `c.res` after the handler, which would break responses already streamed to the socket;
  * here streaming responses get the same headers through `corsHeadersOf(c)` in the SSE writer.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 
 export interface CorsSettings {
@@ -16,17 +16,29 @@ export interface CorsSettings {
 const KEY = 'llmsim.cors';
 const ALL_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';
 
-export function corsMiddleware(settings: CorsSettings): MiddlewareHandler {
+export interface Cors {
+  /** The CORS headers for this request's `Origin` (remembered for streaming responses), or null when not allowed. */
+  headersFor(c: Context): Record<string, string> | null;
+  /** The answer to a preflight request, or null when `c` is not one. */
+  preflight(c: Context, headers: Record<string, string>): Response | null;
+}
+
+/** Plain functions, not a middleware: the app's one front-door middleware calls them (each middleware level costs). */
+export function createCors(settings: CorsSettings): Cors {
   const anyOrigin = settings.origins.includes('*');
-  return async (c, next) => {
-    const origin = c.req.header('origin');
-    const allowed = origin !== undefined && (anyOrigin || settings.origins.includes(origin));
-    if (!allowed) return next();
-    const headers: Record<string, string> = { 'access-control-allow-origin': anyOrigin && !settings.credentials ? '*' : origin };
-    if (settings.credentials) headers['access-control-allow-credentials'] = 'true';
-    if (!anyOrigin || settings.credentials) headers['vary'] = 'Origin';
-    const preflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined;
-    if (preflight) {
+  return {
+    headersFor(c) {
+      const origin = c.req.header('origin');
+      const allowed = origin !== undefined && (anyOrigin || settings.origins.includes(origin));
+      if (!allowed) return null;
+      const headers: Record<string, string> = { 'access-control-allow-origin': anyOrigin && !settings.credentials ? '*' : origin };
+      if (settings.credentials) headers['access-control-allow-credentials'] = 'true';
+      if (!anyOrigin || settings.credentials) headers['vary'] = 'Origin';
+      c.set(KEY as never, headers as never);
+      return headers;
+    },
+    preflight(c, headers) {
+      if (c.req.method !== 'OPTIONS' || c.req.header('access-control-request-method') === undefined) return null;
       const requested = c.req.header('access-control-request-headers');
       return new Response(null, {
         status: 200,
@@ -37,12 +49,14 @@ export function corsMiddleware(settings: CorsSettings): MiddlewareHandler {
           'access-control-max-age': '600',
         },
       });
-    }
-    c.set(KEY as never, headers as never);
-    await next();
-    if (c.res === RESPONSE_ALREADY_SENT) return;
-    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+    },
   };
+}
+
+/** Adds the CORS headers to a finished (non-streamed) response. */
+export function applyCors(c: Context, headers: Record<string, string>): void {
+  if (c.res === RESPONSE_ALREADY_SENT) return;
+  for (const k in headers) c.res.headers.set(k, headers[k] as string);
 }
 
 /** Headers a streaming response must add itself (it bypasses Hono's response object). */

@@ -102,7 +102,16 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
 function requestKey(model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null): string {
   const structured = contract.constraint ?? contract.tools ?? contract.canned ? canonicalJson({ c: contract.constraint, t: contract.tools, k: contract.canned }) : '';
   const knobs = `${params.seed}|${params.temperature}|${params.topP}|${params.topK}|${params.minP}`;
-  return sha256Hex(`${model.root}\u0000${lora ?? ''}\u0000${knobs}\u0000${structured}\u0000${promptIds.join(',')}`);
+  return sha256Hex(`${model.root}\u0000${lora ?? ''}\u0000${knobs}\u0000${structured}\u0000${promptDigest(promptIds)}`);
+}
+
+const digests = new WeakMap<readonly number[], string>();
+
+/** sha256 of the prompt ids, remembered per array: prompts from the prompt cache are the same array on every hit. */
+function promptDigest(ids: readonly number[]): string {
+  let d = digests.get(ids);
+  if (d === undefined) digests.set(ids, (d = sha256Hex(ids.join(','))));
+  return d;
 }
 
 /** A stream created on first use: plain answers never touch their structure stream, and seeding one costs microseconds. */
