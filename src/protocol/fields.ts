@@ -21,6 +21,42 @@ export function parseWith<T extends z.ZodType>(schema: T, body: unknown): z.infe
   throw toValidationError(result.error, body);
 }
 
+/**
+ * `parseWith` for the big request objects (chat: ~50 fields, nearly all optional), visiting only the fields the body
+ * has. zod's object parser runs every field's schema even for an absent key — two allocations per field per request,
+ * a tenth of a small request's garbage. The outcome is the same: an absent optional field contributes nothing, an
+ * absent required one reports what its schema says of `undefined`, issues come in field order, and unknown keys pass
+ * through as `looseObject` keeps them.
+ */
+export function parseRequest<S extends z.ZodRawShape>(schema: z.ZodObject<S>, body: Record<string, unknown>): z.infer<z.ZodObject<S>> {
+  const shape = schema.shape as unknown as Record<string, z.ZodType>;
+  const out: Record<string, unknown> = {};
+  let issues: z.core.$ZodIssue[] | null = null;
+  for (const key of fieldsOf(schema)) {
+    const field = shape[key] as z.ZodType;
+    const present = key in body;
+    if (!present && field._zod.optin === 'optional') continue;
+    const r = field.safeParse(body[key]);
+    if (r.success) {
+      if (present || r.data !== undefined) out[key] = r.data;
+      continue;
+    }
+    issues ??= [];
+    for (const issue of r.error.issues) issues.push({ ...issue, path: [key, ...issue.path] });
+  }
+  if (issues) throw toValidationError(new z.ZodError(issues), body);
+  for (const key in body) if (!(key in shape) && key !== '__proto__') out[key] = body[key];
+  return out as z.infer<z.ZodObject<S>>;
+}
+
+const fieldLists = new WeakMap<object, readonly string[]>();
+
+function fieldsOf(schema: z.ZodObject): readonly string[] {
+  let keys = fieldLists.get(schema);
+  if (!keys) fieldLists.set(schema, (keys = Object.keys(schema.shape)));
+  return keys;
+}
+
 export function toValidationError(error: z.ZodError, body: unknown): ApiError {
   const entries: ValidationEntry[] = error.issues.map((issue) => {
     const loc = ['body', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];

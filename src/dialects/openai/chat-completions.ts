@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { resolveModel, loraOf, type ServerContext, type ServedModel } from '../../serving/context.ts';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
-import { parseWith } from '../../protocol/fields.ts';
+import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { readJsonObject } from '../../http/json-body.ts';
@@ -47,7 +47,7 @@ async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Pro
 }
 
 export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedChat {
-  const request = parseWith(ChatCompletionRequestSchema, body);
+  const request = parseRequest(ChatCompletionRequestSchema, body);
   checkChatRequest(request);
   const model = resolveModel(ctx, request.model);
   const contract = readOutputContract(model, body, true, ctx.rules);

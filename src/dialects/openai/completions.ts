@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { resolveModel, loraOf, type ServerContext, type ServedModel } from '../../serving/context.ts';
 import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/completions.ts';
-import { parseWith } from '../../protocol/fields.ts';
+import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { readJsonObject } from '../../http/json-body.ts';
@@ -61,7 +61,7 @@ async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedComp
 }
 
 export function prepareCompletion(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedCompletion {
-  const request = parseWith(CompletionRequestSchema, body);
+  const request = parseRequest(CompletionRequestSchema, body);
   checkCompletionRequest(request);
   const model = resolveModel(ctx, request.model);
   const contract = readOutputContract(model, body, false, ctx.rules);
