@@ -29,32 +29,53 @@ export function parseWith<T extends z.ZodType>(schema: T, body: unknown): z.infe
  * through as `looseObject` keeps them.
  */
 export function parseRequest<S extends z.ZodRawShape>(schema: z.ZodObject<S>, body: Record<string, unknown>): z.infer<z.ZodObject<S>> {
+  const { keys, index, required } = fieldsOf(schema);
   const shape = schema.shape as unknown as Record<string, z.ZodType>;
+  // The body's own keys (a handful) are looked up in the field index; walking all fields with `in` cost more than zod.
+  const fields: number[] = [];
+  let extra: string[] | null = null;
+  for (const key in body) {
+    const i = index.get(key);
+    if (i !== undefined) fields.push(i);
+    else if (key !== '__proto__') (extra ??= []).push(key);
+  }
+  for (const i of required) if (!((keys[i] as string) in body)) fields.push(i);
+  fields.sort((a, b) => a - b);
   const out: Record<string, unknown> = {};
   let issues: z.core.$ZodIssue[] | null = null;
-  for (const key of fieldsOf(schema)) {
-    const field = shape[key] as z.ZodType;
-    const present = key in body;
-    if (!present && field._zod.optin === 'optional') continue;
-    const r = field.safeParse(body[key]);
+  for (const i of fields) {
+    const key = keys[i] as string;
+    const r = (shape[key] as z.ZodType).safeParse(body[key]);
     if (r.success) {
-      if (present || r.data !== undefined) out[key] = r.data;
+      if (key in body || r.data !== undefined) out[key] = r.data;
       continue;
     }
     issues ??= [];
     for (const issue of r.error.issues) issues.push({ ...issue, path: [key, ...issue.path] });
   }
   if (issues) throw toValidationError(new z.ZodError(issues), body);
-  for (const key in body) if (!(key in shape) && key !== '__proto__') out[key] = body[key];
+  if (extra) for (const key of extra) out[key] = body[key];
   return out as z.infer<z.ZodObject<S>>;
 }
 
-const fieldLists = new WeakMap<object, readonly string[]>();
+interface FieldIndex {
+  readonly keys: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  /** Fields whose schema must see an absent key (it reports "Field required"). */
+  readonly required: readonly number[];
+}
 
-function fieldsOf(schema: z.ZodObject): readonly string[] {
-  let keys = fieldLists.get(schema);
-  if (!keys) fieldLists.set(schema, (keys = Object.keys(schema.shape)));
-  return keys;
+const fieldIndexes = new WeakMap<object, FieldIndex>();
+
+function fieldsOf(schema: z.ZodObject): FieldIndex {
+  let f = fieldIndexes.get(schema);
+  if (!f) {
+    const shape = schema.shape as unknown as Record<string, z.ZodType>;
+    const keys = Object.keys(shape);
+    const required = keys.flatMap((k, i) => ((shape[k] as z.ZodType)._zod.optin === 'optional' ? [] : [i]));
+    fieldIndexes.set(schema, (f = { keys, index: new Map(keys.map((k, i) => [k, i])), required }));
+  }
+  return f;
 }
 
 export function toValidationError(error: z.ZodError, body: unknown): ApiError {

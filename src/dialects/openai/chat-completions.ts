@@ -92,8 +92,7 @@ function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGe
     kwargs: request.chat_template_kwargs ?? null,
   };
   const addSpecial = request.add_special_tokens ?? false;
-  const key = JSON.stringify([model.configKey, request.messages, options, addSpecial]);
-  return promptCache.getOrCompute(key, () => {
+  return promptCache.getOrCompute(promptKey(model, request, options, addSpecial), () => {
     let text: string;
     try {
       text = model.tokenizer.renderChat(request.messages, options);
@@ -102,6 +101,29 @@ function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGe
     }
     return model.tokenizer.encode(text, addSpecial);
   });
+}
+
+/**
+ * The prompt cache key: everything that changes the rendered prompt. Plain `{role, content}` messages are written
+ * length-prefixed (unambiguous, and several times cheaper than JSON.stringify of the parsed request); anything else
+ * is JSON.
+ */
+function promptKey(model: ServedModel, request: ChatCompletionRequest, options: { addGenerationPrompt: boolean; continueFinalMessage: boolean }, addSpecial: boolean): string {
+  let key = `${model.configKey}\u0000${options.addGenerationPrompt ? 1 : 0}${options.continueFinalMessage ? 1 : 0}${addSpecial ? 1 : 0}`;
+  if (request.tools || request.documents || request.chat_template || request.chat_template_kwargs) {
+    key += JSON.stringify([request.tools ?? null, request.documents ?? null, request.chat_template ?? null, request.chat_template_kwargs ?? null]);
+  }
+  for (const m of request.messages) {
+    const content = m.content;
+    if (typeof content === 'string' && onlyRoleAndContent(m)) key += `\u0001${m.role.length}:${m.role}${content.length}:${content}`;
+    else key += `\u0002${JSON.stringify(m)}`;
+  }
+  return key;
+}
+
+function onlyRoleAndContent(m: object): boolean {
+  for (const k in m) if (k !== 'role' && k !== 'content') return false;
+  return true;
 }
 
 /** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */
