@@ -8,6 +8,7 @@ import { parseFaultHeader } from './schema.ts';
 import type { FaultInjector } from './injector.ts';
 import { ApiError } from '../protocol/errors.ts';
 import { readBodyText } from '../http/json-body.ts';
+import { header } from '../http/headers.ts';
 
 export const FAULT_HEADER = 'x-llmsim-fault';
 const KEY = 'llmsim.fault';
@@ -50,9 +51,9 @@ export function createFaultGate(deps: FaultDeps): FaultGate {
     return null;
   };
   return (c) => {
-    const header = c.req.header(FAULT_HEADER);
-    if (header !== undefined) {
-      const parsed = parseFaultHeader(header);
+    const forced = header(c, FAULT_HEADER);
+    if (forced !== undefined) {
+      const parsed = parseFaultHeader(forced);
       if (typeof parsed === 'string') throw new ApiError(400, 'BadRequestError', `invalid ${FAULT_HEADER} header: ${parsed}`);
       return decide(c, parsed);
     }

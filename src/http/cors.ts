@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { header } from './headers.ts';
 
 export interface CorsSettings {
   readonly origins: readonly string[];
@@ -28,7 +29,7 @@ export function createCors(settings: CorsSettings): Cors {
   const anyOrigin = settings.origins.includes('*');
   return {
     headersFor(c) {
-      const origin = c.req.header('origin');
+      const origin = header(c, 'origin');
       const allowed = origin !== undefined && (anyOrigin || settings.origins.includes(origin));
       if (!allowed) return null;
       const headers: Record<string, string> = { 'access-control-allow-origin': anyOrigin && !settings.credentials ? '*' : origin };

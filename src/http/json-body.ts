@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { ApiError, errors, validationError } from '../protocol/errors.ts';
+import { header } from './headers.ts';
 
 const MEDIA_TYPE_MESSAGE = "Unsupported Media Type: Only 'application/json' is allowed";
 const BODY_KEY = 'llmsim.body';
@@ -28,7 +29,7 @@ export function setBodyLimit(c: Context, bytes: number): void {
 }
 
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
-  const contentType = (c.req.header('content-type') ?? '').toLowerCase();
+  const contentType = (header(c, 'content-type') ?? '').toLowerCase();
   if (contentType.split(';', 1)[0]?.trim() !== 'application/json') {
     throw new ApiError(400, 'Bad Request', `1 validation error:\n  ${MEDIA_TYPE_MESSAGE} ["${MEDIA_TYPE_MESSAGE}"]`);
   }
@@ -50,7 +51,7 @@ export async function readBodyText(c: Context): Promise<string> {
   const cached = c.get(BODY_KEY as never) as string | undefined;
   if (cached !== undefined) return cached;
   const limit = (c.get(LIMIT_KEY as never) as number | undefined) ?? Infinity;
-  const declared = Number(c.req.header('content-length') ?? NaN);
+  const declared = Number(header(c, 'content-length') ?? NaN);
   if (declared > limit) throw errors.payloadTooLarge(limit);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const text = incoming ? await readIncoming(incoming, limit) : await c.req.text();

@@ -7,11 +7,12 @@ import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
-import { chatResponseBody } from './chat-response.ts';
+import { chatResponseJson } from './chat-response.ts';
 import { readOutputContract, type OutputContract } from './output-contract.ts';
 import { PromptCache } from '../../tokenizer/prompt-cache.ts';
 import { readKvTransfer, type KvTransfer } from './kv-transfer.ts';
 import { streamChat } from './chat-stream.ts';
+import { header } from '../../http/headers.ts';
 
 export interface PreparedChat {
   readonly request: ChatCompletionRequest;
@@ -33,7 +34,7 @@ export interface PreparedChat {
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
-    const prepared = prepareChat(ctx, await readJsonObject(c), c.req.header('x-request-id'));
+    const prepared = prepareChat(ctx, await readJsonObject(c), header(c, 'x-request-id'));
     if (prepared.request.stream) return streamChat(c, ctx, prepared);
     return respondChat(c, ctx, prepared);
   });
@@ -43,7 +44,7 @@ export function chatCompletionsRoute(ctx: ServerContext): Hono {
 async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Promise<Response> {
   const summaries = await runToCompletion(c, p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, p.id);
   if (!summaries) return new Response(null, { status: 499 });
-  return c.json(chatResponseBody(ctx, p, summaries[0]?.cachedTokens ?? 0));
+  return c.body(chatResponseJson(ctx, p, summaries[0]?.cachedTokens ?? 0), 200, JSON_HEADERS);
 }
 
 export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedChat {
@@ -78,6 +79,8 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
     transfer,
   };
 }
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 const promptCache = new PromptCache<number[]>();
 

@@ -51,3 +51,30 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
     kv_transfer_params: kvTransferResponse(ctx, p.transfer, planned.promptIds),
   };
 }
+
+/**
+ * The body as JSON text, byte for byte `JSON.stringify(chatResponseBody(...))`. The common shape (text-only choices:
+ * no logprobs, tools, reasoning, token ids or KV transfer) is written into a template with only the variable parts
+ * escaped: serialising the whole object was the largest single cost of a small request.
+ */
+export function chatResponseJson(ctx: ServerContext, p: PreparedChat, cachedTokens: number): string {
+  const { request, planned } = p;
+  const plain =
+    planned.logprobs === null &&
+    p.params.promptLogprobs === null &&
+    !request.return_token_ids &&
+    !p.transfer.prefill &&
+    planned.plans.every((plan) => plan.toolCalls.length === 0 && plan.reasoning === null);
+  if (!plain) return JSON.stringify(chatResponseBody(ctx, p, cachedTokens));
+  const role = JSON.stringify(p.role);
+  let choices = '';
+  let completion = 0;
+  for (let i = 0; i < planned.plans.length; i++) {
+    const plan = planned.plans[i] as (typeof planned.plans)[number];
+    completion += plan.tokenIds.length;
+    if (i > 0) choices += ',';
+    choices += `{"index":${i},"message":{"role":${role},"content":${JSON.stringify((p.echoText ?? '') + plan.text)},"refusal":null,"annotations":null,"audio":null,"function_call":null,"tool_calls":[],"reasoning":null,"reasoning_content":null},"logprobs":null,"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)},"token_ids":null}`;
+  }
+  const usage = JSON.stringify(usageOf(ctx, planned.promptIds.length, completion, cachedTokens, true));
+  return `{"id":${JSON.stringify(p.id)},"object":"chat.completion","created":${p.created},"model":${JSON.stringify(p.modelName)},"choices":[${choices}],"service_tier":null,"system_fingerprint":null,"usage":${usage},"prompt_logprobs":null,"prompt_token_ids":null,"kv_transfer_params":null}`;
+}

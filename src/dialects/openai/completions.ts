@@ -14,6 +14,7 @@ import { usageOf } from './usage.ts';
 import { readOutputContract } from './output-contract.ts';
 import { readKvTransfer, kvTransferResponse, NO_TRANSFER, type KvTransfer } from './kv-transfer.ts';
 import { canonicalHash } from '../../generate/rng.ts';
+import { header } from '../../http/headers.ts';
 
 export interface PreparedCompletion {
   readonly request: CompletionRequest;
@@ -33,7 +34,7 @@ export interface PreparedCompletion {
 export function completionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/completions', async (c) => {
-    const prepared = prepareCompletion(ctx, await readJsonObject(c), c.req.header('x-request-id'));
+    const prepared = prepareCompletion(ctx, await readJsonObject(c), header(c, 'x-request-id'));
     if (prepared.request.stream) return streamCompletions(c, ctx, prepared);
     return respondCompletion(c, ctx, prepared);
   });
