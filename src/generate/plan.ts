@@ -91,7 +91,7 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
   const contentCount = Math.min(maxTokens, natural);
   const ids = options.style === 'code' ? codeTokens(tokenizer, rng, contentCount) : proseTokens(tokenizer, rng, contentCount);
   const hitEos = natural < maxTokens; // room for the EOS token itself
-  const stopTokens = new Set(options.stopTokenIds);
+  const stopTokens = options.stopTokenIds.length > 0 ? new Set(options.stopTokenIds) : null;
   const maxStop = options.stop.reduce((m, s) => Math.max(m, s.length), 0);
   const holdback = options.includeStopStrInOutput || maxStop === 0 ? 0 : maxStop - 1;
 
@@ -101,7 +101,7 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
     const id = ids[i] as number;
     const pieceStart = raw.length;
     const past = i + 1 > options.minTokens;
-    if (past && stopTokens.has(id)) {
+    if (past && stopTokens !== null && stopTokens.has(id)) {
       if (options.includeStopStrInOutput) raw += tokenizer.tokenText(id);
       cumChars.push(raw.length);
       return done(ids.slice(0, i + 1), cumChars, raw, holdback, 'stop', id);
@@ -126,8 +126,11 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
   return done(ids, cumChars, raw, holdback, 'length', null);
 }
 
+const NO_TOOL_CALLS: readonly ToolCallPlan[] = Object.freeze([]);
+
 function done(tokenIds: number[], cumChars: number[], text: string, holdback: number, finishReason: FinishReason, stopReason: string | number | null): ChoicePlan {
-  return { tokenIds, cumChars: cumChars.slice(0, tokenIds.length), text, holdback, finishReason, stopReason, reasoning: null, toolCalls: [] };
+  if (cumChars.length > tokenIds.length) cumChars.length = tokenIds.length;
+  return { tokenIds, cumChars, text, holdback, finishReason, stopReason, reasoning: null, toolCalls: NO_TOOL_CALLS };
 }
 
 function sampleLength(rng: Rng, d: OutputLengthDistribution): number {

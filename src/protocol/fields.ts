@@ -40,7 +40,13 @@ export function parseRequest<S extends z.ZodRawShape>(schema: z.ZodObject<S>, bo
     else if (key !== '__proto__') (extra ??= []).push(key);
   }
   for (const i of required) if (!((keys[i] as string) in body)) fields.push(i);
-  fields.sort((a, b) => a - b);
+  // Insertion sort: a handful of indices, mostly in order already (Array#sort allocates a work array per call).
+  for (let i = 1; i < fields.length; i++) {
+    const f = fields[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (fields[j] as number) > f; j--) fields[j + 1] = fields[j] as number;
+    fields[j + 1] = f;
+  }
   const out: Record<string, unknown> = {};
   let issues: z.core.$ZodIssue[] | null = null;
   for (const i of fields) {
