@@ -70,6 +70,7 @@ export function composePlan(tokenizer: Tokenizer, pieces: readonly RawPiece[], {
     toolCalls.push({ ...channelOf(i), id: p.toolCallId ?? '', name: p.toolName ?? '', firstToken });
   });
   return {
+    tokenCount: total,
     tokenIds,
     cumChars: content.cum,
     text: content.text,

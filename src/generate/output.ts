@@ -69,13 +69,18 @@ function reasoningPiece(tokenizer: Tokenizer, spec: ReasoningSpec, rng: Rng): Ra
 
 /** Reasoning tokens first, then the content plan (its channels shifted). */
 function prepend(head: ChoicePlan, body: ChoicePlan): ChoicePlan {
-  const h = head.tokenIds.length;
+  const h = head.tokenCount;
   const reasoningFull = head.reasoning?.text.length ?? 0;
+  // Every field spelled out: the body may be a lazy plan whose ids and text are getters (a spread would drop them).
   return {
-    ...body,
+    tokenCount: h + body.tokenCount,
     tokenIds: [...head.tokenIds, ...body.tokenIds],
     cumChars: [...new Array<number>(h).fill(0), ...body.cumChars],
-    reasoning: head.reasoning ? { text: head.reasoning.text, cum: [...head.reasoning.cum, ...new Array<number>(body.tokenIds.length).fill(reasoningFull)] } : null,
+    text: body.text,
+    holdback: body.holdback,
+    finishReason: body.finishReason,
+    stopReason: body.stopReason,
+    reasoning: head.reasoning ? { text: head.reasoning.text, cum: [...head.reasoning.cum, ...new Array<number>(body.tokenCount).fill(reasoningFull)] } : null,
     toolCalls: body.toolCalls.map((c) => ({ ...c, firstToken: c.firstToken + h, cum: [...new Array<number>(h).fill(0), ...c.cum] })),
   };
 }

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
-import { planChoice, visibleText, DEFAULT_OUTPUT_LENGTHS, type PlanOptions } from './plan.ts';
+import { planChoice, visibleText, visibleDelta, visibleLength, DEFAULT_OUTPUT_LENGTHS, type PlanOptions } from './plan.ts';
+import { ProsePlan } from './prose-plan.ts';
 import { createRng } from './rng.ts';
 
 const tokenizer = loadTokenizer(defaultTokenizerDir());
@@ -41,6 +42,7 @@ describe('planChoice', () => {
     const a = planChoice(options(7, { maxTokens: 300 }));
     const b = planChoice(options(7, { maxTokens: 300 }));
     expect(b).toEqual(a);
+    expect([b.tokenIds, b.cumChars, b.text]).toEqual([a.tokenIds, a.cumChars, a.text]);
   });
 
   it('finishes with length exactly at max_tokens when ignore_eos is set', () => {
@@ -84,6 +86,42 @@ describe('planChoice', () => {
     expect(plan.stopReason).toBe(id);
     expect(plan.tokenIds).toHaveLength(at + 1);
     expect(plan.text).toBe(tokenizer.decode(free.tokenIds.slice(0, at)));
+  });
+
+  it('plans free prose lazily with exactly the eager planner\'s tokens, text and offsets, in any step pattern', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 40 }),
+        fc.boolean(),
+        (seed, maxTokens, ignoreEos, steps, rewind) => {
+          const lazy = planChoice(options(seed, { maxTokens, ignoreEos }));
+          expect(lazy).toBeInstanceOf(ProsePlan);
+          // A stream that cannot be forked takes the eager path: the reference.
+          const stream = createRng(0, 'plan-test', seed, 'content');
+          const eager = planChoice(options(seed, { maxTokens, ignoreEos, rng: () => stream() }));
+          expect(eager).not.toBeInstanceOf(ProsePlan);
+          // Streamed deltas first (the lazy walk), then the whole plan.
+          let released = 0;
+          let streamed = '';
+          for (let i = 0; released < lazy.tokenCount; i++) {
+            const upTo = Math.min(lazy.tokenCount, released + (steps[i % steps.length] as number));
+            streamed += visibleDelta(lazy, released, upTo);
+            if (rewind && i === 1) expect(visibleDelta(lazy, 0, upTo)).toBe(eager.text.slice(0, visibleLength(eager, upTo)));
+            released = upTo;
+          }
+          expect(streamed).toBe(eager.text);
+          expect([lazy.tokenCount, lazy.finishReason, lazy.stopReason, lazy.holdback]).toEqual([eager.tokenCount, eager.finishReason, eager.stopReason, eager.holdback]);
+          expect(lazy.tokenIds).toEqual(eager.tokenIds);
+          expect(lazy.cumChars).toEqual(eager.cumChars);
+          expect(lazy.text).toBe(eager.text);
+          expect(visibleDelta(lazy, 3, 9)).toBe(visibleDelta(eager, 3, 9));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('writes code-like text for fill-in-the-middle', () => {

@@ -1,7 +1,8 @@
 /** @module Plans one choice's whole output up front (token ids, visible text, finish): the engine then only decides WHEN tokens are released. */
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { proseChain, codeChain, nextProseToken, type CodeChain } from './chains.ts';
-import { randNormal, randInt, type Rng } from './rng.ts';
+import { randNormal, randInt, canFork, type Rng } from './rng.ts';
+import { ProsePlan } from './prose-plan.ts';
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
@@ -31,6 +32,8 @@ export interface OutputLengthDistribution {
 export const DEFAULT_OUTPUT_LENGTHS: OutputLengthDistribution = { median: 160, sigma: 0.7, min: 8, max: 2048 };
 
 export interface ChoicePlan {
+  /** How many tokens the choice generates (`tokenIds.length`, without building the ids of a lazy plan). */
+  readonly tokenCount: number;
   /** Every generated token id, including a final EOS or stop token. */
   readonly tokenIds: readonly number[];
   /** Cumulative decoded characters after each token (before stop truncation). */
@@ -70,9 +73,18 @@ export function visibleText(plan: ChoicePlan, released: number): string {
   return plan.text.slice(0, visibleLength(plan, released));
 }
 
+/**
+ * The text that became visible between `from` and `upTo` released tokens: what one stream chunk carries. A lazy
+ * prose plan walks forward instead of building its whole text.
+ */
+export function visibleDelta(plan: ChoicePlan, from: number, upTo: number): string {
+  if (plan instanceof ProsePlan) return plan.textBetween(from, upTo);
+  return plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+}
+
 /** Length of `visibleText(plan, released)`, without building it (stream deltas slice between two of these). */
 export function visibleLength(plan: ChoicePlan, released: number): number {
-  if (released >= plan.tokenIds.length) return plan.text.length;
+  if (released >= plan.tokenCount) return plan.text.length;
   if (released <= 0) return 0;
   return Math.min(plan.text.length, Math.max(0, (plan.cumChars[released - 1] as number) - plan.holdback));
 }
@@ -89,8 +101,10 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
   const { tokenizer, rng } = options;
   const natural = options.ignoreEos ? Infinity : Math.max(options.minTokens, sampleLength(rng, options.lengths));
   const contentCount = Math.min(maxTokens, natural);
-  const ids = options.style === 'code' ? codeTokens(tokenizer, rng, contentCount) : proseTokens(tokenizer, rng, contentCount);
   const hitEos = natural < maxTokens; // room for the EOS token itself
+  // Free prose with nothing to cut at: planned lazily (see prose-plan.ts).
+  if (options.style === 'prose' && options.stop.length === 0 && options.stopTokenIds.length === 0 && canFork(rng)) return new ProsePlan(tokenizer, rng, contentCount, hitEos);
+  const ids = options.style === 'code' ? codeTokens(tokenizer, rng, contentCount) : proseTokens(tokenizer, rng, contentCount);
   const stopTokens = options.stopTokenIds.length > 0 ? new Set(options.stopTokenIds) : null;
   const maxStop = options.stop.reduce((m, s) => Math.max(m, s.length), 0);
   const holdback = options.includeStopStrInOutput || maxStop === 0 ? 0 : maxStop - 1;
@@ -130,7 +144,9 @@ const NO_TOOL_CALLS: readonly ToolCallPlan[] = Object.freeze([]);
 
 function done(tokenIds: number[], cumChars: number[], text: string, holdback: number, finishReason: FinishReason, stopReason: string | number | null): ChoicePlan {
   if (cumChars.length > tokenIds.length) cumChars.length = tokenIds.length;
-  return { tokenIds, cumChars, text, holdback, finishReason, stopReason, reasoning: null, toolCalls: NO_TOOL_CALLS };
+  // Reading a character flattens the rope that `+=` built (one 32-byte node per token) into one flat string.
+  text.charCodeAt(0);
+  return { tokenCount: tokenIds.length, tokenIds, cumChars, text, holdback, finishReason, stopReason, reasoning: null, toolCalls: NO_TOOL_CALLS };
 }
 
 function sampleLength(rng: Rng, d: OutputLengthDistribution): number {

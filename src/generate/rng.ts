@@ -28,7 +28,20 @@ export function canonicalJson(value: unknown): string {
 export function createRng(globalSeed: number, requestKey: string, choice: number, purpose: string): Rng {
   // Tyche-i seeds in a quarter of Alea's time (and a tiny fraction of ARC4's): it folds the seed string into its
   // 128-bit state and discards 20 outputs. 128 bits of the (sha256) request key keep streams distinct.
-  return seedrandom.tychei(`${globalSeed}|${requestKey.slice(0, 32)}|${choice}|${purpose}`);
+  return seedrandom.tychei(`${globalSeed}|${requestKey.slice(0, 32)}|${choice}|${purpose}`, { state: true });
+}
+
+type TycheState = seedrandom.State.Tychei;
+
+/** True when `rng` can be forked (every stream from `createRng` can). */
+export function canFork(rng: Rng): boolean {
+  return typeof (rng as Partial<seedrandom.StatefulPRNG<TycheState>>).state === 'function';
+}
+
+/** An independent copy of a `createRng` stream at its current position: the same numbers from here on. */
+export function forkRng(rng: Rng): Rng {
+  const state = (rng as seedrandom.StatefulPRNG<TycheState>).state();
+  return seedrandom.tychei('', { state });
 }
 
 /** sha256 of a token-id list (hex), without building a JSON array first. */

@@ -11,7 +11,7 @@ import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt, responseId } from '../openai/generation.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../openai/conversation.ts';
-import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
+import { channelLength, visibleLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { toChat } from './convert.ts';
 
 type Body = Record<string, unknown>;
@@ -36,7 +36,7 @@ export function anthropicRoute(ctx: ServerContext): Hono {
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });
     const plan = job.planned.plans[0] as ChoicePlan;
-    return c.json({ id: job.id, type: 'message', role: 'assistant', content: blocks(plan), model: job.name, stop_reason: stopReason(plan), usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenIds.length } });
+    return c.json({ id: job.id, type: 'message', role: 'assistant', content: blocks(plan), model: job.name, stop_reason: stopReason(plan), usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenCount } });
   });
   return app;
 }
@@ -67,7 +67,7 @@ function blocks(plan: ChoicePlan): Body[] {
 
 function stream(c: Context, job: Job): Response {
   const plan = job.planned.plans[0] as ChoicePlan;
-  const total = plan.tokenIds.length;
+  const total = plan.tokenCount;
   const ev = (name: string, data: Body): string => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
   const input = job.planned.promptIds.length;
   let released = 0;
@@ -93,7 +93,7 @@ function stream(c: Context, job: Job): Response {
         out += ev('content_block_delta', { index, delta: { type: 'signature_delta', signature: signature(plan.reasoning.text) } });
       }
     }
-    const t = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+    const t = visibleDelta(plan, from, upTo);
     if (t && open !== 'text') out += start('text', { type: 'text', text: '' });
     if (t) out += ev('content_block_delta', { index, delta: { type: 'text_delta', text: t } });
     // Tool calls come one after another: each gets one block, opened when its first token is out; a call whose block

@@ -14,7 +14,7 @@ import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
 import { runToCompletion, submitPrompt } from '../openai/generation.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../openai/conversation.ts';
-import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
+import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { resolveOllamaModel, createdAt, ns } from './model.ts';
 
 interface Job extends ConversationJob {
@@ -64,7 +64,7 @@ async function run(c: Context, ctx: ServerContext, job: Job & { stream: boolean 
   if (!job.stream) {
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, '');
     if (!summaries) return new Response(null, { status: 499 });
-    const whole = piece(job, plan, 0, plan.tokenIds.length, true);
+    const whole = piece(job, plan, 0, plan.tokenCount, true);
     return new Response(JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) }), { headers: { 'content-type': 'application/json; charset=utf-8' } });
   }
   let released = 0;
@@ -85,8 +85,8 @@ async function run(c: Context, ctx: ServerContext, job: Job & { stream: boolean 
 
 /** What tokens (from, upTo] add: response/message text, thinking, and (chat, once complete) the tool calls. */
 function piece(job: Job, plan: ChoicePlan, from: number, upTo: number, whole: boolean): Record<string, unknown> | null {
-  const total = plan.tokenIds.length;
-  const text = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+  const total = plan.tokenCount;
+  const text = visibleDelta(plan, from, upTo);
   const thinking = plan.reasoning ? plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total)) : '';
   const calls = upTo >= total && plan.toolCalls.length > 0 ? plan.toolCalls.map((call) => ({ function: { name: call.name, arguments: parsedArguments(call.text) } })) : null;
   if (!whole && !text && !thinking && !calls) return null;
@@ -103,7 +103,7 @@ function final(ctx: ServerContext, job: Job, plan: ChoicePlan, s: RequestSummary
     load_duration: ns(s.firstScheduledTime - s.arrivalTime),
     prompt_eval_count: job.planned.promptIds.length - s.cachedTokens,
     prompt_eval_duration: ns(s.firstTokenTime - s.firstScheduledTime),
-    eval_count: plan.tokenIds.length,
+    eval_count: plan.tokenCount,
     eval_duration: ns(s.finishedTime - s.firstTokenTime),
   };
 }

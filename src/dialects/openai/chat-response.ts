@@ -32,7 +32,7 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
     stop_reason: plan.stopReason,
     token_ids: request.return_token_ids ? plan.tokenIds : null,
   }));
-  const completion = planned.plans.reduce((sum, plan) => sum + plan.tokenIds.length, 0);
+  const completion = planned.plans.reduce((sum, plan) => sum + plan.tokenCount, 0);
   const promptLogprobs =
     p.params.promptLogprobs !== null
       ? promptLogprobEntries(tokenizer, createRng(ctx.settings.seed, planned.key, 0, 'prompt-logprobs'), planned.promptIds, p.params.promptLogprobs === -1 ? ctx.settings.maxLogprobs : p.params.promptLogprobs)
@@ -71,7 +71,7 @@ export function chatResponseJson(ctx: ServerContext, p: PreparedChat, cachedToke
   let completion = 0;
   for (let i = 0; i < planned.plans.length; i++) {
     const plan = planned.plans[i] as (typeof planned.plans)[number];
-    completion += plan.tokenIds.length;
+    completion += plan.tokenCount;
     if (i > 0) choices += ',';
     choices += `{"index":${i},"message":{"role":${role},"content":${JSON.stringify((p.echoText ?? '') + plan.text)},"refusal":null,"annotations":null,"audio":null,"function_call":null,"tool_calls":[],"reasoning":null,"reasoning_content":null},"logprobs":null,"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)},"token_ids":null}`;
   }

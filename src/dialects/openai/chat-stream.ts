@@ -8,7 +8,7 @@ import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
-import { visibleLength, channelLength, type ChoicePlan } from '../../generate/plan.ts';
+import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
 import { submitPrompt } from './generation.ts';
 import { usageOf } from './usage.ts';
@@ -87,13 +87,13 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
  * Null means "no chunk" (a tool parser that has nothing to report yet); plain text always gets a chunk, maybe `""`.
  */
 export function stepDelta(plan: ChoicePlan, from: number, upTo: number, finished: boolean): string | null {
-  const total = plan.tokenIds.length;
+  const total = plan.tokenCount;
   const parts: string[] = [];
   if (plan.reasoning) {
     const r = plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total));
     if (r) parts.push(`"reasoning":${JSON.stringify(r)},"reasoning_content":${JSON.stringify(r)}`);
   }
-  const content = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+  const content = visibleDelta(plan, from, upTo);
   const calls: string[] = [];
   plan.toolCalls.forEach((call, index) => {
     if (call.firstToken >= upTo) return;

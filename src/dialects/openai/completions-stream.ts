@@ -5,7 +5,7 @@ import type { PreparedCompletion } from './completions.ts';
 import type { EngineHandle } from '../../engine/types.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
-import { visibleLength } from '../../generate/plan.ts';
+import { visibleDelta } from '../../generate/plan.ts';
 import { completionLogprobs } from './logprob-format.ts';
 import { submitPrompt } from './generation.ts';
 import { usageOf } from './usage.ts';
@@ -40,7 +40,7 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
           const from = released[seq]!;
           released[seq] = upTo;
           completionTokens += upTo - from;
-          let text = p.echoOnly ? '' : plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+          let text = p.echoOnly ? '' : visibleDelta(plan, from, upTo);
           if (from === 0 && echo) text = promptText + text;
           let logprobs = 'null';
           if (planned.logprobs) {

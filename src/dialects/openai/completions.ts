@@ -46,7 +46,7 @@ async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedComp
   if (!summaries) return new Response(null, { status: 499 });
   const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
   const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
-  const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenIds.length, 0), 0);
+  const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenCount, 0), 0);
   const cached = summaries.reduce((s, x) => s + x.cachedTokens, 0);
   return c.json({
     id: p.id,

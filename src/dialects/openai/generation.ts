@@ -141,7 +141,7 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
     {
       requestId: traceId,
       promptTokenIds: planned.promptIds,
-      sequences: planned.plans.map((p) => ({ outputTokens: p.tokenIds.length, finishReason: p.finishReason })),
+      sequences: planned.plans.map((p) => ({ outputTokens: p.tokenCount, finishReason: p.finishReason })),
       priority,
       cacheSalt: cacheSalt || undefined,
       maxTokens: params.maxTokens,

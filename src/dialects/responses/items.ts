@@ -35,7 +35,7 @@ export function callItem(id: string, callId: string, name: string, args: string,
 }
 
 export function usageOf(promptTokens: number, cachedTokens: number, plan: ChoicePlan | null): Body {
-  const output = plan?.tokenIds.length ?? 0;
+  const output = plan?.tokenCount ?? 0;
   const reasoning = plan ? countReasoning(plan) : 0;
   return { input_tokens: promptTokens, input_tokens_details: { cached_tokens: cachedTokens }, output_tokens: output, output_tokens_details: { reasoning_tokens: reasoning, tool_output_tokens: 0 }, total_tokens: promptTokens + output };
 }
@@ -46,7 +46,7 @@ function countReasoning(plan: ChoicePlan): number {
   if (!r) return 0;
   const full = r.text.length;
   const i = r.cum.findIndex((c) => c >= full);
-  return i < 0 ? plan.tokenIds.length : i + 1;
+  return i < 0 ? plan.tokenCount : i + 1;
 }
 
 /** The response object (all fields, as vLLM serves it). */

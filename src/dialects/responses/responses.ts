@@ -10,7 +10,7 @@ import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt, responseId } from '../openai/generation.ts';
 import { planConversation, type ConversationJob } from '../openai/conversation.ts';
-import { channelLength, visibleLength, type ChoicePlan } from '../../generate/plan.ts';
+import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { toChat } from './convert.ts';
 import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callItem, textPart, type ItemIds } from './items.ts';
 
@@ -65,7 +65,7 @@ function finished(job: Job, cached: number): Body {
 
 function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r: Body) => void): Response {
   const plan = job.planned.plans[0] as ChoicePlan;
-  const total = plan.tokenIds.length;
+  const total = plan.tokenCount;
   let seq = 0;
   const event = (type: string, payload: Body): string => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...payload })}\n\n`;
   const shell = (status: string): Body => responseObject(job.r, { id: job.id, model: job.model.name, createdAt: job.createdAt, status, output: [], usage: null, maxOutputTokens: job.params.maxTokens, incomplete: false });
@@ -87,7 +87,7 @@ function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r:
       }
       if (d) out += event('response.reasoning_text.delta', { item_id: job.ids.reasoning, output_index: index.reasoning, content_index: 0, delta: d });
     }
-    const t = plan.text.slice(visibleLength(plan, from), visibleLength(plan, upTo));
+    const t = visibleDelta(plan, from, upTo);
     if (t && !opened.has('m')) {
       opened.add('m');
       out += event('response.output_item.added', { output_index: index.message, item: messageItem(job.ids.message, '', 'in_progress') });

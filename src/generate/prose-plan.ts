@@ -1,0 +1,113 @@
+/**
+ * @module A free-prose answer planned lazily. Most load-test traffic asks for plain text (no stop strings, tools,
+ * reasoning or logprobs): its length and finish are known up front, and its tokens are a walk of the prose chain, so
+ * the plan keeps only the random stream's starting state and replays the walk on demand. A stream releasing 1,000
+ * tokens then holds ~1 KB instead of the whole answer (ids, offsets and text: ~25 KB as JS arrays and strings), and
+ * the ids and text are built only if something asks for them (a non-streamed body, `return_token_ids`).
+ *
+ * Same tokens as the eager planner, by construction: both draw `nextProseToken` from the same stream, in order.
+ */
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import type { ChoicePlan, FinishReason, ToolCallPlan } from './plan.ts';
+import { proseChain, nextProseToken, type ProseChain } from './chains.ts';
+import { forkRng, type Rng } from './rng.ts';
+
+const NO_TOOL_CALLS: readonly ToolCallPlan[] = Object.freeze([]);
+
+interface Walk {
+  readonly rng: Rng;
+  prev: number | undefined;
+  /** Tokens walked so far. */
+  at: number;
+}
+
+export class ProsePlan implements ChoicePlan {
+  readonly tokenCount: number;
+  readonly holdback = 0;
+  readonly finishReason: FinishReason;
+  readonly stopReason = null;
+  readonly reasoning = null;
+  readonly toolCalls = NO_TOOL_CALLS;
+  readonly #tokenizer: Tokenizer;
+  readonly #chain: ProseChain;
+  /** The content stream where the first token is drawn (never advanced itself). */
+  readonly #start: Rng;
+  /** Content tokens before the EOS token (`tokenCount - 1` when the answer ends naturally). */
+  readonly #content: number;
+  #walk: Walk | null = null;
+  #ids: number[] | null = null;
+  #cum: number[] | null = null;
+  #text: string | null = null;
+
+  /** `rng` must be forkable (`createRng`); `hitEos` adds the EOS token after `content` tokens. */
+  constructor(tokenizer: Tokenizer, rng: Rng, content: number, hitEos: boolean) {
+    this.#tokenizer = tokenizer;
+    this.#chain = proseChain(tokenizer);
+    this.#start = forkRng(rng);
+    this.#content = content;
+    this.tokenCount = content + (hitEos ? 1 : 0);
+    this.finishReason = hitEos ? 'stop' : 'length';
+  }
+
+  get tokenIds(): readonly number[] {
+    return this.#materialize().ids;
+  }
+
+  get cumChars(): readonly number[] {
+    return this.#materialize().cum;
+  }
+
+  get text(): string {
+    return this.#materialize().text;
+  }
+
+  /** Visible text of tokens (from, upTo]: walked forward from the last call, without building the whole answer. */
+  textBetween(from: number, upTo: number): string {
+    const end = Math.min(upTo, this.tokenCount);
+    if (end <= from) return '';
+    if (this.#ids) {
+      const cum = this.#cum as number[];
+      return (this.#text as string).slice(from > 0 ? cum[from - 1] : 0, cum[end - 1]);
+    }
+    let walk = this.#walk;
+    if (!walk || walk.at > from) walk = this.#walk = { rng: forkRng(this.#start), prev: undefined, at: 0 };
+    while (walk.at < from) this.#step(walk);
+    let out = '';
+    while (walk.at < end) out += this.#step(walk);
+    return out;
+  }
+
+  /** The next token's text ('' for the EOS token). */
+  #step(walk: Walk): string {
+    walk.at++;
+    if (walk.at > this.#content) return '';
+    walk.prev = nextProseToken(this.#chain, walk.rng, walk.prev);
+    return this.#tokenizer.tokenText(walk.prev);
+  }
+
+  #materialize(): { ids: number[]; cum: number[]; text: string } {
+    if (!this.#ids) {
+      const walk: Walk = { rng: forkRng(this.#start), prev: undefined, at: 0 };
+      const ids: number[] = [];
+      const cum: number[] = [];
+      const pieces: string[] = [];
+      let length = 0;
+      for (let i = 0; i < this.#content; i++) {
+        const piece = this.#step(walk);
+        ids.push(walk.prev as number);
+        pieces.push(piece);
+        cum.push((length += piece.length));
+      }
+      if (this.tokenCount > this.#content) {
+        ids.push(this.#tokenizer.eosTokenId);
+        cum.push(length);
+      }
+      this.#ids = ids;
+      this.#cum = cum;
+      // Joined once: `+=` per token would leave a rope of one node per token (32 bytes each) in the plan.
+      this.#text = pieces.join('');
+      this.#walk = null;
+    }
+    return { ids: this.#ids, cum: this.#cum as number[], text: this.#text as string };
+  }
+}
