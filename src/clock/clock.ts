@@ -64,7 +64,9 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
     if (armed) clearTimer(armed);
     armedFor = next.time;
     const waitMs = ((next.time - now()) / speedup) * 1000;
-    // Node truncates timer delays to whole ms (>= 1 ms); due work runs on the next turn instead.
+    // Node truncates timer delays to whole ms (>= 1 ms) and counts them from the loop's cached time, so a timeout
+    // tends to fire at or just before the deadline; `fire` then re-arms, and the sub-millisecond remainder runs on
+    // setImmediate turns (each still serves I/O). Waking earlier and spinning bought no precision here, only CPU.
     armed = waitMs < 1 ? { immediate: setImmediate(fire) } : { timeout: setTimeout(fire, Math.floor(waitMs)) };
   };
   return {

@@ -36,6 +36,8 @@ export interface Seq {
   state: 'pending' | 'waiting' | 'running' | 'done';
   /** Tokens scheduled for this sequence in the step in flight. */
   stepTokens: number;
+  /** What the step that just ended produced for it: 0 nothing (a prefill chunk), 1 a token, 2 its last token. */
+  stepOut: 0 | 1 | 2;
   lastToken: number | null;
 }
 
@@ -58,7 +60,7 @@ export function createSequences(request: EngineRequest, sink: EngineSink, arriva
     prefillChunks: [],
   };
   request.sequences.forEach((plan, index) => {
-    req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', stepTokens: 0, lastToken: null });
+    req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', stepTokens: 0, stepOut: 0, lastToken: null });
   });
   return req;
 }

@@ -167,14 +167,18 @@ export function createStepEngine(o: StepEngineOptions): Engine {
   function finishStep(start: number, duration: number, scheduledTokens: number): void {
     const scheduled = batch ?? [];
     batch = null;
-    const now = clock.now();
+    // Token times are the plan's (the step's planned end), not when the host got round to it: the trace and metrics
+    // are the simulated engine's ground truth, and a late host shows up as scheduler lag and client-side error.
+    const now = start + duration;
     let prefillTokens = 0;
     let generatedTokens = 0;
     let finishedSeqs = 0;
+    let firsts = 0;
     finishedReqs.length = 0;
     for (const seq of scheduled) {
       const req = seq.req;
       const tokens = seq.stepTokens;
+      seq.stepOut = 0;
       if (req.aborted || seq.state !== 'running') continue;
       const wasPrefill = seq.computed < seq.promptLen;
       seq.computed += tokens;
@@ -202,16 +206,27 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         release(seq);
         if (--req.left === 0) finishedReqs.push(req);
       }
-      req.sink.onTokens(seq.index, seq.generated, finished);
+      seq.stepOut = finished ? 2 : 1;
+      if (seq.generated === 1) firsts++;
     }
+    // Deliveries, all at the same simulated instant: first tokens before the rest, since a stream's first chunk is
+    // what a client times most closely and the host writes one stream after another.
+    if (firsts > 0) for (const seq of scheduled) if (seq.stepOut !== 0 && seq.generated === 1) deliver(seq);
+    for (const seq of scheduled) if (seq.stepOut !== 0 && (firsts === 0 || seq.generated !== 1)) deliver(seq);
     // One pass drops every sequence that finished this step (filtering per finish was quadratic in the batch).
     if (finishedSeqs > 0) running = running.filter((s) => s.state === 'running');
     observer?.step?.({ start, duration, prefillTokens, generatedTokens, scheduledTokens, batchSize: scheduled.length });
-    for (const req of finishedReqs) finishRequest(req, now);
+    for (const req of finishedReqs) if (!req.aborted) finishRequest(req, now);
     // The finished array is reused by the next schedule() (the sequences are no longer referenced by the engine).
     spare = scheduled;
     schedule(start + duration);
   }
+
+  /** Hands a sequence's new token to its sink (skipped if a sink callback aborted the request meanwhile). */
+  const deliver = (seq: Seq): void => {
+    if (seq.req.aborted) return;
+    seq.req.sink.onTokens(seq.index, seq.generated, seq.stepOut === 2);
+  };
 
   const finishRequest = (req: Req, now: number): void => {
     req.sink.onFinished({
