@@ -61,11 +61,11 @@ export function withFault(inner: StreamWriter, res: ServerResponse, active: Acti
     get closed() {
       return ended || inner.closed;
     },
-    write(chunk) {
+    write(chunk, now) {
       if (ended) return;
       if (!fired && ++writes >= threshold && fire()) return;
       if (stalled) held += chunk;
-      else inner.write(chunk);
+      else inner.write(chunk, now);
     },
     end(chunk = '') {
       if (ended) return;

@@ -56,17 +56,18 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
       const delta = stepDelta(plan, from, upTo, finished);
       if (delta === null) {
         // vLLM still releases the role chunk on the engine's first output, even if the parser holds the text back.
-        if (!started) writer.write(roleChunks());
+        if (!started) writer.write(roleChunks(), true);
         started = true;
         return;
       }
       const logprobs = planned.logprobs ? `{"content":${JSON.stringify(chatLogprobs(model.tokenizer, (planned.logprobs[seq] ?? []).slice(from, upTo), asIds))}}` : 'null';
       const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null';
       const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
-      let frame = `${head}{"index":${seq},"delta":${delta},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
+      const frame = `${head}{"index":${seq},"delta":${delta},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
       if (!started) {
         started = true;
-        frame = roleChunks() + frame;
+        writer.write(roleChunks() + frame, true);
+        return;
       }
       writer.write(frame);
     },
