@@ -68,7 +68,11 @@ export function createApp(ctx: ServerContext): Hono {
     ctx.inflight++;
     const headers = cors.headersFor(c);
     try {
-      const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path) ? await faults(c) : null);
+      const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
+      // Generation requests yield once to the event loop first: requests that arrived together are all read and
+      // stamped before any of them is tokenized and planned, so none waits unseen behind another's work.
+      if (generation) await nextLoopTurn();
+      const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? await faults(c) : null);
       if (early) c.res = early;
       else await next();
     } catch (err) {
@@ -98,6 +102,10 @@ export function createApp(ctx: ServerContext): Hono {
   });
   app.onError((err, c) => renderError(err, c));
   return app;
+}
+
+function nextLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export function renderError(err: unknown, c: Context): Response {

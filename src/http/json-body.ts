@@ -14,9 +14,17 @@ const LIMIT_KEY = 'llmsim.bodyLimit';
 
 const ARRIVAL_KEY = 'llmsim.arrival';
 
-/** Records when the request arrived (simulated seconds), before any parsing. */
-export function setArrival(c: Context, time: number): void {
-  c.set(ARRIVAL_KEY as never, time as never);
+const STAMP = Symbol('llmsim.arrival');
+
+/** Stamps a Node request with its arrival (simulated seconds) the moment its headers are parsed. */
+export function stampArrival(incoming: IncomingMessage, time: number): void {
+  (incoming as IncomingMessage & { [STAMP]?: number })[STAMP] = time;
+}
+
+/** Records when the request arrived (simulated seconds): the server's stamp when there is one, else `fallback`. */
+export function setArrival(c: Context, fallback: number): void {
+  const incoming = (c.env as { incoming?: IncomingMessage & { [STAMP]?: number } } | undefined)?.incoming;
+  c.set(ARRIVAL_KEY as never, (incoming?.[STAMP] ?? fallback) as never);
 }
 
 export function arrivalOf(c: Context): number | undefined {
