@@ -10,10 +10,15 @@ export interface StreamLoadOptions {
   readonly concurrency: number;
   readonly seconds: number;
   readonly maxTokens: number;
+  /**
+   * Spread stream lengths over maxTokens × [1 − s, 1 + s] (deterministic per stream), so streams that started
+   * together do not all end, and reopen, in the same step.
+   */
+  readonly lengthSpread?: number;
   readonly rampSeconds?: number;
   /** Extra JSON body fields (e.g. ignore_eos). */
   readonly body?: Record<string, unknown>;
-  readonly onStreamDone?: (timing: { requestId: string; sentAt: number; eventTimes: number[] }) => void;
+  readonly onStreamDone?: (timing: { requestId: string; sentAt: number; eventTimes: number[]; tokens: number }) => void;
   /** Called when the measurement window opens (after the ramp). */
   readonly onWindowStart?: () => void;
 }
@@ -31,7 +36,9 @@ export interface StreamLoadResult {
 export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency + 16 });
   const target = new URL(`${o.url}/v1/chat/completions`);
-  const payload = (id: number): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: `stream ${id}` }], max_tokens: o.maxTokens, ignore_eos: true, stream: true, ...o.body });
+  const spread = o.lengthSpread ?? 0;
+  const lengthOf = (id: number): number => Math.max(1, Math.round(o.maxTokens * (1 - spread + 2 * spread * ((id * 0.6180339887498949) % 1))));
+  const payload = (id: number): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: `stream ${id}` }], max_tokens: lengthOf(id), ignore_eos: true, stream: true, ...o.body });
   let events = 0;
   let windowEvents = 0;
   let streams = 0;
@@ -81,7 +88,7 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
           if (!inFlight.delete(req)) return;
           streams++;
           active--;
-          o.onStreamDone?.({ requestId, sentAt, eventTimes });
+          o.onStreamDone?.({ requestId, sentAt, eventTimes, tokens: lengthOf(id) });
           open();
         };
         res.on('end', done);
