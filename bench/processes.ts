@@ -6,6 +6,8 @@ export interface Child {
   readonly pid: number;
   readonly url: string;
   rssBytes(): number;
+  /** CPU seconds (user + system) the process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export function startPinned(args: string[], port: number, core: number, ready: R
           pid: proc.pid as number,
           url: `http://127.0.0.1:${port}`,
           rssBytes: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
+          cpuSeconds: () => cpuSecondsOf(proc.pid as number),
           stop: () =>
             new Promise((done) => {
               proc.once('exit', () => done());
@@ -39,6 +42,13 @@ export function startPinned(args: string[], port: number, core: number, ready: R
     proc.stderr?.on('data', onData);
     proc.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
   });
+}
+
+/** utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export function llmsim(port: number, extra: string[]): Promise<Child> {

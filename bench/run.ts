@@ -3,105 +3,89 @@
  * and this load generator to core 1. Prints one table per measurement; the results and this command live in
  * docs/PERFORMANCE.md:
  *
- *   npm run bench            (or: bash -c 'ulimit -n 65536; taskset -c 1 node --import tsx bench/run.ts')
- *   npm run bench -- quick   (shorter runs)
+ *   npm run bench                (everything, about 8 minutes)
+ *   npm run bench -- quick       (shorter runs and fewer levels)
+ *   npm run bench -- nonstream   (or: stream | memory | coalescing | fidelity)
  */
-import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
-import { llmsim, baseline, pinned, type Child } from './processes.ts';
-import { runStreamLoad } from './stream-load.ts';
-import { scrapeLag, lagQuantile } from './lag.ts';
+import { pinned } from './processes.ts';
+import { nonStreamingRounds } from './nonstream.ts';
+import { streamingLevel, ceilingAt, openStreamMemory, coalescing, UNCAPPED, type StreamRow } from './streaming.ts';
+import { fidelity } from './fidelity.ts';
 
 const quick = process.argv.includes('quick');
-const SECONDS = quick ? 4 : 8;
-const CHAT = JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'Hello, how are you today?' }], max_tokens: 16, ignore_eos: true });
-
-async function nonStreaming(): Promise<void> {
-  const run = async (child: Child): Promise<{ rps: number; p99: number }> => {
-    const r = await autocannon({ url: `${child.url}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT, connections: 100, duration: SECONDS });
-    return { rps: r.requests.average, p99: r.latency.p99 };
-  };
-  const base = await baseline(9100, 20);
-  const b = await run(base);
-  await base.stop();
-  const sim = await llmsim(9101, ['--profile', 'instant']);
-  const s = await run(sim);
-  await sim.stop();
-  table('Non-streaming chat (16 tokens, 100 connections)', ['server', 'req/s', 'p99 ms', '% of baseline'], [
-    ['node:http baseline', b.rps.toFixed(0), String(b.p99), '100%'],
-    ['llmsim (instant profile)', s.rps.toFixed(0), String(s.p99), `${((100 * s.rps) / b.rps).toFixed(0)}%`],
-  ]);
-}
-
-async function streaming(): Promise<void> {
-  const levels = quick ? [1000, 1500, 2000] : [500, 1000, 1500, 2000, 2500];
-  const rows: string[][] = [];
-  for (const concurrency of levels) {
-    const base = await baseline(9102, 20);
-    // Lag is measured over the steady window only (the baseline's /stats resets when read).
-    const b = await runStreamLoad({ url: base.url, concurrency, seconds: SECONDS, maxTokens: 200, onWindowStart: () => void fetch(`${base.url}/stats`) });
-    const stats = (await (await fetch(`${base.url}/stats`)).json()) as { lag_p99_ms: number };
-    await base.stop();
-    const sim = await llmsim(9103, ['--profile', 'bench-fixed-20ms']);
-    let before = await scrapeLag(sim.url);
-    const s = await runStreamLoad({ url: sim.url, concurrency, seconds: SECONDS, maxTokens: 200, onWindowStart: () => void scrapeLag(sim.url).then((b) => (before = b)) });
-    const p99 = lagQuantile(before, await scrapeLag(sim.url), 0.99) * 1000;
-    await sim.stop();
-    rows.push([String(concurrency), String(concurrency * 50), (b.events / b.window).toFixed(0), stats.lag_p99_ms.toFixed(1), (s.events / s.window).toFixed(0), `≤ ${p99}`]);
-  }
-  table('Streaming at 50 tokens/s per stream (20 ms steps); lag = how late steps fire (p99, ms)', ['streams', 'offered ev/s', 'baseline ev/s', 'baseline lag p99', 'llmsim ev/s', 'llmsim lag p99 (bucket)'], rows);
-}
-
-async function openStreams(): Promise<void> {
-  const count = quick ? 2000 : 8000;
-  const sim = await llmsim(9104, ['--profile', 'bench-fixed-1s']);
-  const idle = sim.rssBytes();
-  let peak = 0;
-  const load = runStreamLoad({ url: sim.url, concurrency: count, seconds: quick ? 10 : 20, maxTokens: 1000, rampSeconds: quick ? 4 : 8 });
-  const timer = setInterval(() => (peak = Math.max(peak, sim.rssBytes())), 500);
-  const r = await load;
-  clearInterval(timer);
-  await sim.stop();
-  table(`${count} concurrent open streams (1 token/s each)`, ['idle RSS MB', 'peak RSS MB', 'KB per stream', 'errors'], [[(idle / 2 ** 20).toFixed(0), (peak / 2 ** 20).toFixed(0), ((peak - idle) / 1024 / count).toFixed(1), String(r.errors)]]);
-}
-
-async function fidelity(): Promise<void> {
-  const trace = `/tmp/llmsim-bench-trace-${process.pid}.jsonl`;
-  const sim = await llmsim(9105, ['--profile', 'llama-3.1-8b-instruct-h100', '--trace', trace]);
-  const client = new Map<string, { ttft: number; itl: number }>();
-  await runStreamLoad({
-    url: sim.url,
-    concurrency: 64,
-    seconds: SECONDS,
-    maxTokens: 64,
-    onStreamDone: ({ requestId, sentAt, eventTimes }) => {
-      if (eventTimes.length < 65) return; // role chunk + 64 tokens: only streams that ran to the end
-      const content = eventTimes.slice(1);
-      // performance.now() is in ms; the trace is in (simulated) seconds.
-      client.set(`chatcmpl-${requestId}`, { ttft: ((eventTimes[0] as number) - sentAt) / 1000, itl: ((content[content.length - 1] as number) - (content[0] as number)) / (content.length - 1) / 1000 });
-    },
-  });
-  await sim.stop();
-  const dTtft: number[] = [];
-  const dItl: number[] = [];
-  for (const line of readFileSync(trace, 'utf8').trim().split('\n')) {
-    const t = JSON.parse(line) as { request_id: string; arrival: number; first_token: number; finished: number; generated_tokens: number[] };
-    const c = client.get(t.request_id);
-    if (!c) continue;
-    dTtft.push(Math.abs(c.ttft - (t.first_token - t.arrival)) * 1000);
-    dItl.push(Math.abs(c.itl - (t.finished - t.first_token) / ((t.generated_tokens[0] as number) - 1)) * 1000);
-  }
-  const q = (xs: number[], p: number): string => ([...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))] ?? 0).toFixed(2);
-  table('Real-time fidelity: client-observed vs planned (trace), Llama-3.1-8B H100 profile, 64 streams', ['requests', 'TTFT |diff| p50 ms', 'p99 ms', 'mean ITL |diff| p50 ms', 'p99 ms'], [[String(dTtft.length), q(dTtft, 0.5), q(dTtft, 0.99), q(dItl, 0.5), q(dItl, 0.99)]]);
-}
+const SECONDS = quick ? 5 : 8;
+const only = process.argv.find((a) => ['nonstream', 'stream', 'memory', 'coalescing', 'fidelity'].includes(a));
+const runs = (part: string): boolean => !only || only === part;
 
 function table(title: string, head: string[], rows: string[][]): void {
   process.stdout.write(`\n${title}\n| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`);
 }
+const f0 = (x: number): string => x.toFixed(0);
+const f1 = (x: number): string => x.toFixed(1);
+const f2 = (x: number): string => x.toFixed(2);
+const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)}%`;
 
 process.stdout.write(`llmsim bench (${quick ? 'quick' : 'full'}); servers pinned to core 0: ${pinned ? 'yes' : 'no (taskset missing)'}; Node ${process.version}\n`);
-const only = process.argv.find((a) => ['nonstream', 'stream', 'memory', 'fidelity'].includes(a));
-if (!only || only === 'nonstream') await nonStreaming();
-if (!only || only === 'stream') await streaming();
-if (!only || only === 'memory') await openStreams();
-if (!only || only === 'fidelity') await fidelity();
+
+if (runs('nonstream')) {
+  const rounds = await nonStreamingRounds(quick ? 1 : 3, SECONDS);
+  const rows = rounds.flatMap((r, i) => [
+    [`${i + 1}`, 'node:http baseline', f0(r.base.rps), String(r.base.p99Ms), f1(r.base.cpuUsPerRequest), '100%'],
+    [`${i + 1}`, 'llmsim (instant profile)', f0(r.sim.rps), String(r.sim.p99Ms), f1(r.sim.cpuUsPerRequest), pct(r.sim.rps, r.base.rps)],
+  ]);
+  table('Non-streaming chat (16 tokens, 100 connections, autocannon; alternating rounds, each after 2 s of warm-up)', ['round', 'server', 'req/s', 'p99 ms', 'server CPU µs/request', '% of baseline req/s'], rows);
+  const ratios = rounds.map((r) => r.sim.rps / r.base.rps).sort((a, b) => a - b);
+  process.stdout.write(`median llmsim/baseline: ${f0(100 * (ratios[Math.floor(ratios.length / 2)] as number))}% (target ≥ 60%)\n`);
+}
+
+let simCeiling = 0;
+if (runs('stream') || runs('fidelity')) {
+  const levels = runs('stream') ? (quick ? [1000, 1500, 2000] : [500, 1000, 1500, 2000, 2500]) : [1000, 1500, 2000];
+  const base: StreamRow[] = [];
+  const sim: StreamRow[] = [];
+  for (const level of levels) {
+    const r = await streamingLevel(level, SECONDS + 2);
+    base.push(r.base);
+    sim.push(r.sim);
+  }
+  simCeiling = ceilingAt(sim, 10);
+  if (runs('stream')) {
+    table(
+      `Streaming: closed-loop streams of 100-300 tokens at 50 tokens/s (20 ms steps; llmsim ${UNCAPPED.join(' ')}); lag = how late steps fire, p99 ms (llmsim: upper bucket bound)`,
+      ['streams', 'offered ev/s', 'baseline ev/s', 'baseline lag p99', 'baseline CPU %', 'llmsim ev/s', 'llmsim lag p99', 'llmsim CPU %'],
+      levels.map((_, i) => {
+        const [b, s] = [base[i] as StreamRow, sim[i] as StreamRow];
+        return [String(b.streams), f0(b.offered), f0(b.events), f1(b.lagP99Ms), f0(b.cpuPercent), f0(s.events), `≤ ${s.lagP99Ms}`, f0(s.cpuPercent)];
+      }),
+    );
+    const baseCeiling = ceilingAt(base, 10);
+    process.stdout.write(`highest events/s with p99 lag ≤ 10 ms: baseline ${f0(baseCeiling)}, llmsim ${f0(simCeiling)} (${baseCeiling > 0 ? pct(simCeiling, baseCeiling) : 'n/a'}; target ≥ 80%)\n`);
+  }
+}
+
+if (runs('memory')) {
+  const count = quick ? 2000 : 8000;
+  const m = await openStreamMemory(count, quick ? 10 : 20);
+  table(`${count} concurrent open streams (1 token/s each, 1000-token answers)`, ['idle RSS MB', 'peak RSS MB', 'KB per stream', 'errors'], [[f0(m.idleMb), f0(m.peakMb), f1(m.kbPerStream), String(m.errors)]]);
+}
+
+if (runs('coalescing')) {
+  const rows = await coalescing(['1', '10', '100', 'inf']);
+  table('One 200-token stream, 20 ms steps: HTTP chunks (= socket writes) per run', ['--speedup', 'SSE events', 'chunks (writes)', 'events per write'], rows.map((r) => [r.speedup, String(r.events), String(r.chunks), f1(r.events / r.chunks)]));
+}
+
+if (runs('fidelity')) {
+  // Half the streaming ceiling measured above, on the same workload (20 ms steps, spread lengths).
+  const half = Math.round((simCeiling || 75_000) / 2 / 50);
+  const cases = [
+    { label: 'Llama-3.1-8B H100, 64 streams of 64 tokens', profile: 'llama-3.1-8b-instruct-h100', concurrency: 64, maxTokens: 64 },
+    { label: `20 ms steps at half the ceiling (${half} streams, ${half * 50} ev/s)`, profile: 'bench-fixed-20ms', concurrency: half, maxTokens: 200, lengthSpread: 0.5, extra: UNCAPPED },
+  ];
+  const rows = [];
+  for (const c of cases) rows.push(await fidelity(c, SECONDS + 4));
+  table(
+    'Real-time fidelity: client-observed vs planned (trace), per request, after warm-up',
+    ['workload', 'ev/s', 'requests', 'TTFT |diff| p50 ms', 'p99 ms', 'mean ITL |diff| p50 ms', 'p99 ms', 'load generator loop delay p99 ms'],
+    rows.map((r) => [r.label, f0(r.events), String(r.requests), f2(r.ttftP50), f2(r.ttftP99), f2(r.itlP50), f2(r.itlP99), f1(r.clientDelayP99)]),
+  );
+}

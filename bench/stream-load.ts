@@ -18,7 +18,7 @@ export interface StreamLoadOptions {
   readonly rampSeconds?: number;
   /** Extra JSON body fields (e.g. ignore_eos). */
   readonly body?: Record<string, unknown>;
-  readonly onStreamDone?: (timing: { requestId: string; sentAt: number; eventTimes: number[]; tokens: number }) => void;
+  readonly onStreamDone?: (timing: { requestId: string; sentAt: number; eventTimes: number[]; tokens: number; inWindow: boolean }) => void;
   /** Called when the measurement window opens (after the ramp). */
   readonly onWindowStart?: () => void;
 }
@@ -88,7 +88,7 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
           if (!inFlight.delete(req)) return;
           streams++;
           active--;
-          o.onStreamDone?.({ requestId, sentAt, eventTimes, tokens: lengthOf(id) });
+          o.onStreamDone?.({ requestId, sentAt, eventTimes, tokens: lengthOf(id), inWindow: sentAt >= windowStart });
           open();
         };
         res.on('end', done);

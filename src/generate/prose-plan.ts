@@ -10,7 +10,7 @@
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import type { ChoicePlan, FinishReason, ToolCallPlan } from './plan.ts';
 import { proseChain, nextProseToken, type ProseChain } from './chains.ts';
-import { forkRng, type Rng } from './rng.ts';
+import { rngState, rngFromState, type Rng } from './rng.ts';
 
 const NO_TOOL_CALLS: readonly ToolCallPlan[] = Object.freeze([]);
 
@@ -30,8 +30,10 @@ export class ProsePlan implements ChoicePlan {
   readonly toolCalls = NO_TOOL_CALLS;
   readonly #tokenizer: Tokenizer;
   readonly #chain: ProseChain;
-  /** The content stream where the first token is drawn (never advanced itself). */
-  readonly #start: Rng;
+  /** The content stream's state where the first token is drawn, for walks that start over. */
+  readonly #start: object;
+  /** The content stream itself, untouched until the first walk takes it (saves seeding a copy). */
+  #fresh: Rng | null;
   /** Content tokens before the EOS token (`tokenCount - 1` when the answer ends naturally). */
   readonly #content: number;
   #walk: Walk | null = null;
@@ -43,7 +45,8 @@ export class ProsePlan implements ChoicePlan {
   constructor(tokenizer: Tokenizer, rng: Rng, content: number, hitEos: boolean) {
     this.#tokenizer = tokenizer;
     this.#chain = proseChain(tokenizer);
-    this.#start = forkRng(rng);
+    this.#start = rngState(rng);
+    this.#fresh = rng;
     this.#content = content;
     this.tokenCount = content + (hitEos ? 1 : 0);
     this.finishReason = hitEos ? 'stop' : 'length';
@@ -70,11 +73,18 @@ export class ProsePlan implements ChoicePlan {
       return (this.#text as string).slice(from > 0 ? cum[from - 1] : 0, cum[end - 1]);
     }
     let walk = this.#walk;
-    if (!walk || walk.at > from) walk = this.#walk = { rng: forkRng(this.#start), prev: undefined, at: 0 };
+    if (!walk || walk.at > from) walk = this.#walk = this.#newWalk();
     while (walk.at < from) this.#step(walk);
     let out = '';
     while (walk.at < end) out += this.#step(walk);
     return out;
+  }
+
+  /** A walk from the first token: on the original stream the first time, on a copy of its start after that. */
+  #newWalk(): Walk {
+    const rng = this.#fresh ?? rngFromState(this.#start);
+    this.#fresh = null;
+    return { rng, prev: undefined, at: 0 };
   }
 
   /** The next token's text ('' for the EOS token). */
@@ -87,7 +97,7 @@ export class ProsePlan implements ChoicePlan {
 
   #materialize(): { ids: number[]; cum: number[]; text: string } {
     if (!this.#ids) {
-      const walk: Walk = { rng: forkRng(this.#start), prev: undefined, at: 0 };
+      const walk = this.#newWalk();
       const ids: number[] = [];
       const cum: number[] = [];
       const pieces: string[] = [];

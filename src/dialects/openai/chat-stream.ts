@@ -15,6 +15,7 @@ import { usageOf } from './usage.ts';
 
 export const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 export const DONE_FRAME = 'data: [DONE]\n\n';
+const PLAIN_TAIL = ',"logprobs":null,"finish_reason":null,"token_ids":null}]}\n\n';
 
 export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Response {
   const { request, planned, model } = p;
@@ -44,6 +45,15 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
     return out;
   };
 
+  // A mid-stream chunk without logprobs, token ids or per-chunk usage ends the same way every time.
+  const plainFrames = !planned.logprobs && !returnIds && !continuous;
+  const fullFrame = (seq: number, plan: ChoicePlan, from: number, upTo: number, finished: boolean, delta: string): string => {
+    const logprobs = planned.logprobs ? `{"content":${JSON.stringify(chatLogprobs(model.tokenizer, (planned.logprobs[seq] ?? []).slice(from, upTo), asIds))}}` : 'null';
+    const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null';
+    const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
+    return `${head}{"index":${seq},"delta":${delta},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
+  };
+
   const { writer, response } = openStream(c, { contentType: SSE_CONTENT_TYPE, onDisconnect: () => handle.abort() });
   const handle = submitPrompt(model, planned, p.params, request.priority ?? 0, request.cache_salt, {
     onTokens(seq, upTo, finished) {
@@ -60,10 +70,7 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
         started = true;
         return;
       }
-      const logprobs = planned.logprobs ? `{"content":${JSON.stringify(chatLogprobs(model.tokenizer, (planned.logprobs[seq] ?? []).slice(from, upTo), asIds))}}` : 'null';
-      const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null';
-      const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
-      const frame = `${head}{"index":${seq},"delta":${delta},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
+      const frame = plainFrames && !finished ? `${head}{"index":${seq},"delta":${delta}${PLAIN_TAIL}` : fullFrame(seq, plan, from, upTo, finished, delta);
       if (!started) {
         started = true;
         writer.write(roleChunks() + frame, true);
@@ -88,6 +95,8 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
  * Null means "no chunk" (a tool parser that has nothing to report yet); plain text always gets a chunk, maybe `""`.
  */
 export function stepDelta(plan: ChoicePlan, from: number, upTo: number, finished: boolean): string | null {
+  // Plain text (the common case) needs none of the channel bookkeeping below.
+  if (plan.reasoning === null && plan.toolCalls.length === 0) return `{"content":${JSON.stringify(visibleDelta(plan, from, upTo))}}`;
   const total = plan.tokenCount;
   const parts: string[] = [];
   if (plan.reasoning) {

@@ -1,0 +1,77 @@
+/**
+ * @module Streaming throughput and scheduling lag, llmsim against the baseline at each concurrency; open-stream memory;
+ * and how many due tokens share one write in scaled and virtual time.
+ */
+import { llmsim, baseline } from './processes.ts';
+import { runStreamLoad } from './stream-load.ts';
+import { scrapeLag, lagQuantile } from './lag.ts';
+import { countChunks } from './chunk-count.ts';
+
+/** The engine's batch caps lifted: the baseline has none, and the measurement is of llmsim's own overhead. */
+export const UNCAPPED = ['--max-num-seqs', '1000000', '--max-num-batched-tokens', '100000000'];
+/** Stream lengths spread over 200 × [0.5, 1.5] tokens, so streams opened together do not end together. */
+const STREAM = { maxTokens: 200, lengthSpread: 0.5 } as const;
+
+export interface StreamRow {
+  readonly streams: number;
+  readonly offered: number;
+  readonly events: number;
+  /** p99 scheduler lag, ms (llmsim: upper bound of the histogram bucket holding the p99). */
+  readonly lagP99Ms: number;
+  readonly cpuPercent: number;
+}
+
+export async function streamingLevel(concurrency: number, seconds: number): Promise<{ base: StreamRow; sim: StreamRow }> {
+  const b = await baseline(9102, 20);
+  let cpu0 = 0;
+  let t0 = 0;
+  const br = await runStreamLoad({ url: b.url, concurrency, seconds, ...STREAM, onWindowStart: () => {
+    [cpu0, t0] = [b.cpuSeconds(), performance.now()];
+    void fetch(`${b.url}/stats`);
+  } });
+  const bCpu = (100 * (b.cpuSeconds() - cpu0)) / ((performance.now() - t0) / 1000);
+  const stats = (await (await fetch(`${b.url}/stats`)).json()) as { lag_p99_ms: number };
+  await b.stop();
+  const s = await llmsim(9103, ['--profile', 'bench-fixed-20ms', ...UNCAPPED]);
+  let before = await scrapeLag(s.url);
+  const sr = await runStreamLoad({ url: s.url, concurrency, seconds, ...STREAM, onWindowStart: () => {
+    [cpu0, t0] = [s.cpuSeconds(), performance.now()];
+    void scrapeLag(s.url).then((x) => (before = x));
+  } });
+  const sCpu = (100 * (s.cpuSeconds() - cpu0)) / ((performance.now() - t0) / 1000);
+  const lag = lagQuantile(before, await scrapeLag(s.url), 0.99) * 1000;
+  await s.stop();
+  const offered = concurrency * 50;
+  return {
+    base: { streams: concurrency, offered, events: br.events / br.window, lagP99Ms: stats.lag_p99_ms, cpuPercent: bCpu },
+    sim: { streams: concurrency, offered, events: sr.events / sr.window, lagP99Ms: lag, cpuPercent: sCpu },
+  };
+}
+
+/** The highest events/s among the rows whose p99 lag is within `maxLagMs` (0 when none is). */
+export function ceilingAt(rows: readonly StreamRow[], maxLagMs: number): number {
+  return rows.filter((r) => r.lagP99Ms <= maxLagMs).reduce((m, r) => Math.max(m, r.events), 0);
+}
+
+export async function openStreamMemory(count: number, seconds: number): Promise<{ idleMb: number; peakMb: number; kbPerStream: number; errors: number }> {
+  const sim = await llmsim(9104, ['--profile', 'bench-fixed-1s', ...UNCAPPED]);
+  const idle = sim.rssBytes();
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, sim.rssBytes())), 500);
+  const r = await runStreamLoad({ url: sim.url, concurrency: count, seconds, maxTokens: 1000, rampSeconds: seconds / 2.5 });
+  clearInterval(timer);
+  await sim.stop();
+  return { idleMb: idle / 2 ** 20, peakMb: peak / 2 ** 20, kbPerStream: (peak - idle) / 1024 / count, errors: r.errors };
+}
+
+/** Tokens per write for one 200-token stream of 20 ms steps at several speedups ('inf' = virtual time). */
+export async function coalescing(speedups: readonly string[]): Promise<{ speedup: string; events: number; chunks: number }[]> {
+  const out: { speedup: string; events: number; chunks: number }[] = [];
+  for (const speedup of speedups) {
+    const sim = await llmsim(9106, ['--profile', 'bench-fixed-20ms', '--speedup', speedup]);
+    const c = await countChunks(9106, 200);
+    await sim.stop();
+    out.push({ speedup, ...c });
+  }
+  return out;
+}
