@@ -118,6 +118,11 @@ describe('planChoice', () => {
           expect(lazy.cumChars).toEqual(eager.cumChars);
           expect(lazy.text).toBe(eager.text);
           expect(visibleDelta(lazy, 3, 9)).toBe(visibleDelta(eager, 3, 9));
+          // Text first (a non-streamed answer), ids afterwards.
+          const textFirst = planChoice(options(seed, { maxTokens, ignoreEos }));
+          expect(textFirst.text).toBe(eager.text);
+          expect(visibleDelta(textFirst, 0, 2)).toBe(visibleDelta(eager, 0, 2));
+          expect(textFirst.tokenIds).toEqual(eager.tokenIds);
         },
       ),
       { numRuns: 200 },

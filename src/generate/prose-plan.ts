@@ -60,8 +60,15 @@ export class ProsePlan implements ChoicePlan {
     return this.#materialize().cum;
   }
 
+  /** The whole answer's text; built on its own (no ids or offsets) when that is all that is asked for. */
   get text(): string {
-    return this.#materialize().text;
+    if (this.#text === null) {
+      const walk = this.#newWalk();
+      const pieces: string[] = [];
+      while (walk.at < this.#content) pieces.push(this.#step(walk));
+      this.#text = pieces.join('');
+    }
+    return this.#text;
   }
 
   /** Visible text of tokens (from, upTo]: walked forward from the last call, without building the whole answer. */
@@ -115,7 +122,7 @@ export class ProsePlan implements ChoicePlan {
       this.#ids = ids;
       this.#cum = cum;
       // Joined once: `+=` per token would leave a rope of one node per token (32 bytes each) in the plan.
-      this.#text = pieces.join('');
+      this.#text ??= pieces.join('');
       this.#walk = null;
     }
     return { ids: this.#ids, cum: this.#cum as number[], text: this.#text as string };
