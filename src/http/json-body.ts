@@ -37,11 +37,20 @@ export function setBodyLimit(c: Context, bytes: number): void {
 }
 
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  checkJsonMediaType(c);
+  return parseJsonObject(await readBodyText(c));
+}
+
+/** vLLM's media-type guard: only `application/json` bodies (any parameters) are accepted. */
+export function checkJsonMediaType(c: Context): void {
   const contentType = (header(c, 'content-type') ?? '').toLowerCase();
   if (contentType.split(';', 1)[0]?.trim() !== 'application/json') {
     throw new ApiError(400, 'Bad Request', `1 validation error:\n  ${MEDIA_TYPE_MESSAGE} ["${MEDIA_TYPE_MESSAGE}"]`);
   }
-  const text = await readBodyText(c);
+}
+
+/** Decodes a request body that must be a JSON object, with FastAPI's errors for anything else. */
+export function parseJsonObject(text: string): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -60,6 +60,7 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
     }),
     metrics: deps.metrics,
     inflight: 0,
+    configVersion: 0,
   };
 }
 

@@ -71,6 +71,11 @@ export interface ServerContext {
   reload?: () => void;
   /** Requests currently being served (GET /load). */
   inflight: number;
+  /**
+   * Bumped whenever what a request is prepared against changes (scenario reload, LoRA load/unload): requests
+   * prepared under an older configuration are not reused.
+   */
+  configVersion: number;
 }
 
 /** Resolves the request's `model` (absent or empty → the first model), else 404 as vLLM. */

@@ -18,6 +18,7 @@ export function reloadScenario(ctx: ServerContext, options: ServeOptions, deps: 
   ctx.rules = deployment.rules;
   ctx.deployment = deployment;
   ctx.faults.reset(deployment.faults);
+  ctx.configVersion++;
   for (const model of retired) closeWhenIdle(ctx, model.engine);
 }
 

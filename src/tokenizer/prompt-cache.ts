@@ -14,15 +14,27 @@ export class PromptCache<V> {
   constructor(private readonly capacity = 2048) {}
 
   getOrCompute(key: string, compute: () => V): V {
+    const hit = this.peek(key);
+    if (hit !== undefined) return hit;
+    const value = compute();
+    this.set(key, value);
+    return value;
+  }
+
+  /** The cached value, if any (an entry found in the old generation moves back to the young one). */
+  peek(key: string): V | undefined {
     const hit = this.young.get(key);
     if (hit !== undefined) return hit;
     const aged = this.old.get(key);
-    const value = aged !== undefined ? aged : compute();
+    if (aged !== undefined) this.set(key, aged);
+    return aged;
+  }
+
+  set(key: string, value: V): void {
     this.young.set(key, value);
     if (this.young.size >= this.capacity) {
       this.old = this.young;
       this.young = new Map();
     }
-    return value;
   }
 }

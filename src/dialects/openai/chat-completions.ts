@@ -5,7 +5,8 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../p
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { readJsonObject } from '../../http/json-body.ts';
+import { checkJsonMediaType, parseJsonObject, readBodyText } from '../../http/json-body.ts';
+import { RequestMemo } from './request-memo.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
 import { chatResponseJson } from './chat-response.ts';
 import { readOutputContract, type OutputContract } from './output-contract.ts';
@@ -34,11 +35,25 @@ export interface PreparedChat {
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
-    const prepared = prepareChat(ctx, await readJsonObject(c), header(c, 'x-request-id'));
+    checkJsonMediaType(c);
+    const text = await readBodyText(c);
+    const headerId = header(c, 'x-request-id');
+    const seen = memo.get(ctx, text);
+    if (seen) return respondChat(c, ctx, again(ctx, seen, headerId));
+    const prepared = prepareChat(ctx, parseJsonObject(text), headerId);
     if (prepared.request.stream) return streamChat(c, ctx, prepared);
+    memo.set(ctx, text, prepared);
     return respondChat(c, ctx, prepared);
   });
   return app;
+}
+
+const memo = new RequestMemo<PreparedChat>();
+
+/** A memoized preparation for this request: its own id, `created` and admission check. */
+function again(ctx: ServerContext, p: PreparedChat, headerId: string | undefined): PreparedChat {
+  checkAdmission(p.model);
+  return { ...p, id: responseId('chatcmpl-', headerId, p.request.request_id, p.planned.key), created: ctx.unixSeconds() };
 }
 
 async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Promise<Response> {

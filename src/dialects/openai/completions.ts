@@ -5,7 +5,8 @@ import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { readJsonObject } from '../../http/json-body.ts';
+import { checkJsonMediaType, parseJsonObject, readBodyText } from '../../http/json-body.ts';
+import { RequestMemo } from './request-memo.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
 import { truncatePrompt } from './chat-completions.ts';
 import { completionChoice } from './completion-choice.ts';
@@ -27,6 +28,8 @@ export interface PreparedCompletion {
   /** `echo` with `max_tokens: 0`: return only the prompt (one token is generated internally, as vLLM does). */
   readonly echoOnly: boolean;
   readonly id: string;
+  /** Seeds the response id (with the request's own X-Request-Id or `request_id`, when given). */
+  readonly key: string;
   readonly created: number;
   readonly transfer: KvTransfer;
 }
@@ -34,11 +37,25 @@ export interface PreparedCompletion {
 export function completionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/completions', async (c) => {
-    const prepared = prepareCompletion(ctx, await readJsonObject(c), header(c, 'x-request-id'));
+    checkJsonMediaType(c);
+    const text = await readBodyText(c);
+    const headerId = header(c, 'x-request-id');
+    const seen = memo.get(ctx, text);
+    if (seen) return respondCompletion(c, ctx, again(ctx, seen, headerId));
+    const prepared = prepareCompletion(ctx, parseJsonObject(text), headerId);
     if (prepared.request.stream) return streamCompletions(c, ctx, prepared);
+    memo.set(ctx, text, prepared);
     return respondCompletion(c, ctx, prepared);
   });
   return app;
+}
+
+const memo = new RequestMemo<PreparedCompletion>();
+
+/** A memoized preparation for this request: its own id, `created` and admission check. */
+function again(ctx: ServerContext, p: PreparedCompletion, headerId: string | undefined): PreparedCompletion {
+  checkAdmission(p.model);
+  return { ...p, id: responseId('cmpl-', headerId, p.request.request_id, p.key), created: ctx.unixSeconds() };
 }
 
 async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedCompletion): Promise<Response> {
@@ -94,6 +111,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     promptTexts: idLists.map((ids) => model.tokenizer.decode(ids, false)),
     echoOnly,
     id: responseId('cmpl-', headerId, request.request_id, key),
+    key,
     created: ctx.unixSeconds(),
     transfer: transfers[0] ?? NO_TRANSFER,
   };

@@ -19,6 +19,7 @@ export function loraRoute(ctx: ServerContext): Hono {
     if (ctx.models.some((m) => m.loras.has(r.lora_name) || m.aliases.includes(r.lora_name))) throw invalid(`The lora adapter '${r.lora_name}' has already been loaded.`);
     const base = baseModel(ctx, r.base_model_name);
     base.loras.set(r.lora_name, r.lora_path);
+    ctx.configVersion++;
     return c.text(`Success: LoRA adapter '${r.lora_name}' added successfully.`);
   });
   app.post('/v1/unload_lora_adapter', async (c) => {
@@ -26,6 +27,7 @@ export function loraRoute(ctx: ServerContext): Hono {
     const owner = ctx.models.find((m) => m.loras.has(r.lora_name));
     if (!owner) throw new ApiError(404, 'NotFoundError', `The lora adapter '${r.lora_name}' cannot be found.`);
     owner.loras.delete(r.lora_name);
+    ctx.configVersion++;
     return c.text(`Success: LoRA adapter '${r.lora_name}' removed successfully.`);
   });
   return app;
