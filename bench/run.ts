@@ -36,6 +36,13 @@ if (runs('nonstream')) {
   table('Non-streaming chat (16 tokens, 100 connections, autocannon; alternating rounds, each after 2 s of warm-up)', ['round', 'server', 'req/s', 'p99 ms', 'server CPU µs/request', '% of baseline req/s'], rows);
   const ratios = rounds.map((r) => r.sim.rps / r.base.rps).sort((a, b) => a - b);
   process.stdout.write(`median llmsim/baseline: ${f0(100 * (ratios[Math.floor(ratios.length / 2)] as number))}% (target ≥ 60%)\n`);
+  const [u] = await nonStreamingRounds(1, SECONDS, true);
+  if (u) {
+    table('Same, a different prompt in every request (nothing cached: template, tokenization and planning each time)', ['server', 'req/s', 'p99 ms', 'server CPU µs/request', '% of baseline req/s'], [
+      ['node:http baseline', f0(u.base.rps), String(u.base.p99Ms), f1(u.base.cpuUsPerRequest), '100%'],
+      ['llmsim (instant profile)', f0(u.sim.rps), String(u.sim.p99Ms), f1(u.sim.cpuUsPerRequest), pct(u.sim.rps, u.base.rps)],
+    ]);
+  }
 }
 
 let simCeiling = 0;
