@@ -1,12 +1,12 @@
 /**
  * @module Real-time fidelity: per request, the TTFT and mean ITL a client sees over loopback against the engine's
- * planned times in the trace. Only streams opened after the warm-up and run to the end count. The load generator's
- * own event-loop delay is reported too: it is part of what the client sees, not llmsim's.
+ * planned times in the trace. Only streams opened after the warm-up and run to the end count. The client is the lean
+ * raw-socket one (bench/lean-stream-client.ts); its own event-loop delay is reported too, being part of what it sees.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { llmsim } from './processes.ts';
-import { runStreamLoad } from './stream-load.ts';
+import { runLeanLoad } from './lean-stream-client.ts';
 
 export interface FidelityRow {
   readonly label: string;
@@ -36,20 +36,19 @@ export async function fidelity(c: FidelityCase, seconds: number): Promise<Fideli
   const sim = await llmsim(9105, ['--profile', c.profile, '--trace', trace, ...(c.extra ?? [])]);
   const client = new Map<string, { ttft: number; itl: number }>();
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  const r = await runStreamLoad({
-    url: sim.url,
+  const r = await runLeanLoad({
+    port: 9105,
     concurrency: c.concurrency,
     seconds,
     maxTokens: c.maxTokens,
     lengthSpread: c.lengthSpread ?? 0,
     rampSeconds: 1,
     onWindowStart: () => delay.enable(),
-    onStreamDone: ({ requestId, sentAt, eventTimes, tokens, inWindow }) => {
-      // role chunk + one chunk per token: only streams that ran to the end.
-      if (!inWindow || eventTimes.length < tokens + 1) return;
-      const content = eventTimes.slice(1);
+    onStreamDone: ({ requestId, sentAt, firstAt, lastAt, tokens, tokenEvents, inWindow }) => {
+      // Only streams opened after the warm-up that ran to the end.
+      if (!inWindow || tokenEvents < tokens || tokens < 2) return;
       // performance.now() is in ms; the trace is in (simulated) seconds.
-      client.set(`chatcmpl-${requestId}`, { ttft: ((eventTimes[0] as number) - sentAt) / 1000, itl: ((content[content.length - 1] as number) - (content[0] as number)) / (content.length - 1) / 1000 });
+      client.set(`chatcmpl-${requestId}`, { ttft: (firstAt - sentAt) / 1000, itl: (lastAt - firstAt) / (tokens - 1) / 1000 });
     },
   });
   delay.disable();
@@ -66,7 +65,7 @@ export async function fidelity(c: FidelityCase, seconds: number): Promise<Fideli
   rmSync(trace, { force: true });
   return {
     label: c.label,
-    events: r.events / r.window,
+    events: r.eventsPerSecond,
     requests: dTtft.length,
     ttftP50: quantile(dTtft, 0.5),
     ttftP99: quantile(dTtft, 0.99),
