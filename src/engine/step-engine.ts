@@ -175,7 +175,11 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     let finishedSeqs = 0;
     let firsts = 0;
     finishedReqs.length = 0;
-    for (const seq of scheduled) {
+    // Back to front: requests admitted this step sit at the end of the batch, and their first tokens are handed out
+    // as soon as they are known (a stream's first chunk is what clients time most closely, and the host writes one
+    // stream after another); every other token goes out in the pass after, all at the same simulated instant.
+    for (let i = scheduled.length - 1; i >= 0; i--) {
+      const seq = scheduled[i] as Seq;
       const req = seq.req;
       const tokens = seq.stepTokens;
       seq.stepOut = 0;
@@ -207,12 +211,22 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         if (--req.left === 0) finishedReqs.push(req);
       }
       seq.stepOut = finished ? 2 : 1;
-      if (seq.generated === 1) firsts++;
+      if (seq.generated !== 1) continue;
+      // Choices of one request keep their index order, so only single-choice requests go out from inside this loop.
+      if (req.seqs.length > 1) firsts++;
+      else {
+        deliver(seq);
+        seq.stepOut = 0;
+      }
     }
-    // Deliveries, all at the same simulated instant: first tokens before the rest, since a stream's first chunk is
-    // what a client times most closely and the host writes one stream after another.
-    if (firsts > 0) for (const seq of scheduled) if (seq.stepOut !== 0 && seq.generated === 1) deliver(seq);
-    for (const seq of scheduled) if (seq.stepOut !== 0 && (firsts === 0 || seq.generated !== 1)) deliver(seq);
+    if (firsts > 0) {
+      for (const seq of scheduled) {
+        if (seq.stepOut === 0 || seq.generated !== 1) continue;
+        deliver(seq);
+        seq.stepOut = 0;
+      }
+    }
+    for (const seq of scheduled) if (seq.stepOut !== 0) deliver(seq);
     // One pass drops every sequence that finished this step (filtering per finish was quadratic in the batch).
     if (finishedSeqs > 0) running = running.filter((s) => s.state === 'running');
     observer?.step?.({ start, duration, prefillTokens, generatedTokens, scheduledTokens, batchSize: scheduled.length });
@@ -227,6 +241,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     if (seq.req.aborted) return;
     seq.req.sink.onTokens(seq.index, seq.generated, seq.stepOut === 2);
   };
+
 
   const finishRequest = (req: Req, now: number): void => {
     req.sink.onFinished({

@@ -136,7 +136,7 @@ export function openStreamCount(): number {
  * slices the event loop reads the sockets (a step's burst of writes to a thousand streams takes milliseconds, and a
  * request arriving meanwhile would otherwise wait for all of it before its arrival is even seen).
  */
-const FLUSH_SLICE = 64;
+const FLUSH_SLICE = 24;
 let endOfTurn: (() => void)[] = [];
 let flushing = false;
 function flushAll(): void {
