@@ -9,6 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 // tens of milliseconds on the event loop that drives every stream; this makes them rare, for some extra memory.
 setFlagsFromString('--heap-growing-percent=400');
 
+// Stack traces point at the TypeScript lines (the loader emits inline source maps).
+process.setSourceMapsEnabled(true);
 register('./ts-hooks.js', import.meta.url);
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

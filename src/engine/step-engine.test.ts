@@ -150,6 +150,36 @@ describe('step engine on the virtual clock', () => {
     expect(run.engine.stats()).toEqual({ running: 0, waiting: 0, kvCacheUsage: 0 });
   });
 
+  it('runs one step at a time even when a sink aborts a request from inside a step', () => {
+    // A mid-stream fault (truncate, drop) aborts its request from the token callback. That abort used to arm a
+    // second step chain beside the planned one, so the engine ran ever faster than its profile.
+    const run = setup();
+    const handles: { abort(): void }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const id = `f${i}`;
+      let seen = 0;
+      const times: number[] = [];
+      run.tokens.set(id, times);
+      handles.push(
+        run.engine.submit({ requestId: id, promptTokenIds: Array.from({ length: 32 }, (_, k) => k + i * 100), sequences: [{ outputTokens: 40, finishReason: 'length' }], priority: 0, maxTokens: 40 }, {
+          onTokens: () => {
+            times.push(run.clock.now());
+            if (++seen === 3 + i) handles[i]!.abort();
+          },
+          onFinished: () => {},
+        }),
+      );
+    }
+    run.submit('steady', 32, [60]);
+    run.clock.runUntilIdle();
+    for (let i = 1; i < run.steps.length; i++) {
+      const prev = run.steps[i - 1]!;
+      expect(run.steps[i]!.start).toBeGreaterThanOrEqual(prev.start + prev.duration - 1e-12);
+    }
+    expect(run.tokens.get('steady')).toHaveLength(60);
+    expect(run.engine.stats()).toEqual({ running: 0, waiting: 0, kvCacheUsage: 0 });
+  });
+
   it('gives n sequences their own slots, sharing the prompt through the prefix cache', () => {
     const run = setup();
     run.submit('n', 64, [5, 9, 3]);
