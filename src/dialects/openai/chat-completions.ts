@@ -5,15 +5,13 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../p
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { checkJsonMediaType, parseJsonObject, readBodyText } from '../../http/json-body.ts';
-import { RequestMemo } from './request-memo.ts';
+import { RequestMemo, prepareWithMemo } from './request-memo.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
 import { chatResponseJson } from './chat-response.ts';
 import { readOutputContract, type OutputContract } from './output-contract.ts';
 import { PromptCache } from '../../tokenizer/prompt-cache.ts';
 import { readKvTransfer, type KvTransfer } from './kv-transfer.ts';
 import { streamChat } from './chat-stream.ts';
-import { header } from '../../http/headers.ts';
 
 export interface PreparedChat {
   readonly request: ChatCompletionRequest;
@@ -35,14 +33,8 @@ export interface PreparedChat {
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
-    checkJsonMediaType(c);
-    const text = await readBodyText(c);
-    const headerId = header(c, 'x-request-id');
-    const seen = memo.get(ctx, text);
-    if (seen) return respondChat(c, ctx, again(ctx, seen, headerId));
-    const prepared = prepareChat(ctx, parseJsonObject(text), headerId);
+    const prepared = await prepareWithMemo(c, ctx, memo, (body, headerId) => prepareChat(ctx, body, headerId), (p, headerId) => again(ctx, p, headerId));
     if (prepared.request.stream) return streamChat(c, ctx, prepared);
-    memo.set(ctx, text, prepared);
     return respondChat(c, ctx, prepared);
   });
   return app;

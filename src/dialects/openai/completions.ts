@@ -5,8 +5,7 @@ import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { checkJsonMediaType, parseJsonObject, readBodyText } from '../../http/json-body.ts';
-import { RequestMemo } from './request-memo.ts';
+import { RequestMemo, prepareWithMemo } from './request-memo.ts';
 import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
 import { truncatePrompt } from './chat-completions.ts';
 import { completionChoice } from './completion-choice.ts';
@@ -15,7 +14,6 @@ import { usageOf } from './usage.ts';
 import { readOutputContract } from './output-contract.ts';
 import { readKvTransfer, kvTransferResponse, NO_TRANSFER, type KvTransfer } from './kv-transfer.ts';
 import { canonicalHash } from '../../generate/rng.ts';
-import { header } from '../../http/headers.ts';
 
 export interface PreparedCompletion {
   readonly request: CompletionRequest;
@@ -37,14 +35,8 @@ export interface PreparedCompletion {
 export function completionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/completions', async (c) => {
-    checkJsonMediaType(c);
-    const text = await readBodyText(c);
-    const headerId = header(c, 'x-request-id');
-    const seen = memo.get(ctx, text);
-    if (seen) return respondCompletion(c, ctx, again(ctx, seen, headerId));
-    const prepared = prepareCompletion(ctx, parseJsonObject(text), headerId);
+    const prepared = await prepareWithMemo(c, ctx, memo, (body, headerId) => prepareCompletion(ctx, body, headerId), (p, headerId) => again(ctx, p, headerId));
     if (prepared.request.stream) return streamCompletions(c, ctx, prepared);
-    memo.set(ctx, text, prepared);
     return respondCompletion(c, ctx, prepared);
   });
   return app;

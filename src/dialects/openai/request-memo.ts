@@ -9,8 +9,11 @@
  * Only successful preparations of non-streamed requests are kept: a stream walks its lazily planned answer as tokens
  * are released, so it always gets a plan of its own, and an invalid body fails again (cheaply) each time.
  */
+import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { PromptCache } from '../../tokenizer/prompt-cache.ts';
+import { checkJsonMediaType, parseJsonObject, readBodyText } from '../../http/json-body.ts';
+import { header } from '../../http/headers.ts';
 
 /** Bodies longer than this are not kept: large prompts are rarely repeated byte for byte, and they pin memory. */
 const MAX_BODY_CHARS = 16 * 1024;
@@ -38,4 +41,25 @@ export class RequestMemo<T> {
     if (!cache) this.byContext.set(ctx, (cache = new PromptCache<Entry<T>>(this.capacity)));
     cache.set(body, { version: ctx.configVersion, value });
   }
+}
+
+/**
+ * Reads a generation request's JSON body and prepares it, or reuses the preparation of an identical earlier
+ * non-streamed body; `again` makes a reused preparation this request's own (id, `created`, admission).
+ */
+export async function prepareWithMemo<T extends { readonly request: { readonly stream?: boolean | null } }>(
+  c: Context,
+  ctx: ServerContext,
+  memo: RequestMemo<T>,
+  prepare: (body: Record<string, unknown>, headerId: string | undefined) => T,
+  again: (prepared: T, headerId: string | undefined) => T,
+): Promise<T> {
+  checkJsonMediaType(c);
+  const text = await readBodyText(c);
+  const headerId = header(c, 'x-request-id');
+  const seen = memo.get(ctx, text);
+  if (seen) return again(seen, headerId);
+  const prepared = prepare(parseJsonObject(text), headerId);
+  if (!prepared.request.stream) memo.set(ctx, text, prepared);
+  return prepared;
 }
