@@ -78,7 +78,7 @@ if (runs('memory')) {
 
 if (runs('coalescing')) {
   const rows = await coalescing(['1', '10', '100', 'inf']);
-  table('One 200-token stream, 20 ms steps: HTTP chunks (= socket writes) per run', ['--speedup', 'SSE events', 'chunks (writes)', 'events per write'], rows.map((r) => [r.speedup, String(r.events), String(r.chunks), f1(r.events / r.chunks)]));
+  table('One 200-token stream: HTTP chunks (= socket writes) per run', ['mode', 'SSE events', 'chunks (writes)', 'events per write'], rows.map((r) => [r.mode, String(r.events), String(r.chunks), f1(r.events / r.chunks)]));
 }
 
 if (runs('fidelity')) {

@@ -64,14 +64,15 @@ export async function openStreamMemory(count: number, seconds: number): Promise<
   return { idleMb: idle / 2 ** 20, peakMb: peak / 2 ** 20, kbPerStream: (peak - idle) / 1024 / count, errors: r.errors };
 }
 
-/** Tokens per write for one 200-token stream of 20 ms steps at several speedups ('inf' = virtual time). */
-export async function coalescing(speedups: readonly string[]): Promise<{ speedup: string; events: number; chunks: number }[]> {
-  const out: { speedup: string; events: number; chunks: number }[] = [];
-  for (const speedup of speedups) {
-    const sim = await llmsim(9106, ['--profile', 'bench-fixed-20ms', '--speedup', speedup]);
-    const c = await countChunks(9106, 200);
+/** Tokens per write for one 200-token stream: 20 ms steps at several speedups ('inf' = virtual time), and the instant profile. */
+export async function coalescing(speedups: readonly string[]): Promise<{ mode: string; events: number; chunks: number }[]> {
+  const cases = [...speedups.map((x) => ({ mode: `20 ms steps, --speedup ${x}`, args: ['--profile', 'bench-fixed-20ms', '--speedup', x] })), { mode: 'instant profile (zero-time steps), real clock', args: ['--profile', 'instant'] }];
+  const out: { mode: string; events: number; chunks: number }[] = [];
+  for (const c of cases) {
+    const sim = await llmsim(9106, c.args);
+    const counted = await countChunks(9106, 200);
     await sim.stop();
-    out.push({ speedup, ...c });
+    out.push({ mode: c.mode, ...counted });
   }
   return out;
 }
