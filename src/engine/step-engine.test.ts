@@ -180,6 +180,37 @@ describe('step engine on the virtual clock', () => {
     expect(run.engine.stats()).toEqual({ running: 0, waiting: 0, kvCacheUsage: 0 });
   });
 
+  it('keeps every request timeline ordered when the host runs late (arrival ≤ queued ≤ scheduled < first token ≤ finish)', () => {
+    // A host running 50 ms behind: timers fire at their deadlines, but "now" reads later, as it does for a busy
+    // process. Requests arriving meanwhile must not land in steps that started (in simulated time) before them.
+    const inner = createVirtualClock();
+    let late = 0;
+    const clock = { ...inner, now: () => inner.now() + late };
+    const reports: RequestReport[] = [];
+    const kv = createKvCache({ totalBlocks: 10_000, blockSize: 16, enablePrefixCaching: true });
+    const engine = createStepEngine({ clock, model, kv, maxNumSeqs: 256, maxNumBatchedTokens: 8192, observer: { requestDone: (r) => reports.push(r) } });
+    const submit = (i: number): void => {
+      engine.submit({ requestId: `l${i}`, promptTokenIds: Array.from({ length: 40 + i }, (_, k) => k * 31 + i), sequences: [{ outputTokens: 30, finishReason: 'length' }], priority: 0, maxTokens: 30, arrivalTime: clock.now() }, { onTokens: () => {}, onFinished: () => {} });
+    };
+    submit(0);
+    inner.advanceBy(0.1);
+    late = 0.05;
+    for (let i = 1; i <= 8; i++) {
+      submit(i);
+      inner.advanceBy(0.013);
+    }
+    late = 0;
+    inner.runUntilIdle();
+    expect(reports).toHaveLength(9);
+    for (const r of reports) {
+      expect(r.queued).toBeGreaterThanOrEqual(r.arrival);
+      expect(r.firstScheduled!).toBeGreaterThanOrEqual(r.queued);
+      expect(r.firstToken!).toBeGreaterThan(r.firstScheduled!);
+      expect(r.finished).toBeGreaterThanOrEqual(r.firstToken!);
+      for (const chunk of r.prefillChunks) expect(chunk.time).toBeGreaterThanOrEqual(r.queued);
+    }
+  });
+
   it('gives n sequences their own slots, sharing the prompt through the prefix cache', () => {
     const run = setup();
     run.submit('n', 64, [5, 9, 3]);

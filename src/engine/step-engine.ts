@@ -89,6 +89,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
    */
   function schedule(continueAt?: number): void {
     if (closed) return;
+    const start = continueAt ?? clock.now();
     let budget = maxNumBatchedTokens;
     const scheduled = spare;
     scheduled.length = 0;
@@ -114,9 +115,13 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       scheduled.push(seq);
       budget -= tokens;
     }
-    // vLLM admits nothing in a step that had to preempt.
+    // vLLM admits nothing in a step that had to preempt. A step admits only requests that had reached the queue by
+    // its (planned) start: when the host runs late, steps are planned back to back in the past, and a request that
+    // arrived in the meantime joins the first step that starts after it, never one that started before it.
     while (!preempted && budget > 0 && running.length < maxNumSeqs && waiting.length > 0) {
-      const seq = waiting[0] as Seq;
+      const at = firstArrived(start);
+      if (at < 0) break;
+      const seq = waiting[at] as Seq;
       if (!loraAllowed(seq)) break;
       const req = seq.req;
       const total = seq.promptLen + seq.generated;
@@ -132,13 +137,14 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         if (running.length === 0 && scheduled.length === 0) rejectHead(seq);
         break;
       }
-      waiting.shift();
+      if (at === 0) waiting.shift();
+      else waiting.splice(at, 1);
       seq.state = 'running';
       seq.blocks = [...taken, ...fresh];
       seq.computed = cached;
       running.push(seq);
       if (req.firstScheduled === null) {
-        req.firstScheduled = clock.now();
+        req.firstScheduled = start;
         req.cachedTokens = cached;
         observer?.prefixCache?.(seq.promptLen, Math.min(cached, seq.promptLen));
       }
@@ -146,8 +152,11 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       scheduled.push(seq);
       budget -= tokens;
     }
-    if (scheduled.length === 0) return;
-    const start = continueAt ?? clock.now();
+    if (scheduled.length === 0) {
+      // A chain running late may find only requests that arrived after its planned start: go on from now.
+      if (continueAt !== undefined && waiting.length > 0) schedule();
+      return;
+    }
     prefill.length = 0;
     decodeContexts.length = 0;
     let scheduledTokens = 0;
@@ -173,7 +182,6 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     let prefillTokens = 0;
     let generatedTokens = 0;
     let finishedSeqs = 0;
-    let firsts = 0;
     finishedReqs.length = 0;
     // Back to front: requests admitted this step sit at the end of the batch, and their first tokens are handed out
     // as soon as they are known (a stream's first chunk is what clients time most closely, and the host writes one
@@ -211,17 +219,9 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         if (--req.left === 0) finishedReqs.push(req);
       }
       seq.stepOut = finished ? 2 : 1;
-      if (seq.generated !== 1) continue;
-      // Choices of one request keep their index order, so only single-choice requests go out from inside this loop.
-      if (req.seqs.length > 1) firsts++;
-      else {
-        deliver(seq);
-        seq.stepOut = 0;
-      }
-    }
-    if (firsts > 0) {
-      for (const seq of scheduled) {
-        if (seq.stepOut === 0 || seq.generated !== 1) continue;
+      // Choices of one request keep their index order, so only a single-choice request's first token goes out from
+      // inside this loop; everything else in batch order below.
+      if (seq.generated === 1 && req.seqs.length === 1) {
         deliver(seq);
         seq.stepOut = 0;
       }
@@ -255,9 +255,15 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     observer?.requestDone?.(finishedReport(req, now, null));
   };
 
+  /** Index of the first waiting sequence that had reached the queue by `time` (-1: none). */
+  const firstArrived = (time: number): number => {
+    for (let i = 0; i < waiting.length; i++) if ((waiting[i] as Seq).req.queued <= time) return i;
+    return -1;
+  };
+
   /** A prompt that can never fit in the KV cache, with nothing running to free blocks: end it instead of waiting forever. */
   const rejectHead = (seq: Seq): void => {
-    waiting.shift();
+    waiting.splice(waiting.indexOf(seq), 1);
     const req = seq.req;
     abortRequest(req);
     observer?.requestDone?.(finishedReport(req, clock.now(), 'abort'));
@@ -284,13 +290,14 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       // The front-end delay counts from the HTTP arrival: the time llmsim itself spent parsing is part of it.
       const arrival = Math.min(request.arrivalTime ?? clock.now(), clock.now());
       const req = createSequences(request, sink, arrival, order++, kv);
+      const ready = arrival + model.ingress + (request.remotePrefillSeconds ?? 0);
+      // Queued at the planned end of the front-end delay (a late timer does not delay it), or now if that has passed.
       const admit = (): void => {
         if (req.aborted) return;
-        req.queued = clock.now();
+        req.queued = Math.min(ready, clock.now());
         for (const seq of req.seqs) enqueue(seq, false);
         kick();
       };
-      const ready = arrival + model.ingress + (request.remotePrefillSeconds ?? 0);
       const cancelIngress = ready > clock.now() ? clock.at(ready, admit) : (admit(), () => {});
       return {
         abort() {

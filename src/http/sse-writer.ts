@@ -142,14 +142,11 @@ let flushing = false;
 function flushAll(): void {
   const list = endOfTurn;
   const n = Math.min(list.length, FLUSH_SLICE);
+  // The queue is settled before any write runs, so a throwing write cannot leave the other streams unflushed.
+  endOfTurn = n < list.length ? list.slice(n) : [];
+  if (endOfTurn.length > 0) setImmediate(flushAll);
+  else flushing = false;
   for (let i = 0; i < n; i++) (list[i] as () => void)();
-  if (n < list.length) {
-    endOfTurn = list.slice(n);
-    setImmediate(flushAll);
-    return;
-  }
-  endOfTurn = [];
-  flushing = false;
 }
 
 /** Calls `fn` once if the client disconnects before the response is finished (non-streaming requests). */

@@ -14,40 +14,64 @@ import type { ServerContext } from '../../serving/context.ts';
 import { PromptCache } from '../../tokenizer/prompt-cache.ts';
 import { checkJsonMediaType, parseJsonObject, readBodyText } from '../../http/json-body.ts';
 import { header } from '../../http/headers.ts';
+import type { PlannedPrompt } from './generation.ts';
 
 /** Bodies longer than this are not kept: large prompts are rarely repeated byte for byte, and they pin memory. */
 const MAX_BODY_CHARS = 16 * 1024;
 
-interface Entry<T> {
+/**
+ * Nor are preparations with logprobs or more than this many planned tokens (all choices): each kept entry pins its
+ * plan, so the memo stays within tens of megabytes however large the requests (≤ 511 entries of ≤ ~100 KB each).
+ */
+export const MAX_MEMO_TOKENS = 4096;
+
+interface Memo<T> {
   readonly version: number;
-  readonly value: T;
+  readonly cache: PromptCache<T>;
 }
 
 export class RequestMemo<T> {
   /** One memo per server context (fleet replicas each have their own configuration). */
-  private readonly byContext = new WeakMap<ServerContext, PromptCache<Entry<T>>>();
+  private readonly byContext = new WeakMap<ServerContext, Memo<T>>();
 
-  constructor(private readonly capacity = 512) {}
+  constructor(private readonly capacity = 256) {}
 
   get(ctx: ServerContext, body: string): T | null {
     if (body.length > MAX_BODY_CHARS) return null;
-    const entry = this.byContext.get(ctx)?.peek(body);
-    return entry && entry.version === ctx.configVersion ? entry.value : null;
+    return this.current(ctx).cache.peek(body) ?? null;
   }
 
   set(ctx: ServerContext, body: string, value: T): void {
-    if (body.length > MAX_BODY_CHARS) return;
-    let cache = this.byContext.get(ctx);
-    if (!cache) this.byContext.set(ctx, (cache = new PromptCache<Entry<T>>(this.capacity)));
-    cache.set(body, { version: ctx.configVersion, value });
+    if (body.length <= MAX_BODY_CHARS) this.current(ctx).cache.set(body, value);
   }
+
+  /** The memo for the configuration in force: a reload or LoRA change drops everything prepared before it. */
+  private current(ctx: ServerContext): Memo<T> {
+    let memo = this.byContext.get(ctx);
+    if (!memo || memo.version !== ctx.configVersion) this.byContext.set(ctx, (memo = { version: ctx.configVersion, cache: new PromptCache<T>(this.capacity) }));
+    return memo;
+  }
+}
+
+/** What a preparation must show for the memo to judge it: whether it streams, and its planned answers. */
+interface Memoizable {
+  readonly request: { readonly stream?: boolean | null };
+  readonly params: { readonly logprobs: number | null };
+  readonly planned?: PlannedPrompt;
+  readonly prompts?: readonly PlannedPrompt[];
+}
+
+function plannedTokens(p: Memoizable): number {
+  let tokens = 0;
+  for (const planned of p.prompts ?? (p.planned ? [p.planned] : [])) for (const plan of planned.plans) tokens += plan.tokenCount;
+  return tokens;
 }
 
 /**
  * Reads a generation request's JSON body and prepares it, or reuses the preparation of an identical earlier
  * non-streamed body; `again` makes a reused preparation this request's own (id, `created`, admission).
  */
-export async function prepareWithMemo<T extends { readonly request: { readonly stream?: boolean | null } }>(
+export async function prepareWithMemo<T extends Memoizable>(
   c: Context,
   ctx: ServerContext,
   memo: RequestMemo<T>,
@@ -60,6 +84,6 @@ export async function prepareWithMemo<T extends { readonly request: { readonly s
   const seen = memo.get(ctx, text);
   if (seen) return again(seen, headerId);
   const prepared = prepare(parseJsonObject(text), headerId);
-  if (!prepared.request.stream) memo.set(ctx, text, prepared);
+  if (!prepared.request.stream && prepared.params.logprobs === null && plannedTokens(prepared) <= MAX_MEMO_TOKENS) memo.set(ctx, text, prepared);
   return prepared;
 }
