@@ -1,7 +1,8 @@
 /**
  * @module The bare node:http baseline: does the minimum for the same wire bytes as llmsim. Non-streaming chat: parse the
  * body and reply with a chat.completion of the same shape. Streaming: one shared step timer (absolute deadlines) writes one
- * chunk to every open stream per step — the cheapest design a simulator could use — and records its own scheduling lag.
+ * chunk to every open stream per step — the cheapest design a simulator could use — and records its own scheduling lag
+ * (how late each step's last chunk was written, as llmsim's `llmsim:scheduler_lag_seconds` counts it).
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +27,6 @@ let timer: NodeJS.Timeout | null = null;
 function step(): void {
   timer = null;
   const now = performance.now();
-  lags.push(now - nextStep);
   for (const s of streams) {
     if (!s.alive) continue;
     s.left--;
@@ -37,6 +37,10 @@ function step(): void {
       streams.delete(s);
     } else s.res.write(`${HEAD}${JSON.stringify(word)}${TAIL}`);
   }
+  // Lag as llmsim counts it: how late the step's last token was handed to its socket. res.write corks each socket
+  // and writes it on the next tick; a tick queued after all of them runs once they are written.
+  const due = nextStep;
+  if (streams.size > 0) process.nextTick(() => lags.push(performance.now() - due));
   arm(now);
 }
 

@@ -60,7 +60,7 @@ if (runs('stream') || runs('fidelity')) {
   simCeiling = ceilingAt(sim, 10);
   if (runs('stream')) {
     table(
-      `Streaming: closed-loop streams of 100-300 tokens at 50 tokens/s (20 ms steps; llmsim ${UNCAPPED.join(' ')}); lag = how late steps fire, p99 ms (llmsim: upper bucket bound)`,
+      `Streaming: closed-loop streams of 100-300 tokens at 50 tokens/s (20 ms steps; llmsim ${UNCAPPED.join(' ')}); lag = how late a step's last chunk was written, p99 ms (llmsim: upper bucket bound)`,
       ['streams', 'offered ev/s', 'baseline ev/s', 'baseline lag p99', 'baseline CPU %', 'llmsim ev/s', 'llmsim lag p99', 'llmsim CPU %'],
       levels.map((_, i) => {
         const [b, s] = [base[i] as StreamRow, sim[i] as StreamRow];

@@ -14,6 +14,7 @@ import { createRealClock, createVirtualClock, type Clock } from '../clock/clock.
 import { createMetrics } from '../metrics/metrics.ts';
 import { createTraceWriter, type TraceWriter } from '../engine/trace.ts';
 import { buildModelEngine } from '../engine/build-engine.ts';
+import { afterFlush } from '../http/sse-writer.ts';
 import { loadProfile, kvBytesPerToken } from '../timing/profile.ts';
 
 /** Profile for models the catalog does not know. */
@@ -73,7 +74,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
   metrics.setClock(() => clock.unixSeconds());
   const deps: BuildDeps = {
     createEngine: ({ name, config, maxModelLen, profile }) =>
-      buildModelEngine({ name, profile: profile ?? FALLBACK_PROFILE, settings: config.engine, schedulingPolicy: options.schedulingPolicy, clock, metrics, trace, maxModelLen }),
+      buildModelEngine({ name, profile: profile ?? FALLBACK_PROFILE, settings: config.engine, schedulingPolicy: options.schedulingPolicy, clock, metrics, trace, maxModelLen, afterDelivery: afterFlush }),
     unixSeconds: () => clock.unixSeconds(),
     elapsed: () => clock.now(),
     after: (seconds, fn) => clock.at(clock.now() + seconds, fn),

@@ -14,6 +14,8 @@ export interface Clock {
   at(time: number, fn: () => void): () => void;
   /** Lateness of the last fired timer in wall seconds (real/scaled; 0 in virtual mode). */
   lastLag(): number;
+  /** How far `now` is past the simulated time `time`, in wall seconds (0 if not past, and always in virtual mode). */
+  lagSince(time: number): number;
   /** Stops every pending timer. */
   stop(): void;
 }
@@ -50,24 +52,32 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
     // Run everything due, including timers that callbacks set for "now" (zero-time steps of the instant profile run
     // back to back in one turn); a cap keeps sockets served when a zero-time loop has much work queued.
     let t = now();
+    let early = false;
     for (let timer = heap.peek(), n = 0; timer && n < 512; timer = heap.peek(), n++) {
-      if (timer.time > t && timer.time > (t = now())) break;
+      if (timer.time > t && timer.time > (t = now())) {
+        early = true;
+        break;
+      }
       heap.pop();
       lag = Math.max(0, t - timer.time) / speedup;
       timer.fn?.();
     }
-    arm();
+    arm(early);
   };
-  const arm = (): void => {
+  /**
+   * Node truncates timer delays to whole ms (>= 1 ms) and counts them from the loop's cached time, so a timeout fires
+   * at its deadline or, when the loop's time is stale (a busy turn), up to a couple of milliseconds early. The rest of
+   * an early wake is run down on setImmediate turns (each still serves I/O) instead of re-arming a timeout, which
+   * would land up to a millisecond late. A fresh arm never spins for more than the sub-millisecond remainder: waking
+   * early on purpose bought no precision at light load, only CPU.
+   */
+  const arm = (early = false): void => {
     const next = heap.peek();
     if (!next || next.time >= armedFor) return;
     if (armed) clearTimer(armed);
     armedFor = next.time;
     const waitMs = ((next.time - now()) / speedup) * 1000;
-    // Node truncates timer delays to whole ms (>= 1 ms) and counts them from the loop's cached time, so a timeout
-    // tends to fire at or just before the deadline; `fire` then re-arms, and the sub-millisecond remainder runs on
-    // setImmediate turns (each still serves I/O). Waking earlier and spinning bought no precision here, only CPU.
-    armed = waitMs < 1 ? { immediate: setImmediate(fire) } : { timeout: setTimeout(fire, Math.floor(waitMs)) };
+    armed = waitMs < (early ? 2.5 : 1) ? { immediate: setImmediate(fire) } : { timeout: setTimeout(fire, Math.floor(waitMs)) };
   };
   return {
     now,
@@ -80,6 +90,7 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
       };
     },
     lastLag: () => lag,
+    lagSince: (time) => Math.max(0, now() - time) / speedup,
     stop() {
       if (armed) clearTimer(armed);
       armed = null;
@@ -127,6 +138,7 @@ export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = 
       };
     },
     lastLag: () => 0,
+    lagSince: () => 0,
     stop: () => heap.clear(),
     advanceTo(time) {
       while (runNext(time));

@@ -19,6 +19,11 @@ export interface ModelEngineOptions {
   readonly metrics: MetricsRegistry;
   readonly trace: TraceWriter | null;
   readonly maxModelLen: number;
+  /**
+   * Runs `fn` once the tokens handed out so far have been written to their sockets (the stream writer flushes in
+   * slices after the step). Without it, `fn` runs at once.
+   */
+  readonly afterDelivery?: (fn: () => void) => void;
 }
 
 export function buildModelEngine(o: ModelEngineOptions): Engine {
@@ -35,7 +40,11 @@ export function buildModelEngine(o: ModelEngineOptions): Engine {
     ...metricsObserver,
     step(report) {
       metricsObserver.step?.(report);
-      o.metrics.schedulerLag(o.clock.lastLag());
+      // Scheduler lag is measured when the step's tokens are out, not when its timer fired: streams are written in
+      // slices after the step, and a backlog there is llmsim falling behind as surely as a late timer is.
+      const planned = report.start + report.duration;
+      if (o.afterDelivery) o.afterDelivery(() => o.metrics.schedulerLag(o.clock.lagSince(planned)));
+      else o.metrics.schedulerLag(o.clock.lagSince(planned));
     },
     requestDone(report) {
       metricsObserver.requestDone?.(report);

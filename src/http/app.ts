@@ -70,7 +70,9 @@ export function createApp(ctx: ServerContext): Hono {
     try {
       const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
       // Generation requests yield once to the event loop first: requests that arrived together are all read and
-      // stamped before any of them is tokenized and planned, so none waits unseen behind another's work.
+      // stamped before any of them is tokenized and planned, so none waits unseen behind another's work. (Waiting
+      // for queued stream chunks to be written as well was tried: it bunched the planning of new requests up
+      // against the next step, which then fired late.)
       if (generation) await nextLoopTurn();
       const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? await faults(c) : null);
       if (early) c.res = early;

@@ -80,6 +80,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
         return;
       }
       turn = chunk;
+      queued++;
       endOfTurn.push(flushTurn);
       if (!flushing) {
         flushing = true;
@@ -139,6 +140,11 @@ export function openStreamCount(): number {
 const FLUSH_SLICE = 24;
 let endOfTurn: (() => void)[] = [];
 let flushing = false;
+/** Streams queued for a flush and streams flushed, since start: `afterFlush` waits on the difference. */
+let queued = 0;
+let written = 0;
+/** Callbacks waiting for the streams queued before them (`until`) to be written, oldest first. */
+const waiters: { until: number; fn: () => void }[] = [];
 function flushAll(): void {
   const list = endOfTurn;
   const n = Math.min(list.length, FLUSH_SLICE);
@@ -146,7 +152,18 @@ function flushAll(): void {
   endOfTurn = n < list.length ? list.slice(n) : [];
   if (endOfTurn.length > 0) setImmediate(flushAll);
   else flushing = false;
+  written += n;
   for (let i = 0; i < n; i++) (list[i] as () => void)();
+  while (waiters.length > 0 && (waiters[0] as { until: number }).until <= written) (waiters.shift() as { fn: () => void }).fn();
+}
+
+/**
+ * Runs `fn` once every stream queued so far has been written (at once when none is waiting), even while later
+ * frames keep arriving behind them.
+ */
+export function afterFlush(fn: () => void): void {
+  if (queued === written) fn();
+  else waiters.push({ until: queued, fn });
 }
 
 /** Calls `fn` once if the client disconnects before the response is finished (non-streaming requests). */

@@ -149,7 +149,7 @@ export function createMetrics(): MetricsRegistry {
   const iteration = h('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
   const paramsN = h('vllm:request_params_n', 'Histogram of the n request parameter.', N_BUCKETS);
   const lengthHistograms: FastHistogram[] = [];
-  const lag = new FastHistogram('llmsim:scheduler_lag_seconds', 'How late engine steps fire against their planned time (wall seconds); grows when llmsim itself is saturated.', LAG);
+  const lag = new FastHistogram('llmsim:scheduler_lag_seconds', 'How late each engine step\'s tokens were all written to their sockets, against the step\'s planned end (wall seconds); grows when llmsim itself is saturated.', LAG);
   const observeLag = lag.series_(null);
   const histograms = (): FastHistogram[] => [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN, ...lengthHistograms];
 

@@ -38,6 +38,17 @@ describe('GET /metrics', () => {
     expect(text).toContain('llmsim:faults_injected_total{kind="truncate"} 0.0');
   });
 
+  it('observes scheduler lag once per engine step, after the step\'s stream chunks are written', async () => {
+    const count = (text: string): number => Number(/^llmsim:scheduler_lag_seconds_count (\S+)$/m.exec(text)?.[1]);
+    const before = count(await scrape());
+    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'lag' }], max_tokens: 6, ignore_eos: true, stream: true }) });
+    expect((await res.text()).endsWith('data: [DONE]\n\n')).toBe(true);
+    // One prefill step and five decode steps, each observed once its chunks have left (virtual time: zero lag).
+    const after = await scrape();
+    expect(count(after) - before).toBe(6);
+    expect(Number(/^llmsim:scheduler_lag_seconds_bucket\{le="0.0001"\} (\S+)$/m.exec(after)?.[1])).toBe(count(after));
+  });
+
   it('counts what the engine did, consistently with usage', async () => {
     const before = await scrape();
     const bodies = await Promise.all(
