@@ -49,7 +49,7 @@ if (runs('nonstream')) {
 
 let simCeiling = 0;
 if (runs('stream') || runs('fidelity')) {
-  const levels = runs('stream') ? (quick ? [1000, 1500, 2000] : [500, 1000, 1500, 2000, 2500]) : [1000, 1500, 2000];
+  const levels = runs('stream') ? (quick ? [400, 600, 800, 1000] : [300, 400, 500, 600, 700, 800, 1000, 1500, 2000]) : [400, 600, 800, 1000];
   const base: StreamRow[] = [];
   const sim: StreamRow[] = [];
   for (const level of levels) {
