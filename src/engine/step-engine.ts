@@ -9,6 +9,7 @@ import type { StepModel, PrefillChunk } from '../timing/step-model.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { EngineObserver } from './observer.ts';
 import { createSequences, finishedReport, type Req, type Seq } from './sequence.ts';
+import { createWaitingQueue, loraNames } from './waiting-queue.ts';
 
 export interface StepEngineOptions {
   readonly clock: Clock;
@@ -26,7 +27,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
   const { clock, model, kv, maxNumSeqs, maxNumBatchedTokens, observer } = o;
   const priority = o.schedulingPolicy === 'priority';
   const bs = kv.blockSize;
-  const waiting: Seq[] = [];
+  const waiting = createWaitingQueue(priority);
   let running: Seq[] = [];
   // The step in flight: its sequences (each with `stepTokens` set). Arrays are reused from step to step: a busy
   // engine runs thousands of steps per second and per-step garbage showed up as a tenth of the CPU.
@@ -49,19 +50,6 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     });
   };
 
-  const enqueue = (seq: Seq, front: boolean): void => {
-    seq.state = 'waiting';
-    if (!priority) {
-      if (front) waiting.unshift(seq);
-      else waiting.push(seq);
-      return;
-    }
-    // Priority policy: (priority, arrival order); a preempted sequence keeps its place.
-    let i = waiting.length;
-    while (i > 0 && before(seq, waiting[i - 1] as Seq)) i--;
-    waiting.splice(i, 0, seq);
-  };
-
   const release = (seq: Seq): void => {
     kv.release(seq.blocks);
     seq.blocks = [];
@@ -73,7 +61,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     seq.computed = 0;
     seq.req.preemptions++;
     observer?.preemption?.();
-    enqueue(seq, true);
+    waiting.add(seq, true);
   };
 
   const loraAllowed = (seq: Seq): boolean => {
@@ -119,9 +107,9 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     // its (planned) start: when the host runs late, steps are planned back to back in the past, and a request that
     // arrived in the meantime joins the first step that starts after it, never one that started before it.
     while (!preempted && budget > 0 && running.length < maxNumSeqs && waiting.length > 0) {
-      const at = firstArrived(start);
+      const at = waiting.firstArrived(start);
       if (at < 0) break;
-      const seq = waiting[at] as Seq;
+      const seq = waiting.at(at);
       if (!loraAllowed(seq)) break;
       const req = seq.req;
       const total = seq.promptLen + seq.generated;
@@ -137,8 +125,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         if (running.length === 0 && scheduled.length === 0) rejectHead(seq);
         break;
       }
-      if (at === 0) waiting.shift();
-      else waiting.splice(at, 1);
+      waiting.removeAt(at);
       seq.state = 'running';
       seq.blocks = [...taken, ...fresh];
       seq.computed = cached;
@@ -255,15 +242,9 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     observer?.requestDone?.(finishedReport(req, now, null));
   };
 
-  /** Index of the first waiting sequence that had reached the queue by `time` (-1: none). */
-  const firstArrived = (time: number): number => {
-    for (let i = 0; i < waiting.length; i++) if ((waiting[i] as Seq).req.queued <= time) return i;
-    return -1;
-  };
-
   /** A prompt that can never fit in the KV cache, with nothing running to free blocks: end it instead of waiting forever. */
   const rejectHead = (seq: Seq): void => {
-    waiting.splice(waiting.indexOf(seq), 1);
+    waiting.remove(seq);
     const req = seq.req;
     abortRequest(req);
     observer?.requestDone?.(finishedReport(req, clock.now(), 'abort'));
@@ -277,10 +258,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       if (seq.state === 'running') {
         running = running.filter((s) => s !== seq);
         release(seq);
-      } else if (seq.state === 'waiting') {
-        const i = waiting.indexOf(seq);
-        if (i >= 0) waiting.splice(i, 1);
-      }
+      } else if (seq.state === 'waiting') waiting.remove(seq);
       seq.state = 'done';
     }
   };
@@ -295,7 +273,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       const admit = (): void => {
         if (req.aborted) return;
         req.queued = Math.min(ready, clock.now());
-        for (const seq of req.seqs) enqueue(seq, false);
+        for (const seq of req.seqs) waiting.add(seq, false);
         kick();
       };
       const cancelIngress = ready > clock.now() ? clock.at(ready, admit) : (admit(), () => {});
@@ -310,23 +288,16 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       };
     },
     stats(): EngineStats {
-      const waitingRequests = new Set(waiting.map((s) => s.req)).size;
-      const stats = { running: running.length, waiting: waiting.length === 0 ? 0 : waitingRequests, kvCacheUsage: kv.totalBlocks > 0 ? kv.usedBlocks() / kv.totalBlocks : 0 };
+      const stats = { running: running.length, waiting: waiting.requests(), kvCacheUsage: kv.totalBlocks > 0 ? kv.usedBlocks() / kv.totalBlocks : 0 };
       if (o.maxLoras === undefined) return stats;
-      const loras = (list: readonly Seq[]): string[] => [...new Set(list.map((s) => s.req.request.lora).filter((l): l is string => l !== undefined))].sort();
-      return { ...stats, runningLoras: loras(running), waitingLoras: loras(waiting) };
+      return { ...stats, runningLoras: loraNames(running), waitingLoras: waiting.loras() };
     },
     close() {
       closed = true;
-      for (const seq of [...running, ...waiting]) seq.req.aborted = true;
+      for (const seq of running) seq.req.aborted = true;
+      for (let i = 0; i < waiting.length; i++) waiting.at(i).req.aborted = true;
       running = [];
-      waiting.length = 0;
+      waiting.clear();
     },
   };
-}
-
-function before(a: Seq, b: Seq): boolean {
-  const pa = a.req.request.priority;
-  const pb = b.req.request.priority;
-  return pa < pb || (pa === pb && a.req.order < b.req.order);
 }
