@@ -1,8 +1,9 @@
 /**
  * @module The bare node:http baseline: does the minimum for the same wire bytes as llmsim. Non-streaming chat: parse the
  * body and reply with a chat.completion of the same shape. Streaming: one shared step timer (absolute deadlines) writes one
- * chunk to every open stream per step — the cheapest design a simulator could use — and records its own scheduling lag
- * (how late each step's last chunk was written, as llmsim's `llmsim:scheduler_lag_seconds` counts it).
+ * chunk to every open stream per step — the cheapest design a simulator could use — and records its scheduling lag
+ * (how late each step fired) and delivery lag (how late its last chunk was written), as llmsim's
+ * `llmsim:scheduler_lag_seconds` and `llmsim:step_delivery_lag_seconds` count them.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +21,7 @@ interface Stream {
 }
 const streams = new Set<Stream>();
 const lags: number[] = [];
+const deliveryLags: number[] = [];
 let events = 0;
 let nextStep = 0;
 let timer: NodeJS.Timeout | null = null;
@@ -27,6 +29,9 @@ let timer: NodeJS.Timeout | null = null;
 function step(): void {
   timer = null;
   const now = performance.now();
+  const due = nextStep;
+  // Scheduler lag as llmsim counts it: how late the step fired (the previous step's writes are done by now).
+  if (streams.size > 0) lags.push(now - due);
   for (const s of streams) {
     if (!s.alive) continue;
     s.left--;
@@ -37,10 +42,9 @@ function step(): void {
       streams.delete(s);
     } else s.res.write(`${HEAD}${JSON.stringify(word)}${TAIL}`);
   }
-  // Lag as llmsim counts it: how late the step's last token was handed to its socket. res.write corks each socket
-  // and writes it on the next tick; a tick queued after all of them runs once they are written.
-  const due = nextStep;
-  if (streams.size > 0) process.nextTick(() => lags.push(performance.now() - due));
+  // Delivery lag as llmsim counts it: how late the step's last token was handed to its socket. res.write corks each
+  // socket and writes it on the next tick; a tick queued after all of them runs once they are written.
+  if (streams.size > 0) process.nextTick(() => deliveryLags.push(performance.now() - due));
   arm(now);
 }
 
@@ -63,10 +67,13 @@ function completion(words: number): string {
 
 createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/stats') {
-    const sorted = [...lags].sort((a, b) => a - b);
-    const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-    res.end(JSON.stringify({ events, lag_p50_ms: q(0.5), lag_p99_ms: q(0.99), rss: process.memoryUsage().rss, streams: streams.size }));
+    const q = (list: number[], p: number): number => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+    };
+    res.end(JSON.stringify({ events, lag_p50_ms: q(lags, 0.5), lag_p99_ms: q(lags, 0.99), delivery_p99_ms: q(deliveryLags, 0.99), rss: process.memoryUsage().rss, streams: streams.size }));
     lags.length = 0;
+    deliveryLags.length = 0;
     events = 0;
     return;
   }

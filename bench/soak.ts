@@ -86,7 +86,7 @@ const sampler = setInterval(async () => {
   const text = await (await fetch(`${sim.url}/metrics`)).text();
   const gauge = (name: string): string => /^(\S+)\{[^}]*\} (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(name)).join('\n'))?.[2] ?? '?';
   const lag = await scrapeLag(sim.url);
-  samples.push([String(samples.length + 1), (sim.rssBytes() / 2 ** 20).toFixed(0), (lagQuantile(lagBefore, lag, 0.99) * 1000).toString(), gauge('vllm:num_requests_running'), gauge('vllm:num_requests_waiting')]);
+  samples.push([String(samples.length + 1), (sim.rssBytes() / 2 ** 20).toFixed(0), (lagQuantile(lagBefore.scheduler, lag.scheduler, 0.99) * 1000).toString(), gauge('vllm:num_requests_running'), gauge('vllm:num_requests_waiting')]);
   lagBefore = lag;
 }, 60_000);
 

@@ -18,6 +18,8 @@ export interface StreamRow {
   readonly events: number;
   /** p99 scheduler lag, ms (llmsim: upper bound of the histogram bucket holding the p99). */
   readonly lagP99Ms: number;
+  /** p99 delivery lag (how late a step's last chunk was written), ms, likewise. */
+  readonly deliveryP99Ms: number;
   readonly cpuPercent: number;
 }
 
@@ -30,7 +32,7 @@ export async function streamingLevel(concurrency: number, seconds: number): Prom
     void fetch(`${b.url}/stats`);
   } });
   const bCpu = (100 * (b.cpuSeconds() - cpu0)) / ((performance.now() - t0) / 1000);
-  const stats = (await (await fetch(`${b.url}/stats`)).json()) as { lag_p99_ms: number };
+  const stats = (await (await fetch(`${b.url}/stats`)).json()) as { lag_p99_ms: number; delivery_p99_ms: number };
   await b.stop();
   const s = await llmsim(9103, ['--profile', 'bench-fixed-20ms', ...UNCAPPED]);
   let before = await scrapeLag(s.url);
@@ -39,12 +41,14 @@ export async function streamingLevel(concurrency: number, seconds: number): Prom
     void scrapeLag(s.url).then((x) => (before = x));
   } });
   const sCpu = (100 * (s.cpuSeconds() - cpu0)) / ((performance.now() - t0) / 1000);
-  const lag = lagQuantile(before, await scrapeLag(s.url), 0.99) * 1000;
+  const after = await scrapeLag(s.url);
+  const lag = lagQuantile(before.scheduler, after.scheduler, 0.99) * 1000;
+  const delivery = lagQuantile(before.delivery, after.delivery, 0.99) * 1000;
   await s.stop();
   const offered = concurrency * 50;
   return {
-    base: { streams: concurrency, offered, events: br.events / br.window, lagP99Ms: stats.lag_p99_ms, cpuPercent: bCpu },
-    sim: { streams: concurrency, offered, events: sr.events / sr.window, lagP99Ms: lag, cpuPercent: sCpu },
+    base: { streams: concurrency, offered, events: br.events / br.window, lagP99Ms: stats.lag_p99_ms, deliveryP99Ms: stats.delivery_p99_ms, cpuPercent: bCpu },
+    sim: { streams: concurrency, offered, events: sr.events / sr.window, lagP99Ms: lag, deliveryP99Ms: delivery, cpuPercent: sCpu },
   };
 }
 

@@ -36,15 +36,20 @@ export function buildModelEngine(o: ModelEngineOptions): Engine {
   const enablePrefixCaching = o.settings.enablePrefixCaching ?? true;
   const kv = createKvCache({ totalBlocks, blockSize, enablePrefixCaching });
   const metricsObserver = o.metrics.observerFor(o.name);
+  const after = o.afterDelivery ?? ((fn: () => void): void => fn());
   const observer: EngineObserver = {
     ...metricsObserver,
+    // Scheduler lag: a step counts as fired once its timer ran *and* the earlier steps' chunks are out. Streams are
+    // written in slices after a step, so a timer can fire on time over a backlog of writes; a server that writes
+    // synchronously could not have fired before that backlog was gone, and llmsim falling behind must show.
+    stepFired(planned) {
+      after(() => o.metrics.schedulerLag(o.clock.lagSince(planned)));
+    },
     step(report) {
       metricsObserver.step?.(report);
-      // Scheduler lag is measured when the step's tokens are out, not when its timer fired: streams are written in
-      // slices after the step, and a backlog there is llmsim falling behind as surely as a late timer is.
+      // Delivery lag: how late the step's last chunk left, so the write time of a large batch is visible too.
       const planned = report.start + report.duration;
-      if (o.afterDelivery) o.afterDelivery(() => o.metrics.schedulerLag(o.clock.lagSince(planned)));
-      else o.metrics.schedulerLag(o.clock.lagSince(planned));
+      after(() => o.metrics.stepDeliveryLag(o.clock.lagSince(planned)));
     },
     requestDone(report) {
       metricsObserver.requestDone?.(report);

@@ -32,6 +32,8 @@ export interface RequestReport {
 }
 
 export interface EngineObserver {
+  /** A step's timer fired (before any of its tokens are handed out); `plannedEnd` is when it was due. */
+  stepFired?(plannedEnd: number): void;
   step?(report: StepReport): void;
   /** Gap between two successive token deliveries of one sequence. */
   tokenGap?(seconds: number): void;

@@ -163,6 +163,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
   function finishStep(start: number, duration: number, scheduledTokens: number): void {
     const scheduled = batch ?? [];
     batch = null;
+    observer?.stepFired?.(start + duration);
     // Token times are the plan's (the step's planned end), not when the host got round to it: the trace and metrics
     // are the simulated engine's ground truth, and a late host shows up as scheduler lag and client-side error.
     const now = start + duration;

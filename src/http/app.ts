@@ -1,6 +1,7 @@
 /** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
 import { Hono, type Context } from 'hono';
 import { createCors, applyCors } from './cors.ts';
+import { whenFlushed } from './sse-writer.ts';
 import { setBodyLimit, setArrival } from './json-body.ts';
 import { createFaultGate } from '../faults/middleware.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -70,10 +71,16 @@ export function createApp(ctx: ServerContext): Hono {
     try {
       const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
       // Generation requests yield once to the event loop first: requests that arrived together are all read and
-      // stamped before any of them is tokenized and planned, so none waits unseen behind another's work. (Waiting
-      // for queued stream chunks to be written as well was tried: it bunched the planning of new requests up
-      // against the next step, which then fired late.)
-      if (generation) await nextLoopTurn();
+      // stamped before any of them is tokenized and planned, so none waits unseen behind another's work. Then they
+      // wait for the stream chunks already queued (a step's flush, written in slices) to be written: a request
+      // arriving during a flush cannot join a step before the next one's end anyway (the step after the flushed one
+      // was planned before the flush began), so planning it after the flush costs it nothing in simulated time,
+      // while planning it between slices stretched every step's delivery and made the next step fire late.
+      if (generation) {
+        await nextLoopTurn();
+        const flushed = whenFlushed();
+        if (flushed) await flushed;
+      }
       const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? await faults(c) : null);
       if (early) c.res = early;
       else await next();

@@ -166,6 +166,11 @@ export function afterFlush(fn: () => void): void {
   else waiters.push({ until: queued, fn });
 }
 
+/** A promise for `afterFlush`, or null when nothing is waiting to be written (the common case costs no promise). */
+export function whenFlushed(): Promise<void> | null {
+  return queued === written ? null : new Promise((resolve) => afterFlush(resolve));
+}
+
 /** Calls `fn` once if the client disconnects before the response is finished (non-streaming requests). */
 export function onClientGone(c: Context, fn: () => void): () => void {
   const res = nodeResponse(c);

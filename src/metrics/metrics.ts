@@ -1,6 +1,6 @@
 /**
  * @module vLLM's Prometheus metrics (protocol.md §C: names, HELP, labels, buckets) fed by engine observers, plus
- * `llmsim:scheduler_lag_seconds` and `llmsim:faults_injected_total`. Gauges and counters use prom-client (its own
+ * `llmsim:scheduler_lag_seconds`, `llmsim:step_delivery_lag_seconds` and `llmsim:faults_injected_total`. Gauges and counters use prom-client (its own
  * Registry); histograms use FastHistogram, which costs one array increment per observation and prints labels in
  * vLLM's (sorted) order.
  */
@@ -58,6 +58,7 @@ export interface MetricsRegistry {
   /** Time source for timestamp-valued gauges (the clock module's Unix seconds). */
   setClock(unixSeconds: () => number): void;
   schedulerLag(seconds: number): void;
+  stepDeliveryLag(seconds: number): void;
   fault(kind: string): void;
   render(): Promise<string>;
 }
@@ -149,8 +150,10 @@ export function createMetrics(): MetricsRegistry {
   const iteration = h('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
   const paramsN = h('vllm:request_params_n', 'Histogram of the n request parameter.', N_BUCKETS);
   const lengthHistograms: FastHistogram[] = [];
-  const lag = new FastHistogram('llmsim:scheduler_lag_seconds', 'How late each engine step\'s tokens were all written to their sockets, against the step\'s planned end (wall seconds); grows when llmsim itself is saturated.', LAG);
+  const lag = new FastHistogram('llmsim:scheduler_lag_seconds', 'How late each engine step fired against its planned end, counting a step as fired once the earlier steps\' chunks were written (wall seconds); grows when llmsim itself is saturated.', LAG);
   const observeLag = lag.series_(null);
+  const delivery = new FastHistogram('llmsim:step_delivery_lag_seconds', 'How late the last stream chunk of each engine step was written to its socket, against the step\'s planned end (wall seconds).', LAG);
+  const observeDelivery = delivery.series_(null);
   const histograms = (): FastHistogram[] => [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN, ...lengthHistograms];
 
   return {
@@ -227,9 +230,10 @@ export function createMetrics(): MetricsRegistry {
       };
     },
     schedulerLag: (seconds) => observeLag(seconds),
+    stepDeliveryLag: (seconds) => observeDelivery(seconds),
     fault: (kind) => faults.inc({ kind }, 1),
     async render() {
-      return pythonStyle(await registry.metrics()) + cacheInfo.join('') + histograms().map((x) => x.render()).join('') + lag.render();
+      return pythonStyle(await registry.metrics()) + cacheInfo.join('') + histograms().map((x) => x.render()).join('') + lag.render() + delivery.render();
     },
   };
 }

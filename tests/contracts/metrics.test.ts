@@ -35,18 +35,23 @@ describe('GET /metrics', () => {
     expect(text).toContain('# TYPE vllm:iteration_tokens_total histogram');
     expect(text).toMatch(/vllm:cache_config_info\{block_size="16",.*enable_prefix_caching="True",.*num_gpu_blocks="\d+"/);
     expect(text).toContain('# TYPE llmsim:scheduler_lag_seconds histogram');
+    expect(text).toContain('# TYPE llmsim:step_delivery_lag_seconds histogram');
     expect(text).toContain('llmsim:faults_injected_total{kind="truncate"} 0.0');
   });
 
-  it('observes scheduler lag once per engine step, after the step\'s stream chunks are written', async () => {
-    const count = (text: string): number => Number(/^llmsim:scheduler_lag_seconds_count (\S+)$/m.exec(text)?.[1]);
-    const before = count(await scrape());
+  it('observes scheduler and delivery lag once per engine step, once the chunks before them are written', async () => {
+    const count = (text: string, name = 'scheduler_lag'): number => Number(new RegExp(`^llmsim:${name}_seconds_count (\\S+)$`, 'm').exec(text)?.[1]);
+    const scrapedBefore = await scrape();
+    const before = count(scrapedBefore);
+    const deliveryBefore = count(scrapedBefore, 'step_delivery_lag');
     const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'lag' }], max_tokens: 6, ignore_eos: true, stream: true }) });
     expect((await res.text()).endsWith('data: [DONE]\n\n')).toBe(true);
     // One prefill step and five decode steps, each observed once its chunks have left (virtual time: zero lag).
     const after = await scrape();
     expect(count(after) - before).toBe(6);
+    expect(count(after, 'step_delivery_lag') - deliveryBefore).toBe(6);
     expect(Number(/^llmsim:scheduler_lag_seconds_bucket\{le="0.0001"\} (\S+)$/m.exec(after)?.[1])).toBe(count(after));
+    expect(Number(/^llmsim:step_delivery_lag_seconds_bucket\{le="0.0001"\} (\S+)$/m.exec(after)?.[1])).toBe(count(after, 'step_delivery_lag'));
   });
 
   it('counts what the engine did, consistently with usage', async () => {

@@ -7,6 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
+import { whenFlushed } from '../../src/http/sse-writer.ts';
 
 let sim: Simulator;
 /** Real clock, 500x: steps land in separate event-loop turns, so a stream is many chunks (virtual time coalesces). */
@@ -89,5 +90,19 @@ describe('HTTP chunked framing of streams', () => {
     const split = raw.indexOf('\r\n\r\n');
     expect(raw.slice(0, split).toLowerCase()).not.toContain('transfer-encoding');
     expect(Buffer.from(raw.slice(split + 4), 'latin1').toString('utf8')).toBe(expected);
+  });
+
+  it('serves requests that arrive while a sliced flush is still being written, and leaves nothing queued', async () => {
+    // 80 streams make each step's flush several slices (24 sockets each): requests arriving meanwhile wait for it.
+    const streamBody = (i: number) => ({ messages: [{ role: 'user', content: `flush ${i}` }], max_tokens: 40, ignore_eos: true, stream: true });
+    const streams = Array.from({ length: 80 }, (_, i) => postRaw(`${fast.url}/v1/chat/completions`, streamBody(i)));
+    const during = await Promise.all(Array.from({ length: 20 }, (_, i) => postRaw(`${fast.url}/v1/chat/completions`, { messages: [{ role: 'user', content: `during ${i}` }], max_tokens: 5, ignore_eos: true })));
+    for (const r of during) expect((JSON.parse(r.text) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(5);
+    for (const r of await Promise.all(streams)) {
+      expect(r.status).toBe(200);
+      expect(r.text.match(/"content":/g)?.length).toBeGreaterThanOrEqual(40);
+      expect(r.text.endsWith('data: [DONE]\n\n')).toBe(true);
+    }
+    expect(whenFlushed()).toBeNull();
   });
 });
