@@ -1,7 +1,7 @@
 /** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
 import { Hono, type Context } from 'hono';
 import { createCors, applyCors } from './cors.ts';
-import { whenFlushed } from './sse-writer.ts';
+import { planningTurn } from './planning-gate.ts';
 import { setBodyLimit, setArrival } from './json-body.ts';
 import { createFaultGate } from '../faults/middleware.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -70,17 +70,9 @@ export function createApp(ctx: ServerContext): Hono {
     const headers = cors.headersFor(c);
     try {
       const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
-      // Generation requests yield once to the event loop first: requests that arrived together are all read and
-      // stamped before any of them is tokenized and planned, so none waits unseen behind another's work. Then they
-      // wait for the stream chunks already queued (a step's flush, written in slices) to be written: a request
-      // arriving during a flush cannot join a step before the next one's end anyway (the step after the flushed one
-      // was planned before the flush began), so planning it after the flush costs it nothing in simulated time,
-      // while planning it between slices stretched every step's delivery and made the next step fire late.
-      if (generation) {
-        await nextLoopTurn();
-        const flushed = whenFlushed();
-        if (flushed) await flushed;
-      }
+      // Generation requests start their work on a later turn, after queued stream chunks, one per turn
+      // (planning-gate.ts says why).
+      if (generation) await planningTurn();
       const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? await faults(c) : null);
       if (early) c.res = early;
       else await next();
@@ -111,10 +103,6 @@ export function createApp(ctx: ServerContext): Hono {
   });
   app.onError((err, c) => renderError(err, c));
   return app;
-}
-
-function nextLoopTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export function renderError(err: unknown, c: Context): Response {
