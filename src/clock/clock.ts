@@ -5,6 +5,14 @@
  */
 import { performance } from 'node:perf_hooks';
 
+/**
+ * Host wall time in ms, for measuring llmsim's own work (how long preparing requests takes), never for simulated
+ * time: that is the Clock's.
+ */
+export function hostMs(): number {
+  return performance.now();
+}
+
 export interface Clock {
   /** Simulated seconds since the clock started. */
   now(): number;
@@ -12,8 +20,6 @@ export interface Clock {
   unixSeconds(): number;
   /** Runs `fn` when simulated time reaches `time` (absolute). Returns a cancel function. */
   at(time: number, fn: () => void): () => void;
-  /** Lateness of the last fired timer in wall seconds (real/scaled; 0 in virtual mode). */
-  lastLag(): number;
   /** How far `now` is past the simulated time `time`, in wall seconds (0 if not past, and always in virtual mode). */
   lagSince(time: number): number;
   /** Stops every pending timer. */
@@ -44,7 +50,6 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
   const heap = new TimerHeap();
   let armed: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null;
   let armedFor = Infinity;
-  let lag = 0;
   const now = (): number => ((performance.now() - startWall) / 1000) * speedup;
   const fire = (): void => {
     armed = null;
@@ -59,7 +64,6 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
         break;
       }
       heap.pop();
-      lag = Math.max(0, t - timer.time) / speedup;
       timer.fn?.();
     }
     arm(early);
@@ -89,7 +93,6 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
         timer.fn = null;
       };
     },
-    lastLag: () => lag,
     lagSince: (time) => Math.max(0, now() - time) / speedup,
     stop() {
       if (armed) clearTimer(armed);
@@ -137,7 +140,6 @@ export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = 
         timer.fn = null;
       };
     },
-    lastLag: () => 0,
     lagSince: () => 0,
     stop: () => heap.clear(),
     advanceTo(time) {

@@ -230,7 +230,6 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     seq.req.sink.onTokens(seq.index, seq.generated, seq.stepOut === 2);
   };
 
-
   const finishRequest = (req: Req, now: number): void => {
     req.sink.onFinished({
       cachedTokens: req.cachedTokens,

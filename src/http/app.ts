@@ -70,8 +70,8 @@ export function createApp(ctx: ServerContext): Hono {
     const headers = cors.headersFor(c);
     try {
       const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
-      // Generation requests start their work on a later turn, after queued stream chunks, one per turn
-      // (planning-gate.ts says why).
+      // Generation requests start their work on a later turn, after queued stream chunks, about 1 ms of them per
+      // turn (planning-gate.ts says why).
       if (generation) await planningTurn();
       const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? await faults(c) : null);
       if (early) c.res = early;

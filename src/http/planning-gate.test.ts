@@ -5,6 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { planningTurn } from './planning-gate.ts';
+import { hostMs } from '../clock/clock.ts';
 
 /** Counts event-loop turns (one increment per check phase) until stopped. */
 function turnCounter(): { readonly turn: () => number; stop: () => void } {
@@ -19,8 +20,9 @@ function turnCounter(): { readonly turn: () => number; stop: () => void } {
 }
 
 const busy = (ms: number): void => {
-  const end = performance.now() + ms;
-  while (performance.now() < end);
+  // CPU work the gate measures (a request's synchronous preparation), not a sleep.
+  const end = hostMs() + ms;
+  while (hostMs() < end);
 };
 
 describe('planningTurn', () => {

@@ -12,6 +12,7 @@
  *   ~40 µs: throughput fell to a third), so the number per turn follows the measured cost of recent requests.
  */
 import { whenFlushed } from './sse-writer.ts';
+import { hostMs } from '../clock/clock.ts';
 
 const queue: (() => void)[] = [];
 let pumping = false;
@@ -33,7 +34,7 @@ export function planningTurn(): Promise<void> {
 }
 
 function pump(): void {
-  const now = performance.now();
+  const now = hostMs();
   // The requests started last turn ran (synchronously, up to their first wait for I/O) between then and now.
   if (started > 0) costMs = 0.7 * costMs + (0.3 * (now - turnEnd)) / started;
   started = 0;
@@ -45,7 +46,7 @@ function pump(): void {
   const n = Math.min(queue.length, Math.max(1, Math.floor(TURN_BUDGET_MS / costMs)));
   for (let i = 0; i < n; i++) (queue.shift() as () => void)();
   started = n;
-  turnEnd = performance.now();
+  turnEnd = hostMs();
   if (queue.length > 0) setImmediate(pump);
   else {
     pumping = false;

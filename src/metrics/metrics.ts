@@ -1,8 +1,8 @@
 /**
  * @module vLLM's Prometheus metrics (protocol.md §C: names, HELP, labels, buckets) fed by engine observers, plus
- * `llmsim:scheduler_lag_seconds`, `llmsim:step_delivery_lag_seconds` and `llmsim:faults_injected_total`. Gauges and counters use prom-client (its own
- * Registry); histograms use FastHistogram, which costs one array increment per observation and prints labels in
- * vLLM's (sorted) order.
+ * `llmsim:scheduler_lag_seconds`, `llmsim:step_delivery_lag_seconds` and `llmsim:faults_injected_total`. Gauges and
+ * counters use prom-client (its own Registry); histograms use FastHistogram, which costs one array increment per
+ * observation and prints labels in vLLM's (sorted) order.
  */
 import { Registry, Gauge, Counter } from 'prom-client';
 import type { EngineObserver } from '../engine/observer.ts';
