@@ -58,9 +58,18 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   // Frames written during one event-loop turn are joined and leave in one write at the end of the turn (role +
   // first token, or the several steps a scaled or virtual clock runs per turn).
   let turn: string | null = null;
+  // The end of a stream whose last frames are queued this turn leaves with them, in the shared flush (see `end`).
+  let ending: string | null = null;
   const flushTurn = (): void => {
     const chunk = turn as string;
     turn = null;
+    if (ending !== null) {
+      const tail = ending;
+      ending = null;
+      if (!res.destroyed && !res.writableEnded) res.end(pending + chunk + tail);
+      pending = '';
+      return;
+    }
     if (closed || res.destroyed || res.writableEnded || chunk === null) return;
     if (blocked) pending += chunk;
     else blocked = !put(chunk, onDrain);
@@ -90,9 +99,15 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
     end(chunk = '') {
       if (closed || res.destroyed || res.writableEnded) return;
       closed = true;
-      res.end(pending + (turn ?? '') + chunk);
+      // Ended in the middle of a step's work (its last tokens are queued): the end waits for the flush too. Ending at
+      // once wrote it while the step was still building every other stream's frames, and the client's next request,
+      // sent as soon as it saw the end, then waited for that whole callback before its arrival was stamped.
+      if (turn !== null) {
+        ending = chunk;
+        return;
+      }
+      res.end(pending + chunk);
       pending = '';
-      turn = null;
     },
   };
   const fault = activeFault(c);
