@@ -1,6 +1,6 @@
 /**
- * The stream writer's end-of-stream timing: an end with frames queued in the same turn leaves with them in the shared
- * flush (after the step's callback), one write; an end with nothing queued leaves at once.
+ * The stream writer's end-of-stream timing: an end leaves in the shared flush (after the step's callback), in one write
+ * with the frames queued in the same turn; a first chunk still leaves at once.
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -57,14 +57,17 @@ describe('stream writer end', () => {
     expect(body).toBe(`${Buffer.byteLength(frames).toString(16)}\r\n${frames}\r\n0\r\n\r\n`);
   });
 
-  it('ends at once when nothing is queued (a first chunk written now, or no frames this turn)', async () => {
+  it('defers an end with nothing queued too, after a first chunk that was written at once', async () => {
+    let firstOut: boolean | null = null;
     let ended: boolean | null = null;
     const body = await serve((writer, res) => {
       writer.write('data: first\n\n', true);
+      firstOut = res.socket?.bytesWritten !== undefined && res.socket.bytesWritten > 0;
       writer.end('data: [DONE]\n\n');
       ended = res.writableEnded;
     });
-    expect(ended).toBe(true);
+    expect(firstOut).toBe(true);
+    expect(ended).toBe(false);
     const chunk = (data: string): string => `${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`;
     expect(body).toBe(`${chunk('data: first\n\n')}${chunk('data: [DONE]\n\n')}0\r\n\r\n`);
   });

@@ -58,7 +58,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   // Frames written during one event-loop turn are joined and leave in one write at the end of the turn (role +
   // first token, or the several steps a scaled or virtual clock runs per turn).
   let turn: string | null = null;
-  // The end of a stream whose last frames are queued this turn leaves with them, in the shared flush (see `end`).
+  // A stream's end leaves in the shared flush, with the frames queued this turn (see `end`).
   let ending: string | null = null;
   const flushTurn = (): void => {
     const chunk = turn as string;
@@ -74,6 +74,15 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
     if (blocked) pending += chunk;
     else blocked = !put(chunk, onDrain);
   };
+  const queueTurn = (chunk: string): void => {
+    turn = chunk;
+    queued++;
+    endOfTurn.push(flushTurn);
+    if (!flushing) {
+      flushing = true;
+      process.nextTick(flushAll);
+    }
+  };
   const plain: StreamWriter = {
     get closed() {
       return closed || res.destroyed || res.writableEnded;
@@ -88,26 +97,16 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
         blocked = !put(chunk, onDrain);
         return;
       }
-      turn = chunk;
-      queued++;
-      endOfTurn.push(flushTurn);
-      if (!flushing) {
-        flushing = true;
-        process.nextTick(flushAll);
-      }
+      queueTurn(chunk);
     },
     end(chunk = '') {
       if (closed || res.destroyed || res.writableEnded) return;
       closed = true;
-      // Ended in the middle of a step's work (its last tokens are queued): the end waits for the flush too. Ending at
-      // once wrote it while the step was still building every other stream's frames, and the client's next request,
-      // sent as soon as it saw the end, then waited for that whole callback before its arrival was stamped.
-      if (turn !== null) {
-        ending = chunk;
-        return;
-      }
-      res.end(pending + chunk);
-      pending = '';
+      // The end leaves in the shared flush, with any frames queued this turn. Ending at once wrote it while the step
+      // was still building every other stream's frames, and the client's next request, sent as soon as it saw the
+      // end, then waited for that whole callback before its arrival was stamped.
+      ending = chunk;
+      if (turn === null) queueTurn('');
     },
   };
   const fault = activeFault(c);
