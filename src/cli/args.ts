@@ -1,54 +1,11 @@
 /** @module `llmsim serve` flags (vLLM names where vLLM has them), parsed with node:util parseArgs; errors are one line. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL, type ServeOptions } from '../scenario/options.ts';
 
-export interface ServeOptions {
-  readonly host: string;
-  readonly port: number;
-  /** One or more models (`--model` repeated); the first is the default. */
-  readonly models: readonly string[];
-  readonly servedModelNames: readonly string[];
-  readonly seed: number;
-  readonly maxModelLen: number | null;
-  readonly tokenizer: string | null;
-  readonly apiKeys: readonly string[];
-  readonly scenario: string | null;
-  readonly maxLogprobs: number;
-  readonly enablePromptTokensDetails: boolean;
-  readonly schedulingPolicy: 'fcfs' | 'priority';
-  readonly reasoningParser: 'qwen3' | 'deepseek_r1' | null;
-  /** Accept `suffix` on /v1/completions by building the model's fill-in-the-middle prompt (vLLM rejects it). */
-  readonly enableSuffix: boolean;
-  /** Engine settings given on the command line (they override the scenario's and the profile's). */
-  readonly engine: EngineFlags;
-  /** Latency profile name or path (default: the model's catalog profile). */
-  readonly profile: string | null;
-  /** Simulated time runs this many times faster than wall time; `Infinity` = virtual time, as fast as possible. */
-  readonly speedup: number;
-  /** JSONL file receiving one record per finished request. */
-  readonly trace: string | null;
-  /** CORS, as vLLM's --allowed-origins/--allowed-methods/--allowed-headers/--allow-credentials (default `*`). */
-  readonly cors: { readonly origins: readonly string[]; readonly methods: readonly string[]; readonly headers: readonly string[]; readonly credentials: boolean };
-  /** `--lora-modules name=path ...` (vLLM syntax; also `{"name":..,"path":..}` JSON). */
-  readonly loraModules: readonly { readonly name: string; readonly path: string }[];
-  /** `--replicas N`: N identical replicas on consecutive ports. */
-  readonly replicas: number;
-  /** Flags the user actually typed, so they win over scenario values. */
-  readonly explicit: ReadonlySet<string>;
-}
-
-export interface EngineFlags {
-  readonly maxNumSeqs?: number;
-  readonly maxNumBatchedTokens?: number;
-  readonly blockSize?: number;
-  readonly numGpuBlocksOverride?: number;
-  readonly gpuMemoryUtilization?: number;
-  readonly enablePrefixCaching?: boolean;
-  readonly maxWaiting?: number;
-  /** Distinct LoRA adapters allowed in one running batch (vLLM --max-loras). */
-  readonly maxLoras?: number;
-}
-
-export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
+// Re-exported for code written against the old location; new code imports from scenario/options.ts.
+export type { ServeOptions } from '../scenario/options.ts';
+export type { EngineFlags } from '../engine/settings.ts';
+export { DEFAULT_MODEL } from '../scenario/options.ts';
 
 const OPTIONS = {
   host: { type: 'string', default: '127.0.0.1' },

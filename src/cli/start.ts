@@ -2,7 +2,7 @@
  * @module Builds and starts a simulator (clock, metrics, engines, HTTP) — one server, or a fleet of independent replicas
  * on consecutive ports sharing one simulated clock. Used by the CLI and by black-box tests (port 0).
  */
-import type { ServeOptions } from './args.ts';
+import type { ServeOptions } from '../scenario/options.ts';
 import { buildServerContext, type BuildDeps } from '../serving/build.ts';
 import { reloadScenario } from '../serving/reload.ts';
 import { createApp } from '../http/app.ts';

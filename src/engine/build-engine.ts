@@ -1,6 +1,6 @@
 /** @module Builds one model's step engine from its profile and settings (vLLM defaults derived from the GPU), wiring metrics and the trace. */
 import type { Engine } from './types.ts';
-import type { EngineFlags } from '../cli/args.ts';
+import type { EngineFlags } from './settings.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { MetricsRegistry } from '../metrics/metrics.ts';
 import type { TraceWriter } from './trace.ts';

@@ -1,5 +1,6 @@
 /** @module Merges command-line options with an optional scenario into one deployment description: typed flags win over the file. */
-import type { ServeOptions, EngineFlags } from '../cli/args.ts';
+import type { ServeOptions } from './options.ts';
+import type { EngineFlags } from '../engine/settings.ts';
 import type { Scenario, ModelSpec, Rule, ReplicaSpec } from './schema.ts';
 import type { z } from 'zod';
 import type { EngineSettingsSchema } from './schema.ts';

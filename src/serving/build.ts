@@ -1,5 +1,5 @@
 /** @module Assembles a ServerContext from a resolved deployment: tokenizer, engine and settings per served model. */
-import type { ServeOptions } from '../cli/args.ts';
+import type { ServeOptions } from '../scenario/options.ts';
 import type { Engine } from '../engine/types.ts';
 import type { ServerContext, ServedModel } from './context.ts';
 import type { Deployment, ModelConfig } from '../scenario/resolve.ts';

@@ -1,5 +1,5 @@
 /** @module Scenario reload (SIGHUP, POST /admin/reload): swaps models, rules and faults without dropping in-flight streams. */
-import type { ServeOptions } from '../cli/args.ts';
+import type { ServeOptions } from '../scenario/options.ts';
 import type { ServerContext } from './context.ts';
 import { buildModels, type BuildDeps } from './build.ts';
 import { loadScenario } from '../scenario/load.ts';

@@ -1,31 +1,12 @@
 /** @module Starts a real simulator on 127.0.0.1:0 for black-box tests over loopback HTTP. */
 import { startSimulator, type Simulator } from '../../src/cli/start.ts';
-import { DEFAULT_MODEL, type ServeOptions } from '../../src/cli/args.ts';
+import { DEFAULT_SERVE_OPTIONS, type ServeOptions } from '../../src/scenario/options.ts';
 
 export const TEST_DEFAULTS: ServeOptions = {
-  host: '127.0.0.1',
+  ...DEFAULT_SERVE_OPTIONS,
   port: 0,
-  models: [DEFAULT_MODEL],
-  servedModelNames: [],
-  seed: 0,
-  maxModelLen: null,
-  tokenizer: null,
-  apiKeys: [],
-  scenario: null,
-  maxLogprobs: 20,
-  enablePromptTokensDetails: false,
-  schedulingPolicy: 'fcfs',
-  reasoningParser: null,
-  enableSuffix: false,
-  engine: {},
-  profile: null,
   // Virtual time, as fast as possible: realistic simulated timings, no waiting.
   speedup: Infinity,
-  trace: null,
-  loraModules: [],
-  replicas: 1,
-  cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },
-  explicit: new Set(),
 };
 
 export function startTestServer(overrides: Partial<ServeOptions> = {}): Promise<Simulator> {

@@ -1,0 +1,14 @@
+/** @module Engine settings (vLLM's engine arguments that shape the simulated scheduler and KV cache), whoever sets them. */
+
+/** Engine settings given on the command line or in a scenario; absent = the profile's / vLLM's default. */
+export interface EngineFlags {
+  readonly maxNumSeqs?: number;
+  readonly maxNumBatchedTokens?: number;
+  readonly blockSize?: number;
+  readonly numGpuBlocksOverride?: number;
+  readonly gpuMemoryUtilization?: number;
+  readonly enablePrefixCaching?: boolean;
+  readonly maxWaiting?: number;
+  /** Distinct LoRA adapters allowed in one running batch (vLLM --max-loras). */
+  readonly maxLoras?: number;
+}

@@ -1,0 +1,75 @@
+/**
+ * @module What a simulator is started with (`ServeOptions`) and its defaults, independent of how they were given
+ * (command line, tests, embedding code). The CLI parses flags into this; scenario, serving and engine read it.
+ */
+import type { EngineFlags } from '../engine/settings.ts';
+
+export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
+
+export interface CorsOptions {
+  readonly origins: readonly string[];
+  readonly methods: readonly string[];
+  readonly headers: readonly string[];
+  readonly credentials: boolean;
+}
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  /** One or more models (`--model` repeated); the first is the default. */
+  readonly models: readonly string[];
+  readonly servedModelNames: readonly string[];
+  readonly seed: number;
+  readonly maxModelLen: number | null;
+  readonly tokenizer: string | null;
+  readonly apiKeys: readonly string[];
+  readonly scenario: string | null;
+  readonly maxLogprobs: number;
+  readonly enablePromptTokensDetails: boolean;
+  readonly schedulingPolicy: 'fcfs' | 'priority';
+  readonly reasoningParser: 'qwen3' | 'deepseek_r1' | null;
+  /** Accept `suffix` on /v1/completions by building the model's fill-in-the-middle prompt (vLLM rejects it). */
+  readonly enableSuffix: boolean;
+  /** Engine settings given on the command line (they override the scenario's and the profile's). */
+  readonly engine: EngineFlags;
+  /** Latency profile name or path (default: the model's catalog profile). */
+  readonly profile: string | null;
+  /** Simulated time runs this many times faster than wall time; `Infinity` = virtual time, as fast as possible. */
+  readonly speedup: number;
+  /** JSONL file receiving one record per finished request. */
+  readonly trace: string | null;
+  /** CORS, as vLLM's --allowed-origins/--allowed-methods/--allowed-headers/--allow-credentials (default `*`). */
+  readonly cors: CorsOptions;
+  /** `--lora-modules name=path ...` (vLLM syntax; also `{"name":..,"path":..}` JSON). */
+  readonly loraModules: readonly { readonly name: string; readonly path: string }[];
+  /** `--replicas N`: N identical replicas on consecutive ports. */
+  readonly replicas: number;
+  /** Flags the user actually typed, so they win over scenario values. */
+  readonly explicit: ReadonlySet<string>;
+}
+
+/** Every option at its default (vLLM's where vLLM has one): the CLI's starting point and the tests' base. */
+export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
+  host: '127.0.0.1',
+  port: 8000,
+  models: [DEFAULT_MODEL],
+  servedModelNames: [],
+  seed: 0,
+  maxModelLen: null,
+  tokenizer: null,
+  apiKeys: [],
+  scenario: null,
+  maxLogprobs: 20,
+  enablePromptTokensDetails: false,
+  schedulingPolicy: 'fcfs',
+  reasoningParser: null,
+  enableSuffix: false,
+  engine: {},
+  profile: null,
+  speedup: 1,
+  trace: null,
+  loraModules: [],
+  replicas: 1,
+  cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },
+  explicit: new Set(),
+};
