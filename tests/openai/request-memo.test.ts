@@ -1,5 +1,5 @@
 /**
- * Identical non-streamed bodies are prepared once (src/dialects/openai/request-memo.ts). What belongs to the single
+ * Identical non-streamed bodies are prepared once (src/pipeline/request-memo.ts). What belongs to the single
  * request must still be its own: the id, admission, a configuration changed in between; and answers stay the same
  * bytes as a freshly prepared request's.
  */

@@ -1,5 +1,6 @@
 /** @module Anthropic Messages request → the chat shape the planner understands (as vLLM converts it internally). */
 import { ApiError } from '../../protocol/errors.ts';
+import { contentText } from '../../pipeline/prompt.ts';
 
 type Body = Record<string, unknown>;
 
@@ -52,5 +53,5 @@ function messageOf(m: Body): Body[] {
 }
 
 function blocksText(blocks: readonly Body[]): string {
-  return blocks.map((b) => (typeof b['text'] === 'string' ? b['text'] : '')).join('\n');
+  return contentText(blocks);
 }

@@ -9,9 +9,11 @@ import type { ServerContext } from '../../serving/context.ts';
 import { resolveModel } from '../../serving/context.ts';
 import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { runToCompletion, submitPrompt, responseId } from '../openai/generation.ts';
-import { planConversation, parsedArguments, type ConversationJob } from '../openai/conversation.ts';
+import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { responseId } from '../../pipeline/plan-prompt.ts';
+import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
 import { channelLength, visibleLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
+import { chatPromptIds } from '../../pipeline/prompt.ts';
 import { toChat } from './convert.ts';
 
 type Body = Record<string, unknown>;
@@ -27,7 +29,7 @@ export function anthropicRoute(ctx: ServerContext): Hono {
     const r = await readJsonObject(c);
     const { messages, body } = toChat({ max_tokens: 1, ...r });
     const model = resolveModel(ctx, r['model'] as string);
-    return c.json({ input_tokens: model.tokenizer.encode(model.tokenizer.renderChat(messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null })).length });
+    return c.json({ input_tokens: chatPromptIds(model, messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null }).length });
   });
   app.post('/v1/messages', async (c) => {
     const r = await readJsonObject(c);

@@ -12,9 +12,10 @@ import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
-import { runToCompletion, submitPrompt } from '../openai/generation.ts';
-import { planConversation, parsedArguments, type ConversationJob } from '../openai/conversation.ts';
+import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
+import { fimMiddleId, fimPromptText } from '../../pipeline/prompt.ts';
 import { resolveOllamaModel, createdAt, ns } from './model.ts';
 
 interface Job extends ConversationJob {
@@ -36,8 +37,8 @@ function prepare(ctx: ServerContext, body: Record<string, unknown>, chat: boolea
   const g = r as { raw?: boolean | null; prompt?: string | null; suffix?: string | null };
   const think = r.think;
   const kwargs = think === false ? { enable_thinking: false } : null;
-  if (!chat && g.suffix && model.tokenizer.encode('<|fim_middle|>').length !== 1) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
-  const promptText = !chat && g.raw ? (g.prompt ?? '') : !chat && g.suffix ? `<|fim_prefix|>${g.prompt ?? ''}<|fim_suffix|>${g.suffix}<|fim_middle|>` : undefined;
+  if (!chat && g.suffix && fimMiddleId(model.tokenizer) === null) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
+  const promptText = !chat && g.raw ? (g.prompt ?? '') : !chat && g.suffix ? fimPromptText(g.prompt ?? '', g.suffix) : undefined;
   const o = r.options ?? {};
   // The OpenAI output contract reads tools, constraints and thinking from an OpenAI-shaped body.
   const format = r.format;

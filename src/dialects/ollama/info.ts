@@ -8,6 +8,7 @@ import { readJsonObject } from '../../http/json-body.ts';
 import { embedTokens, truncateEmbedding } from '../../generate/embedding.ts';
 import { EMBEDDING_DIMS } from '../openai/embeddings.ts';
 import { canonicalHash } from '../../generate/rng.ts';
+import { fimMiddleId } from '../../pipeline/prompt.ts';
 import { resolveOllamaModel, ollamaName, createdAt, ns } from './model.ts';
 
 /** The Ollama release whose API shapes we follow. */
@@ -27,7 +28,7 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
     const r = parseWith(OllamaShowSchema, await readJsonObject(c));
     const name = r.model ?? r.name ?? '';
     const model = resolveOllamaModel(ctx, name);
-    const capabilities = ['completion', 'tools', ...(model.tokenizer.encode('<|fim_middle|>').length === 1 ? ['insert'] : []), ...(model.reasoningParser ? ['thinking'] : []), 'embedding'];
+    const capabilities = ['completion', 'tools', ...(fimMiddleId(model.tokenizer) !== null ? ['insert'] : []), ...(model.reasoningParser ? ['thinking'] : []), 'embedding'];
     return c.json({
       modelfile: `FROM ${model.root}\n`,
       parameters: 'temperature 0.7',

@@ -5,12 +5,13 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../p
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { RequestMemo, prepareWithMemo } from './request-memo.ts';
-import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
+import { RequestMemo, prepareWithMemo } from '../../pipeline/request-memo.ts';
+import { effectiveMaxTokens, planPrompt, responseId, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { checkAdmission, runToCompletion } from '../../pipeline/engine-run.ts';
 import { chatResponseJson } from './chat-response.ts';
-import { readOutputContract, type OutputContract } from './output-contract.ts';
-import { PromptCache } from '../../tokenizer/prompt-cache.ts';
-import { readKvTransfer, type KvTransfer } from './kv-transfer.ts';
+import { readOutputContract, type OutputContract } from '../../pipeline/output-contract.ts';
+import { chatPromptIds as renderedPromptIds, contentText, truncatePrompt } from '../../pipeline/prompt.ts';
+import { readKvTransfer, type KvTransfer } from '../../pipeline/kv-transfer.ts';
 import { streamChat } from './chat-stream.ts';
 
 export interface PreparedChat {
@@ -71,7 +72,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const planned = planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model), transfer.remotePrefillSeconds);
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
-  const echoText = request.echo && last && last.role === role ? messageText(last.content) : null;
+  const echoText = request.echo && last && last.role === role ? contentText(last.content) : null;
   return {
     request,
     model,
@@ -89,8 +90,6 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
-const promptCache = new PromptCache<number[]>();
-
 /** Template + tokenize (cached per model for identical conversations and options). */
 function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGenerationPrompt: boolean): number[] {
   const options = {
@@ -101,39 +100,7 @@ function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGe
     chatTemplate: request.chat_template ?? null,
     kwargs: request.chat_template_kwargs ?? null,
   };
-  const addSpecial = request.add_special_tokens ?? false;
-  return promptCache.getOrCompute(promptKey(model, request, options, addSpecial), () => {
-    let text: string;
-    try {
-      text = model.tokenizer.renderChat(request.messages, options);
-    } catch (err) {
-      throw errors.chatTemplate(err instanceof Error ? err.message : String(err));
-    }
-    return model.tokenizer.encode(text, addSpecial);
-  });
-}
-
-/**
- * The prompt cache key: everything that changes the rendered prompt. Plain `{role, content}` messages are written
- * length-prefixed (unambiguous, and several times cheaper than JSON.stringify of the parsed request); anything else
- * is JSON.
- */
-function promptKey(model: ServedModel, request: ChatCompletionRequest, options: { addGenerationPrompt: boolean; continueFinalMessage: boolean }, addSpecial: boolean): string {
-  let key = `${model.configKey}\u0000${options.addGenerationPrompt ? 1 : 0}${options.continueFinalMessage ? 1 : 0}${addSpecial ? 1 : 0}`;
-  if (request.tools || request.documents || request.chat_template || request.chat_template_kwargs) {
-    key += JSON.stringify([request.tools ?? null, request.documents ?? null, request.chat_template ?? null, request.chat_template_kwargs ?? null]);
-  }
-  for (const m of request.messages) {
-    const content = m.content;
-    if (typeof content === 'string' && onlyRoleAndContent(m)) key += `\u0001${m.role.length}:${m.role}${content.length}:${content}`;
-    else key += `\u0002${JSON.stringify(m)}`;
-  }
-  return key;
-}
-
-function onlyRoleAndContent(m: object): boolean {
-  for (const k in m) if (k !== 'role' && k !== 'content') return false;
-  return true;
+  return renderedPromptIds(model, request.messages, options, request.add_special_tokens ?? false);
 }
 
 /** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */
@@ -152,17 +119,4 @@ function checkChatRequest(r: ChatCompletionRequest): void {
   if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools) throw valueError('When using `tool_choice`, `tools` must be set.');
   if (r.continue_final_message && r.add_generation_prompt) throw valueError('Cannot set both `continue_final_message` and `add_generation_prompt` to True.');
   if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
-}
-
-export function truncatePrompt(model: ServedModel, ids: number[], truncate: number | null | undefined): number[] {
-  if (truncate === null || truncate === undefined) return ids;
-  if (truncate > model.maxModelLen) throw errors.truncateTooLarge();
-  const keep = truncate === -1 ? model.maxModelLen : truncate;
-  return ids.length > keep ? ids.slice(ids.length - keep) : ids;
-}
-
-function messageText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && typeof p.text === 'string' ? p.text : '')).join('\n');
-  return '';
 }

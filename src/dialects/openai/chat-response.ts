@@ -5,7 +5,7 @@ import { chatLogprobs } from './logprob-format.ts';
 import { promptLogprobEntries } from '../../generate/logprobs.ts';
 import { createRng } from '../../generate/rng.ts';
 import { usageOf } from './usage.ts';
-import { kvTransferResponse } from './kv-transfer.ts';
+import { kvTransferResponse } from '../../pipeline/kv-transfer.ts';
 
 export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedTokens: number): Record<string, unknown> {
   const { request, model, planned } = p;

@@ -10,7 +10,7 @@ import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
-import { submitPrompt } from './generation.ts';
+import { submitPrompt } from '../../pipeline/engine-run.ts';
 import { usageOf } from './usage.ts';
 
 export const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';

@@ -7,7 +7,7 @@ import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
 import { visibleDelta } from '../../generate/plan.ts';
 import { completionLogprobs } from './logprob-format.ts';
-import { submitPrompt } from './generation.ts';
+import { submitPrompt } from '../../pipeline/engine-run.ts';
 import { usageOf } from './usage.ts';
 import { SSE_CONTENT_TYPE, DONE_FRAME } from './chat-stream.ts';
 

@@ -5,14 +5,15 @@ import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { RequestMemo, prepareWithMemo } from './request-memo.ts';
-import { checkAdmission, effectiveMaxTokens, planPrompt, runToCompletion, responseId, type PlannedPrompt } from './generation.ts';
-import { truncatePrompt } from './chat-completions.ts';
+import { RequestMemo, prepareWithMemo } from '../../pipeline/request-memo.ts';
+import { effectiveMaxTokens, planPrompt, responseId, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { checkAdmission, runToCompletion } from '../../pipeline/engine-run.ts';
+import { fimPromptText, hasFimTokens, truncatePrompt } from '../../pipeline/prompt.ts';
 import { completionChoice } from './completion-choice.ts';
 import { streamCompletions } from './completions-stream.ts';
 import { usageOf } from './usage.ts';
-import { readOutputContract } from './output-contract.ts';
-import { readKvTransfer, kvTransferResponse, NO_TRANSFER, type KvTransfer } from './kv-transfer.ts';
+import { readOutputContract } from '../../pipeline/output-contract.ts';
+import { readKvTransfer, kvTransferResponse, NO_TRANSFER, type KvTransfer } from '../../pipeline/kv-transfer.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 
 export interface PreparedCompletion {
@@ -142,7 +143,6 @@ function promptIdLists(model: ServedModel, r: CompletionRequest): number[][] {
 /** `--enable-suffix`: the PSM prompt `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>` (Qwen-style markers), as OpenAI's `suffix` implies. */
 function fimPrompt(model: ServedModel, prompt: CompletionRequest['prompt'], suffix: string): string {
   if (typeof prompt !== 'string') throw errors.sampling('suffix needs a single text prompt', 'suffix');
-  const markers = ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'];
-  if (!markers.every((m) => model.tokenizer.encode(m).length === 1)) throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
-  return `<|fim_prefix|>${prompt}<|fim_suffix|>${suffix}<|fim_middle|>`;
+  if (!hasFimTokens(model.tokenizer)) throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
+  return fimPromptText(prompt, suffix);
 }

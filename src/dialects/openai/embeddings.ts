@@ -5,6 +5,7 @@ import { EmbeddingRequestSchema, type EmbeddingRequest } from '../../protocol/em
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
+import { chatPromptIds } from '../../pipeline/prompt.ts';
 import { embedTokens, toBase64, truncateEmbedding } from '../../generate/embedding.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 
@@ -47,7 +48,7 @@ function inputIdLists(model: ServedModel, r: EmbeddingRequest): number[][] {
   const add = r.add_special_tokens ?? true;
   let lists: number[][];
   if (r.messages) {
-    lists = [model.tokenizer.encode(model.tokenizer.renderChat(r.messages, { addGenerationPrompt: false }), false)];
+    lists = [chatPromptIds(model, r.messages, { addGenerationPrompt: false })];
   } else {
     const p = r.input;
     if (p === null || p === undefined || p === '' || (Array.isArray(p) && p.length === 0)) throw valueError('Input cannot be empty.');

@@ -1,5 +1,6 @@
 /** @module OpenAI Responses request → the chat shape the planner understands (instructions, input items, flat function tools, text.format). */
 import { ApiError } from '../../protocol/errors.ts';
+import { contentText } from '../../pipeline/prompt.ts';
 
 type Body = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ function itemMessages(item: unknown): Body[] {
   if (it['type'] === 'reasoning') return [];
   const role = typeof it['role'] === 'string' ? it['role'] : 'user';
   const content = it['content'];
-  const text = typeof content === 'string' ? content : Array.isArray(content) ? (content as Body[]).map((p) => (typeof p['text'] === 'string' ? p['text'] : '')).join('\n') : '';
+  const text = contentText(content);
   return [{ role: role === 'developer' ? 'system' : role, content: text }];
 }
 

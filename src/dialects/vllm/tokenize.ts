@@ -5,6 +5,7 @@ import { TokenizeRequestSchema, DetokenizeRequestSchema } from '../../protocol/t
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
+import { chatPromptIds } from '../../pipeline/prompt.ts';
 
 export function tokenizeRoute(ctx: ServerContext): Hono {
   const app = new Hono();
@@ -14,19 +15,14 @@ export function tokenizeRoute(ctx: ServerContext): Hono {
     const model = resolveModel(ctx, r.model);
     let tokens: number[];
     if (r.messages) {
-      let text: string;
-      try {
-        text = model.tokenizer.renderChat(r.messages, {
-          addGenerationPrompt: r.add_generation_prompt ?? true,
-          continueFinalMessage: r.continue_final_message ?? false,
-          tools: r.tools ?? null,
-          chatTemplate: r.chat_template ?? null,
-          kwargs: r.chat_template_kwargs ?? null,
-        });
-      } catch (err) {
-        throw errors.chatTemplate(err instanceof Error ? err.message : String(err));
-      }
-      tokens = model.tokenizer.encode(text, r.add_special_tokens ?? false);
+      const options = {
+        addGenerationPrompt: r.add_generation_prompt ?? true,
+        continueFinalMessage: r.continue_final_message ?? false,
+        tools: r.tools ?? null,
+        chatTemplate: r.chat_template ?? null,
+        kwargs: r.chat_template_kwargs ?? null,
+      };
+      tokens = chatPromptIds(model, r.messages, options, r.add_special_tokens ?? false);
     } else {
       tokens = model.tokenizer.encode(r.prompt ?? '', r.add_special_tokens ?? true);
     }

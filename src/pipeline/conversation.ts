@@ -3,10 +3,11 @@
  * template → token ids → context check → sampling params → output contract → plan. The OpenAI chat route does the
  * same with its own validation order; everything after planning (engine, streams) is shared too.
  */
-import type { ServerContext, ServedModel } from '../../serving/context.ts';
-import { toSamplingParams, type SamplingParams, type WireSampling } from '../../protocol/sampling.ts';
-import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from './generation.ts';
+import type { ServerContext, ServedModel } from '../serving/context.ts';
+import { toSamplingParams, type SamplingParams, type WireSampling } from '../protocol/sampling.ts';
+import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from './plan-prompt.ts';
 import { readOutputContract } from './output-contract.ts';
+import { chatPromptIds } from './prompt.ts';
 
 export interface ConversationPlan {
   readonly planned: PlannedPrompt;
@@ -29,14 +30,14 @@ export interface ConversationOptions {
 /** `body` is OpenAI-chat shaped (messages, tools, tool_choice, response_format, chat_template_kwargs, reasoning_effort). */
 export function planConversation(ctx: ServerContext, model: ServedModel, body: Record<string, unknown>, o: ConversationOptions): ConversationPlan {
   const messages = (body['messages'] as never[] | undefined) ?? [];
-  const text =
-    o.promptText ??
-    model.tokenizer.renderChat(messages, {
-      addGenerationPrompt: true,
-      tools: (body['tools'] as unknown[] | undefined) ?? null,
-      kwargs: (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null,
-    });
-  const promptIds = model.tokenizer.encode(text);
+  const promptIds =
+    o.promptText !== undefined
+      ? model.tokenizer.encode(o.promptText)
+      : chatPromptIds(model, messages, {
+          addGenerationPrompt: true,
+          tools: (body['tools'] as unknown[] | undefined) ?? null,
+          kwargs: (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null,
+        });
   const maxTokens = effectiveMaxTokens(model, promptIds.length, o.maxTokens);
   const params = toSamplingParams(o.sampling, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   return { planned: planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules)), params };

@@ -10,11 +10,11 @@
  * are released, so it always gets a plan of its own, and an invalid body fails again (cheaply) each time.
  */
 import type { Context } from 'hono';
-import type { ServerContext } from '../../serving/context.ts';
-import { PromptCache } from '../../tokenizer/prompt-cache.ts';
-import { checkJsonMediaType, parseJsonObject, readBodyText } from '../../http/json-body.ts';
-import { header } from '../../http/headers.ts';
-import type { PlannedPrompt } from './generation.ts';
+import type { ServerContext } from '../serving/context.ts';
+import { PromptCache } from '../tokenizer/prompt-cache.ts';
+import { checkJsonMediaType, parseJsonObject, readBodyText } from '../http/json-body.ts';
+import { header } from '../http/headers.ts';
+import type { PlannedPrompt } from './plan-prompt.ts';
 
 /** Bodies longer than this are not kept: large prompts are rarely repeated byte for byte, and they pin memory. */
 const MAX_BODY_CHARS = 16 * 1024;

@@ -3,9 +3,9 @@
  * `do_remote_decode` makes this instance the prefill side (it answers with where the KV lives); with
  * `do_remote_prefill` it is the decode side (it skips the prompt's compute and pays the KV transfer instead).
  */
-import type { ServerContext, ServedModel } from '../../serving/context.ts';
-import { ApiError } from '../../protocol/errors.ts';
-import { idsHash } from '../../generate/rng.ts';
+import type { ServerContext, ServedModel } from '../serving/context.ts';
+import { ApiError } from '../protocol/errors.ts';
+import { idsHash } from '../generate/rng.ts';
 
 export interface KvTransfer {
   /** This request is the prefill half: answer with `kv_transfer_params` for the decode side. */

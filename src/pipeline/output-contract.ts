@@ -1,12 +1,13 @@
 /** @module Reads the request's output contract (response_format, structured_outputs / guided_*, tools + tool_choice, thinking) with vLLM's validation messages. */
-import type { ServedModel } from '../../serving/context.ts';
-import { ApiError, errors, valueError } from '../../protocol/errors.ts';
-import type { Rule } from '../../scenario/schema.ts';
-import { matchRule } from '../../scenario/rules.ts';
-import { pyJsonDumps } from '../../generate/pyjson.ts';
-import type { Constraint } from '../../generate/structured.ts';
-import type { FunctionTool, ToolSpec, ToolMode } from '../../generate/tool-calls.ts';
-import type { ReasoningSpec, CannedAnswer } from '../../generate/output.ts';
+import type { ServedModel } from '../serving/context.ts';
+import { ApiError, errors, valueError } from '../protocol/errors.ts';
+import type { Rule } from '../scenario/schema.ts';
+import { matchRule } from '../scenario/rules.ts';
+import { contentText } from './prompt.ts';
+import { pyJsonDumps } from '../generate/pyjson.ts';
+import type { Constraint } from '../generate/structured.ts';
+import type { FunctionTool, ToolSpec, ToolMode } from '../generate/tool-calls.ts';
+import type { ReasoningSpec, CannedAnswer } from '../generate/output.ts';
 
 export interface OutputContract {
   readonly canned: CannedAnswer | null;
@@ -46,10 +47,7 @@ function lastUserText(body: Body, chat: boolean): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = asObject(messages[i]);
     if (m?.['role'] !== 'user') continue;
-    const c = m['content'];
-    if (typeof c === 'string') return c;
-    if (Array.isArray(c)) return c.map((p) => (typeof asObject(p)?.['text'] === 'string' ? (asObject(p)?.['text'] as string) : '')).join('\n');
-    return '';
+    return contentText(m['content']);
   }
   return '';
 }

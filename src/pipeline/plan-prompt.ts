@@ -1,17 +1,14 @@
-/** @module Shared by chat and completions: context-window checks, planning every choice, submitting to the engine and waiting. */
-import type { Context } from 'hono';
-import type { ServerContext, ServedModel } from '../../serving/context.ts';
-import { onClientGone } from '../../http/sse-writer.ts';
-import { arrivalOf } from '../../http/json-body.ts';
-import type { EngineHandle, EngineSink, RequestSummary } from '../../engine/types.ts';
-import { errors } from '../../protocol/errors.ts';
-import type { SamplingParams } from '../../protocol/sampling.ts';
-import type { ChoicePlan } from '../../generate/plan.ts';
-import { planOutput } from '../../generate/output.ts';
-import { ConstraintError } from '../../generate/structured.ts';
+/** @module The planning step of the preparation pipeline: context-window checks, the request's seed key, every choice planned up front. */
+import type { ServerContext, ServedModel } from '../serving/context.ts';
+import { errors } from '../protocol/errors.ts';
+import type { SamplingParams } from '../protocol/sampling.ts';
+import type { ChoicePlan } from '../generate/plan.ts';
+import { planOutput } from '../generate/output.ts';
+import { ConstraintError } from '../generate/structured.ts';
 import type { OutputContract } from './output-contract.ts';
-import { generatedLogprobs, type TokenLogprob } from '../../generate/logprobs.ts';
-import { canonicalJson, createRng, sha256Hex, type Rng } from '../../generate/rng.ts';
+import { fimMiddleId } from './prompt.ts';
+import { generatedLogprobs, type TokenLogprob } from '../generate/logprobs.ts';
+import { canonicalJson, createRng, sha256Hex, type Rng } from '../generate/rng.ts';
 
 export interface PlannedPrompt {
   readonly promptIds: readonly number[];
@@ -35,20 +32,6 @@ export function effectiveMaxTokens(model: ServedModel, promptLen: number, reques
   return model.maxModelLen - promptLen;
 }
 
-const FIM_MIDDLE = '<|fim_middle|>';
-const fimIds = new WeakMap<ServedModel['tokenizer'], number | null>();
-
-/** The `<|fim_middle|>` token id when the vocabulary has it as one token (a fill-in-the-middle prompt then gets code). */
-function fimMiddleId(model: ServedModel): number | null {
-  let id = fimIds.get(model.tokenizer);
-  if (id === undefined) {
-    const ids = model.tokenizer.encode(FIM_MIDDLE);
-    id = ids.length === 1 ? (ids[0] as number) : null;
-    fimIds.set(model.tokenizer, id);
-  }
-  return id;
-}
-
 /** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
 /**
  * Outputs are planned in memory up front; a request asking for more than this many entries (tokens, counting each top
@@ -61,7 +44,7 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
   const entries = params.n * perChoice * (1 + Math.max(0, params.logprobs ?? 0));
   if (entries > MAX_PLANNED_ENTRIES) throw errors.simulatorLimit(entries, MAX_PLANNED_ENTRIES);
   const key = requestKey(model, promptIds, params, contract, lora);
-  const fim = fimMiddleId(model);
+  const fim = fimMiddleId(model.tokenizer);
   const style = fim !== null && promptIds.includes(fim) ? 'code' : 'prose';
   const plans: ChoicePlan[] = [];
   const logprobs: TokenLogprob[][] = [];
@@ -127,68 +110,6 @@ function planWithContract(spec: Parameters<typeof planOutput>[0]): ChoicePlan {
   } catch (err) {
     if (err instanceof ConstraintError) throw errors.unsupportedConstraint(err.message);
     throw err;
-  }
-}
-
-/** `--max-waiting` (llm-d style): refuse with 429 before any byte is sent when the engine's queue is full. */
-export function checkAdmission(model: ServedModel): void {
-  if (model.maxWaiting !== null && model.engine.stats().waiting >= model.maxWaiting) throw errors.queueFull(model.maxWaiting);
-}
-
-/** Submits one prompt's choices to the model's engine; `traceId` names the request in the trace (the response id). */
-export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId = '', arrivalTime?: number): EngineHandle {
-  return model.engine.submit(
-    {
-      requestId: traceId,
-      promptTokenIds: planned.promptIds,
-      sequences: planned.plans.map((p) => ({ outputTokens: p.tokenCount, finishReason: p.finishReason })),
-      priority,
-      cacheSalt: cacheSalt || undefined,
-      maxTokens: params.maxTokens,
-      lora: planned.lora ?? undefined,
-      arrivalTime,
-      remotePrefillSeconds: planned.remotePrefillSeconds,
-    },
-    sink,
-  );
-}
-
-/**
- * Runs prompts to completion (non-streaming) for the request in `c`: resolves with each prompt's summary, or with null
- * when the client went away first (its engine requests are then aborted, as vLLM's "Client disconnected").
- */
-export async function runToCompletion(c: Context, model: ServedModel, prompts: readonly PlannedPrompt[], params: SamplingParams, priority: number, cacheSalt: string | null | undefined, traceId: string): Promise<RequestSummary[] | null> {
-  let abort: (() => void) | null = null;
-  const detach = onClientGone(c, () => abort?.());
-  try {
-    return await new Promise<RequestSummary[]>((resolve, reject) => {
-      const summaries: RequestSummary[] = new Array(prompts.length);
-      let left = prompts.length;
-      const sink = (i: number): EngineSink => ({
-        onTokens: () => {},
-        onFinished: (summary) => {
-          summaries[i] = summary;
-          if (--left === 0) resolve(summaries);
-        },
-      });
-      const handles = prompts.map((planned, i) => submitPrompt(model, planned, params, priority, cacheSalt, sink(i), prompts.length > 1 ? `${traceId}-${i}` : traceId, arrivalOf(c)));
-      abort = () => {
-        handles.forEach((h) => h.abort());
-        reject(new ClientGoneError());
-      };
-    });
-  } catch (err) {
-    if (err instanceof ClientGoneError) return null;
-    throw err;
-  } finally {
-    detach();
-  }
-}
-
-/** The client disconnected before a non-streaming response was ready (vLLM: "Client disconnected"); nothing is written. */
-export class ClientGoneError extends Error {
-  constructor() {
-    super('Client disconnected');
   }
 }
 

@@ -1,0 +1,103 @@
+/**
+ * @module The one place a conversation becomes prompt text and token ids (chat template render + encode, cached per
+ * identical conversation), plus the prompt pieces every dialect shares: fill-in-the-middle markers and the text of
+ * OpenAI/Anthropic/Responses content parts. Every dialect and /tokenize call these, so a prompt tokenizes the same
+ * whichever route it came through.
+ */
+import type { ChatMessageLike, ChatTemplateOptions, Tokenizer } from '../tokenizer/tokenizer.ts';
+import type { ServedModel } from '../serving/context.ts';
+import { PromptCache } from '../tokenizer/prompt-cache.ts';
+import { errors } from '../protocol/errors.ts';
+
+/** The model fields prompt building reads (a preparation worker has no engine). */
+type PromptModel = Pick<ServedModel, 'tokenizer' | 'configKey'>;
+
+
+/** Text of a message's content: a string as is, content parts' `text` joined by newlines (vLLM's text-only path). */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (let i = 0; i < content.length; i++) {
+    const p = content[i] as { text?: unknown } | null;
+    if (i > 0) out += '\n';
+    if (p && typeof p === 'object' && typeof p.text === 'string') out += p.text;
+  }
+  return out;
+}
+
+/** Renders the chat template; a template that fails (bad request template, raise_exception) is the client's 400. */
+export function renderPrompt(model: PromptModel, messages: readonly ChatMessageLike[], options: ChatTemplateOptions): string {
+  try {
+    return model.tokenizer.renderChat(messages, options);
+  } catch (err) {
+    throw errors.chatTemplate(err instanceof Error ? err.message : String(err));
+  }
+}
+
+const promptCache = new PromptCache<number[]>();
+
+/**
+ * Template + tokenize, cached per model for identical conversations and options. The returned array is shared by
+ * every request with the same prompt: never mutate it.
+ */
+export function chatPromptIds(model: PromptModel, messages: readonly ChatMessageLike[], options: ChatTemplateOptions, addSpecial = false): number[] {
+  return promptCache.getOrCompute(promptKey(model, messages, options, addSpecial), () => model.tokenizer.encode(renderPrompt(model, messages, options), addSpecial));
+}
+
+/**
+ * The prompt cache key: everything that changes the rendered prompt. Plain `{role, content}` messages are written
+ * length-prefixed (unambiguous, and several times cheaper than JSON.stringify of the parsed request); anything else
+ * is JSON.
+ */
+function promptKey(model: PromptModel, messages: readonly ChatMessageLike[], o: ChatTemplateOptions, addSpecial: boolean): string {
+  let key = `${model.configKey}\u0000${o.addGenerationPrompt ? 1 : 0}${o.continueFinalMessage ? 1 : 0}${addSpecial ? 1 : 0}`;
+  if (o.tools || o.documents || o.chatTemplate || o.kwargs) key += JSON.stringify([o.tools ?? null, o.documents ?? null, o.chatTemplate ?? null, o.kwargs ?? null]);
+  for (const m of messages) {
+    const content = m.content;
+    if (typeof content === 'string' && onlyRoleAndContent(m)) key += `\u0001${m.role.length}:${m.role}${content.length}:${content}`;
+    else key += `\u0002${JSON.stringify(m)}`;
+  }
+  return key;
+}
+
+function onlyRoleAndContent(m: object): boolean {
+  for (const k in m) if (k !== 'role' && k !== 'content') return false;
+  return true;
+}
+
+/** `truncate_prompt_tokens`: keep the last N ids (-1: the context window), as vLLM. */
+export function truncatePrompt(model: ServedModel, ids: number[], truncate: number | null | undefined): number[] {
+  if (truncate === null || truncate === undefined) return ids;
+  if (truncate > model.maxModelLen) throw errors.truncateTooLarge();
+  const keep = truncate === -1 ? model.maxModelLen : truncate;
+  return ids.length > keep ? ids.slice(ids.length - keep) : ids;
+}
+
+/** Qwen-style fill-in-the-middle markers (PSM order). */
+export const FIM_PREFIX = '<|fim_prefix|>';
+export const FIM_SUFFIX = '<|fim_suffix|>';
+export const FIM_MIDDLE = '<|fim_middle|>';
+
+/** The PSM prompt `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>`. */
+export function fimPromptText(prefix: string, suffix: string): string {
+  return `${FIM_PREFIX}${prefix}${FIM_SUFFIX}${suffix}${FIM_MIDDLE}`;
+}
+
+const fimIds = new WeakMap<Tokenizer, number | null>();
+
+/** The `<|fim_middle|>` token id when the vocabulary has it as one token (a fill-in-the-middle prompt then gets code). */
+export function fimMiddleId(tokenizer: Tokenizer): number | null {
+  let id = fimIds.get(tokenizer);
+  if (id === undefined) {
+    const ids = tokenizer.encode(FIM_MIDDLE);
+    id = ids.length === 1 ? (ids[0] as number) : null;
+    fimIds.set(tokenizer, id);
+  }
+  return id;
+}
+
+/** True when all three markers are single tokens of this vocabulary (the model can be prompted for an insert). */
+export function hasFimTokens(tokenizer: Tokenizer): boolean {
+  return [FIM_PREFIX, FIM_SUFFIX, FIM_MIDDLE].every((m) => tokenizer.encode(m).length === 1);
+}
