@@ -1,5 +1,13 @@
-/** @module `llmsim serve` flags (vLLM names where vLLM has them), parsed with node:util parseArgs; errors are one line. */
+/**
+ * @module `llmsim serve` flags: vLLM's names and spellings (normalize-argv.ts), the ones that act parsed here with
+ * node:util parseArgs, vLLM's other flags accepted without effect (vllm-flags.ts); errors are one line.
+ */
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { normalizeArgv, FlagError } from './normalize-argv.ts';
+import { inertFlagsHelp } from './vllm-flags.ts';
+import { parseKvEventsConfig } from '../kv-events/config.ts';
 import { DEFAULT_MODEL, type ServeOptions } from '../scenario/options.ts';
 
 // Re-exported for code written against the old location; new code imports from scenario/options.ts.
@@ -44,19 +52,33 @@ const OPTIONS = {
   'allowed-methods': { type: 'string' },
   'allowed-headers': { type: 'string' },
   'allow-credentials': { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  'tensor-parallel-size': { type: 'string' },
+  'data-parallel-size': { type: 'string', default: '1' },
+  'kv-events-config': { type: 'string' },
+  'disable-log-stats': { type: 'boolean', default: false },
+  'enable-log-requests': { type: 'boolean', default: false },
+  // Deprecated in vLLM 0.10 (request logging is off by default since); accepted.
+  'disable-log-requests': { type: 'boolean', default: false },
+  'enable-sleep-mode': { type: 'boolean', default: false },
+  'identity-headers': { type: 'boolean', default: false },
+  'model-load-seconds': { type: 'string', default: '0' },
+  config: { type: 'string' },
+  help: { type: 'boolean', default: false },
 } as const;
 
 export class UsageError extends Error {}
 
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeOptions | 'help' {
   let parsed;
+  let normalized;
   try {
-    parsed = parseArgs({ args: expandMultiValue(argv, ['--served-model-name', '--api-key', '--lora-modules']), options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
+    normalized = normalizeArgv(withConfigFile(argv), OPTIONS);
+    parsed = parseArgs({ args: normalized.argv, options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'invalid arguments');
   }
   const v = parsed.values;
+  const off = (flag: string): boolean => normalized.negated.has(flag);
   if (v.help) return 'help';
   // `llmsim serve MODEL` like `vllm serve MODEL`.
   const positional = parsed.positionals[0];
@@ -66,6 +88,14 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const parser = v['reasoning-parser'];
   if (parser !== undefined && parser !== 'qwen3' && parser !== 'deepseek_r1') throw new UsageError(`--reasoning-parser must be qwen3 or deepseek_r1, got '${parser}'`);
   const envKey = env['VLLM_API_KEY'];
+  let kvEvents;
+  try {
+    kvEvents = v['kv-events-config'] === undefined ? null : parseKvEventsConfig(v['kv-events-config']);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const explicit = new Set((parsed.tokens ?? []).filter((t) => t.kind === 'option').map((t) => (t as { name: string }).name));
+  for (const flag of normalized.negated) explicit.add(flag);
   return {
     host: v.host,
     port: int('--port', v.port, 0, 65535),
@@ -77,7 +107,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     apiKeys: v['api-key'] ?? (envKey ? [envKey] : []),
     scenario: v.scenario ?? null,
     maxLogprobs: int('--max-logprobs', v['max-logprobs'], -1, 1_000_000),
-    enablePromptTokensDetails: v['enable-prompt-tokens-details'],
+    enablePromptTokensDetails: v['enable-prompt-tokens-details'] && !off('enable-prompt-tokens-details'),
     schedulingPolicy: policy,
     reasoningParser: parser ?? null,
     enableSuffix: v['enable-suffix'],
@@ -88,8 +118,9 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       ...optionalInt('numGpuBlocksOverride', '--num-gpu-blocks-override', v['num-gpu-blocks-override'], 1),
       ...optionalInt('maxWaiting', '--max-waiting', v['max-waiting'], 0),
       ...optionalInt('maxLoras', '--max-loras', v['max-loras'], 1),
+      ...optionalInt('tensorParallelSize', '--tensor-parallel-size', v['tensor-parallel-size'], 1),
       ...(v['gpu-memory-utilization'] !== undefined ? { gpuMemoryUtilization: fraction('--gpu-memory-utilization', v['gpu-memory-utilization']) } : {}),
-      ...(v['no-enable-prefix-caching'] ? { enablePrefixCaching: false } : v['enable-prefix-caching'] ? { enablePrefixCaching: true } : {}),
+      ...(v['no-enable-prefix-caching'] || off('enable-prefix-caching') ? { enablePrefixCaching: false } : v['enable-prefix-caching'] ? { enablePrefixCaching: true } : {}),
     },
     profile: v.profile ?? null,
     speedup: speedupOf(v.speedup),
@@ -100,10 +131,62 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       origins: jsonList('--allowed-origins', v['allowed-origins']),
       methods: jsonList('--allowed-methods', v['allowed-methods']),
       headers: jsonList('--allowed-headers', v['allowed-headers']),
-      credentials: v['allow-credentials'],
+      credentials: v['allow-credentials'] && !off('allow-credentials'),
     },
-    explicit: new Set((parsed.tokens ?? []).filter((t) => t.kind === 'option').map((t) => (t as { name: string }).name)),
+    dataParallelSize: int('--data-parallel-size', v['data-parallel-size'], 1, 64),
+    kvEvents,
+    logStats: !v['disable-log-stats'],
+    logStatsInterval: statsInterval(env['VLLM_LOG_STATS_INTERVAL']),
+    logRequests: v['enable-log-requests'] && !off('enable-log-requests') && !v['disable-log-requests'],
+    enableSleepMode: v['enable-sleep-mode'] && !off('enable-sleep-mode'),
+    identityHeaders: v['identity-headers'] && !off('identity-headers'),
+    modelLoadSeconds: seconds('--model-load-seconds', v['model-load-seconds']),
+    ignoredFlags: normalized.ignored,
+    explicit,
   };
+}
+
+/**
+ * vLLM's `--config FILE`: a YAML mapping of flag names (either spelling) to values; flags on the command line win, so
+ * the file's come first.
+ */
+function withConfigFile(argv: readonly string[]): readonly string[] {
+  const at = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (at < 0) return argv;
+  const file = argv[at]!.startsWith('--config=') ? argv[at]!.slice('--config='.length) : argv[at + 1];
+  if (!file) throw new FlagError("option '--config <value>' argument missing");
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new FlagError(`--config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0]}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new FlagError(`--config ${file}: expected a mapping of flag names to values`);
+  const fromFile: string[] = [];
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    const flag = `--${key}`;
+    if (value === true) fromFile.push(flag);
+    else if (value === false) continue;
+    else if (Array.isArray(value)) fromFile.push(flag, ...value.map(String));
+    else if (value !== null && typeof value === 'object') fromFile.push(`${flag}=${JSON.stringify(value)}`);
+    else fromFile.push(`${flag}=${String(value)}`);
+  }
+  const rest = [...argv.slice(0, at), ...argv.slice(at + (argv[at]!.includes('=') ? 1 : 2))];
+  // A positional model stays first (`serve MODEL --config f.yaml`).
+  return rest[0] !== undefined && !rest[0].startsWith('-') ? [rest[0], ...fromFile, ...rest.slice(1)] : [...fromFile, ...rest];
+}
+
+function statsInterval(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 10;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`VLLM_LOG_STATS_INTERVAL must be a positive number of seconds, got '${raw}'`);
+  return n;
+}
+
+function seconds(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} expects a number of seconds >= 0, got '${raw}'`);
+  return n;
 }
 
 function loraModule(raw: string): { name: string; path: string } {
@@ -158,23 +241,6 @@ function int(flag: string, raw: string, min: number, max: number): number {
   return n;
 }
 
-/** vLLM's `--served-model-name a b` (nargs='+') → `--served-model-name a --served-model-name b`. */
-function expandMultiValue(argv: readonly string[], flags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    out.push(arg);
-    if (!flags.includes(arg)) continue;
-    let first = true;
-    while (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('-')) {
-      if (!first) out.push(arg);
-      out.push(argv[++i] as string);
-      first = false;
-    }
-  }
-  return out;
-}
-
 export const SERVE_HELP = `Usage: llmsim serve [MODEL] [options]
 
 Serves a simulated vLLM engine with the OpenAI-compatible API.
@@ -215,8 +281,31 @@ LoRA:
 Fleets:
   --replicas N                     N independent replicas on consecutive ports (own engines, metrics, faults)
 
+Parallelism and KV events (vLLM's flags):
+  -tp, --tensor-parallel-size N    GPUs per engine: overrides the profile's tensor_parallel (step time, KV cache size)
+  -dp, --data-parallel-size N      N engines per model behind this port (vLLM's DP front end: least-loaded rank, or
+                                   the rank asked for in the X-data-parallel-rank header); metrics label engine="i"
+  --kv-events-config JSON          publish KV-cache events as vLLM does: {"enable_kv_cache_events": true,
+                                   "publisher": "zmq", "endpoint": "tcp://*:5557", "replay_endpoint": ..., "topic": ...}
+
+Logging and lifecycle:
+  --disable-log-stats              no periodic stats line (every VLLM_LOG_STATS_INTERVAL s, default 10; none in
+                                   virtual time)
+  --enable-log-requests            a line per request received and finished, and per injected fault
+  --enable-sleep-mode              POST /sleep, POST /wake_up, GET /is_sleeping (generation refused while asleep)
+  --model-load-seconds S           simulated model load: /health is 503 and generation refused for S seconds
+  --identity-headers               responses carry x-llmsim-replica, x-llmsim-dp-rank, x-llmsim-pod(-namespace)
+                                   (pod from POD_NAME / POD_NAMESPACE, as the Kubernetes downward API sets them)
+  --config FILE                    YAML mapping of flag names to values (vLLM's --config); command-line flags win
+
 HTTP:
   --allowed-origins JSON           CORS origins (default ["*"]); also --allowed-methods, --allowed-headers
   --allow-credentials              CORS credentials
   -h, --help                       show this help
+
+vLLM spellings: --flag_name and --flag-name, --flag=value, --no-flag for vLLM's boolean options, nargs lists
+(--api-key a b), short aliases (-tp, -pp, -dp, -q, -O3).
+
+Accepted without effect (vLLM flags with nothing to simulate; listed at start-up when given):
+${inertFlagsHelp()}
 `;

@@ -27,7 +27,9 @@ export interface ModelEngineOptions {
 }
 
 export function buildModelEngine(o: ModelEngineOptions): Engine {
-  const profile = loadProfile(o.profile);
+  const loaded = loadProfile(o.profile);
+  // --tensor-parallel-size re-shards the profile's model over N GPUs: weights and KV per GPU, all-reduce per layer.
+  const profile = o.settings.tensorParallelSize === undefined || loaded.instant ? loaded : { ...loaded, tensor_parallel: o.settings.tensorParallelSize };
   const defaults = defaultBatchLimits(profile);
   const blockSize = o.settings.blockSize ?? 16;
   const utilization = o.settings.gpuMemoryUtilization ?? 0.9;

@@ -11,4 +11,6 @@ export interface EngineFlags {
   readonly maxWaiting?: number;
   /** Distinct LoRA adapters allowed in one running batch (vLLM --max-loras). */
   readonly maxLoras?: number;
+  /** GPUs per engine (vLLM --tensor-parallel-size): overrides the profile's `tensor_parallel` (step time, KV size). */
+  readonly tensorParallelSize?: number;
 }

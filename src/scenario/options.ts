@@ -3,6 +3,7 @@
  * (command line, tests, embedding code). The CLI parses flags into this; scenario, serving and engine read it.
  */
 import type { EngineFlags } from '../engine/settings.ts';
+import type { KvEventsConfig } from '../kv-events/config.ts';
 
 export const DEFAULT_MODEL = 'Qwen/Qwen3-8B';
 
@@ -44,6 +45,24 @@ export interface ServeOptions {
   readonly loraModules: readonly { readonly name: string; readonly path: string }[];
   /** `--replicas N`: N identical replicas on consecutive ports. */
   readonly replicas: number;
+  /** `--data-parallel-size N`: N engines per model behind one port, as vLLM's DP front end. */
+  readonly dataParallelSize: number;
+  /** `--kv-events-config` with events enabled (ZMQ publisher), else null. */
+  readonly kvEvents: KvEventsConfig | null;
+  /** Periodic stats line (vLLM's LoggingStatLogger); off with `--disable-log-stats`. */
+  readonly logStats: boolean;
+  /** Seconds between stats lines (vLLM's VLLM_LOG_STATS_INTERVAL, default 10). */
+  readonly logStatsInterval: number;
+  /** `--enable-log-requests`: one line per request received, finished and per injected fault. */
+  readonly logRequests: boolean;
+  /** `--enable-sleep-mode`: POST /sleep, POST /wake_up, GET /is_sleeping. */
+  readonly enableSleepMode: boolean;
+  /** `--identity-headers`: responses name the replica, data-parallel rank and pod that served them. */
+  readonly identityHeaders: boolean;
+  /** `--model-load-seconds S`: /health answers 503 (and generation is refused) for S simulated seconds after start. */
+  readonly modelLoadSeconds: number;
+  /** vLLM flags given that llmsim accepts without effect (reported at start-up). */
+  readonly ignoredFlags: readonly string[];
   /** Flags the user actually typed, so they win over scenario values. */
   readonly explicit: ReadonlySet<string>;
 }
@@ -71,5 +90,15 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   loraModules: [],
   replicas: 1,
   cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },
+  dataParallelSize: 1,
+  kvEvents: null,
+  // Off for embedding code and tests; the CLI turns it on unless --disable-log-stats, as vLLM.
+  logStats: false,
+  logStatsInterval: 10,
+  logRequests: false,
+  enableSleepMode: false,
+  identityHeaders: false,
+  modelLoadSeconds: 0,
+  ignoredFlags: [],
   explicit: new Set(),
 };
