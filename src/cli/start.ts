@@ -39,6 +39,15 @@ export interface Simulator {
 }
 
 export async function startSimulator(options: ServeOptions): Promise<Simulator> {
+  // Parsed already, simulated in the next commits; refusing beats silently ignoring them.
+  const pending = [
+    options.dataParallelSize > 1 && '--data-parallel-size',
+    options.kvEvents && '--kv-events-config',
+    options.enableSleepMode && '--enable-sleep-mode',
+    options.identityHeaders && '--identity-headers',
+    options.modelLoadSeconds > 0 && '--model-load-seconds',
+  ].filter(Boolean);
+  if (pending.length > 0) throw new Error(`${pending.join(', ')}: not simulated yet in this build`);
   const scenario = options.scenario ? loadScenario(options.scenario) : null;
   const base = resolveDeployment(options, scenario);
   const clock = options.speedup === Infinity ? createVirtualClock({ autoRun: true }) : createRealClock({ speedup: options.speedup });
