@@ -71,7 +71,7 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
     });
     plans.push(plan);
     if (params.logprobs !== null) {
-      logprobs.push(generatedLogprobs(model.tokenizer, createRng(seed, key, i, 'logprobs'), plan.tokenIds, Math.max(0, params.logprobs)));
+      logprobs.push(generatedLogprobs(model.tokenizer, createRng(seed, key, i, 'logprobs'), plan.tokenIds, Math.max(0, params.logprobs), params));
     }
   }
   const planned: PlannedPrompt = { promptIds, plans, logprobs: params.logprobs !== null ? logprobs : null, key, lora };

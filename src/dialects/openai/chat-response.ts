@@ -1,9 +1,8 @@
 /** @module Non-streaming chat completion body: every field vLLM serialises, nulls included, in pydantic field order. */
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
-import { chatLogprobs } from './logprob-format.ts';
-import { promptLogprobEntries } from '../../generate/logprobs.ts';
-import { createRng } from '../../generate/rng.ts';
+import { chatLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-format.ts';
+import { promptLogprobEntry } from '../../generate/logprobs.ts';
 import { usageOf } from './usage.ts';
 import { kvTransferResponse } from '../../pipeline/kv-transfer.ts';
 
@@ -33,10 +32,8 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
     token_ids: request.return_token_ids ? plan.tokenIds : null,
   }));
   const completion = planned.plans.reduce((sum, plan) => sum + plan.tokenCount, 0);
-  const promptLogprobs =
-    p.params.promptLogprobs !== null
-      ? promptLogprobEntries(tokenizer, createRng(ctx.settings.seed, planned.key, 0, 'prompt-logprobs'), planned.promptIds, p.params.promptLogprobs === -1 ? ctx.settings.maxLogprobs : p.params.promptLogprobs)
-      : null;
+  const promptK = promptLogprobsK(ctx, p.params);
+  const promptLogprobs = promptK === null ? null : plannedPromptLogprobs(ctx, tokenizer, planned, promptK).map((e) => promptLogprobEntry(tokenizer, e, promptK));
   return {
     id: p.id,
     object: 'chat.completion',

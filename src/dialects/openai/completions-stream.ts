@@ -6,7 +6,7 @@ import type { EngineHandle } from '../../engine/types.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { arrivalOf } from '../../http/json-body.ts';
 import { visibleDelta } from '../../generate/plan.ts';
-import { completionLogprobs } from './logprob-format.ts';
+import { completionLogprobs, concatLogprobs, echoLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-format.ts';
 import { submitPrompt } from '../../pipeline/engine-run.ts';
 import { usageOf } from './usage.ts';
 import { SSE_CONTENT_TYPE, DONE_FRAME } from './chat-stream.ts';
@@ -31,6 +31,7 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
     const released = new Array<number>(n).fill(0);
     const offsets = new Array<number>(n).fill(0);
     const promptText = echo ? (p.promptTexts[pi] ?? '') : '';
+    const echoed = echo && planned.logprobs ? echoLogprobs(model.tokenizer, planned.promptIds, plannedPromptLogprobs(ctx, model.tokenizer, planned, Math.max(0, p.params.logprobs ?? 0, promptLogprobsK(ctx, p.params) ?? 0)), 0, asIds) : null;
     promptTokens += planned.promptIds.length;
     handles.push(
       submitPrompt(model, planned, p.params, request.priority ?? 0, request.cache_salt, {
@@ -45,7 +46,9 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
           let logprobs = 'null';
           if (planned.logprobs) {
             const start = offsets[seq]! + (from === 0 ? promptText.length : 0);
-            logprobs = JSON.stringify(completionLogprobs(model.tokenizer, p.echoOnly ? [] : (planned.logprobs[seq] ?? []).slice(from, upTo), start, asIds));
+            const generated = completionLogprobs(model.tokenizer, p.echoOnly ? [] : (planned.logprobs[seq] ?? []).slice(from, upTo), start, asIds);
+            // The echoed prompt's logprobs travel with it in the first chunk, as vLLM streams them.
+            logprobs = JSON.stringify(from === 0 && echoed ? concatLogprobs(echoed, generated) : generated);
           }
           offsets[seq] = offsets[seq]! + text.length;
           const usage = continuous

@@ -1,6 +1,9 @@
 /** @module Renders planned logprobs in the chat (`{content:[...]}`) and legacy completions (`text_offset`/`tokens`/...) wire formats. */
 import type { Tokenizer } from '../../tokenizer/tokenizer.ts';
-import type { TokenLogprob } from '../../generate/logprobs.ts';
+import { promptLogprobs, type TokenLogprob } from '../../generate/logprobs.ts';
+import { createRng, idsHash } from '../../generate/rng.ts';
+import type { ServerContext } from '../../serving/context.ts';
+import type { SamplingParams } from '../../protocol/sampling.ts';
 
 export interface ChatLogprobEntry {
   token: string;
@@ -37,15 +40,65 @@ export function completionLogprobs(tokenizer: Tokenizer, entries: readonly Token
     out.text_offset.push(offset);
     out.token_logprobs.push(e.logprob);
     out.tokens.push(name);
-    const top: Record<string, number> = { [name]: e.logprob };
-    for (const t of e.top) {
-      const key = asTokenIds ? `token_id:${t.id}` : tokenizer.tokenText(t.id);
-      if (!(key in top)) top[key] = t.logprob;
-    }
-    out.top_logprobs.push(top);
+    out.top_logprobs.push(topDict(tokenizer, e, asTokenIds));
     offset += text.length;
   }
   return out;
+}
+
+/**
+ * The legacy `top_logprobs` entry: the top k, most likely first, then the token itself when it is not among them
+ * (k + 1 entries, as vLLM), so `max(top.values())` equals the token's logprob exactly when it was the most likely.
+ */
+export function topDict(tokenizer: Tokenizer, e: TokenLogprob, asTokenIds: boolean): Record<string, number> {
+  const key = (id: number): string => (asTokenIds ? `token_id:${id}` : tokenizer.tokenText(id));
+  const top: Record<string, number> = {};
+  for (const t of e.top) {
+    const k = key(t.id);
+    if (!(k in top)) top[k] = t.logprob;
+  }
+  const own = key(e.id);
+  if (!(own in top)) top[own] = e.logprob;
+  return top;
+}
+
+/** The `k` of `prompt_logprobs` (-1: the server's cap), or null when not asked. */
+export function promptLogprobsK(ctx: ServerContext, params: SamplingParams): number | null {
+  if (params.promptLogprobs === null) return null;
+  return params.promptLogprobs === -1 ? ctx.settings.maxLogprobs : params.promptLogprobs;
+}
+
+/**
+ * The prompt's positions, drawn once per request with the largest `k` asked, so echo and `prompt_logprobs` agree. Seeded
+ * by the prompt alone: how the answer is sampled does not change how likely the prompt was.
+ */
+export function plannedPromptLogprobs(ctx: ServerContext, tokenizer: Tokenizer, planned: { promptIds: readonly number[] }, k: number): (TokenLogprob | null)[] {
+  return promptLogprobs(tokenizer, createRng(ctx.settings.seed, idsHash(planned.promptIds), 0, 'prompt-logprobs'), planned.promptIds, k);
+}
+
+/** Echoed prompt tokens in the legacy format: the first position has no logprob (null), the others the top k (+ itself). */
+export function echoLogprobs(tokenizer: Tokenizer, promptIds: readonly number[], entries: readonly (TokenLogprob | null)[], startOffset: number, asTokenIds: boolean): CompletionLogprobs {
+  const out: CompletionLogprobs = { text_offset: [], token_logprobs: [], tokens: [], top_logprobs: [] };
+  let offset = startOffset;
+  promptIds.forEach((id, i) => {
+    const text = tokenizer.tokenText(id);
+    const e = entries[i] ?? null;
+    out.text_offset.push(offset);
+    out.tokens.push(asTokenIds ? `token_id:${id}` : text);
+    out.token_logprobs.push(e === null ? null : e.logprob);
+    out.top_logprobs.push(e === null ? null : topDict(tokenizer, e, asTokenIds));
+    offset += text.length;
+  });
+  return out;
+}
+
+export function concatLogprobs(a: CompletionLogprobs, b: CompletionLogprobs): CompletionLogprobs {
+  return {
+    text_offset: [...a.text_offset, ...b.text_offset],
+    token_logprobs: [...a.token_logprobs, ...b.token_logprobs],
+    tokens: [...a.tokens, ...b.tokens],
+    top_logprobs: [...a.top_logprobs, ...b.top_logprobs],
+  };
 }
 
 function utf8Bytes(text: string): number[] {
