@@ -96,7 +96,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
   };
   const ctx = buildServerContext(deployment, options, deps);
   if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, index);
-  const server = await listen(createApp(ctx), deployment.host, deployment.port, () => clock.now());
+  const server = await listen(createApp(ctx), deployment.host, deployment.port, clock);
   ctx.address = { host: deployment.host, port: server.port };
   return { replica: { name: deployment.replica, url: server.url, port: server.port, ctx }, server };
 }

@@ -4,6 +4,7 @@
  * or a server runs it "as fast as possible"). All timers live in one min-heap; at most one OS timer is armed.
  */
 import { performance } from 'node:perf_hooks';
+import { createClockHolds, type ClockHolds } from './holds.ts';
 
 /**
  * Host wall time in ms, for measuring llmsim's own work (how long preparing requests takes), never for simulated
@@ -13,7 +14,8 @@ export function hostMs(): number {
   return performance.now();
 }
 
-export interface Clock {
+/** Holds (holds.ts): a request being read or prepared keeps steps from starting at or after its arrival. */
+export interface Clock extends ClockHolds {
   /** Simulated seconds since the clock started. */
   now(): number;
   /** Unix seconds for `created` fields: wall time in real/scaled modes, a fixed epoch + simulated time in virtual mode. */
@@ -48,6 +50,7 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
   const startWall = performance.now();
   const startUnix = Date.now() / 1000;
   const heap = new TimerHeap();
+  const holds = createClockHolds();
   let armed: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | null = null;
   let armedFor = Infinity;
   const now = (): number => ((performance.now() - startWall) / 1000) * speedup;
@@ -84,6 +87,7 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
     armed = waitMs < (early ? 2.5 : 1) ? { immediate: setImmediate(fire) } : { timeout: setTimeout(fire, Math.floor(waitMs)) };
   };
   return {
+    ...holdMethods(holds),
     now,
     unixSeconds: () => Math.floor(startUnix + (performance.now() - startWall) / 1000),
     at(time, fn) {
@@ -104,12 +108,14 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
 
 /**
  * Virtual time. With `autoRun` (a server in "as fast as possible" mode) due timers run on the next event-loop turn and
- * time jumps to each timer's deadline; without it, only `advanceTo`/`runUntilIdle` move time (tests).
+ * time jumps to each timer's deadline, but never past an open hold (a request still being read or prepared): the
+ * clock waits for quiescence. Without `autoRun`, only `advanceTo`/`runUntilIdle` move time (tests; they ignore holds).
  */
 export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = {}): VirtualClock {
   const heap = new TimerHeap();
   let t = 0;
   let scheduled = false;
+  const holds = createClockHolds(() => schedule());
   const runNext = (limit: number): boolean => {
     const timer = heap.peek();
     if (!timer || timer.time > limit) return false;
@@ -120,17 +126,20 @@ export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = 
   };
   const pump = (): void => {
     scheduled = false;
-    // A bounded batch per turn keeps I/O (new requests, socket writes) interleaved with simulation.
-    for (let i = 0; i < 64 && runNext(Infinity); i++);
-    if (heap.peek()) schedule();
+    // A bounded batch per turn keeps I/O (new requests, socket writes) interleaved with simulation. Timers past the
+    // earliest open hold wait for its release (which schedules the pump again), so a held clock does not spin.
+    for (let i = 0; i < 64 && runNext(holds.earliestHold()); i++);
+    schedule();
   };
   const schedule = (): void => {
-    if (autoRun && !scheduled) {
+    const next = heap.peek();
+    if (autoRun && !scheduled && next && next.time <= holds.earliestHold()) {
       scheduled = true;
       setImmediate(pump);
     }
   };
   const clock: VirtualClock = {
+    ...holdMethods(holds),
     now: () => t,
     unixSeconds: () => Math.floor(VIRTUAL_EPOCH + t),
     at(time, fn) {
@@ -156,6 +165,11 @@ export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = 
     pending: () => heap.size(),
   };
   return clock;
+}
+
+/** The hold methods as own properties (a spread of the holds object would do, but names keep the interface explicit). */
+function holdMethods(h: ClockHolds): ClockHolds {
+  return { hold: h.hold, earliestHold: h.earliestHold, openHolds: h.openHolds, deferWhileHeld: h.deferWhileHeld };
 }
 
 function clearTimer(handle: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate }): void {

@@ -40,7 +40,15 @@ export function createStepEngine(o: StepEngineOptions): Engine {
   let order = 0;
   let closed = false;
 
-  const kick = (): void => {
+  // End of the last step, and the earliest queue time of requests that came in while the engine was idle: an idle
+  // engine's next step starts when its first request was queued, not when the host got round to submitting it (host
+  // preparation time is not charged to simulated time), and never before the previous step ended.
+  let lastEnd = 0;
+  let idleQueued = Infinity;
+  let deferred = false;
+
+  const kick = (queuedAt = clock.now()): void => {
+    idleQueued = Math.min(idleQueued, queuedAt);
     if (kicked || batch || closed) return;
     kicked = true;
     clock.at(clock.now(), () => {
@@ -76,8 +84,15 @@ export function createStepEngine(o: StepEngineOptions): Engine {
    * time stays exact however busy the host is, and a late timer shows up as scheduler lag instead of as drift.
    */
   function schedule(continueAt?: number): void {
-    if (closed) return;
-    const start = continueAt ?? clock.now();
+    if (closed || deferred) return;
+    const start = continueAt ?? Math.max(lastEnd, Math.min(idleQueued, clock.now()));
+    // A request stamped at or before this start is still being read or prepared: plan the step once it is in (at the
+    // same start: the host's preparation time does not move simulated time).
+    if (clock.deferWhileHeld(start, () => ((deferred = false), batch ? undefined : schedule(start)))) {
+      deferred = true;
+      return;
+    }
+    idleQueued = Infinity;
     let budget = maxNumBatchedTokens;
     const scheduled = spare;
     scheduled.length = 0;
@@ -157,6 +172,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     const duration = model.stepTime({ prefill, decodeContexts });
     batch = scheduled;
     spare = [];
+    lastEnd = start + duration;
     clock.at(start + duration, () => finishStep(start, duration, scheduledTokens));
   }
 
@@ -266,7 +282,8 @@ export function createStepEngine(o: StepEngineOptions): Engine {
   return {
     submit(request: EngineRequest, sink: EngineSink): EngineHandle {
       // The front-end delay counts from the HTTP arrival: the time llmsim itself spent parsing is part of it.
-      const arrival = Math.min(request.arrivalTime ?? clock.now(), clock.now());
+      // A stated arrival (`x-llmsim-arrival`) may lie ahead of the clock: the request then enters at that time.
+      const arrival = request.arrivalTime ?? clock.now();
       const req = createSequences(request, sink, arrival, order++, kv);
       const ready = arrival + model.ingress + (request.remotePrefillSeconds ?? 0);
       // Queued at the planned end of the front-end delay (a late timer does not delay it), or now if that has passed.
@@ -274,7 +291,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         if (req.aborted) return;
         req.queued = Math.min(ready, clock.now());
         for (const seq of req.seqs) waiting.add(seq, false);
-        kick();
+        kick(req.queued);
       };
       const cancelIngress = ready > clock.now() ? clock.at(ready, admit) : (admit(), () => {});
       return {

@@ -7,7 +7,7 @@ import type { Fault } from './schema.ts';
 import { parseFaultHeader } from './schema.ts';
 import type { FaultInjector } from './injector.ts';
 import { ApiError } from '../protocol/errors.ts';
-import { readBodyText } from '../http/json-body.ts';
+import { readBodyText, releaseHold } from '../http/json-body.ts';
 import { header } from '../http/headers.ts';
 
 export const FAULT_HEADER = 'x-llmsim-fault';
@@ -82,6 +82,8 @@ function errorResponse(c: Context, status: number, message: string | undefined, 
 
 /** A 504-like timeout: hold the request (until `duration`, then 504; or until the client gives up). */
 function hold(c: Context, fault: Fault, deps: FaultDeps): Promise<Response> {
+  // The wait is simulated time: the request must not hold the clock through it (virtual time would never get there).
+  releaseHold(c);
   return new Promise((resolve) => {
     const env = c.env as { outgoing?: import('node:http').ServerResponse } | undefined;
     let cancel: (() => void) | null = null;

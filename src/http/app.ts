@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { createCors, applyCors } from './cors.ts';
 import { planningTurn } from './planning-gate.ts';
-import { setBodyLimit, setArrival } from './json-body.ts';
+import { setBodyLimit, setArrival, releaseHold } from './json-body.ts';
 import { createFaultGate } from '../faults/middleware.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../serving/context.ts';
@@ -15,6 +15,7 @@ import { tokenizeRoute } from '../dialects/vllm/tokenize.ts';
 import { healthRoute } from '../dialects/vllm/health.ts';
 import { loraRoute } from '../dialects/vllm/lora.ts';
 import { adminRoute } from '../dialects/vllm/admin.ts';
+import { clockHoldRoute } from '../dialects/vllm/clock-hold.ts';
 import { metricsRoute } from '../dialects/vllm/metrics.ts';
 import { ollamaGenerateRoute } from '../dialects/ollama/generate.ts';
 import { ollamaInfoRoute } from '../dialects/ollama/info.ts';
@@ -49,6 +50,7 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/api/ps', ['GET']],
   ['/api/version', ['GET']],
   ['/admin/reload', ['POST']],
+  ['/admin/clock/hold', ['POST']],
 ];
 
 /** Requests that generate (or embed) go through fault injection. */
@@ -64,11 +66,11 @@ export function createApp(ctx: ServerContext): Hono {
   // /v1 and /admin, then fault injection on generation routes. One level instead of four: each middleware level is
   // a promise and a closure per request.
   app.use('*', async (c, next) => {
-    setArrival(c, ctx.elapsed());
     setBodyLimit(c, ctx.settings.maxBodyBytes);
     ctx.inflight++;
     const headers = cors.headersFor(c);
     try {
+      setArrival(c, ctx.elapsed());
       const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
       // Generation requests start their work on a later turn, after queued stream chunks, about 1 ms of them per
       // turn (planning-gate.ts says why).
@@ -79,6 +81,8 @@ export function createApp(ctx: ServerContext): Hono {
     } catch (err) {
       c.res = renderError(err, c);
     } finally {
+      // Whatever happened, the request no longer holds the clock (a generation released it at its engine submit).
+      releaseHold(c);
       ctx.inflight--;
     }
     if (headers) applyCors(c, headers);
@@ -91,6 +95,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', healthRoute(ctx));
   app.route('/', loraRoute(ctx));
   app.route('/', adminRoute(ctx));
+  app.route('/', clockHoldRoute());
   app.route('/', metricsRoute(ctx));
   app.route('/', ollamaGenerateRoute(ctx));
   app.route('/', ollamaInfoRoute(ctx));

@@ -4,7 +4,7 @@
  * more than the rest of a small request) and cached on the context for later readers.
  */
 import type { Context } from 'hono';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errors, validationError } from '../protocol/errors.ts';
 import { header } from './headers.ts';
 
@@ -16,19 +16,96 @@ const ARRIVAL_KEY = 'llmsim.arrival';
 
 const STAMP = Symbol('llmsim.arrival');
 
-/** Stamps a Node request with its arrival (simulated seconds) the moment its headers are parsed. */
-export function stampArrival(incoming: IncomingMessage, time: number): void {
-  (incoming as IncomingMessage & { [STAMP]?: number })[STAMP] = time;
+/** `x-llmsim-arrival: <seconds>`: a client driving virtual time states when (simulated seconds) its request arrives. */
+export const ARRIVAL_HEADER = 'x-llmsim-arrival';
+
+/** A request's arrival on the engine's clock, and the clock hold it keeps until it is handed to the engine. */
+interface Arrival {
+  readonly time: number;
+  readonly release: () => void;
+  /** `POST /admin/clock/hold`: the hold outlives the handler and ends when the client closes the connection. */
+  kept?: boolean;
+  /** Why the `x-llmsim-arrival` header was refused (the request is answered 400). */
+  readonly invalid?: string;
 }
 
-/** Records when the request arrived (simulated seconds): the server's stamp when there is one, else `fallback`. */
+/** The clock as the front door needs it: the time, and holds (src/clock/holds.ts). */
+export interface ArrivalClock {
+  now(): number;
+  hold(stamp: number): () => void;
+  earliestHold(): number;
+}
+
+/**
+ * Stamps a Node request with its arrival (simulated seconds) the moment its headers are parsed, and takes a clock
+ * hold: no step starts at or after the arrival, and virtual time does not pass it, until the request is submitted to
+ * the engine (`submitArrival`), refused (`releaseHold`), or its response closes (client gone: nothing leaks).
+ * A stated arrival ahead of the clock is kept (the request enters the engine then). One behind the clock is kept down
+ * to the earliest open hold (no step has started since that hold's stamp, so the request can still join the steps
+ * it would have joined: a client holding the clock with `POST /admin/clock/hold` replays arrivals exactly, in every
+ * mode); earlier than that it is taken as the latest time that is still safe: the hold's stamp, or now.
+ */
+export function stampArrival(incoming: IncomingMessage, outgoing: ServerResponse, clock: ArrivalClock): void {
+  const now = clock.now();
+  const stated = statedArrival(incoming.headers[ARRIVAL_HEADER], Math.min(now, clock.earliestHold()));
+  const time = typeof stated === 'number' ? stated : now;
+  const release = clock.hold(time);
+  outgoing.once('close', release);
+  const arrival: Arrival = typeof stated === 'string' ? { time, release, invalid: stated } : { time, release };
+  (incoming as IncomingMessage & { [STAMP]?: Arrival })[STAMP] = arrival;
+}
+
+/** The stated arrival (at least `floor`), undefined without the header, or why it is invalid. */
+function statedArrival(value: string | string[] | undefined, floor: number): number | string | undefined {
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? value[0] ?? '' : value;
+  const seconds = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0) return `invalid ${ARRIVAL_HEADER} header: expected simulated seconds (a finite number >= 0), got '${text}'`;
+  return Math.max(seconds, floor);
+}
+
+/**
+ * Records when the request arrived (simulated seconds): the server's stamp when there is one, else `fallback` (an app
+ * driven without the Node server: no hold). Throws 400 for an invalid `x-llmsim-arrival`.
+ */
 export function setArrival(c: Context, fallback: number): void {
-  const incoming = (c.env as { incoming?: IncomingMessage & { [STAMP]?: number } } | undefined)?.incoming;
-  c.set(ARRIVAL_KEY as never, (incoming?.[STAMP] ?? fallback) as never);
+  const incoming = (c.env as { incoming?: IncomingMessage & { [STAMP]?: Arrival } } | undefined)?.incoming;
+  const arrival = incoming?.[STAMP] ?? { time: fallback, release: () => {} };
+  c.set(ARRIVAL_KEY as never, arrival as never);
+  if (arrival.invalid !== undefined) throw new ApiError(400, 'BadRequestError', arrival.invalid);
 }
 
+/** When the request arrived (simulated seconds); for reading only: the engine submit takes `submitArrival`. */
 export function arrivalOf(c: Context): number | undefined {
-  return c.get(ARRIVAL_KEY as never) as number | undefined;
+  return (c.get(ARRIVAL_KEY as never) as Arrival | undefined)?.time;
+}
+
+/**
+ * The arrival to hand to the engine, releasing the request's clock hold: the request is prepared. Call it in the same
+ * synchronous block as `engine.submit` (deferred steps are re-planned on a microtask, after the submit).
+ */
+export function submitArrival(c: Context): number | undefined {
+  const arrival = c.get(ARRIVAL_KEY as never) as Arrival | undefined;
+  arrival?.release();
+  return arrival?.time;
+}
+
+/** Releases the request's clock hold without submitting (refused, or waiting on simulated time: a fault's delay). */
+export function releaseHold(c: Context): void {
+  const arrival = c.get(ARRIVAL_KEY as never) as Arrival | undefined;
+  if (arrival && !arrival.kept) arrival.release();
+}
+
+/**
+ * Keeps the request's clock hold until its response closes (the client hangs up), not just until it is handled.
+ * False when the request has no hold (an app driven without the Node server).
+ */
+export function keepHold(c: Context): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage & { [STAMP]?: Arrival } } | undefined)?.incoming;
+  const arrival = incoming?.[STAMP];
+  if (!arrival) return false;
+  arrival.kept = true;
+  return true;
 }
 
 /** Sets the body size limit for this request (the app does it once for every request). */

@@ -1,7 +1,7 @@
 /** @module Starts the Node HTTP server for an app; listen errors (busy port) come back as one-line messages, not stack traces. */
 import { createAdaptorServer } from '@hono/node-server';
-import type { Server, IncomingMessage } from 'node:http';
-import { stampArrival } from './json-body.ts';
+import type { Server, IncomingMessage, ServerResponse } from 'node:http';
+import { stampArrival, type ArrivalClock } from './json-body.ts';
 import type { Hono } from 'hono';
 
 export interface RunningServer {
@@ -11,10 +11,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `now` (simulated seconds) stamps each request's arrival as soon as its headers are parsed, before any routing. */
-export function listen(app: Hono, host: string, port: number, now?: () => number): Promise<RunningServer> {
+/**
+ * `clock` stamps each request's arrival (simulated seconds) as soon as its headers are parsed, before any routing, and
+ * holds simulated time until the request is prepared (json-body.ts `stampArrival`).
+ */
+export function listen(app: Hono, host: string, port: number, clock?: ArrivalClock): Promise<RunningServer> {
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  if (now) server.prependListener('request', (req: IncomingMessage) => stampArrival(req, now()));
+  if (clock) server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => stampArrival(req, res, clock));
   // Slowloris: a client must finish sending headers in 30 s and its whole request in 120 s. Responses (long
   // streams) have no time limit; idle keep-alive sockets close after 5 s.
   server.headersTimeout = 30_000;

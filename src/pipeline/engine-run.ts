@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import type { ServedModel } from '../serving/context.ts';
 import { onClientGone } from '../http/sse-writer.ts';
-import { arrivalOf } from '../http/json-body.ts';
+import { submitArrival } from '../http/json-body.ts';
 import type { EngineHandle, EngineSink, RequestSummary } from '../engine/types.ts';
 import { errors } from '../protocol/errors.ts';
 import type { SamplingParams } from '../protocol/sampling.ts';
@@ -52,7 +52,7 @@ export async function runToCompletion(c: Context, model: ServedModel, prompts: r
           if (--left === 0) resolve(summaries);
         },
       });
-      const handles = prompts.map((planned, i) => submitPrompt(model, planned, params, priority, cacheSalt, sink(i), prompts.length > 1 ? `${traceId}-${i}` : traceId, arrivalOf(c)));
+      const handles = prompts.map((planned, i) => submitPrompt(model, planned, params, priority, cacheSalt, sink(i), prompts.length > 1 ? `${traceId}-${i}` : traceId, submitArrival(c)));
       abort = () => {
         handles.forEach((h) => h.abort());
         reject(new ClientGoneError());

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { createHash } from 'node:crypto';
 import type { ServerContext } from '../../serving/context.ts';
 import { resolveModel } from '../../serving/context.ts';
-import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
+import { readJsonObject, submitArrival } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
@@ -123,6 +123,6 @@ function stream(c: Context, job: Job): Response {
       out += ev('message_delta', { delta: { stop_reason: stopReason(plan) }, usage: { input_tokens: input, output_tokens: total } });
       writer.end(`${out}${ev('message_stop', {})}data: [DONE]\n\n`);
     },
-  }, job.id, arrivalOf(c));
+  }, job.id, submitArrival(c));
   return response;
 }

@@ -11,7 +11,7 @@ import { parseWith } from '../../protocol/fields.ts';
 import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { arrivalOf } from '../../http/json-body.ts';
+import { submitArrival } from '../../http/json-body.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
@@ -80,7 +80,7 @@ async function run(c: Context, ctx: ServerContext, job: Job & { stream: boolean 
       const last = job.chat ? { message: { role: 'assistant', content: '' } } : { response: '' };
       writer.end(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...last, ...final(ctx, job, plan, summary) })}\n`);
     },
-  }, '', arrivalOf(c));
+  }, '', submitArrival(c));
   return response;
 }
 

@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { arrivalOf } from '../../http/json-body.ts';
+import { submitArrival } from '../../http/json-body.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
 import { submitPrompt } from '../../pipeline/engine-run.ts';
@@ -86,7 +86,7 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
       }
       writer.end(tail + DONE_FRAME);
     },
-  }, p.id, arrivalOf(c));
+  }, p.id, submitArrival(c));
   return response;
 }
 

@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { resolveModel } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
-import { readJsonObject, arrivalOf } from '../../http/json-body.ts';
+import { readJsonObject, submitArrival } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
@@ -142,6 +142,6 @@ function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r:
       if (job.r['store'] !== false) store(job.id, final);
       writer.end(close() + event(final['status'] === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final }));
     },
-  }, job.id, arrivalOf(c));
+  }, job.id, submitArrival(c));
   return response;
 }
