@@ -9,6 +9,7 @@ import { normalizeArgv, FlagError } from './normalize-argv.ts';
 import { inertFlagsHelp } from './vllm-flags.ts';
 import { parseKvEventsConfig } from '../kv-events/config.ts';
 import { DEFAULT_MODEL, type ServeOptions } from '../scenario/options.ts';
+import { SAFETY_HELP, SAFETY_OPTIONS, safetyOverrides } from './safety-flags.ts';
 
 // Re-exported for code written against the old location; new code imports from scenario/options.ts.
 export type { ServeOptions } from '../scenario/options.ts';
@@ -64,6 +65,7 @@ const OPTIONS = {
   'model-load-seconds': { type: 'string', default: '0' },
   config: { type: 'string' },
   help: { type: 'boolean', default: false },
+  ...SAFETY_OPTIONS,
 } as const;
 
 export class UsageError extends Error {}
@@ -142,6 +144,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     identityHeaders: v['identity-headers'] && !off('identity-headers'),
     modelLoadSeconds: seconds('--model-load-seconds', v['model-load-seconds']),
     ignoredFlags: normalized.ignored,
+    safety: safetyOverrides(v, env, (flag, raw, min) => int(flag, raw, min, Number.MAX_SAFE_INTEGER), off),
     explicit,
   };
 }
@@ -253,7 +256,7 @@ Options:
   --seed N                         global seed for all generated content (default 0)
   --max-model-len N                context window in tokens (default from the model)
   --tokenizer DIR                  local Hugging Face tokenizer directory (tokenizer.json, tokenizer_config.json)
-  --api-key KEY...                 require \`Authorization: Bearer KEY\` on /v1/* (env VLLM_API_KEY)
+  --api-key KEY...                 require \`Authorization: Bearer KEY\` on every route but /health, /ping, /version, /load, /metrics (env VLLM_API_KEY)
   --scenario FILE                  scenario file (YAML or JSON)
   --max-logprobs N                 cap on logprobs / top_logprobs (default 20)
   --enable-prompt-tokens-details   report usage.prompt_tokens_details.cached_tokens
@@ -302,7 +305,7 @@ HTTP:
   --allowed-origins JSON           CORS origins (default ["*"]); also --allowed-methods, --allowed-headers
   --allow-credentials              CORS credentials
   -h, --help                       show this help
-
+${SAFETY_HELP}
 vLLM spellings: --flag_name and --flag-name, --flag=value, --no-flag for vLLM's boolean options, nargs lists
 (--api-key a b), short aliases (-tp, -pp, -dp, -q, -O3).
 

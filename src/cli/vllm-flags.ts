@@ -59,7 +59,7 @@ const NEGATABLE = [
   'return-tokens-as-token-ids', 'exclude-tools-when-tool-choice-none', 'enable-per-request-metrics', 'enable-server-load-tracking',
   'enable-force-include-usage', 'enable-tokenizer-info-endpoint', 'enable-log-outputs', 'enable-log-deltas', 'cohere-is-reasoning-model',
   'log-error-stack', 'tokens-only', 'disable-uvicorn-access-log', 'enable-ssl-refresh', 'enable-request-id-headers', 'disable-fastapi-docs',
-  'enable-offline-docs', 'enable-flash-late-interaction', 'trust-request-chat-template',
+  'enable-offline-docs', 'enable-flash-late-interaction',
 ] as const;
 
 /** Plain store_true flags. */

@@ -137,7 +137,36 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw validationError([{ kind: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from' }]);
   }
+  if (tooDeep(body, MAX_JSON_DEPTH)) throw errors.jsonTooDeep(MAX_JSON_DEPTH);
   return body as Record<string, unknown>;
+}
+
+/**
+ * Deepest nesting of arrays and objects a body may have. JSON.parse itself copes with any depth, but every later walk
+ * (schema validation, JSON-schema planning, tool parameters, chat-template kwargs, the prompt cache key) recurses: a
+ * body nested 5,000 deep overflowed the stack (500) before this limit made it a 400. 128 levels is far above any real
+ * request (JSON schemas in the wild nest well under 20).
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** True when `root` nests deeper than `limit` (explicit stack, so the check itself cannot overflow). */
+export function tooDeep(root: object, limit: number): boolean {
+  const stack: unknown[] = [root];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const node = stack.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > limit) return true;
+    if (Array.isArray(node)) {
+      for (const v of node) if (v !== null && typeof v === 'object') (stack.push(v), depths.push(depth + 1));
+    } else {
+      for (const k in node) {
+        const v = (node as Record<string, unknown>)[k];
+        if (v !== null && typeof v === 'object') (stack.push(v), depths.push(depth + 1));
+      }
+    }
+  }
+  return false;
 }
 
 /** The raw body as text (read once per request), 413 when it exceeds the limit. */

@@ -8,6 +8,7 @@ import { toSamplingParams, type SamplingParams, type WireSampling } from '../pro
 import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from './plan-prompt.ts';
 import { readOutputContract } from './output-contract.ts';
 import { chatPromptIds } from './prompt.ts';
+import { requestTemplate } from '../serving/safety.ts';
 
 export interface ConversationPlan {
   readonly planned: PlannedPrompt;
@@ -30,14 +31,11 @@ export interface ConversationOptions {
 /** `body` is OpenAI-chat shaped (messages, tools, tool_choice, response_format, chat_template_kwargs, reasoning_effort). */
 export function planConversation(ctx: ServerContext, model: ServedModel, body: Record<string, unknown>, o: ConversationOptions): ConversationPlan {
   const messages = (body['messages'] as never[] | undefined) ?? [];
+  const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
   const promptIds =
     o.promptText !== undefined
       ? model.tokenizer.encode(o.promptText)
-      : chatPromptIds(model, messages, {
-          addGenerationPrompt: true,
-          tools: (body['tools'] as unknown[] | undefined) ?? null,
-          kwargs: (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null,
-        });
+      : chatPromptIds(model, messages, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs, ...requestTemplate(ctx.settings.safety, null, kwargs) });
   const maxTokens = effectiveMaxTokens(model, promptIds.length, o.maxTokens);
   const params = toSamplingParams(o.sampling, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   return { planned: planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules)), params };

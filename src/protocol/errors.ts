@@ -56,6 +56,8 @@ export const errors = {
   allowedTokenIds: () => bad('allowed_token_ids contains out-of-vocab token id!', 'allowed_token_ids'),
   priorityUnsupported: () => bad('Priority scheduling is not enabled.', 'priority'),
   chatTemplate: (message: string) => bad(message),
+  untrustedChatTemplate: () =>
+    bad('Chat template is passed with request, but --trust-request-chat-template is not set. Refused request with untrusted chat template.'),
   matryoshka: (model: string) => bad(`Model "${model}" does not support matryoshka representation, changing output dimensions will lead to poor results.`, 'dimensions'),
   dimensionsTooSmall: () => bad('dimensions must be a positive integer.', 'dimensions'),
   bytesEncoding: (format: string) => bad(`encoding_format ${format} is not supported by this server`, 'encoding_format'),
@@ -63,6 +65,7 @@ export const errors = {
   simulatorLimit: (entries: number, limit: number) =>
     bad(`llmsim cannot plan this request: it asks for ${entries} output entries (n × max_tokens × (1 + top logprobs)), above the simulator's limit of ${limit}. Reduce n, max_tokens or top_logprobs.`, 'n'),
   queueFull: (maxWaiting: number) => new ApiError(429, 'Too Many Requests', `The server is overloaded: the waiting queue is full (max_waiting=${maxWaiting}). Retry later.`),
+  jsonTooDeep: (limit: number) => validationError([{ kind: 'json_invalid', loc: ['body'], msg: `JSON nesting is deeper than ${limit} levels (llmsim limit)` }]),
   payloadTooLarge: (limit: number) => new ApiError(413, 'Request Entity Too Large', `Request body exceeds the limit of ${limit} bytes.`),
   internal: () => new ApiError(500, 'InternalServerError', 'Internal server error'),
 } as const;

@@ -2,6 +2,7 @@
  * @module What a simulator is started with (`ServeOptions`) and its defaults, independent of how they were given
  * (command line, tests, embedding code). The CLI parses flags into this; scenario, serving and engine read it.
  */
+import type { SafetyOverrides } from '../serving/safety.ts';
 import type { EngineFlags } from '../engine/settings.ts';
 import type { KvEventsConfig } from '../kv-events/config.ts';
 
@@ -65,6 +66,8 @@ export interface ServeOptions {
   readonly ignoredFlags: readonly string[];
   /** Flags the user actually typed, so they win over scenario values. */
   readonly explicit: ReadonlySet<string>;
+  /** Request templates, fault header, Responses store (cli/safety-flags.ts): only what was typed; absent = defaults. */
+  readonly safety?: SafetyOverrides;
 }
 
 /** Every option at its default (vLLM's where vLLM has one): the CLI's starting point and the tests' base. */

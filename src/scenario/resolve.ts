@@ -7,6 +7,7 @@ import type { EngineSettingsSchema } from './schema.ts';
 
 type EngineSettings = z.infer<typeof EngineSettingsSchema>;
 import type { Fault } from '../faults/schema.ts';
+import { mergeSafety, type SafetyOverrides, type SafetySettings } from '../serving/safety.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
 
@@ -35,6 +36,8 @@ export interface Deployment {
   readonly replica: string;
   /** Replica overrides; one entry per replica to start (a single server has one, empty). */
   readonly replicas: readonly ReplicaSpec[];
+  /** Request templates, fault header, Responses store: defaults, then the scenario's `safety`, then the flags. */
+  readonly safety: SafetySettings;
 }
 
 /** The deployment of replica `i`: its port, profile and engine overrides, and its own faults. */
@@ -74,8 +77,26 @@ export function resolveDeployment(options: ServeOptions, scenario: Scenario | nu
     models,
     rules: scenario?.rules ?? [],
     faults: scenario?.faults ?? [],
+    safety: mergeSafety(scenarioSafety(scenario), options.safety),
     replica: 'replica-0',
     replicas: options.replicas > 1 || !scenario?.replicas ? Array.from({ length: options.replicas }, () => ({})) : scenario.replicas,
+  };
+}
+
+/** The scenario's `safety` section as overrides. */
+function scenarioSafety(scenario: Scenario | null): SafetyOverrides | undefined {
+  const s = scenario?.safety;
+  if (!s) return undefined;
+  return {
+    ...(s.trust_request_chat_template !== undefined ? { trustRequestChatTemplate: s.trust_request_chat_template } : {}),
+    templateBudget: s.max_template_steps !== undefined ? { maxSteps: s.max_template_steps } : {},
+    ...(s.fault_header !== undefined ? { faultHeader: s.fault_header } : {}),
+    ...(s.max_fault_header_seconds !== undefined ? { maxFaultHeaderSeconds: s.max_fault_header_seconds } : {}),
+    responsesStore: {
+      ...(s.responses_store !== undefined ? { enabled: s.responses_store } : {}),
+      ...(s.responses_store_max_entries !== undefined ? { maxEntries: s.responses_store_max_entries } : {}),
+      ...(s.responses_store_max_bytes !== undefined ? { maxBytes: s.responses_store_max_bytes } : {}),
+    },
   };
 }
 

@@ -73,6 +73,18 @@ export const ReplicaSchema = z
   })
   .describe('One independent engine set on its own port, with its own metrics and faults.');
 
+export const ScenarioSafetySchema = z
+  .strictObject({
+    trust_request_chat_template: z.boolean().optional().describe('Accept request chat templates (vLLM --trust-request-chat-template).'),
+    max_template_steps: positiveInt().optional().describe('Interpreter steps per request-template render.'),
+    fault_header: z.boolean().optional().describe('Honour the x-llmsim-fault header (default true; false = --disable-fault-header).'),
+    max_fault_header_seconds: z.number().nonnegative().optional().describe('Longest header timeout/stall, simulated seconds (default 60).'),
+    responses_store: z.boolean().optional().describe('Keep Responses for GET and previous_response_id (vLLM VLLM_ENABLE_RESPONSES_API_STORE).'),
+    responses_store_max_entries: z.int().nonnegative().optional(),
+    responses_store_max_bytes: z.int().nonnegative().optional(),
+  })
+  .describe('What clients may make the server do; the command line wins.');
+
 export const ScenarioSchema = z
   .strictObject({
     seed: z.int().nonnegative().optional(),
@@ -82,6 +94,7 @@ export const ScenarioSchema = z
     models: z.array(ModelSpecSchema).min(1),
     rules: z.array(RuleSchema).optional().describe('Canned answers for CI fixtures; the first matching rule wins.'),
     faults: z.array(FaultSchema).optional().describe('Injected failures; the first fault whose selectors hold applies.'),
+    safety: ScenarioSafetySchema.optional(),
     replicas: z.array(ReplicaSchema).min(1).optional().describe('Serve N independent replicas of the models, on consecutive ports by default.'),
   })
   .describe('An llmsim scenario: a whole simulated deployment.');

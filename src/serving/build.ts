@@ -48,6 +48,7 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
       maxBodyBytes: 32 * 1024 * 1024,
       cors: options.cors,
       version: EMULATED_VLLM_VERSION,
+      safety: deployment.safety,
     },
     unixSeconds: deps.unixSeconds,
     elapsed: deps.elapsed,

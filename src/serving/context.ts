@@ -8,6 +8,7 @@ import type { Deployment } from '../scenario/resolve.ts';
 import type { FaultInjector } from '../faults/injector.ts';
 import type { MetricsRegistry } from '../metrics/metrics.ts';
 import { errors } from '../protocol/errors.ts';
+import type { SafetySettings } from './safety.ts';
 
 export interface ServedModel {
   /** First served name: echoed in responses and used as the metric label. */
@@ -47,6 +48,8 @@ export interface ServerSettings {
   readonly maxBodyBytes: number;
   readonly cors: { readonly origins: readonly string[]; readonly methods: readonly string[]; readonly headers: readonly string[]; readonly credentials: boolean };
   readonly version: string;
+  /** Request templates, the fault header, the Responses store: switches and bounds (serving/safety.ts). */
+  readonly safety: SafetySettings;
 }
 
 export interface ServerContext {

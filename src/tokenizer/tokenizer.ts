@@ -4,14 +4,17 @@ import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { TokenizerLoader } from '@lenml/tokenizers';
 import { Template } from '@huggingface/jinja';
+import { compileRequestTemplate, renderRequestTemplate, type TemplateBudget } from './request-template.ts';
 
 export interface ChatTemplateOptions {
   readonly addGenerationPrompt: boolean;
   readonly continueFinalMessage?: boolean;
   readonly tools?: readonly unknown[] | null;
   readonly documents?: readonly unknown[] | null;
-  /** A request-supplied template replacing the model's. */
+  /** A request-supplied template replacing the model's (the route has checked it is trusted). */
   readonly chatTemplate?: string | null;
+  /** Limits on rendering `chatTemplate`; without them a request template is refused (fail closed). */
+  readonly requestTemplateBudget?: TemplateBudget;
   readonly kwargs?: Readonly<Record<string, unknown>> | null;
 }
 
@@ -70,7 +73,6 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
   const bosToken = tokenContent(config['bos_token']);
   const eosTokenId = eosToken !== null ? inner.model.tokens_to_ids.get(eosToken) ?? 0 : 0;
   const template = templateSource ? new Template(templateSource) : null;
-  const templateCache = new Map<string, Template>();
   const textCache: (string | undefined)[] = new Array(vocab.length);
 
   return {
@@ -90,13 +92,7 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
     tokenString: (id) => vocab[id] ?? '',
     isSpecial: (id) => special.has(id),
     renderChat(messages, options) {
-      let tpl = template;
-      if (options.chatTemplate) {
-        tpl = templateCache.get(options.chatTemplate) ?? new Template(options.chatTemplate);
-        templateCache.set(options.chatTemplate, tpl);
-      }
-      if (!tpl) throw new Error('As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.');
-      let rendered = tpl.render({
+      const context = {
         ...(options.kwargs ?? {}),
         messages: messages.map(normaliseMessage),
         add_generation_prompt: options.addGenerationPrompt,
@@ -104,7 +100,16 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
         documents: options.documents ?? null,
         bos_token: bosToken ?? '',
         eos_token: eosToken ?? '',
-      });
+      };
+      let rendered: string;
+      if (options.chatTemplate) {
+        if (!options.requestTemplateBudget) throw new Error('request chat templates are not trusted here');
+        rendered = renderRequestTemplate(compileRequestTemplate(options.chatTemplate), context, options.requestTemplateBudget);
+      } else if (template) {
+        rendered = template.render(context);
+      } else {
+        throw new Error('As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.');
+      }
       if (options.continueFinalMessage) rendered = trimAfterFinalMessage(rendered, messages);
       return rendered;
     },

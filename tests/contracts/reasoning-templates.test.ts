@@ -10,7 +10,7 @@ const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 const GEMMA = 'google/gemma-3-12b-it';
 
 beforeAll(async () => {
-  sim = await startTestServer({ models: [QWEN, LLAMA, GEMMA], reasoningParser: 'qwen3', enableSuffix: true });
+  sim = await startTestServer({ models: [QWEN, LLAMA, GEMMA], reasoningParser: 'qwen3', enableSuffix: true, safety: { trustRequestChatTemplate: true } });
   client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(() => sim.close());

@@ -74,7 +74,7 @@ describe('Anthropic Messages API', () => {
     await expect(client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
     const bad = await postRaw(`${sim.url}/v1/messages`, { model: M, messages: [] });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.text)).toMatchObject({ type: 'error', error: { type: 'BadRequestError' } });
+    expect(JSON.parse(bad.text)).toMatchObject({ type: 'error', error: { type: 'Bad Request' } });
     const ok = new Anthropic({ baseURL: keyed.url, apiKey: 'secret', maxRetries: 0 });
     expect((await ok.messages.create({ model: M, max_tokens: 3, messages: [{ role: 'user', content: 'x' }] })).type).toBe('message');
     const wrong = new Anthropic({ baseURL: keyed.url, apiKey: 'nope', maxRetries: 0 });

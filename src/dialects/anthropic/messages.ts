@@ -12,9 +12,12 @@ import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
+import { requestTemplate } from '../../serving/safety.ts';
 import { channelLength, visibleLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { chatPromptIds } from '../../pipeline/prompt.ts';
 import { toChat } from './convert.ts';
+import { parseWith } from '../../protocol/fields.ts';
+import { AnthropicCountTokensRequestSchema, AnthropicMessagesRequestSchema, type AnthropicMessagesRequest } from '../../protocol/anthropic.ts';
 
 type Body = Record<string, unknown>;
 
@@ -26,15 +29,17 @@ interface Job extends ConversationJob {
 export function anthropicRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/messages/count_tokens', async (c) => {
-    const r = await readJsonObject(c);
-    const { messages, body } = toChat({ max_tokens: 1, ...r });
-    const model = resolveModel(ctx, r['model'] as string);
-    return c.json({ input_tokens: chatPromptIds(model, messages as never, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null }).length });
+    const r = parseWith(AnthropicCountTokensRequestSchema, await readJsonObject(c));
+    const { messages, body } = toChat(r);
+    const model = resolveModel(ctx, r.model);
+    const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
+    const options = { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs, ...requestTemplate(ctx.settings.safety, null, kwargs) };
+    return c.json({ input_tokens: chatPromptIds(model, messages as never, options).length });
   });
   app.post('/v1/messages', async (c) => {
-    const r = await readJsonObject(c);
+    const r = parseWith(AnthropicMessagesRequestSchema, await readJsonObject(c));
     const job = prepare(ctx, r);
-    if (r['stream'] === true) return stream(c, job);
+    if (r.stream === true) return stream(c, job);
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });
     const plan = job.planned.plans[0] as ChoicePlan;
@@ -43,12 +48,12 @@ export function anthropicRoute(ctx: ServerContext): Hono {
   return app;
 }
 
-function prepare(ctx: ServerContext, r: Body): Job {
-  const { body, maxTokens } = toChat(r);
-  const model = resolveModel(ctx, r['model'] as string);
-  const stop = Array.isArray(r['stop_sequences']) ? (r['stop_sequences'] as string[]) : null;
-  const { planned, params } = planConversation(ctx, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined, top_k: r['top_k'] as number | undefined, stop } });
-  return { model, name: r['model'] as string, planned, params, id: responseId('chatcmpl-', undefined, undefined, planned.key) };
+function prepare(ctx: ServerContext, r: AnthropicMessagesRequest): Job {
+  const { body } = toChat(r);
+  const model = resolveModel(ctx, r.model);
+  const sampling = { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined, top_k: r.top_k ?? undefined, stop: r.stop_sequences ?? null };
+  const { planned, params } = planConversation(ctx, model, body, { maxTokens: r.max_tokens, sampling });
+  return { model, name: r.model, planned, params, id: responseId('chatcmpl-', undefined, undefined, planned.key) };
 }
 
 function stopReason(plan: ChoicePlan): string {

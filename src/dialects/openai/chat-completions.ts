@@ -1,6 +1,7 @@
 /** @module `POST /v1/chat/completions`: parse, validate (vLLM order and wording), template, plan, hand to the engine, serialise. */
 import { Hono, type Context } from 'hono';
 import { resolveModel, loraOf, type ServerContext, type ServedModel } from '../../serving/context.ts';
+import { requestTemplate, type RequestTemplate } from '../../serving/safety.ts';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
@@ -61,7 +62,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
   const model = resolveModel(ctx, request.model);
   const contract = readOutputContract(model, body, true, ctx.rules);
   const addGenerationPrompt = request.add_generation_prompt ?? true;
-  let promptIds = chatPromptIds(model, request, addGenerationPrompt);
+  let promptIds = chatPromptIds(model, request, addGenerationPrompt, requestTemplate(ctx.settings.safety, request.chat_template, request.chat_template_kwargs));
   promptIds = truncatePrompt(model, promptIds, request.truncate_prompt_tokens);
   const maxTokens = effectiveMaxTokens(model, promptIds.length, request.max_completion_tokens ?? request.max_tokens);
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
@@ -91,13 +92,13 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 /** Template + tokenize (cached per model for identical conversations and options). */
-function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGenerationPrompt: boolean): number[] {
+function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGenerationPrompt: boolean, template: RequestTemplate): number[] {
   const options = {
+    ...template,
     addGenerationPrompt,
     continueFinalMessage: request.continue_final_message ?? false,
     tools: request.tools ?? null,
     documents: request.documents ?? null,
-    chatTemplate: request.chat_template ?? null,
     kwargs: request.chat_template_kwargs ?? null,
   };
   return renderedPromptIds(model, request.messages, options, request.add_special_tokens ?? false);

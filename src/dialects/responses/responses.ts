@@ -13,6 +13,8 @@ import { responseId } from '../../pipeline/plan-prompt.ts';
 import { planConversation, type ConversationJob } from '../../pipeline/conversation.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { toChat } from './convert.ts';
+import { parseWith } from '../../protocol/fields.ts';
+import { ResponsesRequestSchema } from '../../protocol/responses.ts';
 import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callItem, textPart, type ItemIds } from './items.ts';
 
 type Body = Record<string, unknown>;
@@ -32,7 +34,7 @@ export function responsesRoute(ctx: ServerContext): Hono {
     if (stored.size > 1000) stored.delete(stored.keys().next().value as string);
   };
   app.post('/v1/responses', async (c) => {
-    const job = prepare(ctx, await readJsonObject(c));
+    const job = prepare(ctx, parseWith(ResponsesRequestSchema, await readJsonObject(c)) as Body);
     if (job.r['stream'] === true) return stream(c, ctx, job, store);
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });

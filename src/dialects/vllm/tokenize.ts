@@ -6,6 +6,7 @@ import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { chatPromptIds } from '../../pipeline/prompt.ts';
+import { requestTemplate } from '../../serving/safety.ts';
 
 export function tokenizeRoute(ctx: ServerContext): Hono {
   const app = new Hono();
@@ -19,7 +20,7 @@ export function tokenizeRoute(ctx: ServerContext): Hono {
         addGenerationPrompt: r.add_generation_prompt ?? true,
         continueFinalMessage: r.continue_final_message ?? false,
         tools: r.tools ?? null,
-        chatTemplate: r.chat_template ?? null,
+        ...requestTemplate(ctx.settings.safety, r.chat_template, r.chat_template_kwargs),
         kwargs: r.chat_template_kwargs ?? null,
       };
       tokens = chatPromptIds(model, r.messages, options, r.add_special_tokens ?? false);
