@@ -8,7 +8,7 @@ import { hostMs } from '../clock/clock.ts';
 
 /** Limits on one render of a request template (defaults in DEFAULT_TEMPLATE_BUDGET, flags in docs/errors.md). */
 export interface TemplateBudget {
-  /** Interpreter steps (one per evaluated node; ~4 µs each): bounds loops, nested or not. */
+  /** Interpreter steps (one per evaluated node or loop iteration, one per list item built, one per KiB of string built). */
   readonly maxSteps: number;
   /** Longest string any step may produce, the rendered prompt included (characters). */
   readonly maxChars: number;
@@ -76,7 +76,11 @@ interface RuntimeValue {
 }
 
 /** The interpreter's shape as used here (the package's runtime typings do not resolve under NodeNext). */
-const BaseInterpreter = Interpreter as unknown as new (env: Environment) => { run(program: unknown): unknown; evaluate(statement: unknown, environment: unknown): unknown };
+const BaseInterpreter = Interpreter as unknown as new (env: Environment) => {
+  run(program: unknown): unknown;
+  evaluate(statement: unknown, environment: unknown): unknown;
+  evaluateBlock(statements: unknown, environment: unknown): unknown;
+};
 
 class BoundedInterpreter extends BaseInterpreter {
   private steps = 0;
@@ -90,17 +94,32 @@ class BoundedInterpreter extends BaseInterpreter {
     this.deadline = hostMs() + budget.maxMs;
   }
 
+  /** Each loop iteration runs its body as a block: counted here, so an empty loop body still costs a step. */
+  override evaluateBlock(statements: unknown, environment: unknown): unknown {
+    this.step();
+    return super.evaluateBlock(statements, environment);
+  }
+
   override evaluate(statement: unknown, environment: unknown): unknown {
-    if (++this.steps > this.budget.maxSteps) throw new TemplateBudgetError(`chat template exceeded llmsim's budget of ${this.budget.maxSteps} steps`);
-    if ((this.steps & 255) === 0 && hostMs() > this.deadline) throw new TemplateBudgetError(`chat template exceeded llmsim's budget of ${this.budget.maxMs} ms`);
+    this.step();
     const result = super.evaluate(statement, environment) as unknown as RuntimeValue;
-    if (result.type === 'StringValue' && (result.value as string).length > this.budget.maxChars) {
-      throw new TemplateBudgetError(`chat template output exceeded llmsim's limit of ${this.budget.maxChars} characters`);
-    }
-    if (result.type === 'ArrayValue' && (result.value as unknown[]).length > this.budget.maxItems) {
-      throw new TemplateBudgetError(`chat template built a list longer than llmsim's limit of ${this.budget.maxItems} items`);
+    // Work proportional to a value's size is charged as steps: a for loop walks its list twice (building an
+    // environment per item before running any body), and string filters copy their input.
+    if (result.type === 'StringValue') {
+      const length = (result.value as string).length;
+      if (length > this.budget.maxChars) throw new TemplateBudgetError(`chat template output exceeded llmsim's limit of ${this.budget.maxChars} characters`);
+      this.steps += length >> 10;
+    } else if (result.type === 'ArrayValue') {
+      const length = (result.value as unknown[]).length;
+      if (length > this.budget.maxItems) throw new TemplateBudgetError(`chat template built a list longer than llmsim's limit of ${this.budget.maxItems} items`);
+      this.steps += length;
     }
     return result;
+  }
+
+  private step(): void {
+    if (++this.steps > this.budget.maxSteps) throw new TemplateBudgetError(`chat template exceeded llmsim's budget of ${this.budget.maxSteps} steps`);
+    if ((this.steps & 255) === 0 && hostMs() > this.deadline) throw new TemplateBudgetError(`chat template exceeded llmsim's budget of ${this.budget.maxMs} ms`);
   }
 }
 
