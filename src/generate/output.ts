@@ -2,7 +2,7 @@
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { planChoice, type ChoicePlan, type PlanOptions } from './plan.ts';
 import { composePlan, type RawPiece } from './compose.ts';
-import { constrainedText, type Constraint } from './structured.ts';
+import { boundedConstrainedText, type BoundedText, type Constraint } from './structured.ts';
 import { planToolCalls, hermesToolCall, toolCallId, type ToolSpec } from './tool-calls.ts';
 import { pyJsonDumps } from './pyjson.ts';
 import { proseChain, nextProseToken } from './chains.ts';
@@ -41,16 +41,23 @@ export function planOutput(spec: OutputSpec): ChoicePlan {
   if (spec.canned?.kind === 'tool_calls') {
     return composePlan(spec.tokenizer, [...lead, ...cannedToolCalls(spec.canned.calls, spec.structureRng)], { maxTokens: spec.maxTokens, eos: true, finish: 'tool_calls' });
   }
-  const calls = spec.tools ? planToolCalls(spec.tools, spec.structureRng) : null;
+  // Structured parts are written lazily and cut at the content budget, as guided decoding stops at max_tokens.
+  const textBudget = { tokenizer: spec.tokenizer, maxTokens: budget };
+  const calls = spec.tools ? planToolCalls(spec.tools, spec.structureRng, textBudget) : null;
   if (calls) return composePlan(spec.tokenizer, [...lead, ...calls], { maxTokens: spec.maxTokens, eos: true, finish: 'tool_calls' });
   if (spec.constraint) {
-    const text = constrainedText(spec.constraint, spec.structureRng);
-    return composePlan(spec.tokenizer, [...lead, { kind: 'content', raw: text, from: 0, to: text.length }], { maxTokens: spec.maxTokens, eos: true, finish: 'stop' });
+    const out = boundedConstrainedText(spec.constraint, spec.structureRng, textBudget);
+    return composePlan(spec.tokenizer, [...lead, contentPiece(out)], { maxTokens: spec.maxTokens, eos: out.complete, finish: out.complete ? 'stop' : 'length' });
   }
   const body = planChoice(spec, budget);
   if (!thinking) return body;
   const head = composePlan(spec.tokenizer, [thinking], { maxTokens: thinkingTokens, eos: false, finish: 'stop' });
   return prepend(head, body);
+}
+
+/** A constrained answer as the content piece; a cut one brings its token ids (the budget check already encoded them). */
+function contentPiece(out: BoundedText): RawPiece {
+  return out.ids ? { kind: 'content', raw: out.text, from: 0, to: out.text.length, ids: out.ids } : { kind: 'content', raw: out.text, from: 0, to: out.text.length };
 }
 
 /** Qwen3 writes `<think>\n…\n</think>\n\n`; DeepSeek-R1's prompt already opened `<think>`, so it writes `…\n</think>\n\n`. */

@@ -1,30 +1,39 @@
 /**
- * @module Schema-true structured output: JSON that validates against the request's schema (json-schema-faker, seeded from the
- * choice's stream, checked with ajv), strings matching a regex, or one of a list of choices.
+ * @module Schema-true structured output, bounded by construction: JSON that validates against the request's schema,
+ * strings matching a regex, or one of a list of choices. Every kind is written lazily (structured-schema.ts,
+ * structured-regex.ts) and pulled only until the token budget is spent (structured-budget.ts), so a schema or
+ * pattern asking for a 100 MB value ends, like guided decoding, after `max_tokens` tokens with finish `length`.
+ * A complete JSON instance is checked with ajv (patterns through RE2, so no check backtracks) and drawn again if a
+ * keyword the generator only approximates (`oneOf`, `not`, `uniqueItems`...) made it invalid.
  */
-import { generateSync, type JsonSchema } from 'json-schema-faker';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
-import { PROSE_CORPUS } from './corpus.ts';
 import type { Rng } from './rng.ts';
 import { canonicalJson } from './rng.ts';
-import { pyJsonDumps } from './pyjson.ts';
+import { ConstraintError } from './constraint-error.ts';
+import { compileRegex, fullMatcher, re2Engine, regexPieces } from './structured-regex.ts';
+import { checkSchema, type Schema } from './structured-schema-walk.ts';
+import { schemaPieces, sliced } from './structured-schema.ts';
+import { drain, type BoundedText, type TextBudget } from './structured-budget.ts';
+
+export { ConstraintError } from './constraint-error.ts';
+export type { BoundedText, TextBudget } from './structured-budget.ts';
 
 export type Constraint =
   | { readonly kind: 'json'; readonly schema: Record<string, unknown> | null }
   | { readonly kind: 'regex'; readonly pattern: string }
   | { readonly kind: 'choice'; readonly choices: readonly string[] };
 
-/** A schema or pattern llmsim cannot honour; the route turns it into a 400 with this reason. */
-export class ConstraintError extends Error {}
+/** Without a token budget (`constrainedText`, `schemaInstance`) an instance longer than this is refused. */
+export const MAX_UNBUDGETED_CHARS = 1_000_000;
+/** Draws of a complete instance before the schema is declared unsatisfiable. */
+const ATTEMPTS = 5;
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => void;
-const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
+const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, code: { regExp: re2Engine } });
 addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
-const WORDS = [...new Set(PROSE_CORPUS.toLowerCase().match(/[a-z]+/g) ?? [])];
-const WORDS_FORMAT = 'llmsim-words';
 
 /** Any JSON object when the request only asked for `json_object`. */
 const ANY_OBJECT: Record<string, unknown> = {
@@ -33,40 +42,87 @@ const ANY_OBJECT: Record<string, unknown> = {
   required: ['answer', 'confidence'],
 };
 
-/** The text a model constrained by `constraint` writes. Throws ConstraintError for unusable constraints. */
-export function constrainedText(constraint: Constraint, rng: Rng): string {
+/**
+ * Checks a constraint before any generation (schema size and depth, regex syntax, ajv compilation): ConstraintError
+ * for one llmsim cannot honour, so the route answers 400 whatever the choice's stream would have drawn.
+ */
+export function checkConstraint(constraint: Constraint): void {
   switch (constraint.kind) {
     case 'choice':
       if (constraint.choices.length === 0) throw new ConstraintError('choice must contain at least one option');
-      return constraint.choices[Math.floor(rng() * constraint.choices.length)] as string;
+      return;
     case 'regex':
-      return regexText(constraint.pattern, rng);
+      compileRegex(constraint.pattern);
+      return;
     case 'json':
-      return pyJsonDumps(schemaInstance(constraint.schema ?? ANY_OBJECT, rng));
+      if (constraint.schema) validatorFor(constraint.schema);
   }
 }
 
-/** An instance of `schema` that validates; a few draws are tried before the schema is declared unsatisfiable. */
-export function schemaInstance(input: Record<string, unknown>, rng: Rng): unknown {
+/** Checks a tool's parameter schema the same way (depth and size first: tool schemas reach ajv too). */
+export function checkToolSchema(schema: Record<string, unknown>, what: string): void {
+  validatorFor(schema, what);
+}
+
+/** The text a model constrained by `constraint` writes within `budget` (cut there, `complete: false`, when longer). */
+export function boundedConstrainedText(constraint: Constraint, rng: Rng, budget: TextBudget | null): BoundedText {
+  switch (constraint.kind) {
+    case 'choice': {
+      if (constraint.choices.length === 0) throw new ConstraintError('choice must contain at least one option');
+      const choice = constraint.choices[Math.floor(rng() * constraint.choices.length)] as string;
+      return drain(sliced(choice), budget, Infinity);
+    }
+    case 'regex':
+      return boundedRegexText(constraint.pattern, rng, budget);
+    case 'json':
+      return boundedSchemaText(constraint.schema ?? ANY_OBJECT, rng, budget);
+  }
+}
+
+/** The whole text for `constraint` (no token budget; refused past MAX_UNBUDGETED_CHARS). */
+export function constrainedText(constraint: Constraint, rng: Rng): string {
+  return whole(boundedConstrainedText(constraint, rng, null));
+}
+
+/** An instance of `schema` as a value (tool arguments, canned answers); refused past MAX_UNBUDGETED_CHARS. */
+export function schemaInstance(schema: Record<string, unknown>, rng: Rng): unknown {
+  return JSON.parse(whole(boundedSchemaText(schema, rng, null)));
+}
+
+function whole(out: BoundedText): string {
+  if (!out.complete) throw new ConstraintError(`the constrained output would be longer than ${MAX_UNBUDGETED_CHARS} characters`);
+  return out.text;
+}
+
+/** JSON text of an instance of `input` within `budget`; complete instances validate against the schema. */
+export function boundedSchemaText(input: Record<string, unknown>, rng: Rng, budget: TextBudget | null): BoundedText {
   // Clients (zod, pydantic) stamp draft-07 or 2020-12 `$schema`; one validator reads both, so the stamp is dropped.
   const { $schema: _ignored, ...schema } = input;
   const validate = validatorFor(schema);
-  const prepared = withReadableStrings(schema) as JsonSchema;
   let lastError = 'no instance generated';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    let value: unknown;
-    try {
-      value = generateSync(prepared, { seed: Math.floor(rng() * 2 ** 31), maxDepth: 6, formats: { [WORDS_FORMAT]: () => words(rng) } });
-    } catch (err) {
-      throw new ConstraintError(`the JSON schema could not be used: ${(err as Error).message}`);
-    }
-    if (validate(value)) return value;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const out = drain(schemaPieces(schema as Schema, rng), budget, MAX_UNBUDGETED_CHARS);
+    if (!out.complete) return out;
+    if (validate(JSON.parse(out.text))) return out;
     lastError = ajv.errorsText(validate.errors);
   }
   throw new ConstraintError(`the JSON schema cannot be satisfied: ${lastError}`);
 }
 
-function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+function boundedRegexText(pattern: string, rng: Rng, budget: TextBudget | null): BoundedText {
+  const tree = compileRegex(pattern);
+  const matches = fullMatcher(pattern);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const out = drain(regexPieces(tree, rng), budget, MAX_UNBUDGETED_CHARS);
+    // Only word boundaries (`\b`) can make a generated string miss; RE2 checks complete ones in linear time.
+    if (!out.complete || matches === null || matches(out.text)) return out;
+  }
+  throw new ConstraintError(`cannot generate text for the regex ${JSON.stringify(pattern.slice(0, 200))}`);
+}
+
+function validatorFor(input: Record<string, unknown>, what?: string): ValidateFunction {
+  const { $schema: _ignored, ...schema } = input;
+  checkSchema(schema, what);
   const key = canonicalJson(schema);
   let validate = compiled.get(key);
   if (!validate) {
@@ -79,33 +135,4 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
     compiled.set(key, validate);
   }
   return validate;
-}
-
-function regexText(pattern: string, rng: Rng): string {
-  try {
-    new RegExp(pattern, 'u');
-  } catch (err) {
-    throw new ConstraintError(`invalid regex: ${(err as Error).message}`);
-  }
-  const value = generateSync({ type: 'string', pattern }, { seed: Math.floor(rng() * 2 ** 31) });
-  if (typeof value !== 'string' || !new RegExp(`^(?:${pattern})$`, 'u').test(value)) {
-    throw new ConstraintError(`cannot generate text for the regex ${JSON.stringify(pattern)}`);
-  }
-  return value;
-}
-
-/** Plain unconstrained strings get words instead of random letters, so JSON answers read like language. */
-function withReadableStrings(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withReadableStrings);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) out[k] = k === 'enum' || k === 'const' || k === 'examples' || k === 'default' ? v : withReadableStrings(v);
-  const plain = out['type'] === 'string' && !['format', 'pattern', 'enum', 'const', 'minLength', 'maxLength'].some((k) => k in out);
-  if (plain) out['format'] = WORDS_FORMAT;
-  return out;
-}
-
-function words(rng: Rng): string {
-  const n = 1 + Math.floor(rng() * 4);
-  return Array.from({ length: n }, () => WORDS[Math.floor(rng() * WORDS.length)]).join(' ');
 }

@@ -3,8 +3,7 @@
  * the model would (Hermes/Qwen `<tool_call>` blocks for `auto`; vLLM's guided JSON for `required` and named choices).
  */
 import type { RawPiece } from './compose.ts';
-import { schemaInstance } from './structured.ts';
-import { pyJsonDumps } from './pyjson.ts';
+import { boundedSchemaText, type TextBudget } from './structured.ts';
 import type { Rng } from './rng.ts';
 
 export interface FunctionTool {
@@ -24,8 +23,11 @@ export interface ToolSpec {
 
 const EMPTY_PARAMS = { type: 'object', properties: {} };
 
-/** The tool-call pieces for one choice, or null when `auto` decided to answer in text. */
-export function planToolCalls(spec: ToolSpec, rng: Rng): RawPiece[] | null {
+/**
+ * The tool-call pieces for one choice, or null when `auto` decided to answer in text. With a `budget`, arguments are
+ * written lazily and cut past it (calls after a cut one are not written: the output ends there).
+ */
+export function planToolCalls(spec: ToolSpec, rng: Rng, budget: TextBudget | null = null): RawPiece[] | null {
   const { tools, mode } = spec;
   if (tools.length === 0) return null;
   if (mode === 'auto' && rng() >= spec.autoCallProbability) return null;
@@ -37,7 +39,12 @@ export function planToolCalls(spec: ToolSpec, rng: Rng): RawPiece[] | null {
     const count = spec.parallel ? 1 + (rng() < 0.3 ? 1 : 0) + (rng() < 0.1 ? 1 : 0) : 1;
     for (let i = 0; i < count; i++) chosen.push(tools[Math.floor(rng() * tools.length)] as FunctionTool);
   }
-  const calls = chosen.map((tool) => ({ tool, args: pyJsonDumps(schemaInstance(tool.parameters ?? EMPTY_PARAMS, rng)), id: toolCallId(rng) }));
+  const calls: { tool: FunctionTool; args: string; id: string }[] = [];
+  for (const tool of chosen) {
+    const args = boundedSchemaText(tool.parameters ?? EMPTY_PARAMS, rng, budget);
+    calls.push({ tool, args: args.text, id: toolCallId(rng) });
+    if (!args.complete) break;
+  }
   if (typeof mode === 'object') {
     // Named tool choice: vLLM guides the output to the arguments JSON itself.
     const call = calls[0]!;

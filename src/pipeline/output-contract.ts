@@ -5,7 +5,7 @@ import type { Rule } from '../scenario/schema.ts';
 import { matchRule } from '../scenario/rules.ts';
 import { contentText } from './prompt.ts';
 import { pyJsonDumps } from '../generate/pyjson.ts';
-import type { Constraint } from '../generate/structured.ts';
+import { checkConstraint, checkToolSchema, ConstraintError, type Constraint } from '../generate/structured.ts';
 import type { FunctionTool, ToolSpec, ToolMode } from '../generate/tool-calls.ts';
 import type { ReasoningSpec, CannedAnswer } from '../generate/output.ts';
 
@@ -25,6 +25,11 @@ const EFFORT_SCALE: Readonly<Record<string, number>> = { none: 0, minimal: 0.15,
 export function readOutputContract(model: ServedModel, body: Body, chat: boolean, rules: readonly Rule[] = []): OutputContract {
   const constraint = readConstraint(body);
   const tools = chat ? readTools(model, body) : null;
+  checked(() => {
+    // Before anything recursive (hashing, ajv, generation) walks them: depth, size and regex limits are a 400.
+    if (constraint) checkConstraint(constraint);
+    for (const tool of tools?.tools ?? []) if (tool.parameters) checkToolSchema(tool.parameters, `the parameters schema of tool ${JSON.stringify(tool.name.slice(0, 64))}`);
+  });
   if (tools && constraint && body['structured_outputs']) throw valueError('You can only either use constraints for structured outputs or tools, not both.');
   return { canned: cannedAnswer(model, body, chat, rules), constraint, tools, reasoning: chat ? readReasoning(model, body) : null };
 }
@@ -143,6 +148,16 @@ function readReasoning(model: ServedModel, body: Body): ReasoningSpec | null {
   const scale = EFFORT_SCALE[effort] ?? 1;
   if (scale === 0) return null;
   return { parser: model.reasoningParser, medianTokens: Math.round(model.reasoningMedianTokens * scale) };
+}
+
+/** A constraint llmsim cannot honour is the client's fault: 400 with the reason. */
+function checked(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof ConstraintError) throw errors.unsupportedConstraint(err.message);
+    throw err;
+  }
 }
 
 function asObject(value: unknown): Body | null {

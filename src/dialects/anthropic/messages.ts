@@ -57,7 +57,8 @@ function prepare(ctx: ServerContext, r: AnthropicMessagesRequest): Job {
 }
 
 function stopReason(plan: ChoicePlan): string {
-  return plan.toolCalls.length > 0 ? 'tool_use' : plan.finishReason === 'length' ? 'max_tokens' : 'end_turn';
+  // A tool call cut by max_tokens is `max_tokens` (vLLM maps finish_reason `length` first), not `tool_use`.
+  return plan.finishReason === 'length' ? 'max_tokens' : plan.toolCalls.length > 0 ? 'tool_use' : 'end_turn';
 }
 
 function signature(text: string): string {
