@@ -38,6 +38,18 @@ export function* sliced(text: string): Pieces {
   for (let i = 0; i < text.length; i += SLICE) yield text.slice(i, i + SLICE);
 }
 
+/** Pieces joined into runs of about 256 characters: a regex writes one character at a time. */
+export function* batched(pieces: Iterator<string>): Pieces {
+  let run = '';
+  for (let r = pieces.next(); !r.done; r = pieces.next()) {
+    if ((run += r.value).length >= 256) {
+      yield run;
+      run = '';
+    }
+  }
+  if (run) yield run;
+}
+
 /** A JSON value's Python-style text, sliced (json.dumps of a 10 MB string is still released a slice at a time). */
 function* literal(v: unknown): Pieces {
   if (typeof v === 'string') {
@@ -224,7 +236,7 @@ function* string(s: Schema, rng: Rng): Pieces {
     if (v !== null) return yield JSON.stringify(v);
   }
   yield '"';
-  if (typeof s['pattern'] === 'string') for (const piece of regexPieces(compileRegex(s['pattern']), rng)) yield escaped(piece);
+  if (typeof s['pattern'] === 'string') for (const piece of batched(regexPieces(compileRegex(s['pattern']), rng))) yield escaped(piece);
   else if (num(s, 'minLength') === undefined && num(s, 'maxLength') === undefined) yield words(rng);
   else {
     const min = Math.max(0, Math.ceil(num(s, 'minLength') ?? 0));

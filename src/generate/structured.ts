@@ -14,7 +14,7 @@ import { canonicalJson } from './rng.ts';
 import { ConstraintError } from './constraint-error.ts';
 import { compileRegex, fullMatcher, re2Engine, regexPieces } from './structured-regex.ts';
 import { checkSchema, type Schema } from './structured-schema-walk.ts';
-import { schemaPieces, sliced } from './structured-schema.ts';
+import { batched, schemaPieces, sliced } from './structured-schema.ts';
 import { drain, type BoundedText, type TextBudget } from './structured-budget.ts';
 
 export { ConstraintError } from './constraint-error.ts';
@@ -26,7 +26,7 @@ export type Constraint =
   | { readonly kind: 'choice'; readonly choices: readonly string[] };
 
 /** Without a token budget (`constrainedText`, `schemaInstance`) an instance longer than this is refused. */
-export const MAX_UNBUDGETED_CHARS = 1_000_000;
+export const MAX_UNBUDGETED_CHARS = 262_144;
 /** Draws of a complete instance before the schema is declared unsatisfiable. */
 const ATTEMPTS = 5;
 
@@ -70,7 +70,7 @@ export function boundedConstrainedText(constraint: Constraint, rng: Rng, budget:
     case 'choice': {
       if (constraint.choices.length === 0) throw new ConstraintError('choice must contain at least one option');
       const choice = constraint.choices[Math.floor(rng() * constraint.choices.length)] as string;
-      return drain(sliced(choice), budget, Infinity);
+      return drain(sliced(choice), budget, MAX_UNBUDGETED_CHARS);
     }
     case 'regex':
       return boundedRegexText(constraint.pattern, rng, budget);
@@ -113,7 +113,7 @@ function boundedRegexText(pattern: string, rng: Rng, budget: TextBudget | null):
   const tree = compileRegex(pattern);
   const matches = fullMatcher(pattern);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const out = drain(regexPieces(tree, rng), budget, MAX_UNBUDGETED_CHARS);
+    const out = drain(batched(regexPieces(tree, rng)), budget, MAX_UNBUDGETED_CHARS);
     // Only word boundaries (`\b`) can make a generated string miss; RE2 checks complete ones in linear time.
     if (!out.complete || matches === null || matches(out.text)) return out;
   }

@@ -1,0 +1,119 @@
+/**
+ * Hostile structured-output requests (issue 13), through every entry point: each ends as guided decoding would, cut at
+ * max_tokens with finish `length`, or is refused with a 400 in the dialect's envelope; the server keeps answering and
+ * its counters return to zero. Sizes are the attacks' own where generation is lazy (minItems 1e8 costs what
+ * max_tokens lets through), scaled down only for what the client itself must upload.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestServer, postRaw } from '../helpers/server.ts';
+import type { Simulator } from '../../src/cli/start.ts';
+
+let sim: Simulator;
+let M: string;
+beforeAll(async () => {
+  sim = await startTestServer();
+  M = sim.modelNames[0] as string;
+});
+afterAll(() => sim.close());
+
+const MAX = 48;
+const chat = (extra: Record<string, unknown>) => ({ model: M, messages: [{ role: 'user', content: 'Fill the form.' }], max_tokens: MAX, ...extra });
+const jsonSchema = (schema: unknown) => ({ response_format: { type: 'json_schema', json_schema: { name: 'form', schema } } });
+const HUGE_ARRAY = { type: 'array', minItems: 1e8, items: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } };
+const HUGE_STRING = { type: 'object', properties: { s: { type: 'string', minLength: 1e7 } }, required: ['s'] };
+
+async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, any> }> {
+  const r = await postRaw(`${sim.url}${path}`, body);
+  return { status: r.status, json: JSON.parse(r.text) as Record<string, any> };
+}
+
+async function expectIdle(): Promise<void> {
+  const load = (await (await fetch(`${sim.url}/load`)).json()) as { server_load: number };
+  expect(load.server_load).toBe(0);
+  const stats = sim.ctx.models[0]!.engine.stats();
+  expect([stats.running, stats.waiting]).toEqual([0, 0]);
+  // Still answering: a plain request right after.
+  const ok = await post('/v1/chat/completions', chat({ max_tokens: 4 }));
+  expect(ok.status).toBe(200);
+}
+
+describe('structured output is cut at max_tokens, never materialised', () => {
+  it.each([
+    ['response_format json_schema minItems 1e8', jsonSchema(HUGE_ARRAY)],
+    ['response_format json_schema minLength 1e7', jsonSchema(HUGE_STRING)],
+    ['structured_outputs json minProperties 1e8', { structured_outputs: { json: { type: 'object', minProperties: 1e8 } } }],
+    ['structured_outputs regex a{1000000}', { structured_outputs: { regex: 'a{1000000}' } }],
+    ['legacy guided_regex a{1000000}', { guided_regex: 'a{1000000}' }],
+    ['legacy guided_json minItems 1e8', { guided_json: HUGE_ARRAY }],
+    ['legacy guided_choice of 2 MB', { guided_choice: ['x'.repeat(2_000_000)] }],
+    ['named tool with minItems 1e8 parameters', { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { xs: HUGE_ARRAY }, required: ['xs'] } } }], tool_choice: { type: 'function', function: { name: 'f' } } }],
+  ])('%s', async (_name, extra) => {
+    const body = chat({ ...extra, seed: 1 });
+    const { status, json } = await post('/v1/chat/completions', body);
+    expect(status, JSON.stringify(json).slice(0, 300)).toBe(200);
+    expect(json['choices'][0].finish_reason).toBe('length');
+    expect(json['usage'].completion_tokens).toBe(MAX);
+    // Determinism: the same request gives the same bytes.
+    const again = await post('/v1/chat/completions', body);
+    expect(again.json['choices'][0].message).toEqual(json['choices'][0].message);
+    await expectIdle();
+  });
+
+  it('streams a cut instance and ends with finish_reason length', async () => {
+    const r = await postRaw(`${sim.url}/v1/chat/completions`, chat({ ...jsonSchema(HUGE_ARRAY), stream: true }));
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('"finish_reason":"length"');
+    expect(r.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    await expectIdle();
+  });
+
+  it('cuts through Ollama format, Anthropic input_schema and Responses text.format', async () => {
+    const ollama = await post('/api/chat', { model: M, messages: [{ role: 'user', content: 'x' }], stream: false, format: HUGE_ARRAY, options: { num_predict: MAX } });
+    expect(ollama.status).toBe(200);
+    expect([ollama.json['done_reason'], ollama.json['eval_count']]).toEqual(['length', MAX]);
+    const anthropic = await post('/v1/messages', { model: M, max_tokens: MAX, messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'f', input_schema: HUGE_STRING }], tool_choice: { type: 'any' } });
+    expect(anthropic.status).toBe(200);
+    expect([anthropic.json['stop_reason'], anthropic.json['usage'].output_tokens]).toEqual(['max_tokens', MAX]);
+    const responses = await post('/v1/responses', { model: M, input: 'x', max_output_tokens: MAX, text: { format: { type: 'json_schema', name: 'f', schema: HUGE_STRING } } });
+    expect(responses.status).toBe(200);
+    expect([responses.json['status'], responses.json['incomplete_details']]).toEqual(['incomplete', { reason: 'max_output_tokens' }]);
+    await expectIdle();
+  });
+});
+
+describe('constraints llmsim cannot honour are a 400, never a stall or a 500', () => {
+  const nested = (levels: number): string => '{"type":"object","properties":{"a":'.repeat(levels) + '{"type":"string"}' + '}}'.repeat(levels);
+  const raw = (extra: string) => `{"messages":[{"role":"user","content":"x"}],"max_tokens":8,${extra}}`;
+
+  it.each([
+    ['a backtracking-bomb regex with lookahead', chat({ structured_outputs: { regex: '(a|a){28,32}(?=b)' } }), /lookahead assertions/],
+    ['a backreference', chat({ guided_regex: '(a)\\1' }), /backreferences/],
+    ['a lookahead inside a JSON-schema pattern', chat(jsonSchema({ type: 'string', pattern: '(a|a){28,32}(?=b)' })), /lookahead/],
+    ['a schema nested 2,500 objects (5,000 JSON levels) deep', raw(`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${nested(2500)}}}`), /nested deeper than 128 levels/],
+    ['tool parameters nested 5,000 levels deep', raw(`"tools":[{"type":"function","function":{"name":"f","parameters":${nested(2500)}}}]`), /parameters schema of tool "f" is nested deeper/],
+    ['a required cycle that never closes', chat(jsonSchema({ type: 'object', properties: { next: { $ref: '#' } }, required: ['next'] })), /nested deeper than 64 levels/],
+  ])('%s', async (_name, body, message) => {
+    const { status, json } = await post('/v1/chat/completions', body);
+    expect(status).toBe(400);
+    expect(['BadRequestError', 'Bad Request'], JSON.stringify(json)).toContain(json['error'].type);
+    expect(json['error'].code).toBe(400);
+    expect(json['error'].message).toMatch(message);
+    await expectIdle();
+  });
+
+  it('answers the backtracking pattern without lookahead at once', async () => {
+    const { status, json } = await post('/v1/chat/completions', chat({ structured_outputs: { regex: '(a|a){28,32}' } }));
+    expect(status).toBe(200);
+    expect(json['choices'][0].message.content).toMatch(/^a{28,32}$/);
+  });
+
+  it('refuses deep tool schemas through Anthropic and Ollama too', async () => {
+    const deep = JSON.parse(nested(200)) as unknown;
+    const anthropic = await post('/v1/messages', { model: M, max_tokens: 8, messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'f', input_schema: deep }] });
+    expect(anthropic.status).toBe(400);
+    expect(anthropic.json['type']).toBe('error');
+    const ollama = await post('/api/chat', { model: M, messages: [{ role: 'user', content: 'x' }], stream: false, format: deep });
+    expect(ollama.status).toBe(400);
+    await expectIdle();
+  });
+});
