@@ -7,6 +7,7 @@ import { planOutput } from '../generate/output.ts';
 import { ConstraintError } from '../generate/structured.ts';
 import type { OutputContract } from './output-contract.ts';
 import { fimMiddleId } from './prompt.ts';
+import { WorkMeter } from './work-budget.ts';
 import { generatedLogprobs, type TokenLogprob } from '../generate/logprobs.ts';
 import { canonicalJson, createRng, sha256Hex, type Rng } from '../generate/rng.ts';
 
@@ -32,17 +33,15 @@ export function effectiveMaxTokens(model: ServedModel, promptLen: number, reques
   return model.maxModelLen - promptLen;
 }
 
-/** Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice). */
 /**
- * Outputs are planned in memory up front; a request asking for more than this many entries (tokens, counting each top
- * logprob) would exhaust the heap, so it is refused instead of crashing the server. Not a vLLM limit (see GAP_ANALYSIS).
+ * Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice).
+ * Work is charged to `meter` (one per request, shared by a completions batch's prompts; see work-budget.ts).
  */
-export const MAX_PLANNED_ENTRIES = 16_000_000;
-
-export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null, remotePrefillSeconds?: number): PlannedPrompt {
+export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null, remotePrefillSeconds?: number, meter: WorkMeter = new WorkMeter()): PlannedPrompt {
   const perChoice = params.ignoreEos ? params.maxTokens : Math.min(params.maxTokens, Math.max(model.outputLengths.max, params.minTokens) + 1);
-  const entries = params.n * perChoice * (1 + Math.max(0, params.logprobs ?? 0));
-  if (entries > MAX_PLANNED_ENTRIES) throw errors.simulatorLimit(entries, MAX_PLANNED_ENTRIES);
+  const structured = contract.constraint !== null || contract.tools !== null;
+  // The estimate, before any planning; a structured choice longer than it is charged the rest once planned.
+  meter.charge(params.n * perChoice, params.logprobs);
   const key = requestKey(model, promptIds, params, contract, lora);
   const fim = fimMiddleId(model.tokenizer);
   const style = fim !== null && promptIds.includes(fim) ? 'code' : 'prose';
@@ -70,6 +69,8 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
       lengths: model.outputLengths,
     });
     plans.push(plan);
+    meter.charge(plan.tokenCount - perChoice, params.logprobs);
+    if (structured) meter.chargeStructured(plan.tokenCount);
     if (params.logprobs !== null) {
       logprobs.push(generatedLogprobs(model.tokenizer, createRng(seed, key, i, 'logprobs'), plan.tokenIds, Math.max(0, params.logprobs), params));
     }

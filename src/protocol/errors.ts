@@ -62,8 +62,9 @@ export const errors = {
   dimensionsTooSmall: () => bad('dimensions must be a positive integer.', 'dimensions'),
   bytesEncoding: (format: string) => bad(`encoding_format ${format} is not supported by this server`, 'encoding_format'),
   unsupportedConstraint: (message: string) => bad(message, 'structured_outputs'),
-  simulatorLimit: (entries: number, limit: number) =>
-    bad(`llmsim cannot plan this request: it asks for ${entries} output entries (n × max_tokens × (1 + top logprobs)), above the simulator's limit of ${limit}. Reduce n, max_tokens or top_logprobs.`, 'n'),
+  /** A planned-work cap of src/pipeline/work-budget.ts (llmsim limits where vLLM has none). */
+  plannedWorkLimit: (what: string, amount: number, limit: number, reduce: string) =>
+    bad(`llmsim cannot plan this request: it asks for ${amount} ${what}, above the simulator's limit of ${limit}. Reduce ${reduce}.`, 'n'),
   queueFull: (maxWaiting: number) => new ApiError(429, 'Too Many Requests', `The server is overloaded: the waiting queue is full (max_waiting=${maxWaiting}). Retry later.`),
   jsonTooDeep: (limit: number) => validationError([{ kind: 'json_invalid', loc: ['body'], msg: `JSON nesting is deeper than ${limit} levels (llmsim limit)` }]),
   payloadTooLarge: (limit: number) => new ApiError(413, 'Request Entity Too Large', `Request body exceeds the limit of ${limit} bytes.`),

@@ -89,8 +89,8 @@ describe('constraints llmsim cannot honour are a 400, never a stall or a 500', (
     ['a backtracking-bomb regex with lookahead', chat({ structured_outputs: { regex: '(a|a){28,32}(?=b)' } }), /lookahead assertions/],
     ['a backreference', chat({ guided_regex: '(a)\\1' }), /backreferences/],
     ['a lookahead inside a JSON-schema pattern', chat(jsonSchema({ type: 'string', pattern: '(a|a){28,32}(?=b)' })), /lookahead/],
-    ['a schema nested 2,500 objects (5,000 JSON levels) deep', raw(`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${nested(2500)}}}`), /nested deeper than 128 levels/],
-    ['tool parameters nested 5,000 levels deep', raw(`"tools":[{"type":"function","function":{"name":"f","parameters":${nested(2500)}}}]`), /parameters schema of tool "f" is nested deeper/],
+    ['a schema nested 2,500 objects (5,000 JSON levels) deep', raw(`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${nested(2500)}}}`), /nest(ed|ing is) deeper than 128 levels/],
+    ['tool parameters nested 5,000 levels deep', raw(`"tools":[{"type":"function","function":{"name":"f","parameters":${nested(2500)}}}]`), /nest(ed|ing is) deeper than 128 levels/],
     ['a required cycle that never closes', chat(jsonSchema({ type: 'object', properties: { next: { $ref: '#' } }, required: ['next'] })), /nested deeper than 64 levels/],
   ])('%s', async (_name, body, message) => {
     const { status, json } = await post('/v1/chat/completions', body);
@@ -114,6 +114,32 @@ describe('constraints llmsim cannot honour are a 400, never a stall or a 500', (
     expect(anthropic.json['type']).toBe('error');
     const ollama = await post('/api/chat', { model: M, messages: [{ role: 'user', content: 'x' }], stream: false, format: deep });
     expect(ollama.status).toBe(400);
+    await expectIdle();
+  });
+});
+
+describe('planned work is capped per request and per batch (llmsim limits)', () => {
+  it('refuses n × max_tokens × top_logprobs and a 20-prompt batch of it before planning anything', async () => {
+    const heavy = { n: 128, max_tokens: 5900, ignore_eos: true };
+    const c = await post('/v1/chat/completions', chat({ ...heavy, logprobs: true, top_logprobs: 20 }));
+    expect(c.status).toBe(400);
+    expect(c.json['error'].message).toBe(
+      "llmsim cannot plan this request: it asks for 755200 output tokens (n × max_tokens, summed over prompts), above the simulator's limit of 2097152. Reduce n, max_tokens or the number of prompts.".replace('755200 output tokens (n × max_tokens, summed over prompts)', '15859200 logprob entries (n × max_tokens × (1 + top logprobs), summed over prompts)').replace('2097152', '262144').replace('n, max_tokens or', 'n, max_tokens, top_logprobs or'),
+    );
+    const batch = await post('/v1/completions', { model: M, prompt: Array.from({ length: 20 }, (_, i) => `prompt ${i}`), ...heavy });
+    expect(batch.status).toBe(400);
+    expect(batch.json['error'].message).toContain('output tokens (n × max_tokens, summed over prompts)');
+    // One prompt of that batch, without logprobs, is within the caps: the sum is what tripped.
+    const single = await postRaw(`${sim.url}/v1/completions`, { model: M, prompt: 'prompt', n: 16, max_tokens: 5900, ignore_eos: true, stream: true });
+    expect(single.status).toBe(200);
+    expect(single.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    await expectIdle();
+  });
+
+  it('stops a request whose choices write too much structured output', async () => {
+    const { status, json } = await post('/v1/chat/completions', chat({ ...jsonSchema(HUGE_STRING), n: 64, max_tokens: 4200 }));
+    expect(status).toBe(400);
+    expect(json['error'].message).toMatch(/structured-output tokens \(summed over choices and prompts\), above the simulator's limit of 262144/);
     await expectIdle();
   });
 });

@@ -14,6 +14,7 @@ import { streamCompletions } from './completions-stream.ts';
 import { usageOf } from './usage.ts';
 import { readOutputContract } from '../../pipeline/output-contract.ts';
 import { readKvTransfer, kvTransferResponse, NO_TRANSFER, type KvTransfer } from '../../pipeline/kv-transfer.ts';
+import { WorkMeter } from '../../pipeline/work-budget.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 
 export interface PreparedCompletion {
@@ -83,6 +84,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
   const echoOnly = (request.echo ?? false) && requested === 0;
   let params: SamplingParams | null = null;
   const transfers: KvTransfer[] = [];
+  const meter = new WorkMeter(); // one budget for the whole batch of prompts
   const prompts = idLists.map((ids) => {
     const maxTokens = effectiveMaxTokens(model, ids.length, echoOnly ? 1 : requested);
     const logprobs = request.logprobs ?? null;
@@ -90,7 +92,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     params ??= p;
     const transfer = readKvTransfer(model, body, ids.length);
     transfers.push(transfer);
-    return planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model), transfer.remotePrefillSeconds);
+    return planPrompt(ctx, model, ids, p, contract, loraOf(model, request.model), transfer.remotePrefillSeconds, meter);
   });
   if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
   checkAdmission(model);
