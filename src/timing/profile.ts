@@ -1,66 +1,133 @@
-/** @module Latency profiles: model shape + GPU + parallelism + efficiencies, as YAML data under scenarios/profiles/. */
+/**
+ * @module Latency profiles: model shape + GPU + parallelism + efficiencies + the vLLM release modelled, as YAML data
+ * under scenarios/profiles/. Shapes and GPUs may be named from the libraries (models.ts, gpus.ts); the release's CPU
+ * terms (releases.ts) fill any overhead the profile does not set.
+ */
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { MODELS, WEIGHT_FORMATS } from './models.ts';
+import { GPUS } from './gpus.ts';
+import { RELEASES, DEFAULT_RELEASE } from './releases.ts';
 
 const positive = () => z.number().positive();
+const nonneg = () => z.number().nonnegative();
 
-export const ProfileSchema = z.strictObject({
+const ModelSchema = z.strictObject({
   name: z.string(),
-  description: z.string().optional(),
-  /** Zero-time engine (CI fixtures): every step and the ingress take no time. */
-  instant: z.boolean().optional(),
-  /** Synthetic engine whose every step takes exactly this long, whatever the batch (benchmarks, fixed-ITL tests). */
-  fixed_step_ms: z.number().positive().optional(),
-  model: z
-    .strictObject({
-      name: z.string(),
-      layers: z.int().positive(),
-      hidden: z.int().positive(),
-      heads: z.int().positive(),
-      kv_heads: z.int().positive(),
-      head_dim: z.int().positive(),
-      vocab: z.int().positive(),
-      /** Parameters in the transformer layers (no embedding table, no lm_head), billions. */
-      layer_params_b: positive(),
-      /** lm_head parameters, billions. */
-      lm_head_params_b: positive(),
-      /** All parameters including embeddings, billions (weights in memory). */
-      total_params_b: positive(),
-      dtype_bytes: positive(),
-    })
-    .optional(),
-  gpu: z
-    .strictObject({
-      name: z.string(),
-      hbm_tb_s: positive(),
-      dense_tflops: positive(),
-      memory_gb: positive(),
-      link_gb_s: positive().optional(),
-      allreduce_latency_us: z.number().nonnegative().optional(),
-    })
-    .optional(),
-  tensor_parallel: z.int().positive().default(1),
-  efficiency: z
-    .strictObject({ weights: positive(), compute: positive(), kv: positive(), attention: positive(), blend_p: positive() })
-    .default({ weights: 0.8, compute: 0.65, kv: 0.7, attention: 0.45, blend_p: 1.5 }),
-  overheads: z
-    .strictObject({ per_layer_us: z.number().nonnegative(), per_step_ms: z.number().nonnegative(), ingress_ms: z.number().nonnegative() })
-    .default({ per_layer_us: 40, per_step_ms: 0.5, ingress_ms: 25 }),
-  /** Bandwidth for P/D KV-cache transfers between instances (GB/s; 25 ≈ 200 Gb/s RDMA). */
-  kv_transfer_gb_s: z.number().positive().default(25),
-  /** GB held back from the KV cache per GPU for activations and non-torch memory. */
-  activation_reserve_gb: z.number().nonnegative().default(3),
+  layers: z.int().positive(),
+  hidden: z.int().positive(),
+  heads: z.int().positive(),
+  kv_heads: z.int().positive(),
+  head_dim: z.int().positive(),
+  vocab: z.int().positive(),
+  /** Parameters in the transformer layers (no embedding table, no lm_head), billions; MoE: all experts. */
+  layer_params_b: positive(),
+  /** lm_head parameters, billions. */
+  lm_head_params_b: positive(),
+  /** All parameters including embeddings, billions (weights in memory). */
+  total_params_b: positive(),
+  /** Bytes per activation / KV element. */
+  dtype_bytes: positive(),
+  /** Bytes per weight when quantized (FP8 1, INT4 0.5); default dtype_bytes. */
+  weight_bytes: positive().optional(),
+  moe: z.strictObject({ experts: z.int().positive(), active: z.int().positive(), expert_params_b: positive() }).optional(),
+  mla: z.strictObject({ kv_lora_rank: z.int().positive(), qk_rope_head_dim: z.int().positive() }).optional(),
+  source: z.string().optional(),
 });
 
+const GpuSchema = z.strictObject({
+  name: z.string(),
+  hbm_tb_s: positive(),
+  dense_tflops: positive(),
+  fp8_tflops: positive().optional(),
+  memory_gb: positive(),
+  link_gb_s: positive().optional(),
+  allreduce_latency_us: nonneg().optional(),
+  source: z.string().optional(),
+});
+
+const OverheadsSchema = z.strictObject({
+  ingress_ms: nonneg().optional(),
+  per_step_ms: nonneg().optional(),
+  per_seq_us: nonneg().optional(),
+  per_layer_us: nonneg().optional(),
+  per_moe_layer_us: nonneg().optional(),
+});
+
+export const ProfileSchema = z
+  .strictObject({
+    name: z.string(),
+    description: z.string().optional(),
+    /** Where the shape, hardware and efficiency numbers come from. */
+    sources: z.array(z.string()).optional(),
+    /** Zero-time engine (CI fixtures): every step and the ingress take no time. */
+    instant: z.boolean().optional(),
+    /** Synthetic engine whose every step takes exactly this long, whatever the batch (benchmarks, fixed-ITL tests). */
+    fixed_step_ms: z.number().positive().optional(),
+    /** The vLLM release whose CPU-side overheads this profile models (releases.ts). */
+    vllm: z.string().refine((r) => r in RELEASES, { message: `unknown vLLM release; known: ${Object.keys(RELEASES).join(', ')}` }).default(DEFAULT_RELEASE),
+    model: ModelSchema.optional(),
+    gpu: GpuSchema.optional(),
+    tensor_parallel: z.int().positive().default(1),
+    efficiency: z
+      .strictObject({ weights: positive(), compute: positive(), kv: positive(), attention: positive(), blend_p: positive() })
+      .default({ weights: 0.85, compute: 0.65, kv: 0.7, attention: 0.45, blend_p: 1.5 }),
+    /** Overrides of the release's CPU terms. */
+    overheads: OverheadsSchema.default({}),
+    /** Optional seeded per-step noise: each step's time is multiplied by (1 + cv·z), z standard normal. Off by default. */
+    jitter: z.strictObject({ cv: nonneg(), seed: z.int().default(0) }).optional(),
+    /** Bandwidth for P/D KV-cache transfers between instances (GB/s; 25 ≈ 200 Gb/s RDMA). */
+    kv_transfer_gb_s: z.number().positive().default(25),
+    /** GB held back from the KV cache per GPU for activations and non-torch memory. */
+    activation_reserve_gb: z.number().nonnegative().default(3),
+  })
+  .transform((p) => ({ ...p, overheads: { ...(RELEASES[p.vllm] ?? RELEASES[DEFAULT_RELEASE])!.overheads, ...p.overheads } }));
+
 export type Profile = z.infer<typeof ProfileSchema>;
+export type ProfileInput = z.input<typeof ProfileSchema>;
 
 const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios', 'profiles');
 const cache = new Map<string, Profile>();
 
-/** Loads `name` from scenarios/profiles/<name>.yaml, or a YAML file path. Errors are one line per problem. */
+/**
+ * Replaces library references before validation: `model: qwen3-8b`, `gpu: h100-sxm`, and `weights: fp8` (bytes per
+ * weight on top of the named shape).
+ */
+function resolveRefs(data: unknown, origin: string): unknown {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  if (typeof out.model === 'string') {
+    const shape = MODELS[out.model];
+    if (!shape) throw new Error(`${origin}: model: unknown shape '${out.model}'; known: ${Object.keys(MODELS).join(', ')}`);
+    out.model = { ...shape };
+  }
+  if (typeof out.gpu === 'string') {
+    const gpu = GPUS[out.gpu];
+    if (!gpu) throw new Error(`${origin}: gpu: unknown GPU '${out.gpu}'; known: ${Object.keys(GPUS).join(', ')}`);
+    out.gpu = { ...gpu };
+  }
+  if ('weights' in out) {
+    const bytes = typeof out.weights === 'string' ? WEIGHT_FORMATS[out.weights] : undefined;
+    if (bytes === undefined) throw new Error(`${origin}: weights: unknown format '${String(out.weights)}'; known: ${Object.keys(WEIGHT_FORMATS).join(', ')}`);
+    if (out.model && typeof out.model === 'object') out.model = { ...(out.model as object), weight_bytes: bytes };
+    delete out.weights;
+  }
+  return out;
+}
+
+/** Validates profile data (already parsed from YAML or built in code). Errors are one line per problem. */
+export function parseProfile(data: unknown, origin = 'profile'): Profile {
+  const parsed = ProfileSchema.safeParse(resolveRefs(data, origin));
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${origin}: ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n'));
+  const profile = parsed.data;
+  if (!profile.instant && profile.fixed_step_ms === undefined && (!profile.model || !profile.gpu)) throw new Error(`${origin}: a non-instant profile needs model and gpu sections`);
+  return profile;
+}
+
+/** Loads `name` from scenarios/profiles/<name>.yaml, or a YAML file path. */
 export function loadProfile(nameOrPath: string): Profile {
   const hit = cache.get(nameOrPath);
   if (hit) return hit;
@@ -72,10 +139,7 @@ export function loadProfile(nameOrPath: string): Profile {
   } catch (err) {
     throw new Error(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  const parsed = ProfileSchema.safeParse(data);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n'));
-  const profile = parsed.data;
-  if (!profile.instant && profile.fixed_step_ms === undefined && (!profile.model || !profile.gpu)) throw new Error(`${file}: a non-instant profile needs model and gpu sections`);
+  const profile = parseProfile(data, file);
   cache.set(nameOrPath, profile);
   return profile;
 }
@@ -84,10 +148,31 @@ export function listProfiles(): string[] {
   return existsSync(PROFILE_DIR) ? readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort() : [];
 }
 
-/** KV bytes per token across all GPUs: 2 (K and V) × layers × kv_heads × head_dim × dtype bytes. */
+/** The same profile modelling another vLLM release (its CPU terms replace the profile's). */
+export function withRelease(p: Profile, release: string): Profile {
+  const r = RELEASES[release];
+  if (!r) throw new Error(`unknown vLLM release '${release}'; known: ${Object.keys(RELEASES).join(', ')}`);
+  return { ...p, vllm: release, overheads: { ...r.overheads } };
+}
+
+/** Bytes per stored weight. */
+export function weightBytes(p: Profile): number {
+  return p.model ? (p.model.weight_bytes ?? p.model.dtype_bytes) : 0;
+}
+
+/**
+ * KV bytes per token across all GPUs: 2 (K and V) × layers × kv_heads × head_dim × dtype bytes; with MLA one latent
+ * of kv_lora_rank + qk_rope_head_dim per layer.
+ */
 export function kvBytesPerToken(p: Profile): number {
   const m = p.model;
-  return m ? 2 * m.layers * m.kv_heads * m.head_dim * m.dtype_bytes : 0;
+  if (!m) return 0;
+  return m.mla ? m.layers * (m.mla.kv_lora_rank + m.mla.qk_rope_head_dim) * m.dtype_bytes : 2 * m.layers * m.kv_heads * m.head_dim * m.dtype_bytes;
+}
+
+/** KV bytes per token each GPU holds: heads are split across tensor-parallel ranks, an MLA latent is replicated. */
+export function kvBytesPerTokenPerGpu(p: Profile): number {
+  return p.model?.mla ? kvBytesPerToken(p) : kvBytesPerToken(p) / p.tensor_parallel;
 }
 
 /** vLLM's GPU-dependent batch defaults: 8192 tokens / 1024 seqs on ≥ 70 GiB non-A100 GPUs, else 2048 / 256. */
@@ -97,11 +182,11 @@ export function defaultBatchLimits(p: Profile): { maxNumBatchedTokens: number; m
   return gib >= 70 && !/a100/i.test(p.gpu.name) ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
 }
 
-/** KV cache capacity in blocks: (GPU memory × utilization × TP − weights − reserve) / (block size × KV bytes per token). */
+/** KV cache capacity in blocks: (GPU memory × utilization − weights/TP − reserve) / (block size × KV bytes per token per GPU). */
 export function kvCapacityBlocks(p: Profile, blockSize: number, gpuMemoryUtilization: number): number {
   // Synthetic profiles: 4M tokens of KV, far beyond any test or benchmark working set.
   if (p.instant || p.fixed_step_ms !== undefined || !p.gpu || !p.model) return 262_144;
   const tp = p.tensor_parallel;
-  const usable = p.gpu.memory_gb * 1e9 * gpuMemoryUtilization * tp - p.model.total_params_b * 1e9 * p.model.dtype_bytes - p.activation_reserve_gb * 1e9 * tp;
-  return Math.max(0, Math.floor(usable / (blockSize * kvBytesPerToken(p))));
+  const perGpu = p.gpu.memory_gb * 1e9 * gpuMemoryUtilization - (p.model.total_params_b * 1e9 * weightBytes(p)) / tp - p.activation_reserve_gb * 1e9;
+  return Math.max(0, Math.floor(perGpu / (blockSize * kvBytesPerTokenPerGpu(p))));
 }

@@ -1,10 +1,14 @@
 /**
  * @module The step-time model: how long one engine step takes for a given batch. The "roofline blend" of the reference
- * (timing-and-performance.md §1.6): linear layers and lm_head cost a smooth max of weight-read time and GEMM time, plus
- * causal prefill attention, decode KV reads, tensor-parallel all-reduces and a fixed CPU cost per step.
+ * (timing-and-performance.md §1.6): linear layers and lm_head cost a smooth max of weight-read time and GEMM time
+ * (MoE: only the experts the step's tokens touch are read, only the active ones computed), plus causal prefill
+ * attention, decode KV reads, tensor-parallel all-reduces, and the release's CPU terms: per step, per scheduled
+ * sequence, per layer. Optional seeded jitter multiplies each step.
  */
 import type { Profile } from './profile.ts';
-import { kvBytesPerToken } from './profile.ts';
+import { kvBytesPerTokenPerGpu, weightBytes } from './profile.ts';
+import { activeLayerParams, expertsTouched } from './models.ts';
+import { createJitter } from './jitter.ts';
 
 /** One prefill chunk: `tokens` new prompt tokens computed after `context` tokens already in the KV cache. */
 export interface PrefillChunk {
@@ -36,24 +40,31 @@ export function createStepModel(profile: Profile): StepModel {
   const m = profile.model;
   const g = profile.gpu;
   const e = profile.efficiency;
+  const o = profile.overheads;
   const tp = profile.tensor_parallel;
   const bw = g.hbm_tb_s * 1e12;
-  const flops = g.dense_tflops * 1e12;
-  const pLayers = m.layer_params_b * 1e9;
+  const wb = weightBytes(profile);
+  // FP8/INT8 weights run W8A8 on FP8 tensor cores where the card has them; INT4 (W4A16) and A100 FP8 (Marlin) compute in BF16.
+  const flops = (wb <= 1 && wb > 0.5 && g.fp8_tflops !== undefined ? g.fp8_tflops : g.dense_tflops) * 1e12;
+  const expertParams = (m.moe?.expert_params_b ?? 0) * 1e9;
+  const denseParams = m.layer_params_b * 1e9 - expertParams;
+  const activeParams = activeLayerParams(m) * 1e9;
   const pHead = m.lm_head_params_b * 1e9;
-  const kv = kvBytesPerToken(profile);
+  const kv = kvBytesPerTokenPerGpu(profile);
   const p = e.blend_p;
   const blend = (a: number, b: number): number => (a ** p + b ** p) ** (1 / p);
-  const weightTime = (params: number): number => (params * m.dtype_bytes) / (tp * bw * e.weights);
+  const readTime = (params: number): number => (params * wb) / (tp * bw * e.weights);
   const gemmTime = (params: number, rows: number): number => (2 * params * rows) / (tp * flops * e.compute);
-  const layerFloor = m.layers * profile.overheads.per_layer_us * 1e-6;
-  const stepFloor = profile.overheads.per_step_ms * 1e-3;
+  const layerFloor = m.layers * (o.per_layer_us + (m.moe ? o.per_moe_layer_us : 0)) * 1e-6;
+  const stepFloor = o.per_step_ms * 1e-3;
+  const perSeq = o.per_seq_us * 1e-6;
   const linkBw = (g.link_gb_s ?? 225) * 1e9;
   const allReduceLatency = (g.allreduce_latency_us ?? 15) * 1e-6;
   const attnPerToken = 4 * m.layers * m.heads * m.head_dim;
+  const jitter = profile.jitter && profile.jitter.cv > 0 ? createJitter(profile.jitter.cv, profile.jitter.seed) : null;
 
   return {
-    ingress: profile.overheads.ingress_ms * 1e-3,
+    ingress: o.ingress_ms * 1e-3,
     stepTime({ prefill, decodeContexts }) {
       let n = decodeContexts.length;
       let sampled = decodeContexts.length;
@@ -66,12 +77,14 @@ export function createStepModel(profile: Profile): StepModel {
       if (n === 0) return 0;
       let kvTokens = 0;
       for (const ctx of decodeContexts) kvTokens += ctx;
-      const tLin = layerFloor + blend(weightTime(pLayers), gemmTime(pLayers, n));
-      const tHead = sampled > 0 ? blend(weightTime(pHead), gemmTime(pHead, sampled)) : 0;
-      const tAttnP = attnPrefill / (tp * flops * e.attention);
-      const tAttnD = (kvTokens * kv) / (tp * bw * e.kv);
+      const weightsRead = denseParams + (expertParams > 0 ? expertParams * expertsTouched(m, n) : 0);
+      const tLin = layerFloor + blend(readTime(weightsRead), gemmTime(activeParams, n));
+      const tHead = sampled > 0 ? blend(readTime(pHead), gemmTime(pHead, sampled)) : 0;
+      const tAttnP = attnPrefill / (tp * g.dense_tflops * 1e12 * e.attention);
+      const tAttnD = (kvTokens * kv) / (bw * e.kv);
       const tTp = tp > 1 ? 2 * m.layers * (allReduceLatency + (n * m.hidden * 2 * 2 * (tp - 1)) / tp / linkBw) : 0;
-      return stepFloor + tLin + tHead + tAttnP + tAttnD + tTp;
+      const t = stepFloor + perSeq * (prefill.length + decodeContexts.length) + tLin + tHead + tAttnP + tAttnD + tTp;
+      return jitter ? t * jitter() : t;
     },
   };
 }

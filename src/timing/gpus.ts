@@ -1,0 +1,33 @@
+/**
+ * @module GPU datasheet entries: memory bandwidth, dense (non-sparse) tensor throughput, memory and interconnect, as
+ * the vendors publish them. A profile names one (`gpu: h100-sxm`) or spells one out.
+ */
+
+export interface GpuSpec {
+  readonly name: string;
+  /** HBM/GDDR bandwidth, TB/s. */
+  readonly hbm_tb_s: number;
+  /** Dense BF16 tensor TFLOP/s (FP32 accumulate), without the 2:4 sparsity factor. */
+  readonly dense_tflops: number;
+  /** Dense FP8 tensor TFLOP/s, where the card has FP8 tensor cores (Hopper, Ada, Blackwell, CDNA3). */
+  readonly fp8_tflops?: number;
+  readonly memory_gb: number;
+  /** All-reduce bandwidth per direction, GB/s (NVLink/Infinity Fabric, or PCIe). */
+  readonly link_gb_s?: number;
+  readonly allreduce_latency_us?: number;
+  readonly source?: string;
+}
+
+/** Keyed by short name. The `name` strings are what vLLM-style defaults match on (e.g. /a100/i). */
+export const GPUS: Readonly<Record<string, GpuSpec>> = {
+  'h100-sxm': { name: 'H100-SXM-80GB', hbm_tb_s: 3.35, dense_tflops: 989, fp8_tflops: 1979, memory_gb: 80, link_gb_s: 225, allreduce_latency_us: 15, source: 'NVIDIA H100 Tensor Core GPU datasheet (SXM5)' },
+  'h100-pcie': { name: 'H100-PCIe-80GB', hbm_tb_s: 2.0, dense_tflops: 756, fp8_tflops: 1513, memory_gb: 80, link_gb_s: 50, allreduce_latency_us: 25, source: 'NVIDIA H100 Tensor Core GPU datasheet (PCIe)' },
+  h200: { name: 'H200-SXM-141GB', hbm_tb_s: 4.8, dense_tflops: 989, fp8_tflops: 1979, memory_gb: 141, link_gb_s: 225, allreduce_latency_us: 15, source: 'NVIDIA H200 Tensor Core GPU datasheet (SXM)' },
+  b200: { name: 'B200-SXM-180GB', hbm_tb_s: 8.0, dense_tflops: 2250, fp8_tflops: 4500, memory_gb: 180, link_gb_s: 450, allreduce_latency_us: 12, source: 'NVIDIA DGX/HGX B200 datasheet (per GPU: 8 TB/s, 2.25 PFLOPS dense BF16)' },
+  'a100-80gb': { name: 'A100-SXM-80GB', hbm_tb_s: 2.039, dense_tflops: 312, memory_gb: 80, link_gb_s: 150, allreduce_latency_us: 20, source: 'NVIDIA A100 Tensor Core GPU datasheet (80GB SXM)' },
+  'a100-40gb': { name: 'A100-SXM-40GB', hbm_tb_s: 1.555, dense_tflops: 312, memory_gb: 40, link_gb_s: 150, allreduce_latency_us: 20, source: 'NVIDIA A100 Tensor Core GPU datasheet (40GB SXM)' },
+  l40s: { name: 'L40S-48GB', hbm_tb_s: 0.864, dense_tflops: 362, fp8_tflops: 733, memory_gb: 48, link_gb_s: 25, allreduce_latency_us: 30, source: 'NVIDIA L40S datasheet (BF16 362 TFLOPS dense)' },
+  l4: { name: 'L4-24GB', hbm_tb_s: 0.3, dense_tflops: 121, fp8_tflops: 242, memory_gb: 24, link_gb_s: 25, allreduce_latency_us: 30, source: 'NVIDIA L4 datasheet (BF16 242 TFLOPS with sparsity)' },
+  'rtx-4090': { name: 'RTX-4090-24GB', hbm_tb_s: 1.008, dense_tflops: 165, fp8_tflops: 330, memory_gb: 24, link_gb_s: 25, allreduce_latency_us: 30, source: 'NVIDIA Ada Lovelace architecture whitepaper (RTX 4090: FP16/BF16 tensor, FP32 accumulate, 165.2 TFLOPS)' },
+  mi300x: { name: 'MI300X-192GB', hbm_tb_s: 5.3, dense_tflops: 1307, fp8_tflops: 2615, memory_gb: 192, link_gb_s: 150, allreduce_latency_us: 20, source: 'AMD Instinct MI300X datasheet (BF16 1307.4 TFLOPS dense)' },
+};

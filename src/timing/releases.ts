@@ -1,0 +1,40 @@
+/**
+ * @module The vLLM release a profile models: the CPU-side terms that change from release to release while the GPU
+ * work stays the same (front-end delay before the scheduler, fixed cost per engine step, cost per scheduled sequence,
+ * launch floor per layer). DESIGN.md §10.2 derives each value.
+ */
+
+export interface ReleaseOverheads {
+  /** HTTP, detokenizer/tokenizer hand-off and the queue to the engine core, before the first schedule (α_in), ms. */
+  readonly ingress_ms: number;
+  /** Scheduler, sampler and input preparation per step, with CUDA graphs (t_step), ms. */
+  readonly per_step_ms: number;
+  /** Scheduler and output processing per scheduled sequence (grows with concurrency), µs. */
+  readonly per_seq_us: number;
+  /** Kernel-launch floor per transformer layer, µs. */
+  readonly per_layer_us: number;
+  /** Extra floor per MoE layer (routing, expert gather, small grouped GEMMs), µs. */
+  readonly per_moe_layer_us: number;
+}
+
+export interface Release {
+  readonly description: string;
+  readonly overheads: ReleaseOverheads;
+}
+
+/**
+ * `v1` is the default: vLLM ≥ 0.9 (V1 engine, separate engine-core process, async output, CUDA graphs); fitted on the
+ * ≥ 0.9 anchors of docs/CALIBRATION.md. `v0.6` keeps the values fitted on Lambda's 0.6-era runs (multi-step scheduling).
+ */
+export const RELEASES: Readonly<Record<string, Release>> = {
+  v1: {
+    description: 'vLLM >= 0.9, V1 engine (default)',
+    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80 },
+  },
+  'v0.6': {
+    description: 'vLLM 0.6 era (V0 engine, multi-step scheduling; Lambda benchmark anchors)',
+    overheads: { ingress_ms: 25, per_step_ms: 0.5, per_seq_us: 0, per_layer_us: 40, per_moe_layer_us: 0 },
+  },
+};
+
+export const DEFAULT_RELEASE = 'v1';
