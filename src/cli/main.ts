@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseServeArgs, SERVE_HELP, UsageError } from './args.ts';
 import { startSimulator } from './start.ts';
 import { loadScenario, scenarioJsonSchema } from '../scenario/load.ts';
+import { calibrateCommand } from './calibrate.ts';
 
 const HELP = `Usage: llmsim <command> [options]
 
@@ -12,6 +13,7 @@ Commands:
   serve [MODEL] [options]   start the server (see \`llmsim serve --help\`)
   scenario check FILE       validate a scenario file
   scenario schema           print the scenario JSON Schema (for editor completion)
+  calibrate RESULT.json...  fit a latency profile to vllm bench serve / guidellm results
 
 Options:
   -h, --help                show this help
@@ -29,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'scenario') return scenarioCommand(rest);
+  if (command === 'calibrate') return calibrateCommand(rest);
   if (command !== 'serve') {
     process.stderr.write(`llmsim: unknown command '${command}' (try 'llmsim --help')\n`);
     return 2;
