@@ -1,7 +1,8 @@
 /** @module `llmsim` command line: `serve`, `--help`, `--version`. Thin: parses, builds, starts, handles signals. */
 import { readFileSync } from 'node:fs';
 import { parseServeArgs, SERVE_HELP, UsageError } from './args.ts';
-import { startSimulator } from './start.ts';
+import { startSimulator, type Simulator } from './start.ts';
+import type { ServeOptions } from '../scenario/options.ts';
 import { loadScenario, scenarioJsonSchema } from '../scenario/load.ts';
 import { calibrateCommand } from './calibrate.ts';
 
@@ -43,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const sim = await startSimulator(options);
-    for (const r of sim.replicas) process.stderr.write(`llmsim: serving ${r.ctx.models.flatMap((m) => m.aliases).join(', ')} on ${r.url}${sim.replicas.length > 1 ? ` (${r.name})` : ''}\n`);
+    printBanner(sim, options);
     process.on('SIGHUP', () => {
       if (!sim.ctx.reload) return void process.stderr.write('llmsim: SIGHUP ignored (no --scenario)\n');
       try {
@@ -62,6 +63,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`llmsim: ${err instanceof UsageError ? `${message} (try 'llmsim serve --help')` : message}\n`);
     return err instanceof UsageError ? 2 : 1;
   }
+}
+
+/** What is served where, on which profile and engine sizing, plus the vLLM flags accepted without effect. */
+function printBanner(sim: Simulator, options: ServeOptions): void {
+  const out = (line: string): void => void process.stderr.write(`llmsim: ${line}\n`);
+  for (const r of sim.replicas) {
+    out(`serving ${r.ctx.models.flatMap((m) => m.aliases).join(', ')} on ${r.url}${sim.replicas.length > 1 ? ` (${r.name})` : ''}`);
+    for (const line of r.engines) out(`  ${line}`);
+    for (const [rank, kv] of r.kvEvents.entries()) out(`  KV events (rank ${rank}): ${kv.endpoint}${kv.replayEndpoint ? `, replay ${kv.replayEndpoint}` : ''}`);
+  }
+  if (options.ignoredFlags.length > 0) out(`accepted without effect: ${options.ignoredFlags.join(' ')}`);
+  if (options.modelLoadSeconds > 0) out(`simulated model load: /health answers 503 for ${options.modelLoadSeconds} s`);
 }
 
 function scenarioCommand([sub, file]: readonly string[]): number {

@@ -3,7 +3,7 @@
  * on consecutive ports sharing one simulated clock. Used by the CLI and by black-box tests (port 0).
  */
 import type { ServeOptions } from '../scenario/options.ts';
-import { buildServerContext, type BuildDeps } from '../serving/build.ts';
+import { buildServerContext, type BuildDeps, type EngineRequirements } from '../serving/build.ts';
 import { reloadScenario } from '../serving/reload.ts';
 import { createApp } from '../http/app.ts';
 import { listen, type RunningServer } from '../http/server.ts';
@@ -16,6 +16,14 @@ import { createTraceWriter, type TraceWriter } from '../engine/trace.ts';
 import { buildModelEngine } from '../engine/build-engine.ts';
 import { afterFlush } from '../http/sse-writer.ts';
 import { loadProfile, kvBytesPerToken } from '../timing/profile.ts';
+import type { Engine } from '../engine/types.ts';
+import { createDataParallelEngine } from '../engine/data-parallel.ts';
+import { createKvEventCollector } from '../kv-events/collector.ts';
+import { encodeBatch } from '../kv-events/encode.ts';
+import { createZmqPublisher, type KvEventPublisher } from '../kv-events/zmq-publisher.ts';
+import { createLogger, type Logger } from '../logging/log.ts';
+import { createEngineStatsLog, type EngineStatsLog } from '../logging/stats-logger.ts';
+import { withRequestLog } from '../logging/request-log.ts';
 
 /** Profile for models the catalog does not know. */
 export const FALLBACK_PROFILE = 'llama-3.1-8b-instruct-h100';
@@ -25,6 +33,10 @@ export interface Replica {
   readonly url: string;
   readonly port: number;
   readonly ctx: ServerContext;
+  /** KV-event PUB (and replay) addresses, one per data-parallel rank (empty without --kv-events-config). */
+  readonly kvEvents: readonly { readonly endpoint: string; readonly replayEndpoint: string | null }[];
+  /** One line per engine built: model, profile, parallelism, KV size, batch limits (the start-up banner). */
+  readonly engines: string[];
 }
 
 export interface Simulator {
@@ -39,27 +51,30 @@ export interface Simulator {
 }
 
 export async function startSimulator(options: ServeOptions): Promise<Simulator> {
-  // Parsed already, simulated in the next commits; refusing beats silently ignoring them.
-  const pending = [
-    options.dataParallelSize > 1 && '--data-parallel-size',
-    options.kvEvents && '--kv-events-config',
-    options.enableSleepMode && '--enable-sleep-mode',
-    options.identityHeaders && '--identity-headers',
-    options.modelLoadSeconds > 0 && '--model-load-seconds',
-  ].filter(Boolean);
-  if (pending.length > 0) throw new Error(`${pending.join(', ')}: not simulated yet in this build`);
   const scenario = options.scenario ? loadScenario(options.scenario) : null;
   const base = resolveDeployment(options, scenario);
   const clock = options.speedup === Infinity ? createVirtualClock({ autoRun: true }) : createRealClock({ speedup: options.speedup });
   const trace = options.trace ? createTraceWriter(options.trace) : null;
-  const started: { replica: Replica; server: RunningServer }[] = [];
+  const logger = createLogger(() => clock.unixSeconds());
+  const statsLogs: EngineStatsLog[] = [];
+  const started: Started[] = [];
   try {
-    for (let i = 0; i < base.replicas.length; i++) started.push(await startReplica(options, replicaDeployment(base, i), i, clock, trace));
+    for (let i = 0; i < base.replicas.length; i++) started.push(await startReplica(options, replicaDeployment(base, i), i, { clock, trace, logger, statsLogs }));
   } catch (err) {
-    await Promise.all(started.map((s) => s.server.close()));
+    await Promise.all(started.map((s) => s.close()));
     throw err;
   }
-  const first = started[0] as { replica: Replica; server: RunningServer };
+  // vLLM's periodic stats line. Not in virtual time: a timer always pending would keep the clock running forever.
+  let stopStats = (): void => {};
+  if (options.logStats && Number.isFinite(options.speedup)) {
+    const tick = (): void => {
+      for (const log of statsLogs) log.log(clock.now());
+      stopStats = clock.at(clock.now() + options.logStatsInterval, tick);
+    };
+    stopStats = clock.at(clock.now() + options.logStatsInterval, tick);
+  }
+  if (options.modelLoadSeconds > 0) clock.at(options.modelLoadSeconds, () => logger.info('gpu_model_runner.py:2653', `Model loading took ${options.modelLoadSeconds} seconds (simulated); /health is ready`));
+  const first = started[0] as Started;
   return {
     url: first.replica.url,
     port: first.replica.port,
@@ -68,35 +83,122 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
     clock,
     replicas: started.map((s) => s.replica),
     async close() {
-      for (const { replica, server } of started) {
-        for (const m of replica.ctx.models) m.engine.close();
-        await server.close();
-      }
+      stopStats();
+      for (const s of started) await s.close();
       clock.stop();
       await trace?.close();
     },
   };
 }
 
-async function startReplica(options: ServeOptions, deployment: Deployment, index: number, clock: Clock, trace: TraceWriter | null): Promise<{ replica: Replica; server: RunningServer }> {
+interface Shared {
+  readonly clock: Clock;
+  readonly trace: TraceWriter | null;
+  readonly logger: Logger;
+  readonly statsLogs: EngineStatsLog[];
+}
+
+interface Started {
+  readonly replica: Replica;
+  close(): Promise<void>;
+}
+
+async function startReplica(options: ServeOptions, deployment: Deployment, index: number, { clock, trace, logger, statsLogs }: Shared): Promise<Started> {
   const metrics = createMetrics();
   metrics.setClock(() => clock.unixSeconds());
+  const dp = options.dataParallelSize;
+  // One publisher per data-parallel rank, its ports offset by rank as vLLM does; replicas of a fleet come after.
+  const publishers: KvEventPublisher[] = [];
+  const closePublishers = (): Promise<unknown> => Promise.all(publishers.map((p) => p.close()));
+  try {
+    if (options.kvEvents) for (let r = 0; r < dp; r++) publishers.push(await createZmqPublisher(options.kvEvents, index * dp + r));
+  } catch (err) {
+    await closePublishers();
+    throw new Error(`--kv-events-config: cannot open ${options.kvEvents?.endpoint}: ${(err as Error).message}`);
+  }
+  const engines: string[] = [];
+  const buildRank = (name: string, config: EngineRequirements['config'], maxModelLen: number, profile: string | null, rank: number): Engine => {
+    const publisher = publishers[rank];
+    const collector = publisher ? createKvEventCollector(config.engine.blockSize ?? 16) : null;
+    let stats: EngineStatsLog | null = null;
+    const engine = buildModelEngine({
+      name,
+      profile: profile ?? FALLBACK_PROFILE,
+      settings: config.engine,
+      schedulingPolicy: options.schedulingPolicy,
+      clock,
+      metrics,
+      trace,
+      maxModelLen,
+      afterDelivery: afterFlush,
+      engineIndex: String(rank),
+      ...(collector && publisher
+        ? {
+            kvEvents: {
+              ...collector,
+              flush() {
+                const events = collector.take();
+                if (events.length > 0) publisher.publish(encodeBatch(clock.unixSeconds(), events, rank));
+              },
+            },
+          }
+        : {}),
+      extraObserver: {
+        step: (r) => stats?.observer.step?.(r),
+        prefixCache: (q, h) => stats?.observer.prefixCache?.(q, h),
+      },
+    });
+    if (options.logStats) {
+      stats = createEngineStatsLog(rank, () => engine.stats(), logger);
+      statsLogs.push(stats);
+    }
+    const z = engine.sizing;
+    engines.push(
+      `${name} (engine ${rank}): profile ${z.profile}, TP ${z.tensorParallel}, KV cache ${z.totalBlocks} blocks of ${z.blockSize} tokens, ` +
+        `max_num_seqs ${z.maxNumSeqs}, max_num_batched_tokens ${z.maxNumBatchedTokens}, max_model_len ${maxModelLen}`,
+    );
+    return engine;
+  };
   const deps: BuildDeps = {
-    createEngine: ({ name, config, maxModelLen, profile }) =>
-      buildModelEngine({ name, profile: profile ?? FALLBACK_PROFILE, settings: config.engine, schedulingPolicy: options.schedulingPolicy, clock, metrics, trace, maxModelLen, afterDelivery: afterFlush }),
+    createEngine: ({ name, config, maxModelLen, profile }) => {
+      const ranks = Array.from({ length: dp }, (_, r) => buildRank(name, config, maxModelLen, profile, r));
+      const engine = dp > 1 ? createDataParallelEngine(ranks) : (ranks[0] as Engine);
+      return options.logRequests ? withRequestLog(engine, logger) : engine;
+    },
     unixSeconds: () => clock.unixSeconds(),
     elapsed: () => clock.now(),
     after: (seconds, fn) => clock.at(clock.now() + seconds, fn),
     metrics,
-    onFault: (kind) => trace?.writeFault(deployment.replica, kind, clock.now()),
+    onFault: (kind) => {
+      trace?.writeFault(deployment.replica, kind, clock.now());
+      if (options.logRequests) logger.info('llmsim', `Injected fault '${kind}' (${deployment.replica})`);
+    },
     kvTransferSeconds: (profile, tokens) => {
       const p = loadProfile(profile ?? FALLBACK_PROFILE);
       return p.instant || p.fixed_step_ms !== undefined ? 0 : (tokens * kvBytesPerToken(p)) / (p.kv_transfer_gb_s * 1e9);
     },
+    pod: { name: process.env['POD_NAME'] || null, namespace: process.env['POD_NAMESPACE'] || null },
   };
-  const ctx = buildServerContext(deployment, options, deps);
-  if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, index);
-  const server = await listen(createApp(ctx), deployment.host, deployment.port, clock);
+  let ctx: ServerContext;
+  let server: RunningServer;
+  try {
+    ctx = buildServerContext(deployment, options, deps);
+    if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, index);
+    server = await listen(createApp(ctx), deployment.host, deployment.port, clock);
+  } catch (err) {
+    await closePublishers();
+    throw err;
+  }
   ctx.address = { host: deployment.host, port: server.port };
-  return { replica: { name: deployment.replica, url: server.url, port: server.port, ctx }, server };
+  // The simulated model load starts once the server listens, as a vLLM pod's HTTP server comes up before it is ready.
+  ctx.lifecycle.readyAt = clock.now() + options.modelLoadSeconds;
+  const kvEvents = publishers.map((p) => ({ endpoint: p.endpoint, replayEndpoint: p.replayEndpoint }));
+  return {
+    replica: { name: deployment.replica, url: server.url, port: server.port, ctx, kvEvents, engines },
+    async close() {
+      for (const m of ctx.models) m.engine.close();
+      await server.close();
+      await closePublishers();
+    },
+  };
 }

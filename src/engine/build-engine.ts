@@ -7,7 +7,7 @@ import type { TraceWriter } from './trace.ts';
 import type { EngineObserver } from './observer.ts';
 import { loadProfile, defaultBatchLimits, kvCapacityBlocks } from '../timing/profile.ts';
 import { createStepModel } from '../timing/step-model.ts';
-import { createKvCache } from './kv-cache.ts';
+import { createKvCache, type KvCacheListener } from './kv-cache.ts';
 import { createStepEngine } from './step-engine.ts';
 
 export interface ModelEngineOptions {
@@ -24,9 +24,25 @@ export interface ModelEngineOptions {
    * slices after the step). Without it, `fn` runs at once.
    */
   readonly afterDelivery?: (fn: () => void) => void;
+  /** Also told of steps, prefix-cache lookups and finished requests (the stats and request logs). */
+  readonly extraObserver?: EngineObserver;
+  /** Data-parallel rank (vLLM's `engine` metrics label); '0' by default. */
+  readonly engineIndex?: string;
+  /** KV-cache events: told every store/evict/clear, and when a step (or a reset) is done so it can publish a batch. */
+  readonly kvEvents?: KvCacheListener & { flush(): void };
 }
 
-export function buildModelEngine(o: ModelEngineOptions): Engine {
+/** What an engine was sized to (the start-up banner prints it). */
+export interface EngineSizing {
+  readonly profile: string;
+  readonly tensorParallel: number;
+  readonly totalBlocks: number;
+  readonly blockSize: number;
+  readonly maxNumSeqs: number;
+  readonly maxNumBatchedTokens: number;
+}
+
+export function buildModelEngine(o: ModelEngineOptions): Engine & { readonly sizing: EngineSizing } {
   const loaded = loadProfile(o.profile);
   // --tensor-parallel-size re-shards the profile's model over N GPUs: weights and KV per GPU, all-reduce per layer.
   const profile = o.settings.tensorParallelSize === undefined || loaded.instant ? loaded : { ...loaded, tensor_parallel: o.settings.tensorParallelSize };
@@ -36,11 +52,16 @@ export function buildModelEngine(o: ModelEngineOptions): Engine {
   const totalBlocks = o.settings.numGpuBlocksOverride ?? kvCapacityBlocks(profile, blockSize, utilization);
   if (totalBlocks <= 0) throw new Error(`profile ${profile.name}: the weights do not fit in GPU memory at gpu_memory_utilization ${utilization}`);
   const enablePrefixCaching = o.settings.enablePrefixCaching ?? true;
-  const kv = createKvCache({ totalBlocks, blockSize, enablePrefixCaching });
-  const metricsObserver = o.metrics.observerFor(o.name);
+  const kv = createKvCache({ totalBlocks, blockSize, enablePrefixCaching, ...(o.kvEvents ? { listener: o.kvEvents } : {}) });
+  const engineIndex = o.engineIndex ?? '0';
+  const metricsObserver = o.metrics.observerFor(o.name, engineIndex);
   const after = o.afterDelivery ?? ((fn: () => void): void => fn());
   const observer: EngineObserver = {
     ...metricsObserver,
+    prefixCache(queried, hit) {
+      metricsObserver.prefixCache?.(queried, hit);
+      o.extraObserver?.prefixCache?.(queried, hit);
+    },
     // Scheduler lag: a step counts as fired once its timer ran *and* the earlier steps' chunks are out. Streams are
     // written in slices after a step, so a timer can fire on time over a backlog of writes; a server that writes
     // synchronously could not have fired before that backlog was gone, and llmsim falling behind must show.
@@ -49,12 +70,15 @@ export function buildModelEngine(o: ModelEngineOptions): Engine {
     },
     step(report) {
       metricsObserver.step?.(report);
+      o.extraObserver?.step?.(report);
+      o.kvEvents?.flush();
       // Delivery lag: how late the step's last chunk left, so the write time of a large batch is visible too.
       const planned = report.start + report.duration;
       after(() => o.metrics.stepDeliveryLag(o.clock.lagSince(planned)));
     },
     requestDone(report) {
       metricsObserver.requestDone?.(report);
+      o.extraObserver?.requestDone?.(report);
       o.trace?.write(o.name, report);
     },
   };
@@ -70,6 +94,7 @@ export function buildModelEngine(o: ModelEngineOptions): Engine {
   });
   o.metrics.addModel({
     name: o.name,
+    engine: engineIndex,
     maxModelLen: o.maxModelLen,
     ...(o.settings.maxLoras !== undefined ? { maxLoras: o.settings.maxLoras } : {}),
     stats: () => engine.stats(),
@@ -88,5 +113,20 @@ export function buildModelEngine(o: ModelEngineOptions): Engine {
       sliding_window: 'None',
     },
   });
-  return engine;
+  const sizing: EngineSizing = {
+    profile: profile.name,
+    tensorParallel: profile.tensor_parallel,
+    totalBlocks,
+    blockSize,
+    maxNumSeqs: o.settings.maxNumSeqs ?? defaults.maxNumSeqs,
+    maxNumBatchedTokens: o.settings.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens,
+  };
+  return Object.assign(engine, {
+    sizing,
+    resetPrefixCache(): boolean {
+      const done = kv.resetPrefixCache();
+      o.kvEvents?.flush();
+      return done;
+    },
+  });
 }

@@ -17,13 +17,32 @@ export interface KvCache {
   takeCached(hashes: readonly string[], count: number): number[];
   /** Allocates `count` fresh blocks (evicting LRU cached ones), or null when there are not enough. */
   allocate(count: number): number[] | null;
-  /** Registers a computed full block so later requests can reuse it. */
-  register(block: number, hash: string): void;
+  /**
+   * Registers a computed full block so later requests can reuse it. `prompt`, `hashes` and `index` (the block's place
+   * in its prompt) and `lora` say where it came from, for KV-cache event listeners.
+   */
+  register(block: number, hash: string, prompt?: readonly number[], hashes?: readonly string[], index?: number, lora?: string | null): void;
+  /** vLLM's reset_prefix_cache: forgets every cached block; false (nothing done) while blocks are in use. */
+  resetPrefixCache(): boolean;
   /** Releases blocks (refcount--); cached ones stay reusable until evicted. */
   release(blocks: readonly number[]): void;
 }
 
-export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching }: { totalBlocks: number; blockSize: number; enablePrefixCaching: boolean }): KvCache {
+/** Told what the prefix cache stores and evicts, as vLLM's KV-cache events (BlockStored / BlockRemoved / AllBlocksCleared). */
+export interface KvCacheListener {
+  stored(hash: string, parent: string | null, tokens: readonly number[], lora: string | null): void;
+  removed(hash: string): void;
+  cleared(): void;
+}
+
+export interface KvCacheOptions {
+  readonly totalBlocks: number;
+  readonly blockSize: number;
+  readonly enablePrefixCaching: boolean;
+  readonly listener?: KvCacheListener;
+}
+
+export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching, listener }: KvCacheOptions): KvCache {
   const refs = new Int32Array(totalBlocks);
   const hashOf: (string | undefined)[] = new Array(totalBlocks);
   const byHash = new Map<string, number>();
@@ -74,17 +93,30 @@ export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching }: {
       for (const block of blocks) {
         const h = hashOf[block];
         if (h !== undefined) {
-          if (byHash.get(h) === block) byHash.delete(h);
+          if (byHash.get(h) === block) {
+            byHash.delete(h);
+            listener?.removed(h);
+          }
           hashOf[block] = undefined;
         }
         take(block);
       }
       return blocks;
     },
-    register(block, hash) {
+    register(block, hash, prompt, hashes, index, lora) {
       if (!enablePrefixCaching || byHash.has(hash)) return;
       byHash.set(hash, block);
       hashOf[block] = hash;
+      if (listener && prompt && hashes && index !== undefined) {
+        listener.stored(hash, index > 0 ? (hashes[index - 1] as string) : null, prompt.slice(index * blockSize, (index + 1) * blockSize), lora ?? null);
+      }
+    },
+    resetPrefixCache() {
+      if (used > 0) return false;
+      byHash.clear();
+      hashOf.fill(undefined);
+      listener?.cleared();
+      return true;
     },
     release(blocks) {
       // Tail blocks first, so a prompt's leading (most shareable) blocks are evicted last, as in vLLM.

@@ -30,6 +30,8 @@ export interface EngineRequest {
    * many seconds; the engine then computes only the last prompt token (as vLLM's NIXL connector does).
    */
   readonly remotePrefillSeconds?: number;
+  /** Data parallelism: the rank (engine) to run on, chosen by the front door; absent = the engine picks. */
+  readonly dataParallelRank?: number;
 }
 
 /** What a finished request reports once, after its last token event. */
@@ -75,4 +77,8 @@ export interface Engine {
   stats(): EngineStats;
   /** Stop timers; pending requests are aborted. */
   close(): void;
+  /** vLLM's reset_prefix_cache (sleep does it too): false while blocks are in use. */
+  resetPrefixCache?(): boolean;
+  /** Data parallelism: the per-rank engines behind this one (absent: a single engine). */
+  readonly ranks?: readonly Engine[];
 }

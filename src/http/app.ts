@@ -4,6 +4,10 @@ import { createCors, applyCors } from './cors.ts';
 import { planningTurn } from './planning-gate.ts';
 import { setBodyLimit, setArrival, releaseHold } from './json-body.ts';
 import { createFaultGate } from '../faults/middleware.ts';
+import { setDataParallelRank, setExtraHeaders, extraHeadersOf } from './request-scope.ts';
+import { header } from './headers.ts';
+import { chooseRank, identityHeaders, unavailable } from '../serving/front-door.ts';
+import { lifecycleRoute } from '../dialects/vllm/lifecycle.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../serving/context.ts';
 import { ApiError, errors } from '../protocol/errors.ts';
@@ -51,6 +55,9 @@ const ROUTES: readonly (readonly [string, readonly string[]])[] = [
   ['/api/version', ['GET']],
   ['/admin/reload', ['POST']],
   ['/admin/clock/hold', ['POST']],
+  ['/sleep', ['POST']],
+  ['/wake_up', ['POST']],
+  ['/is_sleeping', ['GET']],
 ];
 
 /** Requests that generate (or embed) go through fault injection. */
@@ -69,13 +76,14 @@ export function createApp(ctx: ServerContext): Hono {
     setBodyLimit(c, ctx.settings.maxBodyBytes);
     ctx.inflight++;
     const headers = cors.headersFor(c);
+    if (ctx.settings.identity) setExtraHeaders(c, identityHeaders(ctx, undefined) as Record<string, string>);
     try {
       setArrival(c, ctx.elapsed());
       const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
       // Generation requests start their work on a later turn, after queued stream chunks, about 1 ms of them per
       // turn (planning-gate.ts says why).
       if (generation) await planningTurn();
-      const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? await faults(c) : null);
+      const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? frontDoor(c) ?? (await faults(c)) : null);
       if (early) c.res = early;
       else await next();
     } catch (err) {
@@ -86,7 +94,19 @@ export function createApp(ctx: ServerContext): Hono {
       ctx.inflight--;
     }
     if (headers) applyCors(c, headers);
+    const extra = extraHeadersOf(c);
+    if (extra) applyCors(c, extra);
   });
+  // Generation requests: refused while loading or asleep; their data-parallel rank and identity headers are set.
+  const frontDoor = (c: Context): Response | null => {
+    const refused = unavailable(ctx);
+    if (refused) throw refused;
+    const rank = chooseRank(ctx, header(c, 'x-data-parallel-rank'));
+    setDataParallelRank(c, rank);
+    const identity = identityHeaders(ctx, rank);
+    if (identity) setExtraHeaders(c, identity);
+    return null;
+  };
   app.route('/', chatCompletionsRoute(ctx));
   app.route('/', completionsRoute(ctx));
   app.route('/', embeddingsRoute(ctx));
@@ -97,6 +117,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', adminRoute(ctx));
   app.route('/', clockHoldRoute());
   app.route('/', metricsRoute(ctx));
+  if (ctx.settings.enableSleepMode) app.route('/', lifecycleRoute(ctx));
   app.route('/', ollamaGenerateRoute(ctx));
   app.route('/', ollamaInfoRoute(ctx));
   app.route('/', responsesRoute(ctx));

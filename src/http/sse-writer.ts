@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { corsHeadersOf } from './cors.ts';
+import { extraHeadersOf } from './request-scope.ts';
 import { activeFault } from '../faults/middleware.ts';
 import { withFault } from '../faults/stream-faults.ts';
 
@@ -36,7 +37,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   let blocked = false;
   // A socket error mid-stream (EPIPE, reset) must close the stream, never crash the process.
   res.on('error', () => {});
-  res.writeHead(200, { ...corsHeadersOf(c), 'content-type': contentType });
+  res.writeHead(200, { ...corsHeadersOf(c), ...extraHeadersOf(c), 'content-type': contentType });
   res.flushHeaders();
   const put = chunkWriter(res);
   const onDrain = (): void => {

@@ -14,11 +14,11 @@ export class FastHistogram {
   ) {}
 
   /** The observe function of one model's series (`null`: a series without labels); created at zero on first use. */
-  series_(modelName: string | null): (value: number) => void {
-    const key = modelName ?? '';
+  series_(modelName: string | null, engine = '0'): (value: number) => void {
+    const key = modelName === null ? '' : `${engine}\u0000${modelName}`;
     let s = this.series.get(key);
     if (!s) {
-      s = { counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, labels: modelName === null ? '' : `engine="0",model_name="${escapeLabel(modelName)}"` };
+      s = { counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, labels: modelName === null ? '' : `engine="${engine}",model_name="${escapeLabel(modelName)}"` };
       this.series.set(key, s);
     }
     const series = s;

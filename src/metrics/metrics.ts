@@ -44,6 +44,8 @@ interface FastCounter {
 
 export interface ModelMetricsSource {
   readonly name: string;
+  /** vLLM's `engine` label: the data-parallel rank ('0' without data parallelism). */
+  readonly engine?: string;
   readonly maxModelLen: number;
   /** `--max-loras` when LoRA is enabled for this model (adds `vllm:lora_requests_info`). */
   readonly maxLoras?: number;
@@ -53,7 +55,7 @@ export interface ModelMetricsSource {
 
 export interface MetricsRegistry {
   /** The observer to hand to one model's engine. */
-  observerFor(modelName: string): EngineObserver;
+  observerFor(modelName: string, engine?: string): EngineObserver;
   addModel(source: ModelMetricsSource): void;
   /** Time source for timestamp-valued gauges (the clock module's Unix seconds). */
   setClock(unixSeconds: () => number): void;
@@ -74,7 +76,7 @@ export function createMetrics(): MetricsRegistry {
       labelNames: labels,
       registers: [registry],
       collect() {
-        for (const src of sources.values()) this.set({ engine: '0', model_name: src.name }, read(src.stats()));
+        for (const src of sources.values()) this.set({ engine: src.engine ?? '0', model_name: src.name }, read(src.stats()));
       },
     });
   };
@@ -158,8 +160,9 @@ export function createMetrics(): MetricsRegistry {
 
   return {
     addModel(source) {
-      sources.set(source.name, source);
-      const l = { engine: '0', model_name: source.name };
+      const engine = source.engine ?? '0';
+      sources.set(`${engine}\u0000${source.name}`, source);
+      const l = { engine, model_name: source.name };
       for (const c of [promptTokens, generationTokens, preemptions, cacheQueries, cacheHits]) c.cell(l);
       for (const reason of FINISH_REASONS) success.cell({ ...l, finished_reason: reason });
       if (lengthHistograms.length === 0) {
@@ -171,22 +174,22 @@ export function createMetrics(): MetricsRegistry {
           h('vllm:request_params_max_tokens', 'Histogram of the max_tokens request parameter.', b),
         );
       }
-      for (const hist of histograms()) hist.series_(source.name);
+      for (const hist of histograms()) hist.series_(source.name, engine);
       if (cacheInfo.length === 0) cacheInfo.push(`# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n# TYPE vllm:cache_config_info gauge\nvllm:cache_config_info{${Object.entries({ engine: '0', ...source.cacheConfig }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`).join(',')}} 1\n`);
     },
     setClock(unixSeconds: () => number) {
       loraInfoNow = unixSeconds;
     },
-    observerFor(modelName) {
-      const l = { engine: '0', model_name: modelName };
+    observerFor(modelName, engine = '0') {
+      const l = { engine, model_name: modelName };
       const addGenerated = generationTokens.cell(l);
       const addPreemption = preemptions.cell(l);
       const addQueried = cacheQueries.cell(l);
       const addHit = cacheHits.cell(l);
       const addPrompt = promptTokens.cell(l);
       const addSuccess = new Map(FINISH_REASONS.map((reason) => [reason as string, success.cell({ ...l, finished_reason: reason })]));
-      const [obsTtft, obsItl, obsTpot, obsReqTpot, obsE2e, obsQueue, obsPrefill, obsDecode, obsInference, obsIteration, obsN] = [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN].map((x) => x.series_(modelName)) as ((v: number) => void)[];
-      const lens = (): ((v: number) => void)[] => lengthHistograms.map((x) => x.series_(modelName));
+      const [obsTtft, obsItl, obsTpot, obsReqTpot, obsE2e, obsQueue, obsPrefill, obsDecode, obsInference, obsIteration, obsN] = [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN].map((x) => x.series_(modelName, engine)) as ((v: number) => void)[];
+      const lens = (): ((v: number) => void)[] => lengthHistograms.map((x) => x.series_(modelName, engine));
       let obsLens: ((v: number) => void)[] | null = null;
       return {
         step: (r) => {

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import type { ServedModel } from '../serving/context.ts';
 import { onClientGone } from '../http/sse-writer.ts';
 import { submitArrival } from '../http/json-body.ts';
+import { dataParallelRankOf } from '../http/request-scope.ts';
 import type { EngineHandle, EngineSink, RequestSummary } from '../engine/types.ts';
 import { errors } from '../protocol/errors.ts';
 import type { SamplingParams } from '../protocol/sampling.ts';
@@ -17,7 +18,7 @@ export function checkAdmission(model: ServedModel): void {
 }
 
 /** Submits one prompt's choices to the model's engine; `traceId` names the request in the trace (the response id). */
-export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId = '', arrivalTime?: number): EngineHandle {
+export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId = '', arrivalTime?: number, dataParallelRank?: number): EngineHandle {
   return model.engine.submit(
     {
       requestId: traceId,
@@ -29,6 +30,7 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
       lora: planned.lora ?? undefined,
       arrivalTime,
       remotePrefillSeconds: planned.remotePrefillSeconds,
+      dataParallelRank,
     },
     sink,
   );
@@ -52,7 +54,7 @@ export async function runToCompletion(c: Context, model: ServedModel, prompts: r
           if (--left === 0) resolve(summaries);
         },
       });
-      const handles = prompts.map((planned, i) => submitPrompt(model, planned, params, priority, cacheSalt, sink(i), prompts.length > 1 ? `${traceId}-${i}` : traceId, submitArrival(c)));
+      const handles = prompts.map((planned, i) => submitPrompt(model, planned, params, priority, cacheSalt, sink(i), prompts.length > 1 ? `${traceId}-${i}` : traceId, submitArrival(c), dataParallelRankOf(c)));
       abort = () => {
         handles.forEach((h) => h.abort());
         reject(new ClientGoneError());

@@ -31,6 +31,8 @@ export interface BuildDeps {
   readonly onFault?: (kind: string) => void;
   /** KV transfer time for P/D for a model's profile. */
   readonly kvTransferSeconds: (profile: string | null, tokens: number) => number;
+  /** The pod serving (POD_NAME / POD_NAMESPACE, as Kubernetes' downward API sets them), for identity headers. */
+  readonly pod?: { readonly name: string | null; readonly namespace: string | null };
 }
 
 export function buildServerContext(deployment: Deployment, options: ServeOptions, deps: BuildDeps): ServerContext {
@@ -49,6 +51,9 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
       cors: options.cors,
       version: EMULATED_VLLM_VERSION,
       safety: deployment.safety,
+      dataParallelSize: options.dataParallelSize,
+      identity: options.identityHeaders ? { replica: deployment.replica, pod: deps.pod?.name ?? null, namespace: deps.pod?.namespace ?? null } : null,
+      enableSleepMode: options.enableSleepMode,
     },
     unixSeconds: deps.unixSeconds,
     elapsed: deps.elapsed,
@@ -62,6 +67,8 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
     metrics: deps.metrics,
     inflight: 0,
     configVersion: 0,
+    lifecycle: { readyAt: options.modelLoadSeconds, sleepLevel: 0 },
+    dataParallelCursor: 0,
   };
 }
 

@@ -50,6 +50,20 @@ export interface ServerSettings {
   readonly version: string;
   /** Request templates, the fault header, the Responses store: switches and bounds (serving/safety.ts). */
   readonly safety: SafetySettings;
+  /** `--data-parallel-size`: engines per model behind this port. */
+  readonly dataParallelSize: number;
+  /** `--identity-headers`: who serves (replica, pod from the downward API), or null when off. */
+  readonly identity: { readonly replica: string; readonly pod: string | null; readonly namespace: string | null } | null;
+  /** `--enable-sleep-mode`: the /sleep, /wake_up and /is_sleeping routes exist. */
+  readonly enableSleepMode: boolean;
+}
+
+/** Whether the engine takes work: loading (model-load delay) and sleep mode refuse generation with a 503. */
+export interface Lifecycle {
+  /** Simulated time at which the model counts as loaded (`/health` 200 from then on). */
+  readyAt: number;
+  /** Sleep level (1 or 2) while asleep, 0 when awake. */
+  sleepLevel: number;
 }
 
 export interface ServerContext {
@@ -74,6 +88,9 @@ export interface ServerContext {
   reload?: () => void;
   /** Requests currently being served (GET /load). */
   inflight: number;
+  readonly lifecycle: Lifecycle;
+  /** Rotates the data-parallel tie-break so a burst of requests spreads over equally loaded ranks. */
+  dataParallelCursor: number;
   /**
    * Bumped whenever what a request is prepared against changes (scenario reload, LoRA load/unload): requests
    * prepared under an older configuration are not reused.

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ServerContext } from '../../serving/context.ts';
 import { resolveModel } from '../../serving/context.ts';
 import { readJsonObject, submitArrival } from '../../http/json-body.ts';
+import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
@@ -129,6 +130,6 @@ function stream(c: Context, job: Job): Response {
       out += ev('message_delta', { delta: { stop_reason: stopReason(plan) }, usage: { input_tokens: input, output_tokens: total } });
       writer.end(`${out}${ev('message_stop', {})}data: [DONE]\n\n`);
     },
-  }, job.id, submitArrival(c));
+  }, job.id, submitArrival(c), dataParallelRankOf(c));
   return response;
 }

@@ -12,6 +12,7 @@ import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { submitArrival } from '../../http/json-body.ts';
+import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
@@ -80,7 +81,7 @@ async function run(c: Context, ctx: ServerContext, job: Job & { stream: boolean 
       const last = job.chat ? { message: { role: 'assistant', content: '' } } : { response: '' };
       writer.end(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...last, ...final(ctx, job, plan, summary) })}\n`);
     },
-  }, '', submitArrival(c));
+  }, '', submitArrival(c), dataParallelRankOf(c));
   return response;
 }
 

@@ -8,6 +8,7 @@ import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { submitArrival } from '../../http/json-body.ts';
+import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
 import { submitPrompt } from '../../pipeline/engine-run.ts';
@@ -86,7 +87,7 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
       }
       writer.end(tail + DONE_FRAME);
     },
-  }, p.id, submitArrival(c));
+  }, p.id, submitArrival(c), dataParallelRankOf(c));
   return response;
 }
 

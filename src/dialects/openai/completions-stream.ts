@@ -5,6 +5,7 @@ import type { PreparedCompletion } from './completions.ts';
 import type { EngineHandle } from '../../engine/types.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { submitArrival } from '../../http/json-body.ts';
+import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { visibleDelta } from '../../generate/plan.ts';
 import { completionLogprobs, concatLogprobs, echoLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-format.ts';
 import { submitPrompt } from '../../pipeline/engine-run.ts';
@@ -69,7 +70,7 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
           }
           writer.end(tail + DONE_FRAME);
         },
-      }, p.prompts.length > 1 ? `${p.id}-${pi}` : p.id, submitArrival(c)),
+      }, p.prompts.length > 1 ? `${p.id}-${pi}` : p.id, submitArrival(c), dataParallelRankOf(c)),
     );
   });
   return response;

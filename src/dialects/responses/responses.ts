@@ -7,6 +7,7 @@ import type { ServerContext } from '../../serving/context.ts';
 import { resolveModel } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject, submitArrival } from '../../http/json-body.ts';
+import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
@@ -144,6 +145,6 @@ function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r:
       if (job.r['store'] !== false) store(job.id, final);
       writer.end(close() + event(final['status'] === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final }));
     },
-  }, job.id, submitArrival(c));
+  }, job.id, submitArrival(c), dataParallelRankOf(c));
   return response;
 }

@@ -1,4 +1,4 @@
-/** @module Liveness and info probes: `/health` and `/ping` (200, empty body), `/version`, `/load`. */
+/** @module Liveness and info probes: `/health` and `/ping` (200, empty body; 503 while loading), `/version`, `/load`. */
 import { Hono } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { openStreamCount } from '../../http/sse-writer.ts';
@@ -6,7 +6,8 @@ import { openStreamCount } from '../../http/sse-writer.ts';
 export function healthRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   const empty = (): Response => new Response(null, { status: 200, headers: { 'content-length': '0' } });
-  app.get('/health', empty);
+  // 503 until the simulated model load is over (--model-load-seconds): a readiness probe waits, as for a real pod.
+  app.get('/health', () => (ctx.elapsed() < ctx.lifecycle.readyAt ? new Response(null, { status: 503, headers: { 'content-length': '0' } }) : empty()));
   app.get('/ping', empty);
   app.post('/ping', empty);
   app.get('/version', (c) => c.json({ version: ctx.settings.version }));
