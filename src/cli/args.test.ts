@@ -65,3 +65,16 @@ describe('vLLM command lines', () => {
     expect(parseServeArgs(['-h'], {})).toBe('help');
   });
 });
+
+describe('container and fleet flags', () => {
+  it('binds the host the image sets, and takes a fleet replica from the pod ordinal', () => {
+    expect(parse('m').host).toBe('127.0.0.1');
+    expect(parse('m', { LLMSIM_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(parse('m --host 10.0.0.1', { LLMSIM_HOST: '0.0.0.0' }).host).toBe('10.0.0.1');
+    expect(parse('--replica-index 2').replicaIndex).toBe(2);
+    expect(parse('--replica-index auto', { POD_NAME: 'llmsim-fleet-11' }).replicaIndex).toBe(11);
+    expect(parse('--replica-index auto', { HOSTNAME: 'web-0' }).replicaIndex).toBe(0);
+    expect(() => parse('--replica-index auto', { POD_NAME: 'llmsim' })).toThrow("no ordinal at the end of the pod name 'llmsim'");
+    expect(parse('m', { POD_NAME: 'p-1', POD_NAMESPACE: 'ns' }).pod).toEqual({ name: 'p-1', namespace: 'ns' });
+  });
+});

@@ -17,7 +17,7 @@ export type { EngineFlags } from '../engine/settings.ts';
 export { DEFAULT_MODEL } from '../scenario/options.ts';
 
 const OPTIONS = {
-  host: { type: 'string', default: '127.0.0.1' },
+  host: { type: 'string' },
   port: { type: 'string', default: '8000' },
   model: { type: 'string', multiple: true },
   'enable-suffix': { type: 'boolean', default: false },
@@ -63,6 +63,7 @@ const OPTIONS = {
   'enable-sleep-mode': { type: 'boolean', default: false },
   'identity-headers': { type: 'boolean', default: false },
   'model-load-seconds': { type: 'string', default: '0' },
+  'replica-index': { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', default: false },
   ...SAFETY_OPTIONS,
@@ -99,7 +100,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const explicit = new Set((parsed.tokens ?? []).filter((t) => t.kind === 'option').map((t) => (t as { name: string }).name));
   for (const flag of normalized.negated) explicit.add(flag);
   return {
-    host: v.host,
+    // The container image sets LLMSIM_HOST=0.0.0.0 (vLLM listens on every interface); elsewhere loopback only.
+    host: v.host ?? (env['LLMSIM_HOST'] || '127.0.0.1'),
     port: int('--port', v.port, 0, 65535),
     models: positional ? [positional, ...(v.model ?? [])] : (v.model ?? [DEFAULT_MODEL]),
     servedModelNames: v['served-model-name'] ?? [],
@@ -129,6 +131,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     trace: v.trace ?? null,
     loraModules: (v['lora-modules'] ?? []).map(loraModule),
     replicas: int('--replicas', v.replicas, 1, 64),
+    replicaIndex: replicaIndexOf(v['replica-index'], env),
     cors: {
       origins: jsonList('--allowed-origins', v['allowed-origins']),
       methods: jsonList('--allowed-methods', v['allowed-methods']),
@@ -142,6 +145,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     logRequests: v['enable-log-requests'] && !off('enable-log-requests') && !v['disable-log-requests'],
     enableSleepMode: v['enable-sleep-mode'] && !off('enable-sleep-mode'),
     identityHeaders: v['identity-headers'] && !off('identity-headers'),
+    pod: { name: env['POD_NAME'] || null, namespace: env['POD_NAMESPACE'] || null },
     modelLoadSeconds: seconds('--model-load-seconds', v['model-load-seconds']),
     ignoredFlags: normalized.ignored,
     safety: safetyOverrides(v, env, (flag, raw, min) => int(flag, raw, min, Number.MAX_SAFE_INTEGER), off),
@@ -177,6 +181,19 @@ function withConfigFile(argv: readonly string[]): readonly string[] {
   const rest = [...argv.slice(0, at), ...argv.slice(at + (argv[at]!.includes('=') ? 1 : 2))];
   // A positional model stays first (`serve MODEL --config f.yaml`).
   return rest[0] !== undefined && !rest[0].startsWith('-') ? [rest[0], ...fromFile, ...rest.slice(1)] : [...fromFile, ...rest];
+}
+
+/**
+ * `--replica-index N`: run only replica N of the scenario's fleet (one StatefulSet pod per replica); `auto` takes N
+ * from the ordinal that ends the pod's name (POD_NAME, else HOSTNAME: `llmsim-fleet-2` → 2).
+ */
+function replicaIndexOf(raw: string | undefined, env: NodeJS.ProcessEnv): number | null {
+  if (raw === undefined) return null;
+  if (raw !== 'auto') return int('--replica-index', raw, 0, 1023);
+  const name = env['POD_NAME'] || env['HOSTNAME'] || '';
+  const m = /-(\d+)$/.exec(name);
+  if (!m) throw new UsageError(`--replica-index auto: no ordinal at the end of the pod name '${name}' (set POD_NAME)`);
+  return Number(m[1]);
 }
 
 function statsInterval(raw: string | undefined): number {
@@ -299,6 +316,8 @@ Logging and lifecycle:
   --model-load-seconds S           simulated model load: /health is 503 and generation refused for S seconds
   --identity-headers               responses carry x-llmsim-replica, x-llmsim-dp-rank, x-llmsim-pod(-namespace)
                                    (pod from POD_NAME / POD_NAMESPACE, as the Kubernetes downward API sets them)
+  --replica-index N|auto           run only replica N of the scenario's fleet (auto: the ordinal ending POD_NAME, as
+                                   StatefulSet pods are named), on --port
   --config FILE                    YAML mapping of flag names to values (vLLM's --config); command-line flags win
 
 HTTP:

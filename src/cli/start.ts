@@ -59,7 +59,14 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
   const statsLogs: EngineStatsLog[] = [];
   const started: Started[] = [];
   try {
-    for (let i = 0; i < base.replicas.length; i++) started.push(await startReplica(options, replicaDeployment(base, i), i, { clock, trace, logger, statsLogs }));
+    const shared = { clock, trace, logger, statsLogs };
+    if (options.replicaIndex !== null) {
+      // One pod of a heterogeneous fleet: this replica's settings, on the pod's own port.
+      const i = options.replicaIndex;
+      if (i >= base.replicas.length) throw new Error(`--replica-index ${i}: the scenario has ${base.replicas.length} replica(s)`);
+      const d = replicaDeployment(base, i);
+      started.push(await startReplica(options, { ...d, port: base.replicas[i]?.port ?? base.port }, 0, shared));
+    } else for (let i = 0; i < base.replicas.length; i++) started.push(await startReplica(options, replicaDeployment(base, i), i, shared));
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;
@@ -73,7 +80,7 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
     };
     stopStats = clock.at(clock.now() + options.logStatsInterval, tick);
   }
-  if (options.modelLoadSeconds > 0) clock.at(options.modelLoadSeconds, () => logger.info('gpu_model_runner.py:2653', `Model loading took ${options.modelLoadSeconds} seconds (simulated); /health is ready`));
+
   const first = started[0] as Started;
   return {
     url: first.replica.url,
@@ -177,13 +184,13 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
       const p = loadProfile(profile ?? FALLBACK_PROFILE);
       return p.instant || p.fixed_step_ms !== undefined ? 0 : (tokens * kvBytesPerToken(p)) / (p.kv_transfer_gb_s * 1e9);
     },
-    pod: { name: process.env['POD_NAME'] || null, namespace: process.env['POD_NAMESPACE'] || null },
+    pod: options.pod,
   };
   let ctx: ServerContext;
   let server: RunningServer;
   try {
     ctx = buildServerContext(deployment, options, deps);
-    if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, index);
+    if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, options.replicaIndex ?? index);
     server = await listen(createApp(ctx), deployment.host, deployment.port, clock);
   } catch (err) {
     await closePublishers();
@@ -192,6 +199,9 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
   ctx.address = { host: deployment.host, port: server.port };
   // The simulated model load starts once the server listens, as a vLLM pod's HTTP server comes up before it is ready.
   ctx.lifecycle.readyAt = clock.now() + options.modelLoadSeconds;
+  if (options.modelLoadSeconds > 0) {
+    clock.at(ctx.lifecycle.readyAt, () => logger.info('gpu_model_runner.py:2653', `Model loading took ${options.modelLoadSeconds} seconds (simulated); /health is ready`));
+  }
   const kvEvents = publishers.map((p) => ({ endpoint: p.endpoint, replayEndpoint: p.replayEndpoint }));
   return {
     replica: { name: deployment.replica, url: server.url, port: server.port, ctx, kvEvents, engines },

@@ -46,6 +46,8 @@ export interface ServeOptions {
   readonly loraModules: readonly { readonly name: string; readonly path: string }[];
   /** `--replicas N`: N identical replicas on consecutive ports. */
   readonly replicas: number;
+  /** `--replica-index N`: only replica N of the fleet, on `port` (one pod of a StatefulSet); null = all. */
+  readonly replicaIndex: number | null;
   /** `--data-parallel-size N`: N engines per model behind one port, as vLLM's DP front end. */
   readonly dataParallelSize: number;
   /** `--kv-events-config` with events enabled (ZMQ publisher), else null. */
@@ -60,6 +62,8 @@ export interface ServeOptions {
   readonly enableSleepMode: boolean;
   /** `--identity-headers`: responses name the replica, data-parallel rank and pod that served them. */
   readonly identityHeaders: boolean;
+  /** The pod serving (POD_NAME / POD_NAMESPACE, as Kubernetes' downward API sets them). */
+  readonly pod: { readonly name: string | null; readonly namespace: string | null };
   /** `--model-load-seconds S`: /health answers 503 (and generation is refused) for S simulated seconds after start. */
   readonly modelLoadSeconds: number;
   /** vLLM flags given that llmsim accepts without effect (reported at start-up). */
@@ -92,6 +96,7 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   trace: null,
   loraModules: [],
   replicas: 1,
+  replicaIndex: null,
   cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },
   dataParallelSize: 1,
   kvEvents: null,
@@ -101,6 +106,7 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   logRequests: false,
   enableSleepMode: false,
   identityHeaders: false,
+  pod: { name: null, namespace: null },
   modelLoadSeconds: 0,
   ignoredFlags: [],
   explicit: new Set(),

@@ -18,11 +18,7 @@ const successByEngine = async (url: string): Promise<Record<string, number>> => 
 
 describe('data parallelism (--data-parallel-size) and identity headers', () => {
   it('runs requests on the rank named by X-data-parallel-rank, else balances, with per-rank engine labels', async () => {
-    process.env['POD_NAME'] = 'vllm-decode-7c9f-0';
-    process.env['POD_NAMESPACE'] = 'llm-d';
-    const sim = await startTestServer({ dataParallelSize: 3, identityHeaders: true });
-    delete process.env['POD_NAME'];
-    delete process.env['POD_NAMESPACE'];
+    const sim = await startTestServer({ dataParallelSize: 3, identityHeaders: true, pod: { name: 'vllm-decode-7c9f-0', namespace: 'llm-d' } });
     started.push(sim);
     const pinned = await postRaw(`${sim.url}/v1/chat/completions`, chat, { 'X-data-parallel-rank': '2' });
     expect(pinned.status).toBe(200);
