@@ -124,7 +124,9 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       ...optionalInt('maxLoras', '--max-loras', v['max-loras'], 1),
       ...optionalInt('tensorParallelSize', '--tensor-parallel-size', v['tensor-parallel-size'], 1),
       ...(v['gpu-memory-utilization'] !== undefined ? { gpuMemoryUtilization: fraction('--gpu-memory-utilization', v['gpu-memory-utilization']) } : {}),
-      ...(v['no-enable-prefix-caching'] || off('enable-prefix-caching') ? { enablePrefixCaching: false } : v['enable-prefix-caching'] ? { enablePrefixCaching: true } : {}),
+      ...(v['no-enable-prefix-caching'] || off('enable-prefix-caching')
+        ? { enablePrefixCaching: false }
+        : v['enable-prefix-caching'] ? { enablePrefixCaching: true } : {}),
     },
     profile: v.profile ?? null,
     speedup: speedupOf(v.speedup),

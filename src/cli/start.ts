@@ -200,7 +200,8 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
   // The simulated model load starts once the server listens, as a vLLM pod's HTTP server comes up before it is ready.
   ctx.lifecycle.readyAt = clock.now() + options.modelLoadSeconds;
   if (options.modelLoadSeconds > 0) {
-    clock.at(ctx.lifecycle.readyAt, () => logger.info('gpu_model_runner.py:2653', `Model loading took ${options.modelLoadSeconds} seconds (simulated); /health is ready`));
+    const line = `Model loading took ${options.modelLoadSeconds} seconds (simulated); /health is ready`;
+    clock.at(ctx.lifecycle.readyAt, () => logger.info('gpu_model_runner.py:2653', line));
   }
   const kvEvents = publishers.map((p) => ({ endpoint: p.endpoint, replayEndpoint: p.replayEndpoint }));
   return {
