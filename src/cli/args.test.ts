@@ -70,6 +70,8 @@ describe('container and fleet flags', () => {
   it('binds the host the image sets, and takes a fleet replica from the pod ordinal', () => {
     expect(parse('m').host).toBe('127.0.0.1');
     expect(parse('m', { LLMSIM_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(parse('m', { LLMSIM_PORT: '9000' }).port).toBe(9000);
+    expect(parse('m --port 7000', { LLMSIM_PORT: '9000' }).port).toBe(7000);
     expect(parse('m --host 10.0.0.1', { LLMSIM_HOST: '0.0.0.0' }).host).toBe('10.0.0.1');
     expect(parse('--replica-index 2').replicaIndex).toBe(2);
     expect(parse('--replica-index auto', { POD_NAME: 'llmsim-fleet-11' }).replicaIndex).toBe(11);

@@ -18,7 +18,7 @@ export { DEFAULT_MODEL } from '../scenario/options.ts';
 
 const OPTIONS = {
   host: { type: 'string' },
-  port: { type: 'string', default: '8000' },
+  port: { type: 'string' },
   model: { type: 'string', multiple: true },
   'enable-suffix': { type: 'boolean', default: false },
   'served-model-name': { type: 'string', multiple: true },
@@ -102,7 +102,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   return {
     // The container image sets LLMSIM_HOST=0.0.0.0 (vLLM listens on every interface); elsewhere loopback only.
     host: v.host ?? (env['LLMSIM_HOST'] || '127.0.0.1'),
-    port: int('--port', v.port, 0, 65535),
+    port: int('--port', v.port ?? (env['LLMSIM_PORT'] || '8000'), 0, 65535),
     models: positional ? [positional, ...(v.model ?? [])] : (v.model ?? [DEFAULT_MODEL]),
     servedModelNames: v['served-model-name'] ?? [],
     seed: int('--seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
@@ -269,7 +269,7 @@ Serves a simulated vLLM engine with the OpenAI-compatible API.
 
 Options:
   --host HOST                      bind address (default 127.0.0.1)
-  --port PORT                      port (default 8000; 0 picks a free one)
+  --port PORT                      port (default 8000 or LLMSIM_PORT; 0 picks a free one)
   --model NAME                     model id, reported as \`root\` (default ${DEFAULT_MODEL}); repeat to serve several
   --served-model-name NAME...      names the (first) model answers to (first one is echoed and labels metrics)
   --seed N                         global seed for all generated content (default 0)
