@@ -15,6 +15,7 @@ Commands:
   scenario check FILE       validate a scenario file
   scenario schema           print the scenario JSON Schema (for editor completion)
   calibrate RESULT.json...  fit a latency profile to vllm bench serve / guidellm results
+  bench [options]           load-test a server with vLLM's bench vocabulary (see \`llmsim bench --help\`)
 
 Options:
   -h, --help                show this help
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'scenario') return scenarioCommand(rest);
   if (command === 'calibrate') return calibrateCommand(rest);
+  if (command === 'bench') return (await import('../loadgen/command.ts')).benchCommand(rest);
   if (command !== 'serve') {
     process.stderr.write(`llmsim: unknown command '${command}' (try 'llmsim --help')\n`);
     return 2;
