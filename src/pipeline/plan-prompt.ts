@@ -1,6 +1,7 @@
 /** @module The planning step of the preparation pipeline: context-window checks, the request's seed key, every choice planned up front. */
 import type { ServerContext, ServedModel } from '../serving/context.ts';
 import { errors } from '../protocol/errors.ts';
+import { uniqueRequestHex } from '../clock/request-ids.ts';
 import type { SamplingParams } from '../protocol/sampling.ts';
 import type { ChoicePlan } from '../generate/plan.ts';
 import { planOutput } from '../generate/output.ts';
@@ -114,9 +115,10 @@ function planWithContract(spec: Parameters<typeof planOutput>[0]): ChoicePlan {
   }
 }
 
-/** Deterministic response id: same seed + same request ⇒ same bytes (an `X-Request-Id` header or `request_id` wins). */
-export function responseId(prefix: string, headerId: string | undefined, bodyId: string | null | undefined, key: string): string {
-  // The key's second half: its first half seeds the random streams.
-  const base = headerId ?? bodyId ?? key.slice(32, 64);
-  return `${prefix}${base}`;
+/**
+ * The response id (also the trace's request id): the client's `X-Request-Id` header or `request_id` when given, else
+ * unique per request (src/clock/request-ids.ts), so identical requests are told apart.
+ */
+export function responseId(prefix: string, headerId: string | undefined, bodyId: string | null | undefined): string {
+  return `${prefix}${headerId ?? bodyId ?? uniqueRequestHex()}`;
 }

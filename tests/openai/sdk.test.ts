@@ -72,11 +72,14 @@ describe('chat completions through the SDK', () => {
     expect(streamed).toEqual(lp);
   });
 
-  it('gives byte-identical bodies for the same seed and request, different ones for another seed', async () => {
+  it('gives byte-identical bodies but the unique id for the same seed and request, different ones for another seed', async () => {
     const body = { messages, max_tokens: 40, seed: 42, temperature: 0.8 };
     const a = await postRaw(`${sim.url}/v1/chat/completions`, body);
     const b = await postRaw(`${sim.url}/v1/chat/completions`, body);
-    expect(b.text).toBe(a.text);
+    const [ida, idb] = [JSON.parse(a.text).id as string, JSON.parse(b.text).id as string];
+    expect(ida).toMatch(/^chatcmpl-[0-9a-f]{32}$/);
+    expect(idb).not.toBe(ida);
+    expect(b.text.replace(idb, ida)).toBe(a.text);
     const c = await postRaw(`${sim.url}/v1/chat/completions`, { ...body, seed: 43 });
     expect(JSON.parse(c.text).choices[0].message.content).not.toBe(JSON.parse(a.text).choices[0].message.content);
   });

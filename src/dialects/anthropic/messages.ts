@@ -12,6 +12,7 @@ import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
+import { header } from '../../http/headers.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
 import { requestTemplate } from '../../serving/safety.ts';
 import { channelLength, visibleLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
@@ -39,7 +40,7 @@ export function anthropicRoute(ctx: ServerContext): Hono {
   });
   app.post('/v1/messages', async (c) => {
     const r = parseWith(AnthropicMessagesRequestSchema, await readJsonObject(c));
-    const job = prepare(ctx, r);
+    const job = prepare(ctx, r, header(c, 'x-request-id'));
     if (r.stream === true) return stream(c, job);
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });
@@ -49,12 +50,12 @@ export function anthropicRoute(ctx: ServerContext): Hono {
   return app;
 }
 
-function prepare(ctx: ServerContext, r: AnthropicMessagesRequest): Job {
+function prepare(ctx: ServerContext, r: AnthropicMessagesRequest, headerId: string | undefined): Job {
   const { body } = toChat(r);
   const model = resolveModel(ctx, r.model);
   const sampling = { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined, top_k: r.top_k ?? undefined, stop: r.stop_sequences ?? null };
   const { planned, params } = planConversation(ctx, model, body, { maxTokens: r.max_tokens, sampling });
-  return { model, name: r.model, planned, params, id: responseId('chatcmpl-', undefined, undefined, planned.key) };
+  return { model, name: r.model, planned, params, id: responseId('chatcmpl-', headerId, undefined) };
 }
 
 function stopReason(plan: ChoicePlan): string {

@@ -47,7 +47,7 @@ const memo = new RequestMemo<PreparedChat>();
 /** A memoized preparation for this request: its own id, `created` and admission check. */
 function again(ctx: ServerContext, p: PreparedChat, headerId: string | undefined): PreparedChat {
   checkAdmission(p.model);
-  return { ...p, id: responseId('chatcmpl-', headerId, p.request.request_id, p.planned.key), created: ctx.unixSeconds() };
+  return { ...p, id: responseId('chatcmpl-', headerId, p.request.request_id), created: ctx.unixSeconds() };
 }
 
 async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Promise<Response> {
@@ -79,7 +79,7 @@ export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, h
     model,
     params,
     planned,
-    id: responseId('chatcmpl-', headerId, request.request_id, planned.key),
+    id: responseId('chatcmpl-', headerId, request.request_id),
     created: ctx.unixSeconds(),
     modelName: request.model || model.name,
     role,

@@ -49,7 +49,7 @@ const memo = new RequestMemo<PreparedCompletion>();
 /** A memoized preparation for this request: its own id, `created` and admission check. */
 function again(ctx: ServerContext, p: PreparedCompletion, headerId: string | undefined): PreparedCompletion {
   checkAdmission(p.model);
-  return { ...p, id: responseId('cmpl-', headerId, p.request.request_id, p.key), created: ctx.unixSeconds() };
+  return { ...p, id: responseId('cmpl-', headerId, p.request.request_id), created: ctx.unixSeconds() };
 }
 
 async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedCompletion): Promise<Response> {
@@ -105,7 +105,7 @@ export function prepareCompletion(ctx: ServerContext, body: Record<string, unkno
     prompts,
     promptTexts: idLists.map((ids) => model.tokenizer.decode(ids, false)),
     echoOnly,
-    id: responseId('cmpl-', headerId, request.request_id, key),
+    id: responseId('cmpl-', headerId, request.request_id),
     key,
     created: ctx.unixSeconds(),
     transfer: transfers[0] ?? NO_TRANSFER,

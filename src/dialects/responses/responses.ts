@@ -11,6 +11,7 @@ import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
+import { header } from '../../http/headers.ts';
 import { planConversation, type ConversationJob } from '../../pipeline/conversation.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { toChat } from './convert.ts';
@@ -35,7 +36,7 @@ export function responsesRoute(ctx: ServerContext): Hono {
     if (stored.size > 1000) stored.delete(stored.keys().next().value as string);
   };
   app.post('/v1/responses', async (c) => {
-    const job = prepare(ctx, parseWith(ResponsesRequestSchema, await readJsonObject(c)) as Body);
+    const job = prepare(ctx, parseWith(ResponsesRequestSchema, await readJsonObject(c)) as Body, header(c, 'x-request-id'));
     if (job.r['stream'] === true) return stream(c, ctx, job, store);
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });
@@ -51,13 +52,14 @@ export function responsesRoute(ctx: ServerContext): Hono {
   return app;
 }
 
-function prepare(ctx: ServerContext, r: Body): Job {
+function prepare(ctx: ServerContext, r: Body, headerId: string | undefined): Job {
   const { body } = toChat(r);
   const model = resolveModel(ctx, typeof r['model'] === 'string' ? r['model'] : null);
   const maxTokens = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
   const { planned, params } = planConversation(ctx, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined } });
-  const id = responseId('resp_', undefined, typeof r['request_id'] === 'string' ? r['request_id'] : undefined, planned.key);
-  const hex = id.slice(5, 29);
+  const id = responseId('resp_', headerId, typeof r['request_id'] === 'string' ? r['request_id'] : undefined);
+  // Item ids follow the response id (its unique tail), so they are unique per request too.
+  const hex = id.slice(5).slice(-24);
   return { r, model, planned, params, id, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };
 }
 
