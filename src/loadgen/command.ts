@@ -10,7 +10,7 @@ import { sampleRequests, arrivalOffsets } from './dataset.ts';
 import { computeMetrics, resultJson } from './metrics.ts';
 import { summaryText } from './summary.ts';
 import { htmlReport, type EngineSample } from './report-html.ts';
-import { joinWithTrace, readTrace, type GroundTruth, type TraceRecord } from './ground-truth.ts';
+import { joinWithTrace, readTraceFor, type GroundTruth, type TraceRecord } from './ground-truth.ts';
 import { simulate } from './simulate.ts';
 import { runOverHttp } from './run-http.ts';
 import type { RequestOutput } from './metrics.ts';
@@ -67,7 +67,7 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
     const baseUrl = o.baseUrl as string;
     const run = await runOverHttp({ baseUrl, endpoint: o.endpoint, model: o.model, ignoreEos: o.ignoreEos, maxConcurrency: o.maxConcurrency, progress: !o.disableTqdm && process.stderr.isTTY === true, llmsimUrl: o.llmsimUrl ?? baseUrl, virtualTime: o.virtualTime, promptText: extras.promptText ?? wordsPrompt }, samples, offsets);
     ({ outputs, durationS, engine, model } = run);
-    if (o.traceFile) trace = readTrace(o.traceFile);
+    if (o.traceFile) trace = await readTraceFor(o.traceFile, outputs.filter((x) => x.success).map((x) => x.requestId));
   }
   const metrics = computeMetrics(outputs, durationS, o.percentiles);
   const truth = trace ? joinWithTrace(outputs, trace, o.simulate ? 1 : o.llmsimSpeedup) : null;
@@ -84,6 +84,7 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
     burstiness: o.burstiness,
     max_concurrency: o.maxConcurrency,
     ...(truth ? { llmsim_ground_truth: { ...truth, addedTtft: undefined } } : {}),
+    ...(o.simulate && trace ? { llmsim_trace: trace } : {}),
   });
   const html = htmlReport({ title: `llmsim bench: ${o.numPrompts} x ${o.datasetName} on ${o.simulate ? `${o.profile} (simulated)` : o.baseUrl}`, summary, metrics, outputs, engine, truth, simulated: o.simulate });
   if (o.saveResult) {

@@ -6,7 +6,9 @@
  * replicas, and the prefix-cache hit rate the routing achieved. With per-token times in the trace (`--trace-tokens`),
  * the engine-side ITL percentiles are rebuilt exactly.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostMs } from '../clock/clock.ts';
+import { waitWallMs } from '../clock/wall-wait.ts';
 import { percentile } from './metrics.ts';
 import type { RequestOutput } from './metrics.ts';
 
@@ -38,6 +40,20 @@ export interface GroundTruth {
   readonly prefixCacheHitRate: number;
   /** Engine-side ITL (ms) from per-token times, when the trace has them. */
   readonly engineItlMs: { readonly p50: number; readonly p99: number; readonly mean: number } | null;
+}
+
+/**
+ * The trace once it has a record for each of `ids` (llmsim writes a line when a request ends, through a file stream:
+ * the last lines may land a moment after the client saw the end), or what is there after `patienceMs`.
+ */
+export async function readTraceFor(file: string, ids: readonly string[], patienceMs = 3000): Promise<TraceRecord[]> {
+  const started = hostMs();
+  for (;;) {
+    const records = existsSync(file) ? readTrace(file) : [];
+    const seen = new Set(records.map((r) => stripPrefix(r.request_id)));
+    if (ids.every((id) => seen.has(id)) || hostMs() - started > patienceMs) return records;
+    await waitWallMs(20);
+  }
 }
 
 export function readTrace(file: string): TraceRecord[] {

@@ -43,7 +43,10 @@ export function sendRequest(target: Target, sample: SampleRequest, t0: number, q
     let first = true;
     let buffer = '';
     let text = '';
+    let settled = false;
     const finish = (error: string): void => {
+      if (settled) return;
+      settled = true;
       if (error) out.error = error;
       else if (first) out.error = 'Never received a valid chunk to calculate TTFT.This response will be marked as failed!';
       else out.success = true;
