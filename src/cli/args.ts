@@ -45,6 +45,7 @@ const OPTIONS = {
   'max-waiting': { type: 'string' },
   speedup: { type: 'string', default: '1' },
   trace: { type: 'string' },
+  'trace-tokens': { type: 'boolean', default: false },
   'lora-modules': { type: 'string', multiple: true },
   replicas: { type: 'string', default: '1' },
   'enable-lora': { type: 'boolean', default: false },
@@ -131,6 +132,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     profile: v.profile ?? null,
     speedup: speedupOf(v.speedup),
     trace: v.trace ?? null,
+    ...(v['trace-tokens'] ? { traceTokens: true } : {}),
     loraModules: (v['lora-modules'] ?? []).map(loraModule),
     replicas: int('--replicas', v.replicas, 1, 64),
     replicaIndex: replicaIndexOf(v['replica-index'], env),
@@ -295,6 +297,7 @@ Engine and timing:
   --max-waiting N                  bound the waiting queue; beyond it requests get 429
   --speedup X|inf                  simulated time runs X times faster than wall time (inf: virtual time)
   --trace FILE                     write one JSON line per finished request (simulated timeline)
+  --trace-tokens                   with --trace: every token's time too (ITL percentiles rebuild exactly)
 
 LoRA:
   --lora-modules NAME=PATH...      serve LoRA adapters on the (first) model (listed in /v1/models with \`parent\`)

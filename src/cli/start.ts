@@ -13,6 +13,7 @@ import { resolveDeployment, replicaDeployment, type Deployment } from '../scenar
 import { createRealClock, createVirtualClock, type Clock } from '../clock/clock.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { createTraceWriter, type TraceWriter } from '../engine/trace.ts';
+import type { RequestReport } from '../engine/observer.ts';
 import { buildModelEngine } from '../engine/build-engine.ts';
 import { afterFlush } from '../http/sse-writer.ts';
 import { loadProfile, kvBytesPerToken } from '../timing/profile.ts';
@@ -59,7 +60,7 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
   const statsLogs: EngineStatsLog[] = [];
   const started: Started[] = [];
   try {
-    const shared = { clock, trace, logger, statsLogs };
+    const shared = { clock, trace, logger, statsLogs, fleet: base.replicas.length > 1 };
     if (options.replicaIndex !== null) {
       // One pod of a heterogeneous fleet: this replica's settings, on the pod's own port.
       const i = options.replicaIndex;
@@ -103,6 +104,8 @@ interface Shared {
   readonly trace: TraceWriter | null;
   readonly logger: Logger;
   readonly statsLogs: EngineStatsLog[];
+  /** Several replicas: the trace names the one that served each request (how a proxy spread the load). */
+  readonly fleet: boolean;
 }
 
 interface Started {
@@ -110,7 +113,8 @@ interface Started {
   close(): Promise<void>;
 }
 
-async function startReplica(options: ServeOptions, deployment: Deployment, index: number, { clock, trace, logger, statsLogs }: Shared): Promise<Started> {
+async function startReplica(options: ServeOptions, deployment: Deployment, index: number, { clock, trace: shared, logger, statsLogs, fleet }: Shared): Promise<Started> {
+  const trace = shared && fleet ? { ...shared, write: (m: string, r: RequestReport) => shared.write(m, r, deployment.replica) } : shared;
   const metrics = createMetrics();
   metrics.setClock(() => clock.unixSeconds());
   const dp = options.dataParallelSize;
@@ -138,6 +142,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
       trace,
       maxModelLen,
       afterDelivery: afterFlush,
+      traceTokens: options.traceTokens === true,
       engineIndex: String(rank),
       ...(collector && publisher
         ? {

@@ -30,6 +30,8 @@ export interface ModelEngineOptions {
   readonly engineIndex?: string;
   /** KV-cache events: told every store/evict/clear, and when a step (or a reset) is done so it can publish a batch. */
   readonly kvEvents?: KvCacheListener & { flush(): void };
+  /** `--trace-tokens`: per-token times in the trace. */
+  readonly traceTokens?: boolean;
 }
 
 /** What an engine was sized to (the start-up banner prints it). */
@@ -91,6 +93,7 @@ export function buildModelEngine(o: ModelEngineOptions): Engine & { readonly siz
     schedulingPolicy: o.schedulingPolicy,
     ...(o.settings.maxLoras !== undefined ? { maxLoras: o.settings.maxLoras } : {}),
     observer,
+    recordTokenTimes: o.traceTokens === true,
   });
   o.metrics.addModel({
     name: o.name,

@@ -29,6 +29,8 @@ export interface RequestReport {
   readonly preemptions: number;
   readonly prefillChunks: readonly { readonly time: number; readonly tokens: number }[];
   readonly lora: string | null;
+  /** `--trace-tokens`: simulated time of each token of the first choice. */
+  readonly tokenTimes?: readonly number[];
 }
 
 export interface EngineObserver {

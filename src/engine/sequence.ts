@@ -20,6 +20,8 @@ export interface Req {
   aborted: boolean;
   promptCounted: boolean;
   readonly prefillChunks: { time: number; tokens: number }[];
+  /** `--trace-tokens`: when each token of the first choice was produced (step ends); null when not recorded. */
+  readonly tokenTimes: number[] | null;
 }
 
 export interface Seq {
@@ -41,7 +43,7 @@ export interface Seq {
   lastToken: number | null;
 }
 
-export function createSequences(request: EngineRequest, sink: EngineSink, arrival: number, order: number, kv: KvCache): Req {
+export function createSequences(request: EngineRequest, sink: EngineSink, arrival: number, order: number, kv: KvCache, recordTokens = false): Req {
   const req: Req = {
     request,
     sink,
@@ -58,6 +60,7 @@ export function createSequences(request: EngineRequest, sink: EngineSink, arriva
     aborted: false,
     promptCounted: false,
     prefillChunks: [],
+    tokenTimes: recordTokens ? [] : null,
   };
   request.sequences.forEach((plan, index) => {
     req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', stepTokens: 0, stepOut: 0, lastToken: null });
@@ -83,5 +86,6 @@ export function finishedReport(req: Req, now: number, forced: string | null): Re
     preemptions: req.preemptions,
     prefillChunks: req.prefillChunks,
     lora: req.request.lora ?? null,
+    ...(req.tokenTimes ? { tokenTimes: req.tokenTimes } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface StepEngineOptions {
   /** Distinct LoRA adapters allowed in the running batch. */
   readonly maxLoras?: number;
   readonly observer?: EngineObserver;
+  /** `--trace-tokens`: keep every token's time (first choice) for the trace. */
+  readonly recordTokenTimes?: boolean;
 }
 
 export function createStepEngine(o: StepEngineOptions): Engine {
@@ -215,6 +217,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       }
       seq.lastToken = now;
       req.firstToken ??= now;
+      if (req.tokenTimes && seq.index === 0) req.tokenTimes.push(now);
       const finished = seq.generated >= seq.target;
       if (finished) {
         seq.state = 'done';
@@ -284,7 +287,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       // The front-end delay counts from the HTTP arrival: the time llmsim itself spent parsing is part of it.
       // A stated arrival (`x-llmsim-arrival`) may lie ahead of the clock: the request then enters at that time.
       const arrival = request.arrivalTime ?? clock.now();
-      const req = createSequences(request, sink, arrival, order++, kv);
+      const req = createSequences(request, sink, arrival, order++, kv, o.recordTokenTimes === true);
       const ready = arrival + model.ingress + (request.remotePrefillSeconds ?? 0);
       // Queued at the planned end of the front-end delay (a late timer does not delay it), or now if that has passed.
       const admit = (): void => {

@@ -3,7 +3,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { RequestReport } from './observer.ts';
 
 export interface TraceWriter {
-  write(model: string, report: RequestReport): void;
+  /** `replica`: the fleet replica that served it (omitted for a single server). */
+  write(model: string, report: RequestReport, replica?: string): void;
   /** A line for an injected fault (kind, replica, simulated time). */
   writeFault(replica: string, kind: string, time: number): void;
   close(): Promise<void>;
@@ -13,10 +14,11 @@ export function createTraceWriter(file: string): TraceWriter {
   const out: WriteStream = createWriteStream(file, { flags: 'a' });
   out.on('error', (err) => process.stderr.write(`llmsim: trace file ${file}: ${err.message}\n`));
   return {
-    write(model, r) {
+    write(model, r, replica) {
       out.write(
         `${JSON.stringify({
           request_id: r.requestId,
+          ...(replica !== undefined ? { replica } : {}),
           model,
           lora: r.lora,
           arrival: r.arrival,
@@ -30,6 +32,7 @@ export function createTraceWriter(file: string): TraceWriter {
           prompt_tokens: r.promptTokens,
           cached_tokens: r.cachedTokens,
           generated_tokens: r.generatedTokens,
+          ...(r.tokenTimes ? { token_times: r.tokenTimes } : {}),
         })}\n`,
       );
     },

@@ -68,10 +68,14 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
     const run = await runOverHttp({ baseUrl, endpoint: o.endpoint, model: o.model, ignoreEos: o.ignoreEos, maxConcurrency: o.maxConcurrency, progress: !o.disableTqdm && process.stderr.isTTY === true, llmsimUrl: o.llmsimUrl ?? baseUrl, virtualTime: o.virtualTime, promptText: extras.promptText ?? wordsPrompt }, samples, offsets);
     ({ outputs, durationS, engine, model } = run);
     if (o.traceFile) trace = await readTraceFor(o.traceFile, outputs.filter((x) => x.success).map((x) => x.requestId));
+    // In virtual time the client's wall clock measures the host, not the engine: with per-token times in the trace
+    // (`serve --trace-tokens`) every observation is rebuilt on simulated time, as --simulate reports it.
+    if (o.virtualTime && trace?.some((r) => r.token_times)) ({ outputs, durationS } = onSimulatedTime(outputs, trace));
   }
   const metrics = computeMetrics(outputs, durationS, o.percentiles);
-  const truth = trace ? joinWithTrace(outputs, trace, o.simulate ? 1 : o.llmsimSpeedup) : null;
-  const summary = summaryText(metrics, { durationS, maxConcurrency: o.maxConcurrency, requestRate: o.requestRate, simulated: o.simulate }, truth);
+  const truth = trace && !o.simulate ? joinWithTrace(outputs, trace, o.simulate ? 1 : o.llmsimSpeedup) : null;
+  const simulatedTime = o.simulate || (o.virtualTime && trace?.some((r) => r.token_times) === true);
+  const summary = summaryText(metrics, { durationS, maxConcurrency: o.maxConcurrency, requestRate: o.requestRate, simulated: simulatedTime }, truth);
   const result = resultJson(metrics, outputs, durationS, {
     date: null,
     endpoint_type: o.endpoint.endsWith('chat/completions') ? 'openai-chat' : 'openai',
@@ -86,7 +90,7 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
     ...(truth ? { llmsim_ground_truth: { ...truth, addedTtft: undefined } } : {}),
     ...(o.simulate && trace ? { llmsim_trace: trace } : {}),
   });
-  const html = htmlReport({ title: `llmsim bench: ${o.numPrompts} x ${o.datasetName} on ${o.simulate ? `${o.profile} (simulated)` : o.baseUrl}`, summary, metrics, outputs, engine, truth, simulated: o.simulate });
+  const html = htmlReport({ title: `llmsim bench: ${o.numPrompts} x ${o.datasetName} on ${o.simulate ? `${o.profile} (simulated)` : o.baseUrl}`, summary, metrics, outputs, engine, truth, simulated: simulatedTime });
   if (o.saveResult) {
     const name = o.resultFilename ?? `${o.endpoint.endsWith('chat/completions') ? 'openai-chat' : 'openai'}-${o.requestRate === Infinity ? 'inf' : o.requestRate}qps${o.maxConcurrency !== null ? `-concurrency${o.maxConcurrency}` : ''}-${model.split('/').pop()}.json`;
     const file = o.resultDir ? (mkdirSync(o.resultDir, { recursive: true }), join(o.resultDir, name)) : name;
@@ -94,6 +98,23 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
   }
   if (o.htmlReport) writeFileSync(o.htmlReport, html);
   return { result, summary, truth, html };
+}
+
+/** Client observations replaced by the engine's (trace with token times): TTFT, ITL and E2EL on simulated time. */
+function onSimulatedTime(outputs: RequestOutput[], trace: readonly TraceRecord[]): { outputs: RequestOutput[]; durationS: number } {
+  const byId = new Map(trace.map((r) => [r.request_id.replace(/^(chatcmpl-|cmpl-)/, ''), r]));
+  const t0 = Math.min(...trace.map((r) => r.arrival));
+  let end = 0;
+  const rebuilt = outputs.map((o) => {
+    const r = byId.get(o.requestId);
+    const times = r?.token_times;
+    if (!o.success || !r || !times || times.length === 0) return o;
+    const first = times[0] as number;
+    const last = times[times.length - 1] as number;
+    end = Math.max(end, last - t0);
+    return { ...o, startTime: r.arrival - t0, ttft: first - r.arrival, itl: times.slice(1).map((t, i) => t - (times[i] as number)), latency: last - r.arrival };
+  });
+  return { outputs: rebuilt, durationS: end };
 }
 
 /** Chat prompts without a tokenizer: one short word per token id (about one token each in common vocabularies). */

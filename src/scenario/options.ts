@@ -40,6 +40,8 @@ export interface ServeOptions {
   readonly speedup: number;
   /** JSONL file receiving one record per finished request. */
   readonly trace: string | null;
+  /** `--trace-tokens`: per-token times in the trace. */
+  readonly traceTokens?: boolean;
   /** CORS, as vLLM's --allowed-origins/--allowed-methods/--allowed-headers/--allow-credentials (default `*`). */
   readonly cors: CorsOptions;
   /** `--lora-modules name=path ...` (vLLM syntax; also `{"name":..,"path":..}` JSON). */
