@@ -19,14 +19,15 @@ const N = 128;
 const prompt = (i: number): number[] => Array.from({ length: 1024 }, (_, j) => 1000 + ((i * 7919 + j * 104729) % 90_000));
 interface Line { arrival: number; first_token: number; first_scheduled: number; finished: number }
 
-function summarize(lines: Line[]): { ttft: number; tput: number; batch: number } {
+function summarize(lines: Line[]): { ttft: number; tput: number; batch: number; spread: number } {
   const ttft = lines.reduce((a, r) => a + (r.first_token - r.arrival), 0) / lines.length;
   const span = Math.max(...lines.map((r) => r.finished)) - Math.min(...lines.map((r) => r.arrival));
   const events = lines.flatMap((r) => [[r.first_scheduled, 1], [r.finished, -1]] as [number, number][]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let batch = 0;
   for (const [, d] of events) batch = Math.max(batch, (now += d));
-  return { ttft, tput: (N * 64) / span, batch };
+  const arrivals = lines.map((r) => r.arrival);
+  return { ttft, tput: (N * 64) / span, batch, spread: Math.max(...arrivals) - Math.min(...arrivals) };
 }
 
 function inProcess(): Line[] {
@@ -62,13 +63,15 @@ async function overHttp(speedup: number, held: boolean): Promise<Line[]> {
 }
 
 const ref = summarize(inProcess());
-const rows: [string, { ttft: number; tput: number; batch: number }][] = [['in-process engine (reference)', ref]];
+const rows: [string, ReturnType<typeof summarize>][] = [['in-process engine (reference)', ref]];
 const cpu0 = process.cpuUsage();
 rows.push(['HTTP, virtual (--speedup inf), plain burst', summarize(await overHttp(Infinity, false))]);
 rows.push(['HTTP, virtual, clock hold + x-llmsim-arrival', summarize(await overHttp(Infinity, true))]);
 rows.push(['HTTP, --speedup 10, plain burst', summarize(await overHttp(10, false))]);
+rows.push(['HTTP, --speedup 10, clock hold + x-llmsim-arrival', summarize(await overHttp(10, true))]);
 rows.push(['HTTP, real time (--speedup 1), plain burst', summarize(await overHttp(1, false))]);
+rows.push(['HTTP, real time, clock hold + x-llmsim-arrival', summarize(await overHttp(1, true))]);
 const cpu = process.cpuUsage(cpu0);
-process.stdout.write(`| mode | mean TTFT (s) | vs in-process | output tok/s | vs in-process | max batch |\n|---|---|---|---|---|---|\n`);
-for (const [name, s] of rows) process.stdout.write(`| ${name} | ${s.ttft.toFixed(4)} | ${(((s.ttft - ref.ttft) / ref.ttft) * 100).toFixed(2)} % | ${s.tput.toFixed(0)} | ${(((s.tput - ref.tput) / ref.tput) * 100).toFixed(2)} % | ${s.batch} |\n`);
+process.stdout.write(`| mode | arrival spread (sim s) | mean TTFT (s) | vs in-process | output tok/s | vs in-process | max batch |\n|---|---|---|---|---|---|---|\n`);
+for (const [name, s] of rows) process.stdout.write(`| ${name} | ${s.spread.toFixed(3)} | ${s.ttft.toFixed(4)} | ${(((s.ttft - ref.ttft) / ref.ttft) * 100).toFixed(2)} % | ${s.tput.toFixed(0)} | ${(((s.tput - ref.tput) / ref.tput) * 100).toFixed(2)} % | ${s.batch} |\n`);
 process.stdout.write(`\nCPU for the HTTP runs (server and client in one process): ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\n`);
