@@ -1,6 +1,7 @@
 /** @module `llmsim` command line: `serve`, `--help`, `--version`. Thin: parses, builds, starts, handles signals. */
 import { readFileSync } from 'node:fs';
-import { parseServeArgs, SERVE_HELP, UsageError } from './args.ts';
+import { parseServeArgs, UsageError } from './args.ts';
+import { SERVE_HELP } from './serve-help.ts';
 import { startSimulator, type Simulator } from './start.ts';
 import type { ServeOptions } from '../scenario/options.ts';
 import { loadScenario, scenarioJsonSchema } from '../scenario/load.ts';
