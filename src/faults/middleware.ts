@@ -1,6 +1,6 @@
 /**
  * @module Applies faults to generation requests: errors and timeouts answer here, before any route runs; mid-stream faults
- * are handed to the stream writer through the request context. A fault can also be forced per request with `x-llmsim-fault`.
+ * decorate the request's stream writer (set on the request context, src/http/request-scope.ts). A fault can also be forced per request with `x-llmsim-fault`.
  */
 import type { Context } from 'hono';
 import type { Fault } from './schema.ts';
@@ -9,9 +9,10 @@ import type { FaultInjector } from './injector.ts';
 import { ApiError } from '../protocol/errors.ts';
 import { readBodyText, releaseHold } from '../http/json-body.ts';
 import { header } from '../http/headers.ts';
+import { setStreamDecorator } from '../http/request-scope.ts';
+import { withFault } from './stream-faults.ts';
 
 export const FAULT_HEADER = 'x-llmsim-fault';
-const KEY = 'llmsim.fault';
 
 /** What the stream writer needs to play a mid-stream fault. */
 export interface ActiveFault {
@@ -47,7 +48,8 @@ export function createFaultGate(deps: FaultDeps): FaultGate {
       deps.injector.count('timeout');
       return hold(c, fault, deps);
     }
-    c.set(KEY as never, { fault, injector: deps.injector, after: deps.after } satisfies ActiveFault as never);
+    const active: ActiveFault = { fault, injector: deps.injector, after: deps.after };
+    setStreamDecorator(c, (inner, res, contentType, abort) => withFault(inner, res, active, contentType, abort));
     return null;
   };
   return (c) => {
@@ -61,10 +63,6 @@ export function createFaultGate(deps: FaultDeps): FaultGate {
     if (deps.injector.needsModel()) return requestModel(c).then((model) => decide(c, deps.injector.pick({ path: c.req.path, model, elapsed: deps.elapsed() })));
     return decide(c, deps.injector.pick({ path: c.req.path, model: null, elapsed: deps.elapsed() }));
   };
-}
-
-export function activeFault(c: Context): ActiveFault | null {
-  return (c.get(KEY as never) as ActiveFault | undefined) ?? null;
 }
 
 /** Each dialect keeps its own error envelope: Ollama `{"error": "..."}`, Anthropic typed errors, else vLLM's. */

@@ -7,9 +7,7 @@ import type { Context } from 'hono';
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { corsHeadersOf } from './cors.ts';
-import { extraHeadersOf } from './request-scope.ts';
-import { activeFault } from '../faults/middleware.ts';
-import { withFault } from '../faults/stream-faults.ts';
+import { extraHeadersOf, streamDecoratorOf } from './request-scope.ts';
 
 export interface StreamWriter {
   /** True once the client went away or the stream ended. */
@@ -110,8 +108,8 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
       if (turn === null) queueTurn('');
     },
   };
-  const fault = activeFault(c);
-  const writer = fault ? withFault(plain, res, fault, contentType, () => onDisconnect()) : plain;
+  const decorate = streamDecoratorOf(c);
+  const writer = decorate ? decorate(plain, res, contentType, () => onDisconnect()) : plain;
   return { writer, response: RESPONSE_ALREADY_SENT };
 }
 
