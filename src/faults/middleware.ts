@@ -10,17 +10,9 @@ import { ApiError } from '../protocol/errors.ts';
 import { readBodyText, releaseHold } from '../http/json-body.ts';
 import { header } from '../http/headers.ts';
 import { setStreamDecorator } from '../http/request-scope.ts';
-import { withFault } from './stream-faults.ts';
+import { withFault, type ActiveFault } from './stream-faults.ts';
 
 export const FAULT_HEADER = 'x-llmsim-fault';
-
-/** What the stream writer needs to play a mid-stream fault. */
-export interface ActiveFault {
-  readonly fault: Fault;
-  readonly injector: FaultInjector;
-  /** Runs `fn` after `seconds` of simulated time; returns a cancel function. */
-  readonly after: (seconds: number, fn: () => void) => () => void;
-}
 
 export interface FaultDeps {
   readonly injector: FaultInjector;

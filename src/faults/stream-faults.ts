@@ -1,7 +1,16 @@
 /** @module Mid-stream faults played on a stream writer: stall, truncate (no terminator), TCP drop, vLLM error event, malformed chunk. */
 import type { ServerResponse } from 'node:http';
-import type { StreamWriter } from '../http/sse-writer.ts';
-import type { ActiveFault } from './middleware.ts';
+import type { StreamWriter } from '../http/stream-writer.ts';
+import type { Fault } from './schema.ts';
+import type { FaultInjector } from './injector.ts';
+
+/** What a stream needs to play a mid-stream fault. */
+export interface ActiveFault {
+  readonly fault: Fault;
+  readonly injector: FaultInjector;
+  /** Runs `fn` after `seconds` of simulated time; returns a cancel function. */
+  readonly after: (seconds: number, fn: () => void) => () => void;
+}
 
 /** vLLM ≥ 0.10.1 mid-stream error: `json.dumps` spacing, then the usual terminator. */
 const VLLM_ERROR_EVENT = 'data: {"error": {"message": "Internal server error", "type": "InternalServerError", "param": null, "code": 500}}\n\ndata: [DONE]\n\n';

@@ -3,8 +3,7 @@
  * and response headers every answer carries (identity headers), streamed or not.
  */
 import type { Context } from 'hono';
-import type { ServerResponse } from 'node:http';
-import type { StreamWriter } from './sse-writer.ts';
+import type { StreamDecorator } from './stream-writer.ts';
 
 const RANK_KEY = 'llmsim.dpRank';
 const HEADERS_KEY = 'llmsim.extraHeaders';
@@ -28,13 +27,7 @@ export function extraHeadersOf(c: Context): Record<string, string> | undefined {
   return c.get(HEADERS_KEY as never) as Record<string, string> | undefined;
 }
 
-/**
- * Wraps a request's stream writer (a mid-stream fault plays this way). Set by middleware that runs before the route,
- * read by the SSE writer: the writer need not know what decorates it (faults/ depends on http/, not the other way).
- * `abort` ends the request in the engine, as a client disconnect would.
- */
-export type StreamDecorator = (inner: StreamWriter, res: ServerResponse, contentType: string, abort: () => void) => StreamWriter;
-
+/** A stream writer's decorator for this request (src/http/stream-writer.ts). */
 export function setStreamDecorator(c: Context, decorate: StreamDecorator): void {
   c.set(DECORATOR_KEY as never, decorate as never);
 }

@@ -8,18 +8,9 @@ import type { ServerResponse, IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { corsHeadersOf } from './cors.ts';
 import { extraHeadersOf, streamDecoratorOf } from './request-scope.ts';
+import type { StreamWriter } from './stream-writer.ts';
 
-export interface StreamWriter {
-  /** True once the client went away or the stream ended. */
-  readonly closed: boolean;
-  /**
-   * Queues `chunk` for the end of this event-loop turn (frames of one turn leave in one write). `now` writes it at
-   * once instead when nothing is queued: a stream's first chunk, so its time to first token does not wait for the
-   * rest of the step's work.
-   */
-  write(chunk: string, now?: boolean): void;
-  end(chunk?: string): void;
-}
+export type { StreamWriter } from './stream-writer.ts';
 
 export interface OpenStreamOptions {
   readonly contentType: string;
