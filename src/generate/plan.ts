@@ -3,8 +3,9 @@ import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { proseChain, codeChain, nextProseToken, type CodeChain } from './chains.ts';
 import { randNormal, randInt, canFork, type Rng } from './rng.ts';
 import { ProsePlan } from './prose-plan.ts';
+import type { Channel, ChoicePlan, FinishReason, ToolCallPlan } from './choice-plan.ts';
 
-export type FinishReason = 'stop' | 'length' | 'tool_calls';
+export type { ChoicePlan, Channel, FinishReason, ToolCallPlan } from './choice-plan.ts';
 
 export interface PlanOptions {
   readonly tokenizer: Tokenizer;
@@ -30,38 +31,6 @@ export interface OutputLengthDistribution {
 }
 
 export const DEFAULT_OUTPUT_LENGTHS: OutputLengthDistribution = { median: 160, sigma: 0.7, min: 8, max: 2048 };
-
-export interface ChoicePlan {
-  /** How many tokens the choice generates (`tokenIds.length`, without building the ids of a lazy plan). */
-  readonly tokenCount: number;
-  /** Every generated token id, including a final EOS or stop token. */
-  readonly tokenIds: readonly number[];
-  /** Cumulative decoded characters after each token (before stop truncation). */
-  readonly cumChars: readonly number[];
-  /** The final visible text. */
-  readonly text: string;
-  /** Characters held back while streaming because they could start a stop string. */
-  readonly holdback: number;
-  readonly finishReason: FinishReason;
-  readonly stopReason: string | number | null;
-  /** Thinking text (reasoning parser), released before the content; null for non-reasoning output. */
-  readonly reasoning: Channel | null;
-  /** Tool calls parsed from the output, in order. */
-  readonly toolCalls: readonly ToolCallPlan[];
-}
-
-/** Text released token by token: `cum[i]` = characters visible after token i (one entry per token of the plan). */
-export interface Channel {
-  readonly text: string;
-  readonly cum: readonly number[];
-}
-
-export interface ToolCallPlan extends Channel {
-  readonly id: string;
-  readonly name: string;
-  /** The call is announced (id, name) with the delta of this token index. */
-  readonly firstToken: number;
-}
 
 /** A channel's text after `released` tokens (all of it once the plan is fully released). */
 export function channelText(channel: Channel, released: number, total: number): string {

@@ -8,7 +8,7 @@
  * Same tokens as the eager planner, by construction: both draw `nextProseToken` from the same stream, in order.
  */
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import type { ChoicePlan, FinishReason, ToolCallPlan } from './plan.ts';
+import type { ChoicePlan, FinishReason, ToolCallPlan } from './choice-plan.ts';
 import { proseChain, nextProseToken, type ProseChain } from './chains.ts';
 import { rngState, rngFromState, type Rng } from './rng.ts';
 
