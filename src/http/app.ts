@@ -1,4 +1,4 @@
-/** @module Builds the Hono app: mounts each dialect's routes, API-key guard on /v1, one onError, one notFound (404/405 FastAPI-style). */
+/** @module Builds the Hono app: mounts each dialect's routes (checked against the route table, routes.ts), the API-key guard, one onError, one notFound (404/405 FastAPI-style). */
 import { Hono, type Context } from 'hono';
 import { createCors, applyCors } from './cors.ts';
 import { planningTurn } from './planning-gate.ts';
@@ -9,6 +9,7 @@ import { header } from './headers.ts';
 import { chooseRank, identityHeaders, unavailable } from '../serving/front-door.ts';
 import { lifecycleRoute } from '../dialects/vllm/lifecycle.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ROUTE_TABLE, indexRoutes, type RouteIndex, type RouteSpec } from './routes.ts';
 import type { ServerContext } from '../serving/context.ts';
 import { ApiError, errors } from '../protocol/errors.ts';
 import { chatCompletionsRoute } from '../dialects/openai/chat-completions.ts';
@@ -26,51 +27,15 @@ import { ollamaInfoRoute } from '../dialects/ollama/info.ts';
 import { responsesRoute } from '../dialects/responses/responses.ts';
 import { anthropicRoute } from '../dialects/anthropic/messages.ts';
 
-/** Paths served, with their methods: a known path with another method is a 405, like FastAPI. */
-const ROUTES: readonly (readonly [string, readonly string[]])[] = [
-  ['/v1/chat/completions', ['POST']],
-  ['/v1/completions', ['POST']],
-  ['/v1/embeddings', ['POST']],
-  ['/v1/models', ['GET']],
-  ['/tokenize', ['POST']],
-  ['/detokenize', ['POST']],
-  ['/health', ['GET']],
-  ['/ping', ['GET', 'POST']],
-  ['/version', ['GET']],
-  ['/load', ['GET']],
-  ['/v1/load_lora_adapter', ['POST']],
-  ['/v1/unload_lora_adapter', ['POST']],
-  ['/admin/config', ['GET']],
-  ['/metrics', ['GET']],
-  ['/v1/responses', ['POST']],
-  ['/v1/messages', ['POST']],
-  ['/v1/messages/count_tokens', ['POST']],
-  ['/api/generate', ['POST']],
-  ['/api/chat', ['POST']],
-  ['/api/embed', ['POST']],
-  ['/api/embeddings', ['POST']],
-  ['/api/show', ['POST']],
-  ['/api/tags', ['GET']],
-  ['/api/ps', ['GET']],
-  ['/api/version', ['GET']],
-  ['/admin/reload', ['POST']],
-  ['/admin/clock/hold', ['POST']],
-  ['/sleep', ['POST']],
-  ['/wake_up', ['POST']],
-  ['/is_sleeping', ['GET']],
-];
-
-/** Requests that generate (or embed) go through fault injection. */
-const GENERATION_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/responses', '/v1/messages', '/api/generate', '/api/chat', '/api/embed', '/api/embeddings']);
-
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
   const cors = createCors(ctx.settings.cors);
-  const guard = apiKeyGuard(ctx);
+  const routes = indexRoutes(ROUTE_TABLE);
+  const guard = apiKeyGuard(ctx, routes);
   const faults = createFaultGate({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
   // One front-door middleware, in this order: bookkeeping (arrival time on the engine's clock, body limit, in-flight
   // count for GET /load), CORS (preflights answered here; headers on every answer, errors included), the API key on
-  // /v1 and /admin, then fault injection on generation routes. One level instead of four: each middleware level is
+  // every route the table does not mark open, then fault injection on generation routes. One level instead of four: each middleware level is
   // a promise and a closure per request.
   app.use('*', async (c, next) => {
     setBodyLimit(c, ctx.settings.maxBodyBytes);
@@ -79,7 +44,7 @@ export function createApp(ctx: ServerContext): Hono {
     if (ctx.settings.identity) setExtraHeaders(c, identityHeaders(ctx, undefined) as Record<string, string>);
     try {
       setArrival(c, ctx.elapsed());
-      const generation = c.req.method === 'POST' && GENERATION_PATHS.has(c.req.path);
+      const generation = routes.find(c.req.method, c.req.path)?.generation === true;
       // Generation requests start their work on a later turn, after queued stream chunks, about 1 ms of them per
       // turn (planning-gate.ts says why).
       if (generation) await planningTurn();
@@ -122,9 +87,10 @@ export function createApp(ctx: ServerContext): Hono {
   app.route('/', ollamaInfoRoute(ctx));
   app.route('/', responsesRoute(ctx));
   app.route('/', anthropicRoute(ctx));
+  checkRouteTable(app, ctx.settings.enableSleepMode);
   app.notFound((c) => {
-    const known = ROUTES.find(([path]) => path === c.req.path) ?? (c.req.path.startsWith('/v1/models/') ? ['/v1/models/', ['GET']] as const : undefined);
-    if (known && !known[1].includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: known[1].join(', ') });
+    const methods = routes.methodsAt(c.req.path).filter((m) => m !== 'HEAD');
+    if (methods.length > 0 && !methods.includes(c.req.method)) return c.json({ detail: 'Method Not Allowed' }, 405, { allow: methods.join(', ') });
     return c.json({ detail: 'Not Found' }, 404);
   });
   app.onError((err, c) => renderError(err, c));
@@ -141,22 +107,37 @@ export function renderError(err: unknown, c: Context): Response {
   return c.json(errors.internal().toBody(), 500);
 }
 
-/** vLLM's `--api-key` middleware: Bearer token on /v1/* (and /admin/*) only; OPTIONS never checked; constant-time compare. */
-function apiKeyGuard(ctx: ServerContext): (c: Context) => Response | null {
+/**
+ * `--api-key` as vLLM's middleware checks it (any of the keys, `Authorization: Bearer` with the scheme in any case,
+ * sha256 digests compared in constant time, OPTIONS never checked, 401 `{"error":"Unauthorized"}`), but on every
+ * route the table does not mark open, not only under /v1 (vLLM leaves /tokenize, /detokenize and its dev routes
+ * open). Unknown paths are guarded too, so an unkeyed client cannot probe which routes exist. Anthropic routes also
+ * take `x-api-key`, which the Anthropic SDKs send.
+ */
+function apiKeyGuard(ctx: ServerContext, routes: RouteIndex): (c: Context) => Response | null {
   const digests = ctx.settings.apiKeys.map(digest);
   return (c) => {
     if (digests.length === 0 || c.req.method === 'OPTIONS') return null;
-    const path = c.req.path;
-    if (!(path === '/v1' || path.startsWith('/v1/') || path === '/admin' || path.startsWith('/admin/'))) return null;
-    const header = c.req.header('authorization') ?? '';
-    const match = /^bearer\s+(.+)$/i.exec(header.trim());
-    // Anthropic clients send `x-api-key`; accepted on the Messages routes only.
-    const anthropicKey = path.startsWith('/v1/messages') ? c.req.header('x-api-key') : undefined;
+    const spec = routes.find(c.req.method, c.req.path);
+    // A wrong method on an open path (POST /health) gets its 405, as in vLLM, not a 401.
+    if (spec ? spec.access === 'open' : routes.openAt(c.req.path)) return null;
+    const match = /^bearer\s+(.+)$/i.exec((c.req.header('authorization') ?? '').trim());
+    const anthropicKey = spec?.dialect === 'anthropic' ? c.req.header('x-api-key') : undefined;
     const given = digest(match?.[1] ?? anthropicKey ?? '');
     let ok = false;
     for (const d of digests) ok = timingSafeEqual(d, given) || ok;
     return ok ? null : c.json({ error: 'Unauthorized' }, 401);
   };
+}
+
+/** Start-up check: the route modules registered exactly the table's routes (a route missing from it would skip its access decision). */
+function checkRouteTable(app: Hono, sleepMode: boolean): void {
+  const key = (m: string, p: string): string => `${m} ${p}`;
+  const registered = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => key(r.method, r.path)));
+  const expected = new Set(ROUTE_TABLE.filter((s: RouteSpec) => sleepMode || !s.sleepMode).map((s) => key(s.method, s.path)));
+  const missing = [...registered].filter((k) => !expected.has(k));
+  const extra = [...expected].filter((k) => !registered.has(k));
+  if (missing.length > 0 || extra.length > 0) throw new Error(`route table out of date: not in routes.ts: [${missing.join(', ')}]; not registered: [${extra.join(', ')}]`);
 }
 
 function digest(value: string): Buffer {

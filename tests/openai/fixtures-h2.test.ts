@@ -68,7 +68,7 @@ describe('protocol.md H.2 fixture rows', () => {
   });
   it('completions best_of 2 → 400', () => expectError(completion({ prompt: 'x', best_of: 2 }), 400, 'BadRequestError', 'vLLM V1 does not yet support best_of.'));
 
-  it('--api-key: 401 {"error":"Unauthorized"} on /v1/* only; Bearer scheme case-insensitive', async () => {
+  it('--api-key: 401 {"error":"Unauthorized"}; Bearer scheme case-insensitive; probes and metrics open', async () => {
     for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'k' }] as Record<string, string>[]) {
       const r = await postRaw(`${keyed.url}/v1/chat/completions`, { messages: msgs }, headers);
       expect(r.status).toBe(401);
@@ -77,7 +77,9 @@ describe('protocol.md H.2 fixture rows', () => {
     expect((await fetch(`${keyed.url}/v1/models`)).status).toBe(401);
     expect((await postRaw(`${keyed.url}/v1/chat/completions`, { messages: msgs, max_tokens: 2 }, { authorization: 'bearer k' })).status).toBe(200);
     expect((await fetch(`${keyed.url}/health`)).status).toBe(200);
-    expect((await postRaw(`${keyed.url}/tokenize`, { prompt: 'x' })).status).toBe(200);
+    // vLLM leaves /tokenize open; llmsim guards it (safe by default, tests/hardening/access.test.ts covers every route).
+    expect((await postRaw(`${keyed.url}/tokenize`, { prompt: 'x' })).status).toBe(401);
+    expect((await postRaw(`${keyed.url}/tokenize`, { prompt: 'x' }, { authorization: 'Bearer k' })).status).toBe(200);
     expect((await fetch(`${keyed.url}/metrics`)).status).toBe(200);
   });
 
