@@ -1,0 +1,262 @@
+/**
+ * @module The merge loop of a byte-level BPE (GPT-2, Qwen, Llama 3): a word's UTF-8 bytes start as one symbol each and
+ * the adjacent pair with the lowest merge rank is merged, leftmost first on ties, until no pair has a rank — the same
+ * order as the heap in @lenml/tokenizers and Hugging Face's Rust `BPE::merge_word`, so the ids are the same.
+ *
+ * Tables are typed arrays (an open-addressing hash of merge pairs): a lookup allocates nothing, and a worker thread
+ * that builds its own copy pays ~0.3 s once. Pure and deterministic: no clock, no randomness, no shared state.
+ */
+
+/** GPT-2's byte → printable character map (`bytes_to_unicode`): vocabulary keys spell bytes with these characters. */
+export function byteToUnicode(): string[] {
+  const out: string[] = new Array(256);
+  let extra = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    out[b] = String.fromCharCode(printable ? b : 256 + extra++);
+  }
+  return out;
+}
+
+/** The merge table of one vocabulary. Build with `buildMergeTable`. */
+export interface MergeTable {
+  /** Id of each single byte's symbol (-1: the vocabulary lacks it, which `buildMergeTable` refuses). */
+  readonly byteIds: Int32Array;
+  readonly mask: number;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly rank: Int32Array;
+  readonly merged: Int32Array;
+}
+
+/**
+ * `vocab` maps vocabulary strings to ids (added tokens included, as the reference does); `merges` are `[left, right]`
+ * pairs in rank order (a later duplicate overrides an earlier one, as a Map built from the list does).
+ * Returns null when some merge yields a string outside the vocabulary, or a byte has no symbol: the reference then
+ * emits unknown tokens, which this table cannot represent, so the caller keeps the reference encoder.
+ */
+export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [string, string])[]): MergeTable | null {
+  const chars = byteToUnicode();
+  const byteIds = new Int32Array(256);
+  for (let b = 0; b < 256; b++) {
+    const id = vocab.get(chars[b]!);
+    if (id === undefined) return null;
+    byteIds[b] = id;
+  }
+  let size = 1024;
+  while (size < merges.length * 2) size <<= 1;
+  const mask = size - 1;
+  const left = new Int32Array(size).fill(-1);
+  const right = new Int32Array(size);
+  const rank = new Int32Array(size);
+  const merged = new Int32Array(size);
+  for (let r = 0; r < merges.length; r++) {
+    const [a, b] = merges[r]!;
+    const ia = vocab.get(a);
+    const ib = vocab.get(b);
+    // A pair whose side is not in the vocabulary can never form (every reachable symbol is checked to be in it).
+    if (ia === undefined || ib === undefined) continue;
+    const im = vocab.get(a + b);
+    if (im === undefined) return null;
+    let slot = hashPair(ia, ib) & mask;
+    while (left[slot] !== -1 && (left[slot] !== ia || right[slot] !== ib)) slot = (slot + 1) & mask;
+    left[slot] = ia;
+    right[slot] = ib;
+    rank[slot] = r;
+    merged[slot] = im;
+  }
+  return { byteIds, mask, left, right, rank, merged };
+}
+
+/** Slot of the pair (a, b), or -1 when it has no merge. */
+function findPair(t: MergeTable, a: number, b: number): number {
+  const { left, right, mask } = t;
+  let slot = hashPair(a, b) & mask;
+  for (;;) {
+    const l = left[slot]!;
+    if (l === -1) return -1;
+    if (l === a && right[slot] === b) return slot;
+    slot = (slot + 1) & mask;
+  }
+}
+
+function hashPair(a: number, b: number): number {
+  return Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
+}
+
+const NO_RANK = 0x7fffffff;
+
+/**
+ * Merges `symbols[0..n)` (byte symbol ids, overwritten) and appends the resulting ids to `out`.
+ * `ranks` is scratch of at least n entries. Quadratic in the word's length, which beats a heap for the short words
+ * a pre-tokenizer produces; `mergeLong` takes words past LONG_WORD.
+ */
+export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Array, n: number, out: number[]): void {
+  if (n > LONG_WORD) return mergeLong(t, symbols, n, out);
+  // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]); slots alongside give the merged id.
+  const slots = scratchSlots(n);
+  for (let i = 0; i + 1 < n; i++) {
+    const s = findPair(t, symbols[i]!, symbols[i + 1]!);
+    slots[i] = s;
+    ranks[i] = s < 0 ? NO_RANK : t.rank[s]!;
+  }
+  while (n > 1) {
+    let best = NO_RANK;
+    let at = -1;
+    for (let i = 0; i + 1 < n; i++) {
+      if (ranks[i]! < best) {
+        best = ranks[i]!;
+        at = i;
+      }
+    }
+    if (at < 0) break;
+    symbols[at] = t.merged[slots[at]!]!;
+    for (let i = at + 1; i + 1 < n; i++) {
+      symbols[i] = symbols[i + 1]!;
+      ranks[i] = ranks[i + 1]!;
+      slots[i] = slots[i + 1]!;
+    }
+    n--;
+    if (at > 0) {
+      const s = findPair(t, symbols[at - 1]!, symbols[at]!);
+      slots[at - 1] = s;
+      ranks[at - 1] = s < 0 ? NO_RANK : t.rank[s]!;
+    }
+    if (at + 1 < n) {
+      const s = findPair(t, symbols[at]!, symbols[at + 1]!);
+      slots[at] = s;
+      ranks[at] = s < 0 ? NO_RANK : t.rank[s]!;
+    }
+  }
+  for (let i = 0; i < n; i++) out.push(symbols[i]!);
+}
+
+/** Above this many bytes a word is merged with a heap (a run of 100k spaces or an unbroken base64 blob). */
+export const LONG_WORD = 128;
+
+let slotScratch = new Int32Array(256);
+function scratchSlots(n: number): Int32Array {
+  if (slotScratch.length < n) slotScratch = new Int32Array(n * 2);
+  return slotScratch;
+}
+
+/**
+ * The same merge order on a doubly linked list with a binary heap keyed (rank, position): O(n log n) for long words.
+ * Heap entries go stale when a neighbour merges; a popped entry is used only if it still describes a live pair.
+ */
+function mergeLong(t: MergeTable, symbols: Int32Array, n: number, out: number[]): void {
+  const next = new Int32Array(n);
+  const prev = new Int32Array(n);
+  const alive = new Uint8Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    next[i] = i + 1 < n ? i + 1 : -1;
+    prev[i] = i - 1;
+  }
+  // Heap of (rank * 2^21 + position) would overflow int32 ranks; keep two parallel arrays instead.
+  const heap = new MinHeap(n);
+  for (let i = 0; i + 1 < n; i++) {
+    const s = findPair(t, symbols[i]!, symbols[i + 1]!);
+    if (s >= 0) heap.push(t.rank[s]!, i, symbols[i + 1]!);
+  }
+  while (heap.size > 0) {
+    const rank = heap.topRank();
+    const pos = heap.topPos();
+    const rightSym = heap.topRight();
+    heap.pop();
+    const j = next[pos]!;
+    // Stale: the left symbol was merged away, has no right neighbour any more, or the neighbour changed.
+    if (!alive[pos] || j < 0 || symbols[j] !== rightSym) continue;
+    const s = findPair(t, symbols[pos]!, symbols[j]!);
+    if (s < 0 || t.rank[s] !== rank) continue;
+    symbols[pos] = t.merged[s]!;
+    alive[j] = 0;
+    const k = next[j]!;
+    next[pos] = k;
+    if (k >= 0) prev[k] = pos;
+    const p = prev[pos]!;
+    if (p >= 0) {
+      const sp = findPair(t, symbols[p]!, symbols[pos]!);
+      if (sp >= 0) heap.push(t.rank[sp]!, p, symbols[pos]!);
+    }
+    if (k >= 0) {
+      const sk = findPair(t, symbols[pos]!, symbols[k]!);
+      if (sk >= 0) heap.push(t.rank[sk]!, pos, symbols[k]!);
+    }
+  }
+  for (let i = 0; i >= 0; i = next[i]!) out.push(symbols[i]!);
+}
+
+/** A binary min-heap of (rank, position, right symbol) ordered by rank, then position. */
+class MinHeap {
+  private ranks: Int32Array;
+  private poss: Int32Array;
+  private rights: Int32Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.ranks = new Int32Array(Math.max(4, capacity));
+    this.poss = new Int32Array(this.ranks.length);
+    this.rights = new Int32Array(this.ranks.length);
+  }
+
+  topRank(): number {
+    return this.ranks[0]!;
+  }
+  topPos(): number {
+    return this.poss[0]!;
+  }
+  topRight(): number {
+    return this.rights[0]!;
+  }
+
+  push(rank: number, pos: number, right: number): void {
+    if (this.size === this.ranks.length) this.grow();
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(rank, pos, this.ranks[parent]!, this.poss[parent]!)) break;
+      this.set(i, this.ranks[parent]!, this.poss[parent]!, this.rights[parent]!);
+      i = parent;
+    }
+    this.set(i, rank, pos, right);
+  }
+
+  pop(): void {
+    const last = --this.size;
+    if (last === 0) return;
+    const rank = this.ranks[last]!;
+    const pos = this.poss[last]!;
+    const right = this.rights[last]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= last) break;
+      if (child + 1 < last && this.less(this.ranks[child + 1]!, this.poss[child + 1]!, this.ranks[child]!, this.poss[child]!)) child++;
+      if (!this.less(this.ranks[child]!, this.poss[child]!, rank, pos)) break;
+      this.set(i, this.ranks[child]!, this.poss[child]!, this.rights[child]!);
+      i = child;
+    }
+    this.set(i, rank, pos, right);
+  }
+
+  private less(ra: number, pa: number, rb: number, pb: number): boolean {
+    return ra < rb || (ra === rb && pa < pb);
+  }
+
+  private set(i: number, rank: number, pos: number, right: number): void {
+    this.ranks[i] = rank;
+    this.poss[i] = pos;
+    this.rights[i] = right;
+  }
+
+  private grow(): void {
+    const grow = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.ranks = grow(this.ranks);
+    this.poss = grow(this.poss);
+    this.rights = grow(this.rights);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * @module A tiktoken-class encoder for byte-level BPE vocabularies (Qwen2/3, Llama 3, GPT-2 style), giving exactly the
+ * ids of the reference encoder (@lenml/tokenizers, itself matching Hugging Face): added tokens split out first, each
+ * stretch between them normalised, split by the pre-tokenizer's regex, and every word looked up in a bounded word
+ * cache or merged by rank (byte-level-bpe.ts). `createFastEncoder` returns null for any tokenizer.json shape it does
+ * not reproduce exactly (the caller keeps the reference). Pure and deterministic: safe in worker threads.
+ */
+import { buildMergeTable, byteToUnicode, mergeSymbols, type MergeTable } from './byte-level-bpe.ts';
+import { createAddedTokenSplitter, type AddedTokenSplitter } from './added-tokens.ts';
+import { WordCache } from './word-cache.ts';
+import { readEncoderSpec } from './fast-encoder-spec.ts';
+
+export interface FastEncoder {
+  encode(text: string, addSpecialTokens: boolean): number[];
+}
+
+export interface FastEncoderInput {
+  /** tokenizer.json, parsed. */
+  readonly json: Record<string, unknown>;
+  /** tokenizer_config.json, parsed. */
+  readonly config: Record<string, unknown>;
+  /** Vocabulary string → id with the added tokens set over it, as the reference builds it. */
+  readonly vocab: ReadonlyMap<string, number>;
+  /** Words kept per cache generation (tests use a tiny one to exercise eviction). */
+  readonly cacheCapacity?: number;
+}
+
+/** Words longer than this (UTF-16 units) are merged every time: they rarely repeat and would crowd the cache. */
+const MAX_CACHED_WORD = 64;
+
+export function createFastEncoder({ json, config, vocab, cacheCapacity }: FastEncoderInput): FastEncoder | null {
+  const spec = readEncoderSpec(json, config);
+  if (!spec) return null;
+  const table = buildMergeTable(vocab, spec.merges);
+  if (!table) return null;
+  const prefix = spec.prefix.map((t) => vocab.get(t));
+  const suffix = spec.suffix.map((t) => vocab.get(t));
+  if (prefix.includes(undefined) || suffix.includes(undefined)) return null;
+  const added = new Map<string, number>();
+  for (const content of spec.addedTokens) added.set(content, vocab.get(content)!);
+  const splitter = createAddedTokenSplitter(added);
+  const whole = spec.ignoreMerges ? wholeWordIds(vocab) : null;
+  return new ByteLevelEncoder(table, splitter, spec.pattern, spec.keepGaps, spec.normalization, whole, prefix as number[], suffix as number[], cacheCapacity);
+}
+
+class ByteLevelEncoder implements FastEncoder {
+  private readonly cache: WordCache;
+  private symbols = new Int32Array(256);
+  private ranks = new Int32Array(256);
+
+  constructor(
+    private readonly table: MergeTable,
+    private readonly splitter: AddedTokenSplitter,
+    private readonly pattern: RegExp,
+    private readonly keepGaps: boolean,
+    private readonly normalization: string | null,
+    /** `ignore_merges`: a word that is itself a vocabulary entry is that one token (raw text → id). */
+    private readonly whole: ReadonlyMap<string, number> | null,
+    private readonly prefix: readonly number[],
+    private readonly suffix: readonly number[],
+    cacheCapacity?: number,
+  ) {
+    this.cache = new WordCache(cacheCapacity);
+  }
+
+  encode(text: string, addSpecialTokens: boolean): number[] {
+    const out: number[] = addSpecialTokens ? [...this.prefix] : [];
+    this.splitter.split(
+      text,
+      (from, to) => this.encodeSection(text.slice(from, to), out),
+      (id) => out.push(id),
+    );
+    if (addSpecialTokens) for (const id of this.suffix) out.push(id);
+    return out;
+  }
+
+  private encodeSection(section: string, out: number[]): void {
+    const text = this.normalization ? section.normalize(this.normalization) : section;
+    const re = this.pattern;
+    re.lastIndex = 0;
+    let prev = 0;
+    for (;;) {
+      const m = re.exec(text);
+      if (m === null) break;
+      const at = m.index;
+      const len = m[0].length;
+      if (len === 0) {
+        // As String.prototype.matchAll does: step over one code point and keep scanning.
+        re.lastIndex = at + (isHighSurrogateAt(text, at) ? 2 : 1);
+        continue;
+      }
+      if (this.keepGaps && prev < at) this.encodeWord(text.slice(prev, at), out);
+      this.encodeWord(m[0], out);
+      prev = at + len;
+    }
+    if (this.keepGaps && prev < text.length) this.encodeWord(text.slice(prev), out);
+  }
+
+  private encodeWord(word: string, out: number[]): void {
+    if (word.length === 1) {
+      const c = word.charCodeAt(0);
+      if (c < 0x80) {
+        out.push(this.table.byteIds[c]!);
+        return;
+      }
+    }
+    const cacheable = word.length <= MAX_CACHED_WORD;
+    if (cacheable) {
+      const hit = this.cache.get(word);
+      if (hit !== undefined) {
+        if (typeof hit === 'number') out.push(hit);
+        else for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
+        return;
+      }
+    }
+    const wholeId = this.whole?.get(word);
+    if (wholeId !== undefined) {
+      out.push(wholeId);
+      if (cacheable) this.cache.set(word, wholeId);
+      return;
+    }
+    const n = this.toByteSymbols(word);
+    const start = out.length;
+    mergeSymbols(this.table, this.symbols, this.ranks, n, out);
+    if (cacheable) this.cache.set(word, out.length - start === 1 ? out[start]! : out.slice(start));
+  }
+
+  /** Writes the word's UTF-8 bytes (as the vocabulary's byte symbols) to `symbols`; a lone surrogate is U+FFFD. */
+  private toByteSymbols(word: string): number {
+    if (this.symbols.length < word.length * 3) {
+      this.symbols = new Int32Array(word.length * 3);
+      this.ranks = new Int32Array(word.length * 3);
+    }
+    const s = this.symbols;
+    const ids = this.table.byteIds;
+    let n = 0;
+    for (let i = 0; i < word.length; i++) {
+      let c = word.charCodeAt(i);
+      if (c < 0x80) {
+        s[n++] = ids[c]!;
+      } else if (c < 0x800) {
+        s[n++] = ids[0xc0 | (c >> 6)]!;
+        s[n++] = ids[0x80 | (c & 0x3f)]!;
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < word.length ? word.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          s[n++] = ids[0xf0 | (c >> 18)]!;
+          s[n++] = ids[0x80 | ((c >> 12) & 0x3f)]!;
+          s[n++] = ids[0x80 | ((c >> 6) & 0x3f)]!;
+          s[n++] = ids[0x80 | (c & 0x3f)]!;
+        } else {
+          s[n++] = ids[0xef]!;
+          s[n++] = ids[0xbf]!;
+          s[n++] = ids[0xbd]!;
+        }
+      } else {
+        s[n++] = ids[0xe0 | (c >> 12)]!;
+        s[n++] = ids[0x80 | ((c >> 6) & 0x3f)]!;
+        s[n++] = ids[0x80 | (c & 0x3f)]!;
+      }
+    }
+    return n;
+  }
+}
+
+function isHighSurrogateAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  const d = text.charCodeAt(at + 1);
+  return c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff;
+}
+
+/**
+ * Raw text → id for every vocabulary entry whose byte-level spelling is valid UTF-8: the reference checks the word's
+ * byte-level spelling against the vocabulary, and two spellings are equal exactly when their texts are.
+ */
+function wholeWordIds(vocab: ReadonlyMap<string, number>): Map<string, number> {
+  const byteOf = new Map<number, number>();
+  byteToUnicode().forEach((ch, b) => byteOf.set(ch.charCodeAt(0), b));
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const out = new Map<string, number>();
+  let bytes = new Uint8Array(256);
+  outer: for (const [key, id] of vocab) {
+    if (key.length > bytes.length) bytes = new Uint8Array(key.length);
+    for (let i = 0; i < key.length; i++) {
+      const b = byteOf.get(key.charCodeAt(i));
+      if (b === undefined) continue outer;
+      bytes[i] = b;
+    }
+    let raw: string;
+    try {
+      raw = decoder.decode(bytes.subarray(0, key.length));
+    } catch {
+      continue;
+    }
+    out.set(raw, id);
+  }
+  return out;
+}
