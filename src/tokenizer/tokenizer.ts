@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { TokenizerLoader } from '@lenml/tokenizers';
 import { Template } from '@huggingface/jinja';
 import { compileRequestTemplate, renderRequestTemplate, type TemplateBudget } from './request-template.ts';
+import { createFastEncoder } from './fast-encoder.ts';
 
 export interface ChatTemplateOptions {
   readonly addGenerationPrompt: boolean;
@@ -22,6 +23,8 @@ export interface Tokenizer {
   readonly name: string;
   readonly vocabSize: number;
   readonly eosTokenId: number;
+  /** `fast`: the byte-level BPE encoder (fast-encoder.ts); `reference`: @lenml/tokenizers for this vocabulary. */
+  readonly encoder: 'fast' | 'reference';
   encode(text: string, addSpecialTokens?: boolean): number[];
   decode(ids: readonly number[], skipSpecialTokens?: boolean): string;
   /** Decoded text of a single token (what a stream delta carries for it). */
@@ -65,6 +68,8 @@ export function loadTokenizer(dir: string): Tokenizer {
 function buildTokenizer(name: string, json: Record<string, unknown>, config: Record<string, unknown>, templateSource: string | null): Tokenizer {
   // The lenml typings are loose; the runtime object is transformers.js's PreTrainedTokenizer.
   const inner = TokenizerLoader.fromPreTrained({ tokenizerJSON: json as never, tokenizerConfig: config as never }) as unknown as LenmlTokenizer;
+  // Same ids as the reference, several times faster; null (keep the reference) for shapes it does not reproduce.
+  const fast = createFastEncoder({ json, config, vocab: inner.model.tokens_to_ids });
   dropBuildInputs(inner);
   const vocab: string[] = inner.model.vocab;
   const special = new Set<number>(inner.all_special_ids ?? []);
@@ -79,7 +84,10 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
     name,
     vocabSize: vocab.length,
     eosTokenId,
-    encode: (text, addSpecialTokens = false) => inner.encode(text, { add_special_tokens: addSpecialTokens }),
+    encoder: fast ? 'fast' : 'reference',
+    encode: fast
+      ? (text, addSpecialTokens = false) => fast.encode(text, addSpecialTokens)
+      : (text, addSpecialTokens = false) => inner.encode(text, { add_special_tokens: addSpecialTokens }),
     decode: (ids, skipSpecialTokens = true) => inner.decode(ids as number[], { skip_special_tokens: skipSpecialTokens }),
     tokenText(id) {
       let t = textCache[id];

