@@ -32,6 +32,7 @@ export interface BenchMetrics {
   readonly medianTtftMs: number;
   readonly meanTpotMs: number;
   readonly meanItlMs: number;
+  readonly medianItlMs: number;
   readonly meanE2elMs: number;
   readonly requestThroughput: number;
   readonly outputThroughput: number;
@@ -77,8 +78,7 @@ export function simulateBench(profile: Profile, w: BenchWorkload): BenchMetrics 
   const ttft: number[] = [];
   const tpot: number[] = [];
   const e2el: number[] = [];
-  let itlSum = 0;
-  let itlCount = 0;
+  const itl: number[] = [];
   let lastEnd = 0;
   let next = 0;
   let inFlight = 0;
@@ -99,8 +99,7 @@ export function simulateBench(profile: Profile, w: BenchWorkload): BenchMetrics 
           if (first < 0) first = now;
           else if (total > released) {
             // One streamed chunk per step: vLLM's ITL list holds one gap per chunk.
-            itlSum += now - last;
-            itlCount++;
+            itl.push(now - last);
           }
           released = total;
           last = now;
@@ -142,7 +141,8 @@ export function simulateBench(profile: Profile, w: BenchWorkload): BenchMetrics 
     meanTtftMs: mean(ttft) * 1000,
     medianTtftMs: median(ttft) * 1000,
     meanTpotMs: mean(tpot) * 1000,
-    meanItlMs: itlCount ? (itlSum / itlCount) * 1000 : 0,
+    meanItlMs: mean(itl) * 1000,
+    medianItlMs: median(itl) * 1000,
     meanE2elMs: mean(e2el) * 1000,
     requestThroughput: n / duration,
     outputThroughput: outTokens / duration,

@@ -102,6 +102,7 @@ export const MODELS: Readonly<Record<string, ModelShape>> = {
   'llama-3.1-70b': fromConfig({ name: 'meta-llama/Llama-3.1-70B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 28672, vocab: 128256 }, hf('meta-llama/Llama-3.1-70B-Instruct')),
   'llama-3.3-70b': fromConfig({ name: 'meta-llama/Llama-3.3-70B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 28672, vocab: 128256 }, hf('meta-llama/Llama-3.3-70B-Instruct')),
   'mistral-7b-v0.3': fromConfig({ name: 'mistralai/Mistral-7B-Instruct-v0.3', layers: 32, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 14336, vocab: 32768 }, hf('mistralai/Mistral-7B-Instruct-v0.3')),
+  'qwen2.5-0.5b': fromConfig({ name: 'Qwen/Qwen2.5-0.5B-Instruct', layers: 24, hidden: 896, heads: 14, kv_heads: 2, head_dim: 64, intermediate: 4864, vocab: 151936, tied: true }, hf('Qwen/Qwen2.5-0.5B-Instruct')),
   'qwen2.5-7b': fromConfig({ name: 'Qwen/Qwen2.5-7B-Instruct', layers: 28, hidden: 3584, heads: 28, kv_heads: 4, head_dim: 128, intermediate: 18944, vocab: 152064 }, hf('Qwen/Qwen2.5-7B-Instruct')),
   'qwen2.5-14b': fromConfig({ name: 'Qwen/Qwen2.5-14B-Instruct', layers: 48, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 13824, vocab: 152064 }, hf('Qwen/Qwen2.5-14B-Instruct')),
   'qwen2.5-32b': fromConfig({ name: 'Qwen/Qwen2.5-32B-Instruct', layers: 64, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 27648, vocab: 152064 }, hf('Qwen/Qwen2.5-32B-Instruct')),

@@ -12,6 +12,9 @@ import { MODELS, WEIGHT_FORMATS } from './models.ts';
 import { GPUS } from './gpus.ts';
 import { RELEASES, DEFAULT_RELEASE } from './releases.ts';
 
+/** Hidden width at which GEMMs reach half their large-matrix efficiency (DESIGN.md §10.2; fitted on W4–W6). */
+export const GEMM_HALF_HIDDEN = 2000;
+
 const positive = () => z.number().positive();
 const nonneg = () => z.number().nonnegative();
 
@@ -73,8 +76,8 @@ export const ProfileSchema = z
     gpu: GpuSchema.optional(),
     tensor_parallel: z.int().positive().default(1),
     efficiency: z
-      .strictObject({ weights: positive(), compute: positive(), kv: positive(), attention: positive(), blend_p: positive() })
-      .default({ weights: 0.85, compute: 0.65, kv: 0.7, attention: 0.45, blend_p: 1.5 }),
+      .strictObject({ weights: positive(), compute: positive(), kv: positive(), attention: positive(), blend_p: positive(), gemm_half_hidden: nonneg().default(GEMM_HALF_HIDDEN) })
+      .default({ weights: 0.85, compute: 0.65, kv: 0.7, attention: 0.45, blend_p: 1.5, gemm_half_hidden: GEMM_HALF_HIDDEN }),
     /** Overrides of the release's CPU terms. */
     overheads: OverheadsSchema.default({}),
     /** Optional seeded per-step noise: each step's time is multiplied by (1 + cv·z), z standard normal. Off by default. */

@@ -31,6 +31,15 @@ export interface StepModel {
   readonly ingress: number;
 }
 
+/**
+ * GEMM efficiency of a model of width `hidden` relative to a 4096-wide one: h/(h + h½) normalised at 4096, capped at
+ * 1 so wider models keep η_f. h½ = 0 turns it off.
+ */
+export function smallGemmFactor(hidden: number, halfHidden: number): number {
+  if (halfHidden <= 0) return 1;
+  return Math.min(1, (hidden / (hidden + halfHidden)) * ((4096 + halfHidden) / 4096));
+}
+
 export function createStepModel(profile: Profile): StepModel {
   if (profile.fixed_step_ms !== undefined) {
     const fixed = profile.fixed_step_ms * 1e-3;
@@ -54,7 +63,9 @@ export function createStepModel(profile: Profile): StepModel {
   const p = e.blend_p;
   const blend = (a: number, b: number): number => (a ** p + b ** p) ** (1 / p);
   const readTime = (params: number): number => (params * wb) / (tp * bw * e.weights);
-  const gemmTime = (params: number, rows: number): number => (2 * params * rows) / (tp * flops * e.compute);
+  // Narrow models run narrow GEMMs: tiles and waves fill the tensor cores less (DESIGN.md §10.2, small-GEMM factor).
+  const gemmEff = e.compute * smallGemmFactor(m.hidden, e.gemm_half_hidden);
+  const gemmTime = (params: number, rows: number): number => (2 * params * rows) / (tp * flops * gemmEff);
   const layerFloor = m.layers * (o.per_layer_us + (m.moe ? o.per_moe_layer_us : 0)) * 1e-6;
   const stepFloor = o.per_step_ms * 1e-3;
   const perSeq = o.per_seq_us * 1e-6;

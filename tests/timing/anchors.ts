@@ -11,7 +11,7 @@ import { createStepEngine } from '../../src/engine/step-engine.ts';
 import { loadProfile, defaultBatchLimits, kvCapacityBlocks, withRelease, type Profile } from '../../src/timing/profile.ts';
 import { simulateBench, type BenchMetrics } from '../../src/calibrate/replay.ts';
 
-export type Metric = 'ttft' | 'tpot' | 'output_throughput' | 'total_throughput' | 'decode_step' | 'decode_throughput';
+export type Metric = 'ttft' | 'ttft_median' | 'itl_median' | 'tpot' | 'output_throughput' | 'total_throughput' | 'decode_step' | 'decode_throughput';
 
 /**
  * A `vllm bench serve`-style run: n requests, a concurrency cap, rate inf. `spread` > 0 when the source's lengths vary
@@ -48,6 +48,7 @@ const GPUSTACK14 = 'github.com/gpustack/gpustack docs/performance-lab/qwen3-14b/
 const TT30 = 'github.com/tenstorrent/tt-inference-server/issues/340 (GPU reference sweep, Qwen3-30B-A3B on A100, 2025-07-18)';
 const TT4 = 'github.com/tenstorrent/tt-inference-server/issues/394 (GPU reference sweep, Qwen3-4B on 4090, 2025-11-12)';
 const MUSGRAVE = 'johnmusgrave.com/p/vllm-throughput-latency-sweep-on (A100 40GB, vLLM 0.23.0)';
+const WMX = 'ai.wmx.dev/benchmarks (serving/raw-vllm, commit 8e78aaa: 1x L4 on GKE g2-standard-4, vLLM v0.23.0)';
 const MUSHFIQ = 'mushfiqrahman.dev/benchmarking-mistral-7b-on-rtx-4090-vllm-concurrency-latency-and-capacity-planning/';
 
 const lambda = (id: string, path: string, profile: string, metric: Metric, run: 'lambda-10' | 'lambda-256', measured: number): Anchor => ({
@@ -58,6 +59,7 @@ const bench = (id: string, source: string, vllm: string, profile: string, metric
 });
 const CHAT_FRONTEND: [string, number] = ['chat endpoint: ~45 ms more front-end time than the completions runs of other sources; not modelled', 0.7];
 const SATURATION: [string, number] = ['hundreds of requests at once: the API server (templating, streaming) limits vLLM; llmsim models no front-end throughput limit', 1.1];
+const SMALL_HOST: [string, number] = ['front end on a 4-vCPU host: TTFT floor ~20 ms where α_in is 12 ms (fitted on R1-R2)', 0.4];
 const TTFT_UNDER_LOAD: [string, number] = ['TTFT grows with concurrency faster than modelled (front-end queueing)', 0.7];
 const conc = (n: number, input: number, output: number, concurrency: number | null, spread = 0): Run => ({ n, input, output, concurrency, spread });
 // gpustack's ShareGPT runs: 100 prompts, 23,260 input and 22,061 output tokens in total.
@@ -107,6 +109,15 @@ export const ANCHORS: readonly Anchor[] = [
   bench('M1', MUSGRAVE, '0.23.0', 'llama-3.1-8b-instruct-a100-40gb', 'tpot', conc(20, 1024, 128, 1), 1000 / 75),
 
   bench('R1', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(4), 210),
+  // ai.wmx.dev: Qwen2.5-0.5B-Instruct bf16 on one L4, `vllm bench serve` random 256/128 --ignore-eos, rate inf at fixed
+  // --max-concurrency; the page gives p50 TTFT, p50 ITL and output tok/s per concurrency (the prompt count is not
+  // stated: 20 per slot replayed, as the p50s are steady-state values).
+  ...([[1, 168, 27.0, 5.1], [2, 367, 37.8, 5.2], [4, 698, 50.1, 5.3], [8, 1312, 60.9, 5.5], [16, 2277, 103.8, 6.0], [32, 3773, 135.3, 7.1]] as const).flatMap(([c, tput, ttft, itl], i) => [
+    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'ttft_median', conc(20 * c, 256, 128, c), ttft, c <= 4 || c === 16 ? SMALL_HOST : undefined),
+    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'itl_median', conc(20 * c, 256, 128, c), itl),
+    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'output_throughput', conc(20 * c, 256, 128, c), tput),
+  ]),
+
   bench('R1', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(4), 63),
   bench('R2', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(8), 377),
   bench('R2', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(8), 79),
@@ -117,6 +128,19 @@ export const ANCHORS: readonly Anchor[] = [
   bench('R5', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(48), 1190),
   bench('R5', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(48), 667, TTFT_UNDER_LOAD),
 ];
+
+/**
+ * Anchors whose measured values set a model constant (the term each fitted, DESIGN.md §10.2); every other anchor is
+ * held out: no constant was chosen by looking at it. Keys are `id:metric`, or `id` for all of an anchor's metrics.
+ */
+export const TRAIN: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(['L1', 'L2', 'L3', 'L4', 'L5', 'L6'].map((id) => [id, 'v0.6 α_in and t_step residuals; η_f, η_w (Vidur) checked here'])),
+  'G1:tpot': 'η_w 0.85', 'G2:tpot': 'η_w 0.85', 'G3:tpot': 'η_w 0.85', 'M1:tpot': 'η_w 0.85',
+  'T1:tpot': 'per-MoE-layer floor', 'T2:tpot': 'per-MoE-layer floor', 'T3:tpot': 'per-MoE-layer floor',
+  'R1:ttft': 'v1 α_in 12 ms', 'R2:ttft': 'v1 α_in 12 ms',
+  'W4:ttft_median': 'small-GEMM h½', 'W5:ttft_median': 'small-GEMM h½', 'W6:ttft_median': 'small-GEMM h½',
+};
+export const isTrain = (a: Anchor): boolean => `${a.id}:${a.metric}` in TRAIN || a.id in TRAIN;
 
 /** The 10 ShareGPT prompts of Lambda's prompt_10 runs total 1,369 input tokens. */
 const TEN_PROMPTS = [62, 83, 95, 104, 121, 133, 148, 170, 201, 252];
@@ -158,6 +182,8 @@ function replayLambda(profile: Profile, prompts: readonly number[], metric: Metr
 
 export function pick(metrics: BenchMetrics, metric: Metric): number {
   if (metric === 'ttft') return metrics.meanTtftMs;
+  if (metric === 'ttft_median') return metrics.medianTtftMs;
+  if (metric === 'itl_median') return metrics.medianItlMs;
   if (metric === 'tpot') return metrics.meanTpotMs;
   if (metric === 'output_throughput') return metrics.outputThroughput;
   if (metric === 'total_throughput') return metrics.totalThroughput;
