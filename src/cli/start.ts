@@ -178,6 +178,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
       return options.logRequests ? withRequestLog(engine, logger) : engine;
     },
     unixSeconds: () => clock.unixSeconds(),
+    unixTime: () => clock.unixTime(),
     elapsed: () => clock.now(),
     after: (seconds, fn) => clock.at(clock.now() + seconds, fn),
     metrics,

@@ -20,6 +20,9 @@ export interface Clock extends ClockHolds {
   now(): number;
   /** Unix seconds for `created` fields: wall time in real/scaled modes, a fixed epoch + simulated time in virtual mode. */
   unixSeconds(): number;
+  /** Unix time in fractional seconds, on the same timeline as `unixSeconds` (never goes backwards): Ollama's
+   * nanosecond `created_at`. */
+  unixTime(): number;
   /** Runs `fn` when simulated time reaches `time` (absolute). Returns a cancel function. */
   at(time: number, fn: () => void): () => void;
   /** How far `now` is past the simulated time `time`, in wall seconds (0 if not past, and always in virtual mode). */
@@ -90,6 +93,7 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
     ...holdMethods(holds),
     now,
     unixSeconds: () => Math.floor(startUnix + (performance.now() - startWall) / 1000),
+    unixTime: () => startUnix + (performance.now() - startWall) / 1000,
     at(time, fn) {
       const timer = heap.push(time, fn);
       arm();
@@ -142,6 +146,7 @@ export function createVirtualClock({ autoRun = false }: { autoRun?: boolean } = 
     ...holdMethods(holds),
     now: () => t,
     unixSeconds: () => Math.floor(VIRTUAL_EPOCH + t),
+    unixTime: () => VIRTUAL_EPOCH + t,
     at(time, fn) {
       const timer = heap.push(Math.max(time, t), fn);
       schedule();

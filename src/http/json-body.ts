@@ -113,8 +113,12 @@ export function setBodyLimit(c: Context, bytes: number): void {
   c.set(LIMIT_KEY as never, bytes as never);
 }
 
-export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
-  checkJsonMediaType(c);
+/**
+ * The request's JSON object body. `anyMediaType`: Ollama's server decodes the body whatever its Content-Type says
+ * (its docs and clients send `curl -d`, i.e. `application/x-www-form-urlencoded`), so its routes skip vLLM's guard.
+ */
+export async function readJsonObject(c: Context, { anyMediaType = false }: { anyMediaType?: boolean } = {}): Promise<Record<string, unknown>> {
+  if (!anyMediaType) checkJsonMediaType(c);
   return parseJsonObject(await readBodyText(c));
 }
 

@@ -24,6 +24,7 @@ export interface BuildDeps {
   /** Creates the engine for one served model. */
   readonly createEngine: (model: EngineRequirements) => Engine;
   readonly unixSeconds: () => number;
+  readonly unixTime: () => number;
   readonly elapsed: () => number;
   readonly after: (seconds: number, fn: () => void) => () => void;
   readonly metrics: MetricsRegistry;
@@ -56,6 +57,7 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
       enableSleepMode: options.enableSleepMode,
     },
     unixSeconds: deps.unixSeconds,
+    unixTime: deps.unixTime,
     elapsed: deps.elapsed,
     after: deps.after,
     address: { host: deployment.host, port: deployment.port },

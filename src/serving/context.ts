@@ -76,6 +76,8 @@ export interface ServerContext {
   readonly settings: ServerSettings;
   /** Unix seconds for `created` fields (from the clock module). */
   unixSeconds(): number;
+  /** Unix time in fractional seconds on the same timeline (Ollama's nanosecond `created_at`). */
+  unixTime(): number;
   /** Simulated seconds since the server started. */
   elapsed(): number;
   /** Runs `fn` after `seconds` of simulated time (the clock's timer); returns a cancel function. */

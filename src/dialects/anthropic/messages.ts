@@ -10,7 +10,7 @@ import { resolveModel } from '../../serving/context.ts';
 import { readJsonObject, submitArrival } from '../../http/json-body.ts';
 import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
@@ -53,6 +53,7 @@ export function anthropicRoute(ctx: ServerContext): Hono {
 function prepare(ctx: ServerContext, r: AnthropicMessagesRequest, headerId: string | undefined): Job {
   const { body } = toChat(r);
   const model = resolveModel(ctx, r.model);
+  checkAdmission(model);
   const sampling = { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined, top_k: r.top_k ?? undefined, stop: r.stop_sequences ?? null };
   const { planned, params } = planConversation(ctx, model, body, { maxTokens: r.max_tokens, sampling });
   return { model, name: r.model, planned, params, id: responseId('chatcmpl-', headerId, undefined) };
@@ -81,6 +82,7 @@ function stream(c: Context, job: Job): Response {
   const ev = (name: string, data: Body): string => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
   const input = job.planned.promptIds.length;
   let released = 0;
+  let wrote = false;
   let index = -1;
   let open: string | null = null;
   let toolsOpened = 0;
@@ -123,7 +125,10 @@ function stream(c: Context, job: Job): Response {
     onTokens(_s, upTo) {
       const out = step(released, upTo);
       released = upTo;
-      if (out) writer.write(out);
+      if (!out) return;
+      // The first content leaves at once (its time to first token must not wait for the rest of the step's work).
+      writer.write(out, !wrote);
+      wrote = true;
     },
     onFinished() {
       let out = open === null ? start('text', { type: 'text', text: '' }) : '';

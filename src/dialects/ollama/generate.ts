@@ -13,11 +13,11 @@ import { readJsonObject } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { submitArrival } from '../../http/json-body.ts';
 import { dataParallelRankOf } from '../../http/request-scope.ts';
-import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { fimMiddleId, fimPromptText } from '../../pipeline/prompt.ts';
-import { resolveOllamaModel, createdAt, ns } from './model.ts';
+import { resolveOllamaModel, createdAt, ns, OLLAMA_BODY } from './model.ts';
 
 interface Job extends ConversationJob {
   readonly name: string;
@@ -26,14 +26,41 @@ interface Job extends ConversationJob {
 
 export function ollamaGenerateRoute(ctx: ServerContext): Hono {
   const app = new Hono();
-  app.post('/api/generate', async (c) => run(c, ctx, prepare(ctx, await readJsonObject(c), false)));
-  app.post('/api/chat', async (c) => run(c, ctx, prepare(ctx, await readJsonObject(c), true)));
+  const handle = async (c: Context, chat: boolean): Promise<Response> => {
+    const body = await readJsonObject(c, OLLAMA_BODY);
+    return loadResponse(ctx, body, chat) ?? run(c, ctx, prepare(ctx, body, chat));
+  };
+  app.post('/api/generate', (c) => handle(c, false));
+  app.post('/api/chat', (c) => handle(c, true));
   return app;
+}
+
+/**
+ * Ollama answers a request with nothing to generate (no `prompt`, no `messages`) by loading the model: one JSON object
+ * (also when streaming) with `done_reason` `load`, or `unload` with `keep_alive: 0`; nothing is generated.
+ */
+function loadResponse(ctx: ServerContext, body: Record<string, unknown>, chat: boolean): Response | null {
+  const r = chat ? parseWith(OllamaChatSchema, body) : parseWith(OllamaGenerateSchema, body);
+  const empty = chat ? ((r as { messages?: unknown[] | null }).messages ?? []).length === 0 : !(r as { prompt?: string | null }).prompt;
+  if (!empty) return null;
+  resolveOllamaModel(ctx, r.model);
+  const reason = unloads(r.keep_alive) ? 'unload' : 'load';
+  const answer = chat
+    ? { model: r.model, created_at: createdAt(ctx), message: { role: 'assistant', content: '' }, done_reason: reason, done: true }
+    : { model: r.model, created_at: createdAt(ctx), response: '', done: true, done_reason: reason };
+  return new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+/** `keep_alive` of zero (`0`, `"0"`, `"0s"`, `"0m"`): Ollama unloads the model. */
+function unloads(keepAlive: string | number | null | undefined): boolean {
+  if (typeof keepAlive === 'number') return keepAlive === 0;
+  return typeof keepAlive === 'string' && /^0+(\.0*)?(ns|us|µs|ms|s|m|h)?$/.test(keepAlive.trim());
 }
 
 function prepare(ctx: ServerContext, body: Record<string, unknown>, chat: boolean): Job & { stream: boolean } {
   const r = chat ? parseWith(OllamaChatSchema, body) : parseWith(OllamaGenerateSchema, body);
   const model = resolveOllamaModel(ctx, r.model);
+  checkAdmission(model);
   const messages = chat ? ((r as { messages?: { role: string; content?: string | null }[] }).messages ?? []) : generateMessages(r as { prompt?: string | null; system?: string | null });
   const g = r as { raw?: boolean | null; prompt?: string | null; suffix?: string | null };
   const think = r.think;
@@ -70,12 +97,16 @@ async function run(c: Context, ctx: ServerContext, job: Job & { stream: boolean 
     return new Response(JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) }), { headers: { 'content-type': 'application/json; charset=utf-8' } });
   }
   let released = 0;
+  let wrote = false;
   const { writer, response } = openStream(c, { contentType: 'application/x-ndjson', onDisconnect: () => handle.abort() });
   const handle = submitPrompt(job.model, job.planned, job.params, 0, null, {
     onTokens(_seq, upTo) {
       const line = piece(job, plan, released, upTo, false);
       released = upTo;
-      if (line) writer.write(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...line, done: false })}\n`);
+      if (!line) return;
+      // The first line leaves at once (its time to first token must not wait for the rest of the step's work).
+      writer.write(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...line, done: false })}\n`, !wrote);
+      wrote = true;
     },
     onFinished(summary) {
       const last = job.chat ? { message: { role: 'assistant', content: '' } } : { response: '' };

@@ -9,7 +9,7 @@ import { embedTokens, truncateEmbedding } from '../../generate/embedding.ts';
 import { EMBEDDING_DIMS } from '../openai/embeddings.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 import { fimMiddleId } from '../../pipeline/prompt.ts';
-import { resolveOllamaModel, ollamaName, createdAt, ns } from './model.ts';
+import { resolveOllamaModel, ollamaName, createdAt, ns, OLLAMA_BODY } from './model.ts';
 
 /** The Ollama release whose API shapes we follow. */
 export const OLLAMA_VERSION = '0.12.6';
@@ -25,7 +25,7 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
     c.json({ models: entries(ctx).map(({ model, alias }) => ({ name: ollamaName(alias), model: ollamaName(alias), size: size(model), digest: digest(alias), details: details(model), expires_at: createdAt(ctx), size_vram: size(model), context_length: model.maxModelLen })) }),
   );
   app.post('/api/show', async (c) => {
-    const r = parseWith(OllamaShowSchema, await readJsonObject(c));
+    const r = parseWith(OllamaShowSchema, await readJsonObject(c, OLLAMA_BODY));
     const name = r.model ?? r.name ?? '';
     const model = resolveOllamaModel(ctx, name);
     const capabilities = ['completion', 'tools', ...(fimMiddleId(model.tokenizer) !== null ? ['insert'] : []), ...(model.reasoningParser ? ['thinking'] : []), 'embedding'];
@@ -40,7 +40,7 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
     });
   });
   app.post('/api/embed', async (c) => {
-    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c));
+    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c, OLLAMA_BODY));
     const model = resolveOllamaModel(ctx, r.model);
     const inputs = r.input === undefined || r.input === null ? [] : typeof r.input === 'string' ? [r.input] : r.input;
     if (inputs.length === 0) throw new ApiError(400, 'BadRequestError', 'input is required');
@@ -55,7 +55,7 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
     return c.json({ model: r.model, embeddings, total_duration: ns(ctx.elapsed() - started), load_duration: 0, prompt_eval_count: count });
   });
   app.post('/api/embeddings', async (c) => {
-    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c));
+    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c, OLLAMA_BODY));
     const model = resolveOllamaModel(ctx, r.model);
     const ids = model.tokenizer.encode(r.prompt ?? '');
     return c.json({ embedding: Array.from(embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS)) });

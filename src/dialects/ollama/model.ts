@@ -14,11 +14,18 @@ export function ollamaName(alias: string): string {
   return alias.includes(':') ? alias : `${alias}:latest`;
 }
 
-/** RFC 3339 with nanoseconds, from simulated seconds since the clock started and its Unix epoch. */
+/**
+ * RFC 3339 with nanoseconds. Whole seconds and the fraction come from one reading of one clock: taking the fraction
+ * from simulated time and the seconds from the wall made `created_at` run backwards after each second boundary.
+ */
 export function createdAt(ctx: ServerContext): string {
-  const unix = ctx.unixSeconds();
-  const frac = ctx.elapsed() % 1;
-  return new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, `.${Math.floor(frac * 1e9).toString().padStart(9, '0')}Z`);
+  const t = ctx.unixTime();
+  const whole = Math.floor(t);
+  const nanos = Math.min(999_999_999, Math.floor((t - whole) * 1e9));
+  return new Date(whole * 1000).toISOString().replace(/\.\d{3}Z$/, `.${nanos.toString().padStart(9, '0')}Z`);
 }
 
 export const ns = (seconds: number): number => Math.max(0, Math.round(seconds * 1e9));
+
+/** How Ollama routes read their body: JSON whatever the Content-Type (Ollama never checks it). */
+export const OLLAMA_BODY = { anyMediaType: true } as const;

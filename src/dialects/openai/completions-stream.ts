@@ -26,6 +26,7 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
   let promptTokens = 0;
   let completionTokens = 0;
   let cached = 0;
+  let wrote = false;
 
   p.prompts.forEach((planned, pi) => {
     const n = planned.plans.length;
@@ -58,7 +59,9 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
           const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null,"stop_reason":null';
           const promptIds = returnIds && from === 0 ? JSON.stringify(planned.promptIds) : 'null';
           const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
-          writer.write(`${head}{"index":${pi * n + seq},"text":${JSON.stringify(text)},"logprobs":${logprobs},${finish},"prompt_token_ids":${promptIds},"token_ids":${tokenIds}}],"usage":${usage}}\n\n`);
+          // The stream's first chunk leaves at once (its time to first token must not wait for the rest of the step).
+          writer.write(`${head}{"index":${pi * n + seq},"text":${JSON.stringify(text)},"logprobs":${logprobs},${finish},"prompt_token_ids":${promptIds},"token_ids":${tokenIds}}],"usage":${usage}}\n\n`, !wrote);
+          wrote = true;
         },
         onFinished(summary) {
           cached += summary.cachedTokens;

@@ -9,7 +9,7 @@ import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject, submitArrival } from '../../http/json-body.ts';
 import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
-import { runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
 import { planConversation, type ConversationJob } from '../../pipeline/conversation.ts';
@@ -55,6 +55,7 @@ export function responsesRoute(ctx: ServerContext): Hono {
 function prepare(ctx: ServerContext, r: Body, headerId: string | undefined): Job {
   const { body } = toChat(r);
   const model = resolveModel(ctx, typeof r['model'] === 'string' ? r['model'] : null);
+  checkAdmission(model);
   const maxTokens = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
   const { planned, params } = planConversation(ctx, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined } });
   const id = responseId('resp_', headerId, typeof r['request_id'] === 'string' ? r['request_id'] : undefined);
@@ -80,6 +81,7 @@ function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r:
   const index = { reasoning: 0, message: plan.reasoning ? 1 : 0, call: (i: number) => (plan.reasoning ? 1 : 0) + (hasMessage ? 1 : 0) + i };
   const opened = new Set<string>();
   let released = 0;
+  let wrote = false;
   const { writer, response } = openStream(c, { contentType: 'text/event-stream; charset=utf-8', onDisconnect: () => handle.abort() });
   writer.write(event('response.created', { response: shell('in_progress') }) + event('response.in_progress', { response: shell('in_progress') }));
 
@@ -140,7 +142,10 @@ function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r:
     onTokens(_s, upTo) {
       const out = step(released, upTo);
       released = upTo;
-      if (out) writer.write(out);
+      if (!out) return;
+      // The first delta leaves at once (its time to first token must not wait for the rest of the step's work).
+      writer.write(out, !wrote);
+      wrote = true;
     },
     onFinished(summary) {
       const final = finished(job, summary.cachedTokens);
