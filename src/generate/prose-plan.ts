@@ -21,6 +21,12 @@ interface Walk {
   at: number;
 }
 
+export interface ProseWire {
+  readonly start: object;
+  readonly content: number;
+  readonly hitEos: boolean;
+}
+
 export class ProsePlan implements ChoicePlan {
   readonly tokenCount: number;
   readonly holdback = 0;
@@ -50,6 +56,16 @@ export class ProsePlan implements ChoicePlan {
     this.#content = content;
     this.tokenCount = content + (hitEos ? 1 : 0);
     this.finishReason = hitEos ? 'stop' : 'length';
+  }
+
+  /** The plan as plain data (a preparation worker sends it to the engine's thread): where its walk starts. */
+  toWire(): ProseWire {
+    return { start: this.#start, content: this.#content, hitEos: this.finishReason === 'stop' };
+  }
+
+  /** The same plan, rebuilt on another thread from `toWire()`: the same tokens, by the same walk. */
+  static fromWire(tokenizer: Tokenizer, wire: ProseWire): ProsePlan {
+    return new ProsePlan(tokenizer, rngFromState(wire.start), wire.content, wire.hitEos);
   }
 
   get tokenIds(): readonly number[] {

@@ -6,6 +6,7 @@ import { setBodyLimit, setArrival, releaseHold } from './json-body.ts';
 import { createFaultGate } from '../faults/middleware.ts';
 import { setDataParallelRank, setExtraHeaders, extraHeadersOf } from './request-scope.ts';
 import { header } from './headers.ts';
+import { ClientGoneError } from './client-gone.ts';
 import { chooseRank, identityHeaders, unavailable } from '../serving/front-door.ts';
 import { lifecycleRoute } from '../dialects/vllm/lifecycle.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -98,6 +99,8 @@ export function createApp(ctx: ServerContext): Hono {
 }
 
 export function renderError(err: unknown, c: Context): Response {
+  // The client left (mid-upload, or while its request was prepared): nothing to say, and no one to say it to.
+  if (err instanceof ClientGoneError) return new Response(null, { status: 499 });
   // Ollama's envelope is a bare string.
   if (err instanceof ApiError && c.req.path.startsWith('/api/')) return c.json({ error: err.message }, err.status as 400);
   // Anthropic's envelope (vLLM keeps its own error type names inside it).

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errors, validationError } from '../protocol/errors.ts';
 import { header } from './headers.ts';
+import { ClientGoneError } from './client-gone.ts';
 
 const MEDIA_TYPE_MESSAGE = "Unsupported Media Type: Only 'application/json' is allowed";
 const BODY_KEY = 'llmsim.body';
@@ -189,6 +190,7 @@ export async function readBodyText(c: Context): Promise<string> {
 
 function readIncoming(incoming: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (incoming.destroyed && !incoming.readableEnded) return reject(new ClientGoneError());
     const chunks: Buffer[] = [];
     let size = 0;
     incoming.on('data', (chunk: Buffer) => {
@@ -201,7 +203,15 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<string>
       }
       chunks.push(chunk);
     });
-    incoming.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    let ended = false;
+    incoming.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
     incoming.once('error', reject);
+    // A client that leaves mid-upload: without this the read never settled and the request stayed in flight (/load).
+    incoming.once('close', () => {
+      if (!ended) reject(new ClientGoneError());
+    });
   });
 }

@@ -3,7 +3,7 @@
  * template → token ids → context check → sampling params → output contract → plan. The OpenAI chat route does the
  * same with its own validation order; everything after planning (engine, streams) is shared too.
  */
-import type { ServerContext, ServedModel } from '../serving/context.ts';
+import type { PrepareEnv, PrepModel } from '../serving/context.ts';
 import { toSamplingParams, type SamplingParams, type WireSampling } from '../protocol/sampling.ts';
 import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from './plan-prompt.ts';
 import { readOutputContract } from './output-contract.ts';
@@ -17,7 +17,7 @@ export interface ConversationPlan {
 
 /** A planned request of a conversation dialect; each dialect adds its own ids and flags. */
 export interface ConversationJob extends ConversationPlan {
-  readonly model: ServedModel;
+  readonly model: import('../serving/context.ts').ServedModel;
 }
 
 export interface ConversationOptions {
@@ -29,7 +29,7 @@ export interface ConversationOptions {
 }
 
 /** `body` is OpenAI-chat shaped (messages, tools, tool_choice, response_format, chat_template_kwargs, reasoning_effort). */
-export function planConversation(ctx: ServerContext, model: ServedModel, body: Record<string, unknown>, o: ConversationOptions): ConversationPlan {
+export function planConversation(ctx: PrepareEnv, model: PrepModel, body: Record<string, unknown>, o: ConversationOptions): ConversationPlan {
   const messages = (body['messages'] as never[] | undefined) ?? [];
   const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
   const promptIds =

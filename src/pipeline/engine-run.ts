@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { ServedModel } from '../serving/context.ts';
 import { onClientGone } from '../http/sse-writer.ts';
+import { ClientGoneError } from '../http/client-gone.ts';
 import { submitArrival } from '../http/json-body.ts';
 import { dataParallelRankOf } from '../http/request-scope.ts';
 import type { EngineHandle, EngineSink, RequestSummary } from '../engine/types.ts';
@@ -15,6 +16,18 @@ import type { PlannedPrompt } from './plan-prompt.ts';
 /** `--max-waiting` (llm-d style): refuse with 429 before any byte is sent when the engine's queue is full. */
 export function checkAdmission(model: ServedModel): void {
   if (model.maxWaiting !== null && model.engine.stats().waiting >= model.maxWaiting) throw errors.queueFull(model.maxWaiting);
+}
+
+const NO_SINK: EngineSink = { onTokens: () => {}, onFinished: () => {} };
+
+/**
+ * A request whose client left before it reached the engine (mid-upload, or while it was prepared) is still counted
+ * as aborted, as vLLM counts a request aborted in its front end: the engine records an abort (metrics
+ * `finished_reason="abort"`, trace) for a one-token stand-in that is withdrawn before anything is scheduled.
+ */
+export function countAborted(c: Context, model: ServedModel, traceId: string): void {
+  const request = { requestId: traceId, promptTokenIds: [model.tokenizer.eosTokenId], sequences: [{ outputTokens: 1, finishReason: 'length' as const }], priority: 0, maxTokens: 1, arrivalTime: submitArrival(c), dataParallelRank: dataParallelRankOf(c) };
+  model.engine.submit(request, NO_SINK).abort();
 }
 
 /** Submits one prompt's choices to the model's engine; `traceId` names the request in the trace (the response id). */
@@ -68,9 +81,4 @@ export async function runToCompletion(c: Context, model: ServedModel, prompts: r
   }
 }
 
-/** The client disconnected before a non-streaming response was ready (vLLM: "Client disconnected"); nothing is written. */
-export class ClientGoneError extends Error {
-  constructor() {
-    super('Client disconnected');
-  }
-}
+export { ClientGoneError } from '../http/client-gone.ts';

@@ -18,9 +18,24 @@ export const NO_TRANSFER: KvTransfer = { prefill: false, remotePrefillSeconds: u
 
 const REMOTE_FIELDS = ['remote_engine_id', 'remote_block_ids', 'remote_host', 'remote_port'] as const;
 
-export function readKvTransfer(model: ServedModel, body: Record<string, unknown>, promptTokens: number): KvTransfer {
+/** What the request asks of P/D, validated (pure: preparation reads it; the transfer time needs the live model). */
+export interface KvTransferAsk {
+  readonly prefill: boolean;
+  /** Decode side: the prompt's KV comes from the prefill instance. */
+  readonly remotePrefill: boolean;
+}
+
+export const NO_ASK: KvTransferAsk = { prefill: false, remotePrefill: false };
+
+/** The transfer for `ask` on `model`: how long the decode side pulls `promptTokens` tokens of KV. */
+export function kvTransferOf(model: ServedModel, ask: KvTransferAsk, promptTokens: number): KvTransfer {
+  if (ask.remotePrefill) return { prefill: false, remotePrefillSeconds: model.kvTransferSeconds(promptTokens) };
+  return ask.prefill ? { prefill: true, remotePrefillSeconds: undefined } : NO_TRANSFER;
+}
+
+export function readKvTransfer(body: Record<string, unknown>): KvTransferAsk {
   const p = body['kv_transfer_params'];
-  if (p === undefined || p === null) return NO_TRANSFER;
+  if (p === undefined || p === null) return NO_ASK;
   if (typeof p !== 'object' || Array.isArray(p)) throw invalid('kv_transfer_params must be an object.');
   const params = p as Record<string, unknown>;
   const remoteDecode = params['do_remote_decode'] === true;
@@ -30,9 +45,9 @@ export function readKvTransfer(model: ServedModel, body: Record<string, unknown>
     const missing = REMOTE_FIELDS.filter((f) => params[f] === undefined || params[f] === null);
     if (missing.length > 0) throw invalid(`kv_transfer_params with do_remote_prefill needs ${missing.join(', ')} (as returned by the prefill instance).`);
     if (!Array.isArray(params['remote_block_ids'])) throw invalid('kv_transfer_params.remote_block_ids must be a list of block ids.');
-    return { prefill: false, remotePrefillSeconds: model.kvTransferSeconds(promptTokens) };
+    return { prefill: false, remotePrefill: true };
   }
-  return { prefill: remoteDecode, remotePrefillSeconds: undefined };
+  return { prefill: remoteDecode, remotePrefill: false };
 }
 
 /** What the prefill side returns: where the decode side finds the prompt's KV blocks. */

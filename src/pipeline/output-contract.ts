@@ -1,5 +1,5 @@
 /** @module Reads the request's output contract (response_format, structured_outputs / guided_*, tools + tool_choice, thinking) with vLLM's validation messages. */
-import type { ServedModel } from '../serving/context.ts';
+import type { PrepModel } from '../serving/context.ts';
 import { ApiError, errors, valueError } from '../protocol/errors.ts';
 import type { Rule } from '../scenario/schema.ts';
 import { matchRule } from '../scenario/rules.ts';
@@ -22,7 +22,7 @@ type Body = Record<string, unknown>;
 
 const EFFORT_SCALE: Readonly<Record<string, number>> = { none: 0, minimal: 0.15, low: 0.35, medium: 1, high: 2.5, xhigh: 4, max: 4 };
 
-export function readOutputContract(model: ServedModel, body: Body, chat: boolean, rules: readonly Rule[] = []): OutputContract {
+export function readOutputContract(model: PrepModel, body: Body, chat: boolean, rules: readonly Rule[] = []): OutputContract {
   const constraint = readConstraint(body);
   const tools = chat ? readTools(model, body) : null;
   checked(() => {
@@ -35,7 +35,7 @@ export function readOutputContract(model: ServedModel, body: Body, chat: boolean
 }
 
 /** Applies the scenario's response rules; an `error` rule fails the request right here, before any generation. */
-function cannedAnswer(model: ServedModel, body: Body, chat: boolean, rules: readonly Rule[]): CannedAnswer | null {
+function cannedAnswer(model: PrepModel, body: Body, chat: boolean, rules: readonly Rule[]): CannedAnswer | null {
   if (rules.length === 0) return null;
   const rule = matchRule(rules, { model: typeof body['model'] === 'string' && body['model'] ? body['model'] : model.name, lastUserText: lastUserText(body, chat), body });
   if (!rule) return null;
@@ -111,7 +111,7 @@ function schemaOf(value: unknown): Record<string, unknown> {
   return obj;
 }
 
-function readTools(model: ServedModel, body: Body): ToolSpec | null {
+function readTools(model: PrepModel, body: Body): ToolSpec | null {
   const rawTools = body['tools'];
   const choice = body['tool_choice'] ?? (Array.isArray(rawTools) && rawTools.length > 0 ? 'auto' : 'none');
   if (!Array.isArray(rawTools) || rawTools.length === 0) return null;
@@ -140,7 +140,7 @@ function readTools(model: ServedModel, body: Body): ToolSpec | null {
   return { tools, mode, parallel: body['parallel_tool_calls'] !== false, autoCallProbability: afterToolResult ? 0 : model.toolCallProbability };
 }
 
-function readReasoning(model: ServedModel, body: Body): ReasoningSpec | null {
+function readReasoning(model: PrepModel, body: Body): ReasoningSpec | null {
   if (!model.reasoningParser) return null;
   const kwargs = asObject(body['chat_template_kwargs']);
   if (kwargs && kwargs['enable_thinking'] === false) return null;

@@ -1,5 +1,5 @@
 /** @module The planning step of the preparation pipeline: context-window checks, the request's seed key, every choice planned up front. */
-import type { ServerContext, ServedModel } from '../serving/context.ts';
+import type { PrepareEnv, PrepModel } from '../serving/context.ts';
 import { errors } from '../protocol/errors.ts';
 import { uniqueRequestHex } from '../clock/request-ids.ts';
 import type { SamplingParams } from '../protocol/sampling.ts';
@@ -25,7 +25,7 @@ export interface PlannedPrompt {
 }
 
 /** vLLM `_validate_input` for completion-like requests: prompt must leave room, and prompt + max_tokens must fit. */
-export function effectiveMaxTokens(model: ServedModel, promptLen: number, requested: number | null | undefined): number {
+export function effectiveMaxTokens(model: PrepModel, promptLen: number, requested: number | null | undefined): number {
   if (promptLen >= model.maxModelLen) throw errors.promptTooLong(model.maxModelLen, promptLen);
   if (requested !== null && requested !== undefined) {
     if (requested > model.maxModelLen - promptLen) throw errors.maxTokensTooLarge(requested, model.maxModelLen, promptLen);
@@ -38,7 +38,7 @@ export function effectiveMaxTokens(model: ServedModel, promptLen: number, reques
  * Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice).
  * Work is charged to `meter` (one per request, shared by a completions batch's prompts; see work-budget.ts).
  */
-export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null, remotePrefillSeconds?: number, meter: WorkMeter = new WorkMeter()): PlannedPrompt {
+export function planPrompt(ctx: PrepareEnv, model: PrepModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null, remotePrefillSeconds?: number, meter: WorkMeter = new WorkMeter()): PlannedPrompt {
   const perChoice = params.ignoreEos ? params.maxTokens : Math.min(params.maxTokens, Math.max(model.outputLengths.max, params.minTokens) + 1);
   const structured = contract.constraint !== null || contract.tools !== null;
   // The estimate, before any planning; a structured choice longer than it is charged the rest once planned.
@@ -84,7 +84,7 @@ export function planPrompt(ctx: ServerContext, model: ServedModel, promptIds: re
  * The request's identity for seeding (hex sha256): model, prompt ids and every knob that changes the output. One hash
  * per request over a fixed-order string; the structured parts (constraint, tools, canned answer) only when present.
  */
-function requestKey(model: ServedModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null): string {
+function requestKey(model: PrepModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null): string {
   const structured = contract.constraint ?? contract.tools ?? contract.canned ? canonicalJson({ c: contract.constraint, t: contract.tools, k: contract.canned }) : '';
   const knobs = `${params.seed}|${params.temperature}|${params.topP}|${params.topK}|${params.minP}`;
   return sha256Hex(`${model.root}\u0000${lora ?? ''}\u0000${knobs}\u0000${structured}\u0000${promptDigest(promptIds)}`);

@@ -5,12 +5,12 @@
  * whichever route it came through.
  */
 import type { ChatMessageLike, ChatTemplateOptions, Tokenizer } from '../tokenizer/tokenizer.ts';
-import type { ServedModel } from '../serving/context.ts';
+import type { PrepModel } from '../serving/context.ts';
 import { PromptCache } from '../tokenizer/prompt-cache.ts';
 import { errors } from '../protocol/errors.ts';
 
 /** The model fields prompt building reads (a preparation worker has no engine). */
-type PromptModel = Pick<ServedModel, 'tokenizer' | 'configKey'>;
+type PromptModel = Pick<PrepModel, 'tokenizer' | 'configKey'>;
 
 
 /** Text of a message's content: a string as is, content parts' `text` joined by newlines (vLLM's text-only path). */
@@ -67,7 +67,7 @@ function onlyRoleAndContent(m: object): boolean {
 }
 
 /** `truncate_prompt_tokens`: keep the last N ids (-1: the context window), as vLLM. */
-export function truncatePrompt(model: ServedModel, ids: number[], truncate: number | null | undefined): number[] {
+export function truncatePrompt(model: PrepModel, ids: number[], truncate: number | null | undefined): number[] {
   if (truncate === null || truncate === undefined) return ids;
   if (truncate > model.maxModelLen) throw errors.truncateTooLarge();
   const keep = truncate === -1 ? model.maxModelLen : truncate;

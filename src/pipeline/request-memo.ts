@@ -12,7 +12,9 @@
 import type { Context } from 'hono';
 import type { ServerContext } from '../serving/context.ts';
 import { PromptCache } from '../tokenizer/prompt-cache.ts';
-import { checkJsonMediaType, parseJsonObject, readBodyText } from '../http/json-body.ts';
+import { checkJsonMediaType, readBodyText } from '../http/json-body.ts';
+import { ClientGoneError } from '../http/client-gone.ts';
+import { clientGone } from './prepare.ts';
 import { header } from '../http/headers.ts';
 import type { PlannedPrompt } from './plan-prompt.ts';
 
@@ -75,15 +77,25 @@ export async function prepareWithMemo<T extends Memoizable>(
   c: Context,
   ctx: ServerContext,
   memo: RequestMemo<T>,
-  prepare: (body: Record<string, unknown>, headerId: string | undefined) => T,
+  prepare: (text: string, headerId: string | undefined) => Promise<T>,
   again: (prepared: T, headerId: string | undefined) => T,
 ): Promise<T> {
   checkJsonMediaType(c);
-  const text = await readBodyText(c);
+  const text = await readBodyOrAbort(c, ctx);
   const headerId = header(c, 'x-request-id');
   const seen = memo.get(ctx, text);
   if (seen) return again(seen, headerId);
-  const prepared = prepare(parseJsonObject(text), headerId);
+  const prepared = await prepare(text, headerId);
   if (!prepared.request.stream && prepared.params.logprobs === null && plannedTokens(prepared) <= MAX_MEMO_TOKENS) memo.set(ctx, text, prepared);
   return prepared;
+}
+
+/** The body text; a client that leaves mid-upload is counted as aborted (and answered 499, to no one). */
+export async function readBodyOrAbort(c: Context, ctx: ServerContext): Promise<string> {
+  try {
+    return await readBodyText(c);
+  } catch (err) {
+    if (err instanceof ClientGoneError) throw clientGone(c, ctx, null);
+    throw err;
+  }
 }

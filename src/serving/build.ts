@@ -1,7 +1,8 @@
 /** @module Assembles a ServerContext from a resolved deployment: tokenizer, engine and settings per served model. */
 import type { ServeOptions } from '../scenario/options.ts';
 import type { Engine } from '../engine/types.ts';
-import type { ServerContext, ServedModel } from './context.ts';
+import type { PrepareEnv, PrepModel, ServerContext, ServedModel } from './context.ts';
+import type { Rule } from '../scenario/schema.ts';
 import type { Deployment, ModelConfig } from '../scenario/resolve.ts';
 import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
 import { catalogEntry, FALLBACK_MAX_MODEL_LEN } from './catalog.ts';
@@ -88,25 +89,54 @@ export function buildModels(deployment: Deployment, deps: BuildDeps, previous: r
     const key = JSON.stringify(config);
     const kept = previous.find((m) => m.configKey === key);
     if (kept) return kept;
+    const prep = buildPrepModel(config, config.loraModules.map((l) => [l.name, l.path]));
     const entry = catalogEntry(config.root);
-    const tokenizer = loadTokenizer(config.tokenizerDir ?? entry?.tokenizerDir() ?? defaultTokenizerDir());
-    const maxModelLen = config.maxModelLen ?? entry?.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
-    const name = config.aliases[0] as string;
+    const profile = config.profile ?? entry?.profile ?? null;
     return {
-      name,
-      aliases: config.aliases,
-      root: config.root,
-      configKey: key,
-      tokenizer,
-      maxModelLen,
-      engine: deps.createEngine({ name, config, maxModelLen, profile: config.profile ?? entry?.profile ?? null }),
-      kvTransferSeconds: (tokens) => deps.kvTransferSeconds(config.profile ?? entry?.profile ?? null, tokens),
-      outputLengths: config.outputLengths ?? DEFAULT_OUTPUT_LENGTHS,
-      reasoningParser: config.reasoningParser,
-      reasoningMedianTokens: 250,
-      toolCallProbability: config.toolCallProbability ?? 0.8,
+      ...prep,
+      loras: new Map(prep.loras),
+      engine: deps.createEngine({ name: prep.name, config, maxModelLen: prep.maxModelLen, profile }),
+      kvTransferSeconds: (tokens) => deps.kvTransferSeconds(profile, tokens),
       maxWaiting: config.engine.maxWaiting ?? null,
-      loras: new Map(config.loraModules.map((l) => [l.name, l.path])),
     };
   });
+}
+
+/** The preparation side of one configured model (tokenizer, limits, output shape): the same on every thread. */
+export function buildPrepModel(config: ModelConfig, loras: readonly (readonly [string, string])[]): PrepModel {
+  const entry = catalogEntry(config.root);
+  return {
+    name: config.aliases[0] as string,
+    aliases: config.aliases,
+    root: config.root,
+    configKey: JSON.stringify(config),
+    tokenizer: loadTokenizer(config.tokenizerDir ?? entry?.tokenizerDir() ?? defaultTokenizerDir()),
+    maxModelLen: config.maxModelLen ?? entry?.maxModelLen ?? FALLBACK_MAX_MODEL_LEN,
+    outputLengths: config.outputLengths ?? DEFAULT_OUTPUT_LENGTHS,
+    reasoningParser: config.reasoningParser,
+    reasoningMedianTokens: 250,
+    toolCallProbability: config.toolCallProbability ?? 0.8,
+    loras: new Map(loras),
+  };
+}
+
+/** What a preparation worker is built from: plain, structured-cloneable data (a snapshot of the configuration in force). */
+export interface PrepareConfig {
+  readonly models: readonly { readonly config: ModelConfig; readonly loras: readonly (readonly [string, string])[] }[];
+  readonly rules: readonly Rule[];
+  readonly settings: PrepareEnv['settings'];
+}
+
+export function prepareConfigOf(ctx: ServerContext): PrepareConfig {
+  const s = ctx.settings;
+  return {
+    models: ctx.deployment.models.map((config, i) => ({ config, loras: [...(ctx.models[i]?.loras ?? new Map<string, string>())] })),
+    rules: ctx.rules,
+    settings: { seed: s.seed, maxLogprobs: s.maxLogprobs, safety: s.safety, priorityScheduling: s.priorityScheduling, enableSuffix: s.enableSuffix },
+  };
+}
+
+/** The preparation environment a worker builds once from a `PrepareConfig` (tokenizers load here). */
+export function prepareEnvOf(config: PrepareConfig): PrepareEnv {
+  return { models: config.models.map((m) => buildPrepModel(m.config, m.loras)), rules: config.rules, settings: config.settings };
 }

@@ -10,7 +10,11 @@ import type { MetricsRegistry } from '../metrics/metrics.ts';
 import { errors } from '../protocol/errors.ts';
 import type { SafetySettings } from './safety.ts';
 
-export interface ServedModel {
+/**
+ * What preparing a request reads of a served model (template, tokenizer, limits, output shape): plain configuration
+ * a preparation worker rebuilds from the same data (serving/build.ts), with no engine.
+ */
+export interface PrepModel {
   /** First served name: echoed in responses and used as the metric label. */
   readonly name: string;
   /** Every name the model answers to (first is `name`). */
@@ -21,13 +25,18 @@ export interface ServedModel {
   readonly configKey: string;
   readonly tokenizer: Tokenizer;
   readonly maxModelLen: number;
-  readonly engine: Engine;
   readonly outputLengths: OutputLengthDistribution;
   /** `--reasoning-parser`: thinking text goes to `reasoning`/`reasoning_content`. */
   readonly reasoningParser: ReasoningParser | null;
   readonly reasoningMedianTokens: number;
   /** Chance that `tool_choice: "auto"` produces tool calls. */
   readonly toolCallProbability: number;
+  /** LoRA adapters served on top of this model: name → path. */
+  readonly loras: ReadonlyMap<string, string>;
+}
+
+export interface ServedModel extends PrepModel {
+  readonly engine: Engine;
   /** Seconds to move the KV cache of `tokens` prompt tokens between P/D instances (profile's KV size and link). */
   readonly kvTransferSeconds: (tokens: number) => number;
   /** Bound on the engine's waiting queue (null: unbounded, as vLLM); beyond it requests get 429. */
@@ -66,6 +75,31 @@ export interface Lifecycle {
   sleepLevel: number;
 }
 
+/** The server-wide settings preparation reads. */
+export type PrepareSettings = Pick<ServerSettings, 'seed' | 'maxLogprobs' | 'safety' | 'priorityScheduling' | 'enableSuffix'>;
+
+/** Everything a preparation job reads: the served models' configuration, response rules and settings (no engine). */
+export interface PrepareEnv {
+  readonly models: readonly PrepModel[];
+  readonly rules: readonly Rule[];
+  readonly settings: PrepareSettings;
+}
+
+/** A preparation job: which dialect's preparation, on which body text (pipeline/prepare.ts). */
+export interface PrepareJob {
+  readonly kind: string;
+  readonly body: string;
+}
+
+/** Runs preparation jobs off the engine's thread (pipeline/prepare-pool.ts). */
+export interface Preparer {
+  /** Resolves with the job's wire result (pipeline/prepare-wire.ts); rejects with an ApiError for a broken budget. */
+  run(ctx: ServerContext, job: PrepareJob, signal: AbortSignal | undefined): Promise<unknown>;
+  /** Real-time clocks let steps run while a request is prepared (virtual time must wait: host work never moves it). */
+  readonly releasesClockHold: boolean;
+  close(): Promise<void>;
+}
+
 export interface ServerContext {
   /** Replaced as a whole by a scenario reload; requests already running keep the model object they resolved. */
   models: readonly ServedModel[];
@@ -98,17 +132,19 @@ export interface ServerContext {
    * prepared under an older configuration are not reused.
    */
   configVersion: number;
+  /** `--prepare-workers` > 0: the preparation pool; absent, requests are prepared on this thread. */
+  preparer?: Preparer;
 }
 
 /** Resolves the request's `model` (absent or empty → the first model), else 404 as vLLM. */
-export function resolveModel(ctx: ServerContext, requested: string | null | undefined): ServedModel {
-  if (requested === undefined || requested === null || requested === '') return ctx.models[0] as ServedModel;
+export function resolveModel<M extends PrepModel>(ctx: { readonly models: readonly M[] }, requested: string | null | undefined): M {
+  if (requested === undefined || requested === null || requested === '') return ctx.models[0] as M;
   const hit = ctx.models.find((m) => m.aliases.includes(requested) || m.loras.has(requested));
   if (!hit) throw errors.modelNotFound(requested);
   return hit;
 }
 
 /** The LoRA adapter a request names, or null when it names a base model (or nothing). */
-export function loraOf(model: ServedModel, requested: string | null | undefined): string | null {
+export function loraOf(model: PrepModel, requested: string | null | undefined): string | null {
   return requested && model.loras.has(requested) ? requested : null;
 }

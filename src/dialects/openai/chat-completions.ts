@@ -1,41 +1,29 @@
-/** @module `POST /v1/chat/completions`: parse, validate (vLLM order and wording), template, plan, hand to the engine, serialise. */
+/** @module `POST /v1/chat/completions`: prepare (chat-prepare.ts, maybe on a worker), admission, engine, serialise. */
 import { Hono, type Context } from 'hono';
-import { resolveModel, loraOf, type ServerContext, type ServedModel } from '../../serving/context.ts';
-import { requestTemplate, type RequestTemplate } from '../../serving/safety.ts';
-import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
-import { parseRequest } from '../../protocol/fields.ts';
-import { errors, valueError } from '../../protocol/errors.ts';
-import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
+import type { ServerContext } from '../../serving/context.ts';
 import { RequestMemo, prepareWithMemo } from '../../pipeline/request-memo.ts';
-import { effectiveMaxTokens, planPrompt, responseId, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { responseId } from '../../pipeline/plan-prompt.ts';
 import { checkAdmission, runToCompletion } from '../../pipeline/engine-run.ts';
+import { prepare } from '../../pipeline/prepare.ts';
+import type { Served } from '../../pipeline/prepare-wire.ts';
+import { kvTransferOf, type KvTransfer } from '../../pipeline/kv-transfer.ts';
 import { chatResponseJson } from './chat-response.ts';
-import { readOutputContract, type OutputContract } from '../../pipeline/output-contract.ts';
-import { chatPromptIds as renderedPromptIds, contentText, truncatePrompt } from '../../pipeline/prompt.ts';
-import { readKvTransfer, type KvTransfer } from '../../pipeline/kv-transfer.ts';
+import { planChat, type PlannedChat } from './chat-prepare.ts';
 import { streamChat } from './chat-stream.ts';
 
-export interface PreparedChat {
-  readonly request: ChatCompletionRequest;
-  readonly model: ServedModel;
-  readonly params: SamplingParams;
-  readonly planned: PlannedPrompt;
+export interface PreparedChat extends Served<PlannedChat> {
   readonly id: string;
   readonly created: number;
-  /** Echoed `model`: the name the client asked for, or the first served name. */
-  readonly modelName: string;
-  /** Role of the reply: `assistant`, or the last message's role when `add_generation_prompt` is false. */
-  readonly role: string;
-  /** Text prepended by `echo` (last message content when it has the reply's role). */
-  readonly echoText: string | null;
-  readonly contract: OutputContract;
   readonly transfer: KvTransfer;
 }
+
+/** The preparation job kind of this route (dialects/prepare-jobs.ts). */
+export const CHAT_JOB = 'openai.chat';
 
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
-    const prepared = await prepareWithMemo(c, ctx, memo, (body, headerId) => prepareChat(ctx, body, headerId), (p, headerId) => again(ctx, p, headerId));
+    const prepared = await prepareWithMemo(c, ctx, memo, async (text, headerId) => finishChat(ctx, await prepare(c, ctx, CHAT_JOB, planChat, text), headerId), (p, headerId) => again(ctx, p, headerId));
     if (prepared.request.stream) return streamChat(c, ctx, prepared);
     return respondChat(c, ctx, prepared);
   });
@@ -43,6 +31,19 @@ export function chatCompletionsRoute(ctx: ServerContext): Hono {
 }
 
 const memo = new RequestMemo<PreparedChat>();
+
+/** The engine's-thread half: admission (`--max-waiting`), the P/D transfer time, the response id and `created`. */
+function finishChat(ctx: ServerContext, p: Served<PlannedChat>, headerId: string | undefined): PreparedChat {
+  checkAdmission(p.model);
+  const transfer = kvTransferOf(p.model, p.ask, p.planned.promptIds.length);
+  const planned = transfer.remotePrefillSeconds === undefined ? p.planned : { ...p.planned, remotePrefillSeconds: transfer.remotePrefillSeconds };
+  return { ...p, planned, transfer, id: responseId('chatcmpl-', headerId, p.request.request_id), created: ctx.unixSeconds() };
+}
+
+/** Prepares a chat request on this thread (tests, tools): the same result as the route's. */
+export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedChat {
+  return finishChat(ctx, planChat(ctx, body) as unknown as Served<PlannedChat>, headerId);
+}
 
 /** A memoized preparation for this request: its own id, `created` and admission check. */
 function again(ctx: ServerContext, p: PreparedChat, headerId: string | undefined): PreparedChat {
@@ -56,68 +57,4 @@ async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Pro
   return c.body(chatResponseJson(ctx, p, summaries[0]?.cachedTokens ?? 0), 200, JSON_HEADERS);
 }
 
-export function prepareChat(ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedChat {
-  const request = parseRequest(ChatCompletionRequestSchema, body);
-  checkChatRequest(request);
-  const model = resolveModel(ctx, request.model);
-  const contract = readOutputContract(model, body, true, ctx.rules);
-  const addGenerationPrompt = request.add_generation_prompt ?? true;
-  let promptIds = chatPromptIds(model, request, addGenerationPrompt, requestTemplate(ctx.settings.safety, request.chat_template, request.chat_template_kwargs));
-  promptIds = truncatePrompt(model, promptIds, request.truncate_prompt_tokens);
-  const maxTokens = effectiveMaxTokens(model, promptIds.length, request.max_completion_tokens ?? request.max_tokens);
-  const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
-  const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
-  if ((request.priority ?? 0) !== 0 && !ctx.settings.priorityScheduling) throw errors.priorityUnsupported();
-  checkAdmission(model);
-  const transfer = readKvTransfer(model, body, promptIds.length);
-  const planned = planPrompt(ctx, model, promptIds, params, contract, loraOf(model, request.model), transfer.remotePrefillSeconds);
-  const last = request.messages[request.messages.length - 1];
-  const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
-  const echoText = request.echo && last && last.role === role ? contentText(last.content) : null;
-  return {
-    request,
-    model,
-    params,
-    planned,
-    id: responseId('chatcmpl-', headerId, request.request_id),
-    created: ctx.unixSeconds(),
-    modelName: request.model || model.name,
-    role,
-    echoText,
-    contract,
-    transfer,
-  };
-}
-
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
-
-/** Template + tokenize (cached per model for identical conversations and options). */
-function chatPromptIds(model: ServedModel, request: ChatCompletionRequest, addGenerationPrompt: boolean, template: RequestTemplate): number[] {
-  const options = {
-    ...template,
-    addGenerationPrompt,
-    continueFinalMessage: request.continue_final_message ?? false,
-    tools: request.tools ?? null,
-    documents: request.documents ?? null,
-    kwargs: request.chat_template_kwargs ?? null,
-  };
-  return renderedPromptIds(model, request.messages, options, request.add_special_tokens ?? false);
-}
-
-/** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */
-function checkChatRequest(r: ChatCompletionRequest): void {
-  if (r.stream_options && Object.keys(r.stream_options).length > 0 && !r.stream) throw valueError('Stream options can only be defined when `stream=True`.');
-  const pl = r.prompt_logprobs;
-  if (pl !== null && pl !== undefined) {
-    if (r.stream && (pl > 0 || pl === -1)) throw valueError('`prompt_logprobs` are not available when `stream=True`.');
-    if (pl < 0 && pl !== -1) throw valueError('`prompt_logprobs` must be a positive value or -1.');
-  }
-  const tl = r.top_logprobs;
-  if (tl !== null && tl !== undefined) {
-    if (tl < 0 && tl !== -1) throw valueError('`top_logprobs` must be a positive value or -1.');
-    if ((tl === -1 || tl > 0) && !r.logprobs) throw valueError('when using `top_logprobs`, `logprobs` must be set to true.');
-  }
-  if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools) throw valueError('When using `tool_choice`, `tools` must be set.');
-  if (r.continue_final_message && r.add_generation_prompt) throw valueError('Cannot set both `continue_final_message` and `add_generation_prompt` to True.');
-  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
-}

@@ -1,0 +1,83 @@
+/**
+ * @module The pure half of `POST /v1/chat/completions`: validate (vLLM order and wording), template, tokenize, plan.
+ * Reads only the preparation environment and the body, so it runs in a preparation worker or on the engine's thread
+ * with the same result (pipeline/prepare.ts).
+ */
+import { resolveModel, loraOf, type PrepareEnv, type PrepModel } from '../../serving/context.ts';
+import { requestTemplate, type RequestTemplate } from '../../serving/safety.ts';
+import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
+import { parseRequest } from '../../protocol/fields.ts';
+import { errors, valueError } from '../../protocol/errors.ts';
+import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
+import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { readOutputContract, type OutputContract } from '../../pipeline/output-contract.ts';
+import { chatPromptIds as renderedPromptIds, contentText, truncatePrompt } from '../../pipeline/prompt.ts';
+import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
+import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
+
+export interface PlannedChat {
+  readonly request: ChatCompletionRequest;
+  readonly model: PrepModel;
+  readonly params: SamplingParams;
+  readonly planned: PlannedPrompt;
+  /** Echoed `model`: the name the client asked for, or the first served name. */
+  readonly modelName: string;
+  /** Role of the reply: `assistant`, or the last message's role when `add_generation_prompt` is false. */
+  readonly role: string;
+  /** Text prepended by `echo` (last message content when it has the reply's role). */
+  readonly echoText: string | null;
+  readonly contract: OutputContract;
+  readonly ask: KvTransferAsk;
+}
+
+export function planChat(env: PrepareEnv, body: Record<string, unknown>): PlannedChat {
+  const request = parseRequest(ChatCompletionRequestSchema, body);
+  checkChatRequest(request);
+  const model = resolveModel(env, request.model);
+  const contract = readOutputContract(model, body, true, env.rules);
+  const addGenerationPrompt = request.add_generation_prompt ?? true;
+  checkPromptCanFit(model, request.messages);
+  let promptIds = chatPromptIds(model, request, addGenerationPrompt, requestTemplate(env.settings.safety, request.chat_template, request.chat_template_kwargs));
+  promptIds = truncatePrompt(model, promptIds, request.truncate_prompt_tokens);
+  const maxTokens = effectiveMaxTokens(model, promptIds.length, request.max_completion_tokens ?? request.max_tokens);
+  const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
+  const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: env.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
+  if ((request.priority ?? 0) !== 0 && !env.settings.priorityScheduling) throw errors.priorityUnsupported();
+  const ask = readKvTransfer(body);
+  const planned = planPrompt(env, model, promptIds, params, contract, loraOf(model, request.model));
+  const last = request.messages[request.messages.length - 1];
+  const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
+  const echoText = request.echo && last && last.role === role ? contentText(last.content) : null;
+  return { request, model, params, planned, modelName: request.model || model.name, role, echoText, contract, ask };
+}
+
+/** Template + tokenize (cached per model for identical conversations and options). */
+function chatPromptIds(model: PrepModel, request: ChatCompletionRequest, addGenerationPrompt: boolean, template: RequestTemplate): number[] {
+  const options = {
+    ...template,
+    addGenerationPrompt,
+    continueFinalMessage: request.continue_final_message ?? false,
+    tools: request.tools ?? null,
+    documents: request.documents ?? null,
+    kwargs: request.chat_template_kwargs ?? null,
+  };
+  return renderedPromptIds(model, request.messages, options, request.add_special_tokens ?? false);
+}
+
+/** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */
+function checkChatRequest(r: ChatCompletionRequest): void {
+  if (r.stream_options && Object.keys(r.stream_options).length > 0 && !r.stream) throw valueError('Stream options can only be defined when `stream=True`.');
+  const pl = r.prompt_logprobs;
+  if (pl !== null && pl !== undefined) {
+    if (r.stream && (pl > 0 || pl === -1)) throw valueError('`prompt_logprobs` are not available when `stream=True`.');
+    if (pl < 0 && pl !== -1) throw valueError('`prompt_logprobs` must be a positive value or -1.');
+  }
+  const tl = r.top_logprobs;
+  if (tl !== null && tl !== undefined) {
+    if (tl < 0 && tl !== -1) throw valueError('`top_logprobs` must be a positive value or -1.');
+    if ((tl === -1 || tl > 0) && !r.logprobs) throw valueError('when using `top_logprobs`, `logprobs` must be set to true.');
+  }
+  if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools) throw valueError('When using `tool_choice`, `tools` must be set.');
+  if (r.continue_final_message && r.add_generation_prompt) throw valueError('Cannot set both `continue_final_message` and `add_generation_prompt` to True.');
+  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
+}

@@ -1,0 +1,106 @@
+/**
+ * @module The pure half of `POST /v1/completions`: validate, normalise the prompts (text, ids, batches, FIM), tokenize
+ * and plan every prompt under one work budget. Runs in a preparation worker or on the engine's thread alike.
+ */
+import { resolveModel, loraOf, type PrepareEnv, type PrepModel } from '../../serving/context.ts';
+import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/completions.ts';
+import { parseRequest } from '../../protocol/fields.ts';
+import { errors, valueError } from '../../protocol/errors.ts';
+import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
+import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { fimPromptText, hasFimTokens, truncatePrompt } from '../../pipeline/prompt.ts';
+import { readOutputContract } from '../../pipeline/output-contract.ts';
+import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
+import { WorkMeter } from '../../pipeline/work-budget.ts';
+import { checkCharsCanFit } from '../../pipeline/size-checks.ts';
+import { canonicalHash } from '../../generate/rng.ts';
+
+export interface PlannedCompletion {
+  readonly request: CompletionRequest;
+  readonly model: PrepModel;
+  readonly modelName: string;
+  readonly params: SamplingParams;
+  readonly prompts: readonly PlannedPrompt[];
+  /** Prompt text per prompt, for `echo`. */
+  readonly promptTexts: readonly string[];
+  /** `echo` with `max_tokens: 0`: return only the prompt (one token is generated internally, as vLLM does). */
+  readonly echoOnly: boolean;
+  /** Seeds the response id (with the request's own X-Request-Id or `request_id`, when given). */
+  readonly key: string;
+  readonly ask: KvTransferAsk;
+}
+
+export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): PlannedCompletion {
+  const request = parseRequest(CompletionRequestSchema, body);
+  checkCompletionRequest(request);
+  const model = resolveModel(env, request.model);
+  const contract = readOutputContract(model, body, false, env.rules);
+  if (request.suffix !== null && request.suffix !== undefined && !env.settings.enableSuffix) throw errors.suffixUnsupported();
+  if (request.best_of !== null && request.best_of !== undefined && request.best_of > 1) throw errors.bestOf();
+  const idLists = promptIdLists(model, request);
+  const requested = request.max_tokens === undefined ? 16 : request.max_tokens;
+  const echoOnly = (request.echo ?? false) && requested === 0;
+  let params: SamplingParams | null = null;
+  const ask = readKvTransfer(body);
+  const meter = new WorkMeter(); // one budget for the whole batch of prompts
+  const prompts = idLists.map((ids) => {
+    const maxTokens = effectiveMaxTokens(model, ids.length, echoOnly ? 1 : requested);
+    const logprobs = request.logprobs ?? null;
+    const p = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: env.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
+    params ??= p;
+    return planPrompt(env, model, ids, p, contract, loraOf(model, request.model), undefined, meter);
+  });
+  if ((request.priority ?? 0) !== 0 && !env.settings.priorityScheduling) throw errors.priorityUnsupported();
+  return {
+    request,
+    model,
+    modelName: request.model || model.name,
+    params: params as unknown as SamplingParams,
+    prompts,
+    promptTexts: idLists.map((ids) => model.tokenizer.decode(ids, false)),
+    echoOnly,
+    key: canonicalHash(prompts.map((x) => x.key)),
+    ask,
+  };
+}
+
+function checkCompletionRequest(r: CompletionRequest): void {
+  if (r.stream_options && Object.keys(r.stream_options).length > 0 && !r.stream) throw valueError('Stream options can only be defined when `stream=True`.');
+  const pl = r.prompt_logprobs;
+  if (pl !== null && pl !== undefined) {
+    if (r.stream && (pl > 0 || pl === -1)) throw valueError('`prompt_logprobs` are not available when `stream=True`.');
+    if (pl < 0 && pl !== -1) throw valueError('`prompt_logprobs` must be a positive value or -1.');
+  }
+  if (r.logprobs !== null && r.logprobs !== undefined && r.logprobs < 0) throw valueError('`logprobs` must be a positive value.');
+  const p = r.prompt;
+  const empty = p === null || p === undefined || p === '' || (Array.isArray(p) && (p.length === 0 || p.some((x) => x === '' || (Array.isArray(x) && x.length === 0))));
+  if (empty && (r.prompt_embeds === null || r.prompt_embeds === undefined)) throw valueError('Either prompt or prompt_embeds must be provided and non-empty.');
+  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
+}
+
+/** Normalises the four prompt shapes into token-id lists (text is tokenized with `add_special_tokens`, default true). */
+function promptIdLists(model: PrepModel, r: CompletionRequest): number[][] {
+  const p = r.suffix !== null && r.suffix !== undefined ? fimPrompt(model, r.prompt, r.suffix) : r.prompt;
+  const add = r.add_special_tokens ?? true;
+  // Before any tokenizer work: text that cannot fit in the context window however it tokenizes.
+  if (r.truncate_prompt_tokens === null || r.truncate_prompt_tokens === undefined) {
+    checkCharsCanFit(model, typeof p === 'string' ? p.length : Array.isArray(p) ? (p as unknown[]).reduce<number>((m, x) => Math.max(m, typeof x === 'string' ? x.length : 0), 0) : 0);
+  }
+  const lists: number[][] =
+    typeof p === 'string'
+      ? [model.tokenizer.encode(p, add)]
+      : Array.isArray(p) && p.length > 0 && typeof p[0] === 'number'
+        ? [p as number[]]
+        : (p as (string | number[])[]).map((x) => (typeof x === 'string' ? model.tokenizer.encode(x, add) : x));
+  for (const ids of lists) {
+    for (const id of ids) if (id < 0 || id >= model.tokenizer.vocabSize) throw errors.tokenOutOfVocab(id, model.tokenizer.vocabSize);
+  }
+  return lists.map((ids) => truncatePrompt(model, ids, r.truncate_prompt_tokens));
+}
+
+/** `--enable-suffix`: the PSM prompt `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>` (Qwen-style markers), as OpenAI's `suffix` implies. */
+function fimPrompt(model: PrepModel, prompt: CompletionRequest['prompt'], suffix: string): string {
+  if (typeof prompt !== 'string') throw errors.sampling('suffix needs a single text prompt', 'suffix');
+  if (!hasFimTokens(model.tokenizer)) throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
+  return fimPromptText(prompt, suffix);
+}
