@@ -18,15 +18,20 @@ export function byteToUnicode(): string[] {
   return out;
 }
 
-/** The merge table of one vocabulary. Build with `buildMergeTable`. */
+/**
+ * The merge table of one vocabulary. Build with `buildMergeTable`. One open-addressing hash of merge pairs, each slot
+ * four int32s side by side — left id, right id, rank, merged id — so a probe touches one cache line: the table (a few
+ * MB) does not fit in cache, and on text whose words are new every lookup is a memory access.
+ */
 export interface MergeTable {
   /** Id of each single byte's symbol (-1: the vocabulary lacks it, which `buildMergeTable` refuses). */
   readonly byteIds: Int32Array;
+  /** One more than the highest id in the vocabulary. */
+  readonly vocabSize: number;
+  /** Slot count - 1 (a power of two). */
   readonly mask: number;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly rank: Int32Array;
-  readonly merged: Int32Array;
+  /** slots[4s] = left id (-1: empty), [4s+1] = right id, [4s+2] = rank, [4s+3] = merged id. */
+  readonly slots: Int32Array;
 }
 
 /**
@@ -44,12 +49,9 @@ export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: read
     byteIds[b] = id;
   }
   let size = 1024;
-  while (size < merges.length * 2) size <<= 1;
+  while (size < merges.length * 1.6) size <<= 1;
   const mask = size - 1;
-  const left = new Int32Array(size).fill(-1);
-  const right = new Int32Array(size);
-  const rank = new Int32Array(size);
-  const merged = new Int32Array(size);
+  const slots = new Int32Array(size * 4).fill(-1);
   for (let r = 0; r < merges.length; r++) {
     const [a, b] = merges[r]!;
     const ia = vocab.get(a);
@@ -59,23 +61,26 @@ export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: read
     const im = vocab.get(a + b);
     if (im === undefined) return null;
     let slot = hashPair(ia, ib) & mask;
-    while (left[slot] !== -1 && (left[slot] !== ia || right[slot] !== ib)) slot = (slot + 1) & mask;
-    left[slot] = ia;
-    right[slot] = ib;
-    rank[slot] = r;
-    merged[slot] = im;
+    while (slots[slot * 4] !== -1 && (slots[slot * 4] !== ia || slots[slot * 4 + 1] !== ib)) slot = (slot + 1) & mask;
+    slots[slot * 4] = ia;
+    slots[slot * 4 + 1] = ib;
+    slots[slot * 4 + 2] = r;
+    slots[slot * 4 + 3] = im;
   }
-  return { byteIds, mask, left, right, rank, merged };
+  let vocabSize = 0;
+  for (const id of vocab.values()) if (id >= vocabSize) vocabSize = id + 1;
+  return { byteIds, vocabSize, mask, slots };
 }
 
-/** Slot of the pair (a, b), or -1 when it has no merge. */
+/** Index into `slots` (4 × slot) of the pair (a, b), or -1 when it has no merge. */
 function findPair(t: MergeTable, a: number, b: number): number {
-  const { left, right, mask } = t;
+  const { slots, mask } = t;
   let slot = hashPair(a, b) & mask;
   for (;;) {
-    const l = left[slot]!;
+    const i = slot << 2;
+    const l = slots[i]!;
     if (l === -1) return -1;
-    if (l === a && right[slot] === b) return slot;
+    if (l === a && slots[i + 1] === b) return i;
     slot = (slot + 1) & mask;
   }
 }
@@ -98,7 +103,7 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
   for (let i = 0; i + 1 < n; i++) {
     const s = findPair(t, symbols[i]!, symbols[i + 1]!);
     slots[i] = s;
-    ranks[i] = s < 0 ? NO_RANK : t.rank[s]!;
+    ranks[i] = s < 0 ? NO_RANK : t.slots[s + 2]!;
   }
   while (n > 1) {
     let best = NO_RANK;
@@ -110,7 +115,7 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
       }
     }
     if (at < 0) break;
-    symbols[at] = t.merged[slots[at]!]!;
+    symbols[at] = t.slots[slots[at]! + 3]!;
     for (let i = at + 1; i + 1 < n; i++) {
       symbols[i] = symbols[i + 1]!;
       ranks[i] = ranks[i + 1]!;
@@ -120,12 +125,12 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
     if (at > 0) {
       const s = findPair(t, symbols[at - 1]!, symbols[at]!);
       slots[at - 1] = s;
-      ranks[at - 1] = s < 0 ? NO_RANK : t.rank[s]!;
+      ranks[at - 1] = s < 0 ? NO_RANK : t.slots[s + 2]!;
     }
     if (at + 1 < n) {
       const s = findPair(t, symbols[at]!, symbols[at + 1]!);
       slots[at] = s;
-      ranks[at] = s < 0 ? NO_RANK : t.rank[s]!;
+      ranks[at] = s < 0 ? NO_RANK : t.slots[s + 2]!;
     }
   }
   for (let i = 0; i < n; i++) out.push(symbols[i]!);
@@ -156,7 +161,7 @@ function mergeLong(t: MergeTable, symbols: Int32Array, n: number, out: number[])
   const heap = new MinHeap(n);
   for (let i = 0; i + 1 < n; i++) {
     const s = findPair(t, symbols[i]!, symbols[i + 1]!);
-    if (s >= 0) heap.push(t.rank[s]!, i, symbols[i + 1]!);
+    if (s >= 0) heap.push(t.slots[s + 2]!, i, symbols[i + 1]!);
   }
   while (heap.size > 0) {
     const rank = heap.topRank();
@@ -167,8 +172,8 @@ function mergeLong(t: MergeTable, symbols: Int32Array, n: number, out: number[])
     // Stale: the left symbol was merged away, has no right neighbour any more, or the neighbour changed.
     if (!alive[pos] || j < 0 || symbols[j] !== rightSym) continue;
     const s = findPair(t, symbols[pos]!, symbols[j]!);
-    if (s < 0 || t.rank[s] !== rank) continue;
-    symbols[pos] = t.merged[s]!;
+    if (s < 0 || t.slots[s + 2] !== rank) continue;
+    symbols[pos] = t.slots[s + 3]!;
     alive[j] = 0;
     const k = next[j]!;
     next[pos] = k;
@@ -176,11 +181,11 @@ function mergeLong(t: MergeTable, symbols: Int32Array, n: number, out: number[])
     const p = prev[pos]!;
     if (p >= 0) {
       const sp = findPair(t, symbols[p]!, symbols[pos]!);
-      if (sp >= 0) heap.push(t.rank[sp]!, p, symbols[pos]!);
+      if (sp >= 0) heap.push(t.slots[sp + 2]!, p, symbols[pos]!);
     }
     if (k >= 0) {
       const sk = findPair(t, symbols[pos]!, symbols[k]!);
-      if (sk >= 0) heap.push(t.rank[sk]!, pos, symbols[k]!);
+      if (sk >= 0) heap.push(t.slots[sk + 2]!, pos, symbols[k]!);
     }
   }
   for (let i = 0; i >= 0; i = next[i]!) out.push(symbols[i]!);

@@ -71,7 +71,7 @@ function readPreTokenizer(value: unknown): { pattern: RegExp; keepGaps: boolean 
   if (!v) return null;
   if (v['type'] === 'ByteLevel') {
     if (v['add_prefix_space'] || v['use_regex'] === false) return null;
-    return { pattern: new RegExp(GPT2_PATTERN, 'gu'), keepGaps: false };
+    return { pattern: new RegExp(whiteSpaceAsUnicode(GPT2_PATTERN)!, 'gu'), keepGaps: false };
   }
   if (v['type'] !== 'Sequence' || !Array.isArray(v['pretokenizers']) || v['pretokenizers'].length !== 2) return null;
   const [split, byteLevel] = v['pretokenizers'] as Record<string, unknown>[];
@@ -84,19 +84,50 @@ function readPreTokenizer(value: unknown): { pattern: RegExp; keepGaps: boolean 
 }
 
 /**
- * The reference drops escapes JavaScript's unicode mode rejects and rewrites Rust's `(?i:…)` contraction group; the
- * same here, with the group made non-capturing (captures change nothing a split uses, and cost time).
+ * The reference drops escapes JavaScript's unicode mode rejects and rewrites the `(?i:…)` contraction group; the same
+ * here, with the group made non-capturing (captures change nothing a split uses, and cost time). One deliberate
+ * difference: `\s` and `\S` become Unicode White_Space, as in Oniguruma (which Hugging Face's `tokenizers` runs).
+ * JavaScript's `\s` also matches U+FEFF and misses U+0085, so the reference splits `\ufeff#` apart where HF keeps it
+ * one token; this encoder gives HF's ids there.
  */
 function compileLikeReference(source: string): RegExp | null {
   let regex = source.replace(/\\([#&~])/g, '$1');
   regex = regex.replaceAll("(?i:'s|'t|'re|'ve|'m|'ll|'d)", "(?:'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))");
   // Any other inline flag group is one the reference handles differently (or not at all): keep the reference.
   if (regex.includes('(?i') || regex.includes('(?s') || regex.includes('(?m') || regex.includes('(?x')) return null;
+  const translated = whiteSpaceAsUnicode(regex);
+  if (translated === null) return null;
   try {
-    return new RegExp(regex, 'gu');
+    return new RegExp(translated, 'gu');
   } catch {
     return null;
   }
+}
+
+/** Unicode White_Space (what Oniguruma's `\s` matches), as the inside of a character class. */
+const WHITE_SPACE = String.raw`\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000`;
+
+/** Rewrites `\s` / `\S` to WHITE_SPACE; null for a `\S` inside a class (no simple rewrite, and unseen in the wild). */
+export function whiteSpaceAsUnicode(regex: string): string | null {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < regex.length; i++) {
+    const c = regex[i]!;
+    if (c === '\\') {
+      const d = regex[i + 1] ?? '';
+      i++;
+      if (d === 's') out += inClass ? WHITE_SPACE : `[${WHITE_SPACE}]`;
+      else if (d === 'S') {
+        if (inClass) return null;
+        out += `[^${WHITE_SPACE}]`;
+      } else out += c + d;
+      continue;
+    }
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
 }
 
 function readPostProcessor(value: unknown): { prefix: string[]; suffix: string[] } | null {

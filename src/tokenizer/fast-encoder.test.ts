@@ -64,10 +64,13 @@ const corpus = ['DESIGN.md', 'README.md', 'GAP_ANALYSIS.md', 'src/tokenizer/byte
   .map((f) => readFileSync(join(repo, f), 'utf8'))
   .join('\n');
 
+const withoutJsWhiteSpaceQuirks = (text: string): string => text.replace(/[\ufeff\u0085]/g, '');
+
 describe.each(pairs)('fast encoder for $name', (pair) => {
   it('gives the reference ids on random unicode, whitespace and special-token text', () => {
     fc.assert(
-      fc.property(textArb(pair.added), fc.boolean(), (text, addSpecial) => {
+      // U+FEFF and U+0085: the reference's JavaScript `\s` differs from HF's (fast-encoder-spec.ts); HF fixtures cover them.
+      fc.property(textArb(pair.added).map(withoutJsWhiteSpaceQuirks), fc.boolean(), (text, addSpecial) => {
         const want = pair.reference(text, addSpecial);
         expect(pair.fast.encode(text, addSpecial)).toEqual(want);
         expect(pair.fastTinyCache.encode(text, addSpecial)).toEqual(want);
@@ -79,7 +82,7 @@ describe.each(pairs)('fast encoder for $name', (pair) => {
   it('gives the reference ids on slices of real text', () => {
     fc.assert(
       fc.property(fc.nat({ max: corpus.length - 1 }), fc.integer({ min: 1, max: 3000 }), (at, len) => {
-        const text = corpus.slice(at, at + len);
+        const text = withoutJsWhiteSpaceQuirks(corpus.slice(at, at + len));
         expect(pair.fast.encode(text, false)).toEqual(pair.reference(text, false));
       }),
       { numRuns: 60, seed: 12 },

@@ -39,8 +39,8 @@ export function createFastEncoder({ json, config, vocab, cacheCapacity }: FastEn
   const added = new Map<string, number>();
   for (const content of spec.addedTokens) added.set(content, vocab.get(content)!);
   const splitter = createAddedTokenSplitter(added);
-  const whole = spec.ignoreMerges ? wholeWordIds(vocab) : null;
-  return new ByteLevelEncoder(table, splitter, spec.pattern, spec.keepGaps, spec.normalization, whole, prefix as number[], suffix as number[], cacheCapacity);
+  const whole = wholeWordIds(vocab);
+  return new ByteLevelEncoder(table, splitter, spec.pattern, spec.keepGaps, spec.normalization, whole, spec.ignoreMerges, prefix as number[], suffix as number[], cacheCapacity);
 }
 
 class ByteLevelEncoder implements FastEncoder {
@@ -54,14 +54,25 @@ class ByteLevelEncoder implements FastEncoder {
     private readonly pattern: RegExp,
     private readonly keepGaps: boolean,
     private readonly normalization: string | null,
-    /** `ignore_merges`: a word that is itself a vocabulary entry is that one token (raw text → id). */
-    private readonly whole: ReadonlyMap<string, number> | null,
+    /** Raw text → id of every vocabulary entry (see wholeWordIds). */
+    private readonly whole: ReadonlyMap<string, number>,
+    /** `ignore_merges`: a word that is itself a vocabulary entry is that one token, whatever the merges say. */
+    ignoreMerges: boolean,
     private readonly prefix: readonly number[],
     private readonly suffix: readonly number[],
     cacheCapacity?: number,
   ) {
     this.cache = new WordCache(cacheCapacity);
+    this.selfMerging = ignoreMerges ? null : new Int8Array(table.vocabSize);
   }
+
+  /**
+   * Without `ignore_merges` a word spelled like a vocabulary entry is that entry only if merging its bytes ends there
+   * (almost always; not guaranteed by BPE). Per id: 0 not checked yet, 1 it does, 2 it does not. Most words of real
+   * and of random-token text are single tokens, so this lookup (one Map probe, no growth) answers most misses of the
+   * word cache, which then holds only words of several tokens.
+   */
+  private readonly selfMerging: Int8Array | null;
 
   encode(text: string, addSpecialTokens: boolean): number[] {
     const out: number[] = addSpecialTokens ? [...this.prefix] : [];
@@ -104,6 +115,22 @@ class ByteLevelEncoder implements FastEncoder {
         return;
       }
     }
+    const wholeId = this.whole.get(word);
+    if (wholeId !== undefined) {
+      const state = this.selfMerging ? this.selfMerging[wholeId] : 1;
+      if (state === 1) {
+        out.push(wholeId);
+        return;
+      }
+      if (state === 0) {
+        const start = out.length;
+        this.merge(word, out);
+        const self = out.length === start + 1 && out[start] === wholeId;
+        this.selfMerging![wholeId] = self ? 1 : 2;
+        if (!self && word.length <= MAX_CACHED_WORD) this.cache.set(word, out.slice(start));
+        return;
+      }
+    }
     const cacheable = word.length <= MAX_CACHED_WORD;
     if (cacheable) {
       const hit = this.cache.get(word);
@@ -113,16 +140,14 @@ class ByteLevelEncoder implements FastEncoder {
         return;
       }
     }
-    const wholeId = this.whole?.get(word);
-    if (wholeId !== undefined) {
-      out.push(wholeId);
-      if (cacheable) this.cache.set(word, wholeId);
-      return;
-    }
-    const n = this.toByteSymbols(word);
     const start = out.length;
-    mergeSymbols(this.table, this.symbols, this.ranks, n, out);
+    this.merge(word, out);
     if (cacheable) this.cache.set(word, out.length - start === 1 ? out[start]! : out.slice(start));
+  }
+
+  private merge(word: string, out: number[]): void {
+    const n = this.toByteSymbols(word);
+    mergeSymbols(this.table, this.symbols, this.ranks, n, out);
   }
 
   /** Writes the word's UTF-8 bytes (as the vocabulary's byte symbols) to `symbols`; a lone surrogate is U+FFFD. */
