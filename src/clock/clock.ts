@@ -78,8 +78,10 @@ export function createRealClock({ speedup = 1 }: { speedup?: number } = {}): Clo
     let early = false;
     for (let timer = heap.peek(), n = 0; timer && n < 512; timer = heap.peek(), n++) {
       if (timer.time > t && timer.time > (t = now())) {
+        // Sleep only for the timer that woke us: once something ran, the loop gets a turn (sockets, flush slices)
+        // before the next one, or fast steps (scaled time) would run back to back here without any I/O between.
         const remainingMs = ((timer.time - t) / speedup) * 1000;
-        if (remainingMs > SHORT_WAIT_MS) {
+        if (n > 0 || remainingMs > SHORT_WAIT_MS) {
           early = true;
           break;
         }
