@@ -8,7 +8,8 @@ import { createVirtualClock } from '../clock/clock.ts';
 import { createKvCache } from '../engine/kv-cache.ts';
 import { createStepEngine } from '../engine/step-engine.ts';
 import { createStepModel } from '../timing/step-model.ts';
-import { defaultBatchLimits, kvCapacityBlocks, type Profile } from '../timing/profile.ts';
+import { defaultBatchLimits, kvCapacityBlocks, frontEndCosts, type Profile } from '../timing/profile.ts';
+import { withFrontEnd } from '../engine/frontend.ts';
 import { createUniform } from '../timing/jitter.ts';
 
 export interface BenchWorkload {
@@ -67,13 +68,14 @@ export function simulateBench(profile: Profile, w: BenchWorkload): BenchMetrics 
   const n = w.inputLens.length;
   const limits = defaultBatchLimits(profile);
   const clock = createVirtualClock();
-  const engine = createStepEngine({
+  const core = createStepEngine({
     clock,
     model: createStepModel(profile),
     kv: createKvCache({ totalBlocks: kvCapacityBlocks(profile, 16, 0.9), blockSize: 16, enablePrefixCaching: false }),
     maxNumSeqs: w.maxNumSeqs ?? limits.maxNumSeqs,
     maxNumBatchedTokens: w.maxNumBatchedTokens ?? limits.maxNumBatchedTokens,
   });
+  const engine = withFrontEnd(core, clock, frontEndCosts(profile));
   const sendAt = arrivalTimes(n, w.requestRate, w.burstiness ?? 1, w.seed ?? 0);
   const ttft: number[] = [];
   const tpot: number[] = [];

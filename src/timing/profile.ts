@@ -58,6 +58,9 @@ const OverheadsSchema = z.strictObject({
   per_seq_us: nonneg().optional(),
   per_layer_us: nonneg().optional(),
   per_moe_layer_us: nonneg().optional(),
+  frontend_request_ms: nonneg().optional(),
+  frontend_prompt_token_us: nonneg().optional(),
+  frontend_chunk_us: nonneg().optional(),
 });
 
 export const ProfileSchema = z
@@ -156,6 +159,12 @@ export function withRelease(p: Profile, release: string): Profile {
   const r = RELEASES[release];
   if (!r) throw new Error(`unknown vLLM release '${release}'; known: ${Object.keys(RELEASES).join(', ')}`);
   return { ...p, vllm: release, overheads: { ...r.overheads } };
+}
+
+/** The profile's front-end queue costs in seconds (all 0: no queue). */
+export function frontEndCosts(p: Profile): { perRequest: number; perPromptToken: number; perChunk: number } {
+  const o = p.overheads;
+  return { perRequest: o.frontend_request_ms * 1e-3, perPromptToken: o.frontend_prompt_token_us * 1e-6, perChunk: o.frontend_chunk_us * 1e-6 };
 }
 
 /** Bytes per stored weight. */

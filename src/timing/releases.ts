@@ -15,6 +15,12 @@ export interface ReleaseOverheads {
   readonly per_layer_us: number;
   /** Extra floor per MoE layer (routing, expert gather, small grouped GEMMs), µs. */
   readonly per_moe_layer_us: number;
+  /** API-server loop time per request (HTTP, validation, templating) in the front-end queue, ms (src/engine/frontend.ts). */
+  readonly frontend_request_ms: number;
+  /** API-server loop time per prompt token (tokenization), µs. */
+  readonly frontend_prompt_token_us: number;
+  /** API-server loop time per streamed chunk (detokenize, serialize, write), µs. */
+  readonly frontend_chunk_us: number;
 }
 
 export interface Release {
@@ -29,11 +35,15 @@ export interface Release {
 export const RELEASES: Readonly<Record<string, Release>> = {
   v1: {
     description: 'vLLM >= 0.9, V1 engine (default)',
-    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80 },
+    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0 },
+  },
+  'v0.11': {
+    description: 'vLLM 0.11 (V1 engine) behind the chat endpoint, as gpustack measured it: a slower front end',
+    overheads: { ingress_ms: 30, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 20, frontend_prompt_token_us: 0, frontend_chunk_us: 0 },
   },
   'v0.6': {
     description: 'vLLM 0.6 era (V0 engine, multi-step scheduling; Lambda benchmark anchors)',
-    overheads: { ingress_ms: 25, per_step_ms: 0.5, per_seq_us: 0, per_layer_us: 40, per_moe_layer_us: 0 },
+    overheads: { ingress_ms: 25, per_step_ms: 0.5, per_seq_us: 0, per_layer_us: 40, per_moe_layer_us: 0, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0 },
   },
 };
 

@@ -1,0 +1,85 @@
+import { describe, it, expect } from 'vitest';
+import { createVirtualClock } from '../clock/clock.ts';
+import { withFrontEnd } from './frontend.ts';
+import type { Engine, EngineRequest, EngineSink } from './types.ts';
+
+/** An engine that records what it was given and when; the test drives its sinks by hand. */
+function fakeEngine(now: () => number): Engine & { seen: { id: string; at: number; arrival: number | undefined; sink: EngineSink }[]; aborted: string[] } {
+  const seen: { id: string; at: number; arrival: number | undefined; sink: EngineSink }[] = [];
+  const aborted: string[] = [];
+  return {
+    seen,
+    aborted,
+    submit(request: EngineRequest, sink: EngineSink) {
+      seen.push({ id: request.requestId, at: now(), arrival: request.arrivalTime, sink });
+      return { abort: () => aborted.push(request.requestId) };
+    },
+    stats: () => ({ running: 0, waiting: 0, kvCacheUsage: 0 }),
+    close: () => {},
+  };
+}
+
+const req = (id: string, promptLen = 4): EngineRequest => ({ requestId: id, promptTokenIds: new Array<number>(promptLen).fill(0), sequences: [{ outputTokens: 2 }], priority: 0, maxTokens: 2 });
+const summary = { cachedTokens: 0, arrivalTime: 0, firstScheduledTime: 0, firstTokenTime: 0, finishedTime: 0, preemptions: 0 };
+
+describe('front-end queue (one FIFO loop in front of the engine, virtual clock)', () => {
+  it('is a pass-through when every cost is 0', () => {
+    const clock = createVirtualClock();
+    const inner = fakeEngine(() => clock.now());
+    expect(withFrontEnd(inner, clock, { perRequest: 0, perPromptToken: 0, perChunk: 0 })).toBe(inner);
+  });
+
+  it('serves requests one after another before the engine sees them, tokenization per prompt token', () => {
+    const clock = createVirtualClock();
+    const inner = fakeEngine(() => clock.now());
+    const fe = withFrontEnd(inner, clock, { perRequest: 0.01, perPromptToken: 0.001, perChunk: 0 });
+    const none: EngineSink = { onTokens: () => {}, onFinished: () => {} };
+    fe.submit(req('a', 10), none);
+    fe.submit(req('b', 0), none);
+    clock.runUntilIdle();
+    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6), +(s.arrival ?? -1).toFixed(6)])).toEqual([['a', 0.02, 0.02], ['b', 0.03, 0.03]]);
+  });
+
+  it('delays each streamed chunk by the loop time of the chunks before it, and the finish after the last chunk', () => {
+    const clock = createVirtualClock();
+    const inner = fakeEngine(() => clock.now());
+    const fe = withFrontEnd(inner, clock, { perRequest: 0, perPromptToken: 0, perChunk: 0.002 });
+    const got: string[] = [];
+    const sink = (id: string): EngineSink => ({ onTokens: (_s, n) => got.push(`${id}${n}@${(clock.now() * 1000).toFixed(0)}`), onFinished: () => got.push(`${id}done@${(clock.now() * 1000).toFixed(0)}`) });
+    fe.submit(req('a'), sink('a'));
+    fe.submit(req('b'), sink('b'));
+    clock.runUntilIdle();
+    // One engine step at t = 10 ms hands out a token to each request, then both finish.
+    clock.at(0.01, () => {
+      for (const s of inner.seen) s.sink.onTokens(0, 1, true);
+      for (const s of inner.seen) s.sink.onFinished(summary);
+    });
+    clock.runUntilIdle();
+    expect(got).toEqual(['a1@12', 'adone@12', 'b1@14', 'bdone@14']);
+  });
+
+  it('an abort while queued cancels the hand-off: the engine never sees the request', () => {
+    const clock = createVirtualClock();
+    const inner = fakeEngine(() => clock.now());
+    const fe = withFrontEnd(inner, clock, { perRequest: 0.01, perPromptToken: 0, perChunk: 0 });
+    const h = fe.submit(req('a'), { onTokens: () => {}, onFinished: () => {} });
+    h.abort();
+    h.abort();
+    clock.runUntilIdle();
+    expect(inner.seen).toEqual([]);
+  });
+
+  it('an abort after the hand-off aborts the engine request and drops chunks still in the loop', () => {
+    const clock = createVirtualClock();
+    const inner = fakeEngine(() => clock.now());
+    const fe = withFrontEnd(inner, clock, { perRequest: 0, perPromptToken: 0, perChunk: 0.005 });
+    const got: number[] = [];
+    const h = fe.submit(req('a'), { onTokens: (_s, n) => got.push(n), onFinished: () => got.push(-1) });
+    clock.runUntilIdle();
+    inner.seen[0]!.sink.onTokens(0, 1, false);
+    h.abort();
+    clock.runUntilIdle();
+    expect(inner.aborted).toEqual(['a']);
+    expect(got).toEqual([]);
+  });
+});
