@@ -19,6 +19,11 @@ export interface FaultDeps {
   readonly after: (seconds: number, fn: () => void) => () => void;
   /** Simulated seconds since start (for fault windows). */
   readonly elapsed: () => number;
+  /**
+   * The `x-llmsim-fault` header: honoured or ignored (`--disable-fault-header`), and the longest `timeout`/`stall` it
+   * may ask for (`--max-fault-header-seconds`): any client can send it, so it must not hold a connection forever.
+   */
+  readonly header: { readonly enabled: boolean; readonly maxSeconds: number };
 }
 
 const STATUS_TYPES: Readonly<Record<number, string>> = { 429: 'Too Many Requests', 500: 'InternalServerError', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
@@ -45,16 +50,26 @@ export function createFaultGate(deps: FaultDeps): FaultGate {
     return null;
   };
   return (c) => {
-    const forced = header(c, FAULT_HEADER);
+    const forced = deps.header.enabled ? header(c, FAULT_HEADER) : undefined;
     if (forced !== undefined) {
       const parsed = parseFaultHeader(forced);
       if (typeof parsed === 'string') throw new ApiError(400, 'BadRequestError', `invalid ${FAULT_HEADER} header: ${parsed}`);
-      return decide(c, parsed);
+      return decide(c, boundHeaderFault(parsed, deps.header.maxSeconds));
     }
     // Only scenario faults that select by model need the body before the route reads it.
     if (deps.injector.needsModel()) return requestModel(c).then((model) => decide(c, deps.injector.pick({ path: c.req.path, model, elapsed: deps.elapsed() })));
     return decide(c, deps.injector.pick({ path: c.req.path, model: null, elapsed: deps.elapsed() }));
   };
+}
+
+/**
+ * A header `timeout` without `duration` holds for the maximum (then 504) instead of until the client leaves; longer
+ * `timeout`s and `stall`s are cut to it. Scenario faults are the operator's and stay unbounded.
+ */
+function boundHeaderFault(fault: Fault, maxSeconds: number): Fault {
+  if (fault.kind === 'timeout') return { ...fault, duration: Math.min(fault.duration ?? maxSeconds, maxSeconds) };
+  if (fault.kind === 'stall' && fault.duration !== undefined && fault.duration > maxSeconds) return { ...fault, duration: maxSeconds };
+  return fault;
 }
 
 /** Each dialect keeps its own error envelope: Ollama `{"error": "..."}`, Anthropic typed errors, else vLLM's. */

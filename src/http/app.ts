@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { createCors, applyCors } from './cors.ts';
 import { planningTurn } from './planning-gate.ts';
 import { setBodyLimit, setArrival, releaseHold } from './json-body.ts';
-import { createFaultGate } from '../faults/middleware.ts';
+import { createFaultGate, FAULT_HEADER } from '../faults/middleware.ts';
 import { setDataParallelRank, setExtraHeaders, extraHeadersOf } from './request-scope.ts';
 import { header } from './headers.ts';
 import { ClientGoneError } from './client-gone.ts';
@@ -30,10 +30,17 @@ import { anthropicRoute } from '../dialects/anthropic/messages.ts';
 
 export function createApp(ctx: ServerContext): Hono {
   const app = new Hono();
-  const cors = createCors(ctx.settings.cors);
+  const safety = ctx.settings.safety;
+  // With --disable-fault-header the fault header is not advertised to browsers either.
+  const cors = createCors(ctx.settings.cors, safety.faultHeader ? [] : [FAULT_HEADER]);
   const routes = indexRoutes(ROUTE_TABLE);
   const guard = apiKeyGuard(ctx, routes);
-  const faults = createFaultGate({ injector: ctx.faults, after: (s, fn) => ctx.after(s, fn), elapsed: () => ctx.elapsed() });
+  const faults = createFaultGate({
+    injector: ctx.faults,
+    after: (s, fn) => ctx.after(s, fn),
+    elapsed: () => ctx.elapsed(),
+    header: { enabled: safety.faultHeader, maxSeconds: safety.maxFaultHeaderSeconds },
+  });
   // One front-door middleware, in this order: bookkeeping (arrival time on the engine's clock, body limit, in-flight
   // count for GET /load), CORS (preflights answered here; headers on every answer, errors included), the API key on
   // every route the table does not mark open, then fault injection on generation routes. One level instead of four: each middleware level is

@@ -24,9 +24,16 @@ export interface Cors {
   preflight(c: Context, headers: Record<string, string>): Response | null;
 }
 
-/** Plain functions, not a middleware: the app's one front-door middleware calls them (each middleware level costs). */
-export function createCors(settings: CorsSettings): Cors {
+/**
+ * Plain functions, not a middleware: the app's one front-door middleware calls them (each middleware level costs).
+ * `hidden` headers are never listed in `access-control-allow-headers`, even when any header is allowed (the fault
+ * header when it is switched off).
+ */
+export function createCors(settings: CorsSettings, hidden: readonly string[] = []): Cors {
   const anyOrigin = settings.origins.includes('*');
+  const hiddenSet = new Set(hidden.map((h) => h.toLowerCase()));
+  const visible = (list: readonly string[]): string =>
+    list.map((h) => h.trim()).filter((h) => h !== '' && !hiddenSet.has(h.toLowerCase())).join(', ');
   return {
     headersFor(c) {
       const origin = header(c, 'origin');
@@ -41,12 +48,13 @@ export function createCors(settings: CorsSettings): Cors {
     preflight(c, headers) {
       if (c.req.method !== 'OPTIONS' || c.req.header('access-control-request-method') === undefined) return null;
       const requested = c.req.header('access-control-request-headers');
+      const echoed = requested === undefined ? '' : hiddenSet.size === 0 ? requested : visible(requested.split(','));
       return new Response(null, {
         status: 200,
         headers: {
           ...headers,
           'access-control-allow-methods': settings.methods.includes('*') ? ALL_METHODS : settings.methods.join(', '),
-          'access-control-allow-headers': settings.headers.includes('*') ? (requested ?? '') : settings.headers.join(', '),
+          'access-control-allow-headers': settings.headers.includes('*') ? echoed : visible(settings.headers),
           'access-control-max-age': '600',
         },
       });

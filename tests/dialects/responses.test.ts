@@ -61,9 +61,10 @@ describe('Responses API', () => {
     expect(followUp.output_text.length).toBeGreaterThan(0);
   });
 
-  it('stores responses for GET /v1/responses/{id} and answers 404 for unknown ids', async () => {
+  it('keeps nothing by default (vLLM: store silently off), so GET /v1/responses/{id} is a 404', async () => {
     const r = await client.responses.create({ model: M, input: 'keep me', store: true, max_output_tokens: 8 });
-    expect((await client.responses.retrieve(r.id)).output_text).toBe(r.output_text);
+    expect(r.store).toBe(false);
+    await expect(client.responses.retrieve(r.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(client.responses.retrieve('resp_nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     const missing = await postRaw(`${sim.url}/v1/responses`, { model: M });
     expect(missing.status).toBe(400);

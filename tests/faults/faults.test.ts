@@ -23,6 +23,7 @@ beforeAll(async () => {
 faults:
   - {kind: http_error, status: 503, retry_after: 3, first_n: 2, match: {path: /v1/completions}}
   - {kind: http_error, status: 429, retry_after: 1, every_k: 3, match: {path: /v1/embeddings}}
+  - {kind: timeout, match: {path: /api/generate}}
 `,
   );
   sim = await startTestServer({ scenario: file, explicit: new Set(['port']) });
@@ -61,9 +62,9 @@ describe('faults before the response', () => {
     expect(JSON.parse(bad.text).error.message).toMatch(/invalid x-llmsim-fault header/);
   });
 
-  it('holds a request on timeout until the client gives up, leaving the server healthy', async () => {
+  it('holds a request on a scenario timeout until the client gives up, leaving the server healthy', async () => {
     const controller = new AbortController();
-    const pending = fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', 'x-llmsim-fault': 'timeout' }, body: JSON.stringify(chat) });
+    const pending = fetch(`${sim.url}/api/generate`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'Qwen/Qwen3-8B', prompt: 'hi' }) });
     const probe = await fetch(`${sim.url}/health`);
     expect(probe.status).toBe(200);
     controller.abort();

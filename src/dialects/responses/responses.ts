@@ -1,6 +1,7 @@
 /**
  * @module `POST /v1/responses` and `GET /v1/responses/{id}` on the shared planner and engine: named SSE events with a
- * `sequence_number` and no `[DONE]`, in the order of protocol.md A.12; stored responses in a bounded map.
+ * `sequence_number` and no `[DONE]`, in the order of protocol.md A.12; stored responses (off by default, as vLLM) in
+ * a bounded LRU store (store.ts), which `previous_response_id` continues from.
  */
 import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
@@ -18,6 +19,7 @@ import { toChat } from './convert.ts';
 import { parseWith } from '../../protocol/fields.ts';
 import { ResponsesRequestSchema } from '../../protocol/responses.ts';
 import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callItem, textPart, type ItemIds } from './items.ts';
+import { ResponsesStore } from './store.ts';
 
 type Body = Record<string, unknown>;
 
@@ -26,42 +28,74 @@ interface Job extends ConversationJob {
   readonly id: string;
   readonly ids: ItemIds;
   readonly createdAt: number;
+  /** Kept in the store when done (the store is on and the request did not say `store: false`). */
+  readonly stored: boolean;
+  /** The conversation so far without system messages (for the stored entry). */
+  readonly history: readonly Body[];
 }
+
+type Keep = (job: Job, response: Body) => void;
 
 export function responsesRoute(ctx: ServerContext): Hono {
   const app = new Hono();
-  const stored = new Map<string, Body>();
-  const store = (id: string, response: Body): void => {
-    stored.set(id, response);
-    if (stored.size > 1000) stored.delete(stored.keys().next().value as string);
+  const store = new ResponsesStore(ctx.settings.safety.responsesStore);
+  const keep: Keep = (job, response) => {
+    if (job.stored) store.put(job.id, response, [...job.history, ...outputMessages(response)]);
   };
   app.post('/v1/responses', async (c) => {
-    const job = prepare(ctx, parseWith(ResponsesRequestSchema, await readJsonObject(c)) as Body, header(c, 'x-request-id'));
-    if (job.r['stream'] === true) return stream(c, ctx, job, store);
+    const job = prepare(ctx, store, parseWith(ResponsesRequestSchema, await readJsonObject(c)) as Body, header(c, 'x-request-id'));
+    if (job.r['stream'] === true) return stream(c, ctx, job, keep);
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });
     const response = finished(job, summaries[0]?.cachedTokens ?? 0);
-    if (job.r['store'] !== false) store(job.id, response);
+    keep(job, response);
     return c.json(response);
   });
-  app.get('/v1/responses/:id', (c) => {
-    const hit = stored.get(c.req.param('id'));
-    if (!hit) throw new ApiError(404, 'invalid_request_error', `Response with id '${c.req.param('id')}' not found.`, 'response_id');
-    return c.json(hit);
-  });
+  app.get('/v1/responses/:id', (c) => c.json(lookup(store, c.req.param('id')).response));
   return app;
 }
 
-function prepare(ctx: ServerContext, r: Body, headerId: string | undefined): Job {
-  const { body } = toChat(r);
+/** vLLM's checks: an id must start with `resp_` (400), and be in the store (404; always, while the store is off). */
+function lookup(store: ResponsesStore, id: string): { response: Body; messages: readonly Body[] } {
+  if (!id.startsWith('resp_')) throw new ApiError(400, 'invalid_request_error', `Invalid 'response_id': '${id}'. Expected an ID that begins with 'resp'.`, 'response_id');
+  const hit = store.get(id);
+  if (!hit) throw new ApiError(404, 'invalid_request_error', `Response with id '${id}' not found.`, 'response_id');
+  return hit;
+}
+
+function prepare(ctx: ServerContext, store: ResponsesStore, request: Body, headerId: string | undefined): Job {
+  // As vLLM: `store` (default true) is silently turned off while the store is disabled, and the response says so.
+  const stored = store.enabled && request['store'] !== false;
+  const r: Body = { ...request, store: stored };
+  const { body, messages } = toChat(r);
+  const previous = typeof r['previous_response_id'] === 'string' ? lookup(store, r['previous_response_id']) : null;
+  // A follow-up continues the stored conversation: this request's instructions first, then the earlier turns.
+  if (previous) messages.splice(messages[0]?.['role'] === 'system' && typeof r['instructions'] === 'string' ? 1 : 0, 0, ...previous.messages);
+  const history = messages.filter((m) => m['role'] !== 'system');
   const model = resolveModel(ctx, typeof r['model'] === 'string' ? r['model'] : null);
   checkAdmission(model);
   const maxTokens = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
   const { planned, params } = planConversation(ctx, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined } });
-  const id = responseId('resp_', headerId, typeof r['request_id'] === 'string' ? r['request_id'] : undefined);
+  // A stored response gets a minted id whatever the client asked for (store.ts says why); otherwise X-Request-Id or
+  // `request_id` names it, as in vLLM.
+  const id = stored ? store.mintId() : responseId('resp_', headerId, typeof r['request_id'] === 'string' ? r['request_id'] : undefined);
   // Item ids follow the response id (its unique tail), so they are unique per request too.
   const hex = id.slice(5).slice(-24);
-  return { r, model, planned, params, id, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };
+  return { r, model, planned, params, id, stored, history, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };
+}
+
+/** A response's output as chat messages (what the next turn of a `previous_response_id` chain sees). */
+function outputMessages(response: Body): Body[] {
+  const out: Body[] = [];
+  for (const item of (response['output'] as Body[] | undefined) ?? []) {
+    if (item['type'] === 'message') {
+      const text = ((item['content'] as Body[] | undefined) ?? []).map((p) => (typeof p['text'] === 'string' ? p['text'] : '')).join('');
+      out.push({ role: 'assistant', content: text });
+    } else if (item['type'] === 'function_call') {
+      out.push({ role: 'assistant', content: '', tool_calls: [{ id: item['call_id'], type: 'function', function: { name: item['name'], arguments: item['arguments'] } }] });
+    }
+  }
+  return out;
 }
 
 function finished(job: Job, cached: number): Body {
@@ -70,7 +104,7 @@ function finished(job: Job, cached: number): Body {
   return responseObject(job.r, { id: job.id, model: job.model.name, createdAt: job.createdAt, status: incomplete ? 'incomplete' : 'completed', output: outputItems(plan, job.ids, incomplete ? 'incomplete' : 'completed'), usage: usageOf(job.planned.promptIds.length, cached, plan), maxOutputTokens: job.params.maxTokens, incomplete });
 }
 
-function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r: Body) => void): Response {
+function stream(c: Context, ctx: ServerContext, job: Job, keep: Keep): Response {
   const plan = job.planned.plans[0] as ChoicePlan;
   const total = plan.tokenCount;
   let seq = 0;
@@ -149,7 +183,7 @@ function stream(c: Context, ctx: ServerContext, job: Job, store: (id: string, r:
     },
     onFinished(summary) {
       const final = finished(job, summary.cachedTokens);
-      if (job.r['store'] !== false) store(job.id, final);
+      keep(job, final);
       writer.end(close() + event(final['status'] === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final }));
     },
   }, job.id, submitArrival(c), dataParallelRankOf(c));
