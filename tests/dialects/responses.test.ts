@@ -63,7 +63,7 @@ describe('Responses API', () => {
 
   it('keeps nothing by default (vLLM: store silently off), so GET /v1/responses/{id} is a 404', async () => {
     const r = await client.responses.create({ model: M, input: 'keep me', store: true, max_output_tokens: 8 });
-    expect(r.store).toBe(false);
+    expect((r as unknown as { store: boolean }).store).toBe(false);
     await expect(client.responses.retrieve(r.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(client.responses.retrieve('resp_nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     const missing = await postRaw(`${sim.url}/v1/responses`, { model: M });

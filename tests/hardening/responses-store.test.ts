@@ -36,14 +36,14 @@ describe('the Responses store', () => {
 
   it('when enabled (flag, env, scenario), keeps responses for GET and continues them with previous_response_id', async () => {
     const first = await client.responses.create({ model: M, input: 'My name is Ada.', max_output_tokens: 6 });
-    expect(first.store).toBe(true);
+    expect((first as unknown as { store: boolean }).store).toBe(true);
     expect((await client.responses.retrieve(first.id)).output_text).toBe(first.output_text);
     const next = await client.responses.create({ model: M, input: 'What is my name?', previous_response_id: first.id, max_output_tokens: 6 });
     expect(next.previous_response_id).toBe(first.id);
     // The follow-up's prompt holds the earlier turn: more input tokens than the same question alone.
     const alone = await client.responses.create({ model: M, input: 'What is my name?', max_output_tokens: 6, store: false });
     expect(next.usage!.input_tokens).toBeGreaterThan(alone.usage!.input_tokens);
-    expect(alone.store).toBe(false);
+    expect((alone as unknown as { store: boolean }).store).toBe(false);
     await expect(client.responses.retrieve(alone.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     expect((parseServeArgs(['m', '--enable-responses-store'], {}) as ServeOptions).safety?.responsesStore?.enabled).toBe(true);
     expect((parseServeArgs(['m'], { VLLM_ENABLE_RESPONSES_API_STORE: '1' }) as ServeOptions).safety?.responsesStore?.enabled).toBe(true);
