@@ -39,4 +39,13 @@ describe('llmsim calibrate: fitting a profile to benchmark results', () => {
     expect(a.values).toEqual(b.values);
     expect(Math.abs(a.values.weights! / 0.7 - 1)).toBeLessThan(0.01);
   });
+
+  it('recovers the front-end queue cost per request from a run the loop limits (300 short requests at once)', () => {
+    const base = loadProfile('qwen3-8b-h100');
+    const workload = fixed(300, 128, 4, null);
+    const m = simulateBench(setTerms(base, { frontend_request_ms: 12 }), workload);
+    const points: BenchPoint[] = [{ label: 'burst', workload, measured: { meanTtftMs: m.meanTtftMs, outputThroughput: m.outputThroughput } }];
+    const fit = fitProfile(base, points, ['frontend_request_ms'], 60);
+    expect(Math.abs(fit.values.frontend_request_ms! / 12 - 1)).toBeLessThan(0.03);
+  });
 });

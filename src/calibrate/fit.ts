@@ -7,7 +7,7 @@ import { simulateBench, type BenchMetrics } from './replay.ts';
 import type { BenchPoint } from './results.ts';
 
 /** Terms `llmsim calibrate` can fit. */
-export const FIT_TERMS = ['weights', 'compute', 'kv', 'ingress_ms', 'per_step_ms', 'per_seq_us'] as const;
+export const FIT_TERMS = ['weights', 'compute', 'kv', 'ingress_ms', 'per_step_ms', 'per_seq_us', 'frontend_request_ms', 'frontend_chunk_us'] as const;
 export type FitTerm = (typeof FIT_TERMS)[number];
 
 export function getTerm(p: Profile, t: FitTerm): number {
@@ -92,7 +92,7 @@ export interface FitResult {
  * from a small positive value. Two restarts from the best point guard against a collapsed simplex.
  */
 export function fitProfile(start: Profile, points: readonly BenchPoint[], terms: readonly FitTerm[], maxEvals = 400): FitResult {
-  const floor: Record<FitTerm, number> = { weights: 0.05, compute: 0.05, kv: 0.05, ingress_ms: 0.1, per_step_ms: 0.01, per_seq_us: 0.1 };
+  const floor: Record<FitTerm, number> = { weights: 0.05, compute: 0.05, kv: 0.05, ingress_ms: 0.1, per_step_ms: 0.01, per_seq_us: 0.1, frontend_request_ms: 1, frontend_chunk_us: 20 };
   const x0 = terms.map((t) => Math.log(Math.max(getTerm(start, t), floor[t])));
   // Efficiencies are fractions of a datasheet peak: never above 1.
   const bound = (t: FitTerm, v: number): number => (t === 'weights' || t === 'compute' || t === 'kv' ? Math.min(1, v) : v);

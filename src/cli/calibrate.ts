@@ -20,7 +20,8 @@ Options:
   --gpu NAME              GPU of the runs, to pick the starting profile (h100, a100-40gb, l40s, ...)
   --tensor-parallel-size N
   --fit TERMS             comma-separated: ${FIT_TERMS.join(', ')}
-                          (default: weights,compute,ingress_ms,per_step_ms, plus per_seq_us with >= 32 concurrent)
+                          (default: weights,compute,ingress_ms,per_step_ms, plus per_seq_us with >= 32 concurrent;
+                          frontend_request_ms / frontend_chunk_us fit the API-server queue, for runs near its limit)
   --out FILE              where to write the profile YAML (default: <name>.yaml)
   --name NAME             the fitted profile's name (default: <start profile>-calibrated)
   --max-evals N           fit budget in replays of all points (default 400)

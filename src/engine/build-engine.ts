@@ -5,10 +5,11 @@ import type { Clock } from '../clock/clock.ts';
 import type { MetricsRegistry } from '../metrics/metrics.ts';
 import type { TraceWriter } from './trace.ts';
 import type { EngineObserver } from './observer.ts';
-import { loadProfile, defaultBatchLimits, kvCapacityBlocks } from '../timing/profile.ts';
+import { loadProfile, defaultBatchLimits, kvCapacityBlocks, frontEndCosts } from '../timing/profile.ts';
 import { createStepModel } from '../timing/step-model.ts';
 import { createKvCache, type KvCacheListener } from './kv-cache.ts';
 import { createStepEngine } from './step-engine.ts';
+import { withFrontEnd } from './frontend.ts';
 
 export interface ModelEngineOptions {
   readonly name: string;
@@ -124,7 +125,8 @@ export function buildModelEngine(o: ModelEngineOptions): Engine & { readonly siz
     maxNumSeqs: o.settings.maxNumSeqs ?? defaults.maxNumSeqs,
     maxNumBatchedTokens: o.settings.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens,
   };
-  return Object.assign(engine, {
+  // The API-server loop in front of the engine when the profile gives it costs (a pass-through otherwise).
+  return Object.assign(withFrontEnd(engine, o.clock, frontEndCosts(profile)), {
     sizing,
     resetPrefixCache(): boolean {
       const done = kv.resetPrefixCache();

@@ -83,3 +83,28 @@ describe('front-end queue (one FIFO loop in front of the engine, virtual clock)'
     expect(got).toEqual([]);
   });
 });
+
+describe('front-end queue in a built engine (the live server and --simulate path)', () => {
+  it("delays the first token by the profile's per-request cost; a profile without costs is unchanged", async () => {
+    const { buildModelEngine } = await import('./build-engine.ts');
+    const { createMetrics } = await import('../metrics/metrics.ts');
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'llmsim-fe-'));
+    const file = join(dir, 'fe.yaml');
+    writeFileSync(file, 'name: fe\nfixed_step_ms: 5\noverheads:\n  frontend_request_ms: 10\n');
+    const firstToken = (profile: string): number => {
+      const clock = createVirtualClock();
+      const trace = { write: () => {}, writeFault: () => {}, close: async () => {} };
+      const engine = buildModelEngine({ name: 'm', profile, settings: {}, schedulingPolicy: 'fcfs', clock, metrics: createMetrics(), trace, maxModelLen: 4096 });
+      let at = -1;
+      engine.submit(req('a'), { onTokens: () => (at < 0 ? (at = clock.now()) : 0), onFinished: () => {} });
+      clock.runUntilIdle();
+      engine.close();
+      return at;
+    };
+    expect(firstToken('bench-fixed-20ms')).toBeCloseTo(0.02, 9);
+    expect(firstToken(file)).toBeCloseTo(0.015, 9);
+  });
+});
