@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { normalizeArgv, FlagError } from './normalize-argv.ts';
 import { inertFlagsHelp } from './vllm-flags.ts';
@@ -64,6 +65,9 @@ const OPTIONS = {
   'enable-sleep-mode': { type: 'boolean', default: false },
   'identity-headers': { type: 'boolean', default: false },
   'model-load-seconds': { type: 'string', default: '0' },
+  'prepare-workers': { type: 'string' },
+  'max-prepare-ms': { type: 'string', default: '2000' },
+  'max-prepare-memory-mb': { type: 'string', default: '512' },
   'replica-index': { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', default: false },
@@ -112,6 +116,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     apiKeys: v['api-key'] ?? (envKey ? [envKey] : []),
     scenario: v.scenario ?? null,
     maxLogprobs: int('--max-logprobs', v['max-logprobs'], -1, 1_000_000),
+    // One core stays with the engine's thread (HTTP, clock, streams); at least one worker.
+    prepareWorkers: v['prepare-workers'] === undefined ? Math.max(1, availableParallelism() - 1) : int('--prepare-workers', v['prepare-workers'], 0, 1024),
+    maxPrepareMs: int('--max-prepare-ms', v['max-prepare-ms'], 1, 3_600_000),
+    maxPrepareMemoryMb: int('--max-prepare-memory-mb', v['max-prepare-memory-mb'], 64, 1_048_576),
     enablePromptTokensDetails: v['enable-prompt-tokens-details'] && !off('enable-prompt-tokens-details'),
     schedulingPolicy: policy,
     reasoningParser: parser ?? null,

@@ -23,6 +23,10 @@ Options:
   --reasoning-parser qwen3|deepseek_r1
                                    emit thinking text as \`reasoning\` before the answer
   --enable-suffix                  accept \`suffix\` on /v1/completions (builds the FIM prompt)
+  --prepare-workers N              worker threads that template, tokenize and plan requests (default: cores - 1,
+                                   at least 1; 0 = on the engine's thread)
+  --max-prepare-ms MS              a request's preparation may run this long on a worker, else 400 (default 2000)
+  --max-prepare-memory-mb MB       heap cap of each preparation worker, else 400 (default 512)
 
 Engine and timing:
   --profile NAME|FILE              latency profile (scenarios/profiles/*.yaml; \`instant\` = zero time)

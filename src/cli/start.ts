@@ -25,6 +25,10 @@ import { createZmqPublisher, type KvEventPublisher } from '../kv-events/zmq-publ
 import { createLogger, type Logger } from '../logging/log.ts';
 import { createEngineStatsLog, type EngineStatsLog } from '../logging/stats-logger.ts';
 import { withRequestLog } from '../logging/request-log.ts';
+import { createPreparePool, type PreparePool } from '../pipeline/prepare-pool.ts';
+
+/** The preparation worker's entry (registers the TypeScript loader in its thread, then loads dialects/prepare-worker.ts). */
+const PREPARE_WORKER_URL = new URL('../../bin/prepare-worker.js', import.meta.url).href;
 
 /** Profile for models the catalog does not know. */
 export const FALLBACK_PROFILE = 'llama-3.1-8b-instruct-h100';
@@ -59,8 +63,12 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
   const logger = createLogger(() => clock.unixSeconds());
   const statsLogs: EngineStatsLog[] = [];
   const started: Started[] = [];
+  const preparer =
+    options.prepareWorkers > 0
+      ? createPreparePool({ workers: options.prepareWorkers, maxPrepareMs: options.maxPrepareMs, maxMemoryMb: options.maxPrepareMemoryMb, workerUrl: PREPARE_WORKER_URL, releasesClockHold: Number.isFinite(options.speedup) })
+      : null;
   try {
-    const shared = { clock, trace, logger, statsLogs, fleet: base.replicas.length > 1 };
+    const shared = { clock, trace, logger, statsLogs, fleet: base.replicas.length > 1, preparer };
     if (options.replicaIndex !== null) {
       // One pod of a heterogeneous fleet: this replica's settings, on the pod's own port.
       const i = options.replicaIndex;
@@ -70,6 +78,7 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
     } else for (let i = 0; i < base.replicas.length; i++) started.push(await startReplica(options, replicaDeployment(base, i), i, shared));
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
+    await preparer?.close();
     throw err;
   }
   // vLLM's periodic stats line. Not in virtual time: a timer always pending would keep the clock running forever.
@@ -93,6 +102,7 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
     async close() {
       stopStats();
       for (const s of started) await s.close();
+      await preparer?.close();
       clock.stop();
       await trace?.close();
     },
@@ -106,6 +116,8 @@ interface Shared {
   readonly statsLogs: EngineStatsLog[];
   /** Several replicas: the trace names the one that served each request (how a proxy spread the load). */
   readonly fleet: boolean;
+  /** `--prepare-workers` > 0: the preparation pool every replica uses (one per distinct configuration). */
+  readonly preparer: PreparePool | null;
 }
 
 interface Started {
@@ -113,7 +125,7 @@ interface Started {
   close(): Promise<void>;
 }
 
-async function startReplica(options: ServeOptions, deployment: Deployment, index: number, { clock, trace: shared, logger, statsLogs, fleet }: Shared): Promise<Started> {
+async function startReplica(options: ServeOptions, deployment: Deployment, index: number, { clock, trace: shared, logger, statsLogs, fleet, preparer }: Shared): Promise<Started> {
   const trace = shared && fleet ? { ...shared, write: (m: string, r: RequestReport) => shared.write(m, r, deployment.replica) } : shared;
   const metrics = createMetrics();
   metrics.setClock(() => clock.unixSeconds());
@@ -196,6 +208,10 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
   let server: RunningServer;
   try {
     ctx = buildServerContext(deployment, options, deps);
+    if (preparer) {
+      ctx.preparer = preparer;
+      preparer.warm(ctx);
+    }
     if (options.scenario) ctx.reload = () => reloadScenario(ctx, options, deps, options.replicaIndex ?? index);
     server = await listen(createApp(ctx), deployment.host, deployment.port, clock);
   } catch (err) {

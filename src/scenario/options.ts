@@ -68,6 +68,12 @@ export interface ServeOptions {
   readonly pod: { readonly name: string | null; readonly namespace: string | null };
   /** `--model-load-seconds S`: /health answers 503 (and generation is refused) for S simulated seconds after start. */
   readonly modelLoadSeconds: number;
+  /** `--prepare-workers N`: worker threads that prepare requests (0: on the engine's thread). */
+  readonly prepareWorkers: number;
+  /** `--max-prepare-ms`: wall milliseconds one request's preparation may run on a worker. */
+  readonly maxPrepareMs: number;
+  /** `--max-prepare-memory-mb`: heap cap of each preparation worker. */
+  readonly maxPrepareMemoryMb: number;
   /** vLLM flags given that llmsim accepts without effect (reported at start-up). */
   readonly ignoredFlags: readonly string[];
   /** Flags the user actually typed, so they win over scenario values. */
@@ -110,6 +116,10 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   identityHeaders: false,
   pod: { name: null, namespace: null },
   modelLoadSeconds: 0,
+  // Embedding code and tests prepare on the engine's thread unless they ask; the CLI defaults to cores - 1.
+  prepareWorkers: 0,
+  maxPrepareMs: 2000,
+  maxPrepareMemoryMb: 512,
   ignoredFlags: [],
   explicit: new Set(),
 };

@@ -8,7 +8,7 @@ import { prepare } from '../../pipeline/prepare.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { kvTransferOf, type KvTransfer } from '../../pipeline/kv-transfer.ts';
 import { chatResponseJson } from './chat-response.ts';
-import { planChat, type PlannedChat } from './chat-prepare.ts';
+import { CHAT_JOB, planChat, type PlannedChat } from './chat-prepare.ts';
 import { streamChat } from './chat-stream.ts';
 
 export interface PreparedChat extends Served<PlannedChat> {
@@ -17,8 +17,6 @@ export interface PreparedChat extends Served<PlannedChat> {
   readonly transfer: KvTransfer;
 }
 
-/** The preparation job kind of this route (dialects/prepare-jobs.ts). */
-export const CHAT_JOB = 'openai.chat';
 
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();

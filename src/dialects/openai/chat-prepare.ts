@@ -15,6 +15,9 @@ import { chatPromptIds as renderedPromptIds, contentText, truncatePrompt } from 
 import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
 import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
 
+/** The preparation job kind of this route's preparation (dialects/prepare-jobs.ts). */
+export const CHAT_JOB = 'openai.chat';
+
 export interface PlannedChat {
   readonly request: ChatCompletionRequest;
   readonly model: PrepModel;

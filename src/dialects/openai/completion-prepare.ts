@@ -15,6 +15,9 @@ import { WorkMeter } from '../../pipeline/work-budget.ts';
 import { checkCharsCanFit } from '../../pipeline/size-checks.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 
+/** The preparation job kind of this route's preparation (dialects/prepare-jobs.ts). */
+export const COMPLETION_JOB = 'openai.completion';
+
 export interface PlannedCompletion {
   readonly request: CompletionRequest;
   readonly model: PrepModel;

@@ -10,7 +10,7 @@ import { completionChoice } from './completion-choice.ts';
 import { streamCompletions } from './completions-stream.ts';
 import { usageOf } from './usage.ts';
 import { kvTransferOf, kvTransferResponse, NO_TRANSFER, type KvTransfer } from '../../pipeline/kv-transfer.ts';
-import { planCompletion, type PlannedCompletion } from './completion-prepare.ts';
+import { COMPLETION_JOB, planCompletion, type PlannedCompletion } from './completion-prepare.ts';
 
 export interface PreparedCompletion extends Served<PlannedCompletion> {
   readonly id: string;
@@ -18,8 +18,6 @@ export interface PreparedCompletion extends Served<PlannedCompletion> {
   readonly transfer: KvTransfer;
 }
 
-/** The preparation job kind of this route (dialects/prepare-jobs.ts). */
-export const COMPLETION_JOB = 'openai.completion';
 
 export function completionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();

@@ -1,0 +1,20 @@
+/**
+ * @module A preparation worker (pipeline/prepare-pool.ts): builds the served configuration from the snapshot the pool
+ * was started with (tokenizers load here, once per worker), then runs jobs. Pure: the same job gives the same bytes
+ * on any worker or on the engine's thread.
+ */
+import { Piscina } from 'piscina';
+import { prepareEnvOf, type PrepareConfig } from '../serving/build.ts';
+import { runJob } from '../pipeline/prepare.ts';
+import type { PoolTask } from '../pipeline/prepare-pool.ts';
+import type { WireResult } from '../pipeline/prepare-wire.ts';
+import { PREPARE_TABLE } from './prepare-jobs.ts';
+
+const env = prepareEnvOf(Piscina.workerData as PrepareConfig);
+
+export default function prepareTask(task: PoolTask): WireResult {
+  // Tells the pool its deadline starts now.
+  task.started.postMessage(0);
+  task.started.close();
+  return runJob(env, PREPARE_TABLE, task.kind, task.body);
+}
