@@ -5,6 +5,7 @@ import { SERVE_HELP } from './serve-help.ts';
 import { startSimulator, type Simulator } from './start.ts';
 import type { ServeOptions } from '../scenario/options.ts';
 import { loadScenario, scenarioJsonSchema } from '../scenario/load.ts';
+import { summarizeScenario } from '../scenario/summary.ts';
 import { calibrateCommand } from './calibrate.ts';
 
 const HELP = `Usage: llmsim <command> [options]
@@ -88,7 +89,7 @@ function scenarioCommand([sub, file]: readonly string[]): number {
     }
     if (sub === 'check' && file) {
       const scenario = loadScenario(file);
-      process.stdout.write(`${file}: ok (${scenario.models.length} model${scenario.models.length === 1 ? '' : 's'}, ${scenario.rules?.length ?? 0} rules)\n`);
+      process.stdout.write(summarizeScenario(file, scenario));
       return 0;
     }
     process.stderr.write("llmsim: usage: llmsim scenario check FILE | llmsim scenario schema\n");

@@ -148,7 +148,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
       name,
       profile: profile ?? FALLBACK_PROFILE,
       settings: config.engine,
-      schedulingPolicy: options.schedulingPolicy,
+      schedulingPolicy: config.engine.schedulingPolicy ?? options.schedulingPolicy,
       clock,
       metrics,
       trace,
@@ -203,6 +203,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
       return p.instant || p.fixed_step_ms !== undefined ? 0 : (tokens * kvBytesPerToken(p)) / (p.kv_transfer_gb_s * 1e9);
     },
     pod: options.pod,
+    onWarning: (message) => logger.warning('llmsim', message),
   };
   let ctx: ServerContext;
   let server: RunningServer;

@@ -9,6 +9,8 @@ export interface EngineFlags {
   readonly gpuMemoryUtilization?: number;
   readonly enablePrefixCaching?: boolean;
   readonly maxWaiting?: number;
+  /** vLLM --scheduling-policy: `priority` orders the waiting queue by request `priority` (and preempts by it). */
+  readonly schedulingPolicy?: 'fcfs' | 'priority';
   /** Distinct LoRA adapters allowed in one running batch (vLLM --max-loras). */
   readonly maxLoras?: number;
   /** GPUs per engine (vLLM --tensor-parallel-size): overrides the profile's `tensor_parallel` (step time, KV size). */

@@ -62,9 +62,10 @@ export function resolveDeployment(options: ServeOptions, scenario: Scenario | nu
     tokenizerDir: options.tokenizer,
     maxModelLen: options.maxModelLen,
     profile: options.profile,
-    engine: options.engine,
+    engine: { ...options.engine, schedulingPolicy: options.schedulingPolicy },
     outputLengths: null,
-    reasoningParser: options.reasoningParser,
+    // vLLM serves one model per process, so its flags describe that model: with several `--model`s, the first.
+    reasoningParser: i === 0 ? options.reasoningParser : null,
     toolCallProbability: null,
     loraModules: i === 0 ? options.loraModules : [],
   });
@@ -111,13 +112,18 @@ function engineFlagsOf(e: EngineSettings): EngineFlags {
     ...(e.enable_prefix_caching !== undefined ? { enablePrefixCaching: e.enable_prefix_caching } : {}),
     ...(e.max_waiting !== undefined ? { maxWaiting: e.max_waiting } : {}),
     ...(e.max_loras !== undefined ? { maxLoras: e.max_loras } : {}),
+    ...(e.scheduling_policy !== undefined ? { schedulingPolicy: e.scheduling_policy } : {}),
   };
 }
 
 /** A scenario model, with any engine/tokenizer flags typed on the command line applied on top. */
 function fromScenario(m: ModelSpec, options: ServeOptions, index: number): ModelConfig {
   const names = m.served_model_name === undefined ? [m.model] : typeof m.served_model_name === 'string' ? [m.served_model_name] : m.served_model_name;
-  const engine: EngineFlags = { ...(m.engine ? engineFlagsOf(m.engine) : {}), ...options.engine };
+  const engine: EngineFlags = {
+    ...(m.engine ? engineFlagsOf(m.engine) : {}),
+    ...options.engine,
+    ...(options.explicit.has('scheduling-policy') ? { schedulingPolicy: options.schedulingPolicy } : {}),
+  };
   return {
     root: m.model,
     aliases: names,
@@ -126,7 +132,9 @@ function fromScenario(m: ModelSpec, options: ServeOptions, index: number): Model
     profile: options.profile ?? m.profile ?? null,
     engine,
     outputLengths: m.output_lengths ?? null,
-    reasoningParser: options.reasoningParser ?? m.reasoning_parser ?? null,
+    // A parser typed on the command line is the first (default) model's, as `--served-model-name` is; the others keep
+    // their own `reasoning_parser` (a Llama next to a Qwen3 does not start thinking).
+    reasoningParser: (index === 0 ? options.reasoningParser : null) ?? m.reasoning_parser ?? null,
     toolCallProbability: m.tool_call_probability ?? null,
     loraModules: [...(m.lora_modules ?? []), ...(index === 0 ? options.loraModules : [])],
   };

@@ -5,7 +5,7 @@ import type { PrepareEnv, PrepModel, ServerContext, ServedModel } from './contex
 import type { Rule } from '../scenario/schema.ts';
 import type { Deployment, ModelConfig } from '../scenario/resolve.ts';
 import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
-import { catalogEntry, FALLBACK_MAX_MODEL_LEN } from './catalog.ts';
+import { catalogEntry, catalogNames, FALLBACK_MAX_MODEL_LEN } from './catalog.ts';
 import { DEFAULT_OUTPUT_LENGTHS } from '../generate/plan.ts';
 import { createFaultInjector } from '../faults/injector.ts';
 import type { MetricsRegistry } from '../metrics/metrics.ts';
@@ -29,6 +29,8 @@ export interface BuildDeps {
   readonly elapsed: () => number;
   readonly after: (seconds: number, fn: () => void) => () => void;
   readonly metrics: MetricsRegistry;
+  /** Start-up warnings (a model llmsim does not know, and what it uses for it instead). */
+  readonly onWarning?: (message: string) => void;
   /** Also told of every injected fault (the trace records them). */
   readonly onFault?: (kind: string) => void;
   /** KV transfer time for P/D for a model's profile. */
@@ -47,7 +49,6 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
       apiKeys: deployment.apiKeys,
       maxLogprobs: options.maxLogprobs,
       enablePromptTokensDetails: options.enablePromptTokensDetails,
-      priorityScheduling: options.schedulingPolicy === 'priority',
       enableSuffix: options.enableSuffix,
       maxBodyBytes: 32 * 1024 * 1024,
       cors: options.cors,
@@ -92,6 +93,7 @@ export function buildModels(deployment: Deployment, deps: BuildDeps, previous: r
     const prep = buildPrepModel(config, config.loraModules.map((l) => [l.name, l.path]));
     const entry = catalogEntry(config.root);
     const profile = config.profile ?? entry?.profile ?? null;
+    if (!entry) deps.onWarning?.(unknownModelWarning(config));
     return {
       ...prep,
       loras: new Map(prep.loras),
@@ -114,6 +116,7 @@ export function buildPrepModel(config: ModelConfig, loras: readonly (readonly [s
     maxModelLen: config.maxModelLen ?? entry?.maxModelLen ?? FALLBACK_MAX_MODEL_LEN,
     outputLengths: config.outputLengths ?? DEFAULT_OUTPUT_LENGTHS,
     reasoningParser: config.reasoningParser,
+    priorityScheduling: config.engine.schedulingPolicy === 'priority',
     reasoningMedianTokens: 250,
     toolCallProbability: config.toolCallProbability ?? 0.8,
     loras: new Map(loras),
@@ -132,11 +135,22 @@ export function prepareConfigOf(ctx: ServerContext): PrepareConfig {
   return {
     models: ctx.deployment.models.map((config, i) => ({ config, loras: [...(ctx.models[i]?.loras ?? new Map<string, string>())] })),
     rules: ctx.rules,
-    settings: { seed: s.seed, maxLogprobs: s.maxLogprobs, safety: s.safety, priorityScheduling: s.priorityScheduling, enableSuffix: s.enableSuffix },
+    settings: { seed: s.seed, maxLogprobs: s.maxLogprobs, safety: s.safety, enableSuffix: s.enableSuffix },
   };
 }
 
 /** The preparation environment a worker builds once from a `PrepareConfig` (tokenizers load here). */
 export function prepareEnvOf(config: PrepareConfig): PrepareEnv {
   return { models: config.models.map((m) => buildPrepModel(m.config, m.loras)), rules: config.rules, settings: config.settings };
+}
+
+/**
+ * A model name outside the catalog still starts (any name may be served), but what it is simulated with must not be a
+ * surprise: say which tokenizer and chat template, context window and latency profile stand in for it.
+ */
+export function unknownModelWarning(config: ModelConfig): string {
+  const tokenizer = config.tokenizerDir ? `the tokenizer in ${config.tokenizerDir}` : "Qwen/Qwen3-8B's tokenizer and chat template (pass --tokenizer DIR for its own)";
+  const len = config.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
+  const profile = config.profile ?? 'the default latency profile (pass --profile for its own)';
+  return `Model '${config.root}' is not in llmsim's catalog: simulating it with ${tokenizer}, max_model_len ${len}, ${profile}. Known models: ${catalogNames().join(', ')}.`;
 }

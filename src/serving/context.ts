@@ -28,6 +28,9 @@ export interface PrepModel {
   readonly outputLengths: OutputLengthDistribution;
   /** `--reasoning-parser`: thinking text goes to `reasoning`/`reasoning_content`. */
   readonly reasoningParser: ReasoningParser | null;
+  /** Scheduling policy `priority` (per model: CLI for the command-line models, `engine.scheduling_policy` in a
+   * scenario); otherwise a non-zero request `priority` is vLLM's 400. */
+  readonly priorityScheduling: boolean;
   readonly reasoningMedianTokens: number;
   /** Chance that `tool_choice: "auto"` produces tool calls. */
   readonly toolCallProbability: number;
@@ -50,8 +53,6 @@ export interface ServerSettings {
   readonly apiKeys: readonly string[];
   readonly maxLogprobs: number;
   readonly enablePromptTokensDetails: boolean;
-  /** `--scheduling-policy priority`: otherwise a non-zero `priority` is a 400. */
-  readonly priorityScheduling: boolean;
   /** `--enable-suffix`: build the FIM prompt from `suffix` instead of vLLM's 400. */
   readonly enableSuffix: boolean;
   readonly maxBodyBytes: number;
@@ -76,7 +77,7 @@ export interface Lifecycle {
 }
 
 /** The server-wide settings preparation reads. */
-export type PrepareSettings = Pick<ServerSettings, 'seed' | 'maxLogprobs' | 'safety' | 'priorityScheduling' | 'enableSuffix'>;
+export type PrepareSettings = Pick<ServerSettings, 'seed' | 'maxLogprobs' | 'safety' | 'enableSuffix'>;
 
 /** Everything a preparation job reads: the served models' configuration, response rules and settings (no engine). */
 export interface PrepareEnv {

@@ -45,7 +45,7 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
   const maxTokens = effectiveMaxTokens(model, promptIds.length, request.max_completion_tokens ?? request.max_tokens);
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
   const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: env.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
-  if ((request.priority ?? 0) !== 0 && !env.settings.priorityScheduling) throw errors.priorityUnsupported();
+  if ((request.priority ?? 0) !== 0 && !model.priorityScheduling) throw errors.priorityUnsupported();
   const ask = readKvTransfer(body);
   const planned = planPrompt(env, model, promptIds, params, contract, loraOf(model, request.model));
   const last = request.messages[request.messages.length - 1];

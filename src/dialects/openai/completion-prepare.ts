@@ -53,7 +53,7 @@ export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): 
     params ??= p;
     return planPrompt(env, model, ids, p, contract, loraOf(model, request.model), undefined, meter);
   });
-  if ((request.priority ?? 0) !== 0 && !env.settings.priorityScheduling) throw errors.priorityUnsupported();
+  if ((request.priority ?? 0) !== 0 && !model.priorityScheduling) throw errors.priorityUnsupported();
   return {
     request,
     model,
