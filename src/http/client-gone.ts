@@ -29,3 +29,9 @@ export function onRequestGone(c: Context, fn: () => void): () => void {
   res.once('close', listener);
   return () => res.off('close', listener);
 }
+
+/** True when the connection already closed before the response finished (the close event has passed). */
+export function requestGone(c: Context): boolean {
+  const res = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  return res !== undefined && (res.destroyed || res.socket?.destroyed === true) && !res.writableFinished;
+}

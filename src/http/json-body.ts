@@ -208,7 +208,8 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<string>
       ended = true;
       resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     });
-    incoming.once('error', reject);
+    // A socket error before the end of the body ('aborted', ECONNRESET) is the client leaving too.
+    incoming.once('error', (err) => reject(ended ? err : new ClientGoneError()));
     // A client that leaves mid-upload: without this the read never settled and the request stayed in flight (/load).
     incoming.once('close', () => {
       if (!ended) reject(new ClientGoneError());

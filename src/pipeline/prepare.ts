@@ -10,7 +10,7 @@
 import type { Context } from 'hono';
 import type { PrepareEnv, ServerContext } from '../serving/context.ts';
 import { parseJsonObject, releaseHold } from '../http/json-body.ts';
-import { ClientGoneError, onRequestGone } from '../http/client-gone.ts';
+import { ClientGoneError, onRequestGone, requestGone } from '../http/client-gone.ts';
 import { countAborted } from './engine-run.ts';
 import { decodeResult, encodeResult, type PreparedShape, type Served, type WireResult } from './prepare-wire.ts';
 
@@ -33,6 +33,8 @@ export function runJob(env: PrepareEnv, table: PrepareTable, kind: string, body:
  */
 export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, text: string): Promise<Served<T>> {
   const preparer = ctx.preparer;
+  // A client gone before its turn came (requests wait for the planning gate) costs no preparation at all.
+  if (requestGone(c)) throw clientGone(c, ctx, text);
   // On this thread the served models are the live ones: nothing to decode.
   if (!preparer) return fn(ctx, parseJsonObject(text)) as unknown as Served<T>;
   const abort = new AbortController();
