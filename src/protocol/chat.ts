@@ -1,6 +1,7 @@
 /** @module `POST /v1/chat/completions` request schema (vLLM ≥ 0.10.1 field set; unknown fields allowed like pydantic `extra="allow"`). */
 import { z } from 'zod';
-import { opt, pBool, pDict, pInt, pList, pStr } from './fields.ts';
+import { opt, pDict, pList, pStr } from './fields.ts';
+import { lBool, lInt } from './lax-fields.ts';
 import { samplingFields } from './sampling-fields.ts';
 
 export const ChatMessageSchema = z.looseObject({
@@ -15,17 +16,17 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export const ChatCompletionRequestSchema = z.looseObject({
   ...samplingFields,
   messages: pList(ChatMessageSchema),
-  logprobs: opt(pBool()),
-  top_logprobs: opt(pInt()),
-  max_tokens: opt(pInt()),
-  max_completion_tokens: opt(pInt()),
+  logprobs: opt(lBool()),
+  top_logprobs: opt(lInt()),
+  max_tokens: opt(lInt()),
+  max_completion_tokens: opt(lInt()),
   tools: opt(pList(pDict())),
   tool_choice: opt(z.union([pStr(), pDict()])),
-  parallel_tool_calls: opt(pBool()),
+  parallel_tool_calls: opt(lBool()),
   reasoning_effort: opt(pStr()),
-  echo: opt(pBool()),
-  add_generation_prompt: opt(pBool()),
-  continue_final_message: opt(pBool()),
+  echo: opt(lBool()),
+  add_generation_prompt: opt(lBool()),
+  continue_final_message: opt(lBool()),
   documents: opt(pList(pDict())),
   chat_template: opt(pStr()),
   chat_template_kwargs: opt(pDict()),

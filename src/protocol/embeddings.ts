@@ -1,6 +1,7 @@
 /** @module `POST /v1/embeddings` request schema (completion-style `input` or chat-style `messages`). */
 import { z } from 'zod';
-import { opt, pBool, pInt, pList, pStr } from './fields.ts';
+import { opt, pList, pStr } from './fields.ts';
+import { lBool, lInt } from './lax-fields.ts';
 import { PromptSchema } from './completions.ts';
 import { ChatMessageSchema } from './chat.ts';
 
@@ -9,12 +10,12 @@ export const EmbeddingRequestSchema = z.looseObject({
   input: opt(PromptSchema),
   messages: opt(pList(ChatMessageSchema)),
   encoding_format: opt(z.enum(['float', 'base64', 'bytes', 'bytes_only'], { error: "literal_error::Input should be 'float', 'base64', 'bytes' or 'bytes_only'" })),
-  dimensions: opt(pInt()),
+  dimensions: opt(lInt()),
   user: opt(pStr()),
-  truncate_prompt_tokens: opt(pInt()),
-  add_special_tokens: opt(pBool()),
-  normalize: opt(pBool()),
-  priority: opt(pInt()),
+  truncate_prompt_tokens: opt(lInt()),
+  add_special_tokens: opt(lBool()),
+  normalize: opt(lBool()),
+  priority: opt(lInt()),
   request_id: opt(pStr()),
 });
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequestSchema>;

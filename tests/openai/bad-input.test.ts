@@ -28,10 +28,13 @@ describe('malformed requests', () => {
 
   it('names the field and pydantic kind for wrong types and missing fields', async () => {
     const cases: [Record<string, unknown>, string, string][] = [
-      [{ messages: [{ role: 'user', content: 'x' }], max_tokens: 'ten' }, 'int_type', 'body.max_tokens'],
+      // pydantic's lax mode: a numeric string would be accepted ("10" is 10); a word is int_parsing.
+      [{ messages: [{ role: 'user', content: 'x' }], max_tokens: 'ten' }, 'int_parsing', 'body.max_tokens'],
+      [{ messages: [{ role: 'user', content: 'x' }], max_tokens: [10] }, 'int_type', 'body.max_tokens'],
       [{ messages: 'hello' }, 'list_type', 'body.messages'],
       [{}, 'missing', 'body.messages'],
-      [{ messages: [{ role: 'user', content: 'x' }], stream: 'yes' }, 'bool_type', 'body.stream'],
+      [{ messages: [{ role: 'user', content: 'x' }], stream: 'maybe' }, 'bool_parsing', 'body.stream'],
+      [{ messages: [{ role: 'user', content: 'x' }], stream: {} }, 'bool_type', 'body.stream'],
       [{ messages: [{ role: 'user', content: 'x' }], temperature: [] }, 'float_type', 'body.temperature'],
       [{ messages: [{ content: 'x' }] }, 'missing', 'body.messages.0.role'],
     ];
