@@ -5,7 +5,8 @@
 import { pyFloat } from '../protocol/pyformat.ts';
 
 export class FastHistogram {
-  private readonly series = new Map<string, { counts: Float64Array; sum: number; count: number; labels: string }>();
+  /** `engine` and `model` are rendered label pairs (`engine="0"`), kept apart: a model name may contain `,`. */
+  private readonly series = new Map<string, { counts: Float64Array; sum: number; count: number; engine: string; model: string }>();
 
   constructor(
     readonly name: string,
@@ -18,7 +19,8 @@ export class FastHistogram {
     const key = modelName === null ? '' : `${engine}\u0000${modelName}`;
     let s = this.series.get(key);
     if (!s) {
-      s = { counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, labels: modelName === null ? '' : `engine="${engine}",model_name="${escapeLabel(modelName)}"` };
+      const labelled = modelName !== null;
+      s = { counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, engine: labelled ? `engine="${escapeLabel(engine)}"` : '', model: labelled ? `model_name="${escapeLabel(modelName)}"` : '' };
       this.series.set(key, s);
     }
     const series = s;
@@ -37,9 +39,9 @@ export class FastHistogram {
     for (const s of this.series.values()) {
       let cumulative = 0;
       // Labels sorted as prometheus_client prints them: engine, le, model_name.
-      const [engine, model] = s.labels ? (s.labels.split(',', 2) as [string, string]) : ['', ''];
-      const bucket = (le: string): string => (s.labels ? `{${engine},le="${le}",${model}}` : `{le="${le}"}`);
-      const plain = s.labels ? `{${s.labels}}` : '';
+      const { engine, model } = s;
+      const bucket = (le: string): string => (model ? `{${engine},le="${le}",${model}}` : `{le="${le}"}`);
+      const plain = model ? `{${engine},${model}}` : '';
       this.buckets.forEach((b, i) => {
         cumulative += s.counts[i] as number;
         out += `${this.name}_bucket${bucket(pyFloat(b))} ${pyFloat(cumulative)}\n`;
@@ -51,6 +53,7 @@ export class FastHistogram {
   }
 }
 
+/** Prometheus text-format escaping of a label value (backslash, newline, double quote), as prometheus_client does. */
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }

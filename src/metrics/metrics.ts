@@ -21,7 +21,9 @@ const FAULT_KINDS = ['http_error', 'timeout', 'stall', 'truncate', 'drop', 'erro
 
 /** prometheus_client's byte form of prom-client output: labels sorted by name, values as Python floats (`1.0`). */
 function pythonStyle(text: string): string {
-  return text.replace(/^([^#\s{]+)(\{[^}]*\})? (\S+)$/gm, (_line, name: string, labels: string | undefined, value: string) => {
+  // A label value may hold `}`, `,`, spaces or escaped quotes (a served model name is the operator's choice): the label
+  // block is matched as quoted strings, not up to the first `}`.
+  return text.replace(/^([^#\s{]+)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? (\S+)$/gm, (_line, name: string, labels: string | undefined, value: string) => {
     const sorted = labels ? `{${(labels.slice(1, -1).match(/[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"/g) ?? []).sort().join(',')}}` : '';
     const n = Number(value);
     return `${name}${sorted} ${Number.isNaN(n) ? value : pyFloat(n)}`;
