@@ -21,7 +21,6 @@ export interface CodeChain {
   readonly tokens: readonly number[];
   readonly lineStarts: readonly number[];
   readonly next: ReadonlyMap<string, readonly number[]>;
-  readonly newlineTokens: ReadonlySet<number>;
 }
 
 const proseCache = new WeakMap<Tokenizer, ProseChain>();
@@ -116,11 +115,9 @@ function buildProseChain(tokenizer: Tokenizer): ProseChain {
 
 function buildCodeChain(tokenizer: Tokenizer): CodeChain {
   const tokens = tokenizer.encode(CODE_CORPUS.trimStart());
-  const newlineTokens = new Set<number>();
   const lineStarts: number[] = [0];
   tokens.forEach((id, i) => {
     if (tokenizer.tokenText(id).endsWith('\n')) {
-      newlineTokens.add(id);
       // Only unindented lines are entry points: an indentation token after a jump could merge with its neighbour.
       const first = tokens[i + 1];
       if (first !== undefined && !/^\s/.test(tokenizer.tokenText(first))) lineStarts.push(i + 1);
@@ -135,7 +132,7 @@ function buildCodeChain(tokenizer: Tokenizer): CodeChain {
     list.push(at(i));
     next.set(key, list);
   }
-  return { tokens, lineStarts, next, newlineTokens };
+  return { tokens, lineStarts, next };
 }
 
 function sameIds(tokenizer: Tokenizer, ids: readonly number[]): boolean {

@@ -32,11 +32,6 @@ export interface OutputLengthDistribution {
 
 export const DEFAULT_OUTPUT_LENGTHS: OutputLengthDistribution = { median: 160, sigma: 0.7, min: 8, max: 2048 };
 
-/** A channel's text after `released` tokens (all of it once the plan is fully released). */
-export function channelText(channel: Channel, released: number, total: number): string {
-  return channel.text.slice(0, channelLength(channel, released, total));
-}
-
 /** Visible text after `released` tokens, exactly as vLLM's incremental detokenizer would have emitted it. */
 export function visibleText(plan: ChoicePlan, released: number): string {
   return plan.text.slice(0, visibleLength(plan, released));
@@ -58,7 +53,7 @@ export function visibleLength(plan: ChoicePlan, released: number): number {
   return Math.min(plan.text.length, Math.max(0, (plan.cumChars[released - 1] as number) - plan.holdback));
 }
 
-/** Length of `channelText(channel, released, total)`. */
+/** Length of a channel's text after `released` tokens (all of it once the plan is fully released). */
 export function channelLength(channel: Channel, released: number, total: number): number {
   if (released >= total) return channel.text.length;
   if (released <= 0) return 0;

@@ -16,8 +16,6 @@ export interface OutputContract {
   readonly reasoning: ReasoningSpec | null;
 }
 
-export const NO_CONTRACT: OutputContract = { canned: null, constraint: null, tools: null, reasoning: null };
-
 type Body = Record<string, unknown>;
 
 const EFFORT_SCALE: Readonly<Record<string, number>> = { none: 0, minimal: 0.15, low: 0.35, medium: 1, high: 2.5, xhigh: 4, max: 4 };

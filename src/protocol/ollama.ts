@@ -30,14 +30,12 @@ export const OllamaGenerateSchema = z.looseObject({
   template: opt(pStr()),
   raw: opt(pBool()),
 });
-export type OllamaGenerate = z.infer<typeof OllamaGenerateSchema>;
 
 export const OllamaChatSchema = z.looseObject({
   ...common,
   messages: opt(pList(z.looseObject({ role: pStr(), content: opt(pStr()) }))),
   tools: opt(pList(pDict())),
 });
-export type OllamaChat = z.infer<typeof OllamaChatSchema>;
 
 export const OllamaEmbedSchema = z.looseObject({ model: pStr(), input: opt(z.union([pStr(), pList(pStr())])), prompt: opt(pStr()), dimensions: opt(pInt()), truncate: opt(pBool()) });
 export const OllamaShowSchema = z.looseObject({ model: opt(pStr()), name: opt(pStr()), verbose: opt(pBool()) });
