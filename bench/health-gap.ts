@@ -112,7 +112,7 @@ const attacks: Attack[] = [
 ];
 
 const extra = process.argv.slice(2);
-const server = await llmsim(9170, ['--profile', 'instant', '--trust-request-chat-template', ...extra]);
+const server = await llmsim(Number(process.env['HEALTH_GAP_PORT'] ?? 9170), ['--profile', 'instant', '--trust-request-chat-template', ...extra]);
 const poller = healthPoller(server.url);
 process.stdout.write(`health-gap bench: llmsim ${extra.join(' ') || '(defaults)'}\n\n| attack | status | attack ms | small request ms | worst /health gap ms |\n| --- | --- | --- | --- | --- |\n`);
 const small = chat('Hello there', { max_tokens: 4 });

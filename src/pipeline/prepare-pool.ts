@@ -95,12 +95,21 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       const deadline = new AbortController();
       const { port1, port2 } = new MessageChannel();
       let timer: ReturnType<typeof setTimeout> | null = null;
+      let started = false;
       // The deadline starts when a worker takes the job: a job queued behind others is not charged their time.
       port1.once('message', () => {
+        started = true;
         timer = setTimeout(() => deadline.abort(), o.maxPrepareMs);
       });
       port1.unref();
-      const both = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+      // A client that leaves takes its job out of the queue; a job already running is left to finish and its result
+      // dropped (prepare.ts): stopping it would kill the worker, and a new one loads its tokenizer for ~1 s.
+      const withdraw = new AbortController();
+      const onGone = (): void => {
+        if (!started) withdraw.abort();
+      };
+      signal?.addEventListener('abort', onGone, { once: true });
+      const both = AbortSignal.any([withdraw.signal, deadline.signal]);
       try {
         const task: PoolTask = { kind: job.kind, body: job.body, started: port2 };
         return await pool.run(task, { signal: both, transferList: [port2] });
@@ -111,6 +120,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
         throw err;
       } finally {
         if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onGone);
         port1.close();
       }
     },

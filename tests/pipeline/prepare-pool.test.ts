@@ -60,7 +60,8 @@ describe('preparation pool', () => {
     const again = await Promise.all(Array.from({ length: 8 }, () => two!.client.chat.completions.create(CHAT_CASES[0]!).asResponse().then((r) => r.text())));
     expect(new Set(again.map(stable)).size).toBe(1);
     expect(stable(again[0]!)).toBe(expected[0]);
-  });
+    // Three servers and their workers' tokenizers load on a shared machine: more than the default 30 s budget.
+  }, 90_000);
 
   it('answers errors in the same envelope as inline preparation', async () => {
     const [inline, one] = await Promise.all([start(0), start(1)]);
@@ -95,5 +96,5 @@ describe('preparation pool', () => {
     else expect((small as OpenAI.ChatCompletion).choices[0]?.message.content).toBeTypeOf('string');
     expect(pool.threads()).toBe(1);
     expect(await fetch(`${sim.url}/load`).then((r) => r.json())).toEqual({ server_load: 0 });
-  });
+  }, 60_000);
 });
