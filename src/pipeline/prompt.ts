@@ -35,7 +35,8 @@ export function renderPrompt(model: PromptModel, messages: readonly ChatMessageL
   }
 }
 
-const promptCache = new PromptCache<number[]>();
+/** 64 MB of prompts per thread (each preparation worker has its own): key text as UTF-16, ids as 8-byte numbers. */
+const promptCache = new PromptCache<number[]>({ capacity: 2048, maxBytes: 64 * 1024 * 1024, sizeOf: (key, ids) => key.length * 2 + ids.length * 8 });
 
 /**
  * Template + tokenize, cached per model for identical conversations and options. The returned array is shared by
