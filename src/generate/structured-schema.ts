@@ -11,8 +11,7 @@ import { isObject, mergeSchemas, minCost, resolveRef, type Schema } from './stru
 import { formatValue, word, words } from './structured-formats.ts';
 import { integer, num, number } from './structured-numbers.ts';
 import type { Rng } from './rng.ts';
-
-type Pieces = Generator<string, void, undefined>;
+import { SLICE, batched, escaped, literal, type Pieces } from './structured-pieces.ts';
 
 /** Past this instance depth optional parts are dropped and the shortest branch wins. */
 const SOFT_DEPTH = 6;
@@ -21,9 +20,6 @@ export const MAX_INSTANCE_DEPTH = 64;
 /** Extra array items / string length drawn past the minimum. */
 const EXTRA_ITEMS = 3;
 const EXTRA_CHARS = 24;
-/** Large literals (a 10 MB `const`, enum value or choice) are released in slices, never whole. */
-const SLICE = 4096;
-
 interface Walk {
   readonly root: Schema;
   readonly rng: Rng;
@@ -32,55 +28,6 @@ interface Walk {
 /** Pieces of one instance of `root`. */
 export function schemaPieces(root: Schema, rng: Rng): Pieces {
   return value(root, { root, rng }, 0);
-}
-
-/** Text in slices of at most SLICE characters. */
-export function* sliced(text: string): Pieces {
-  for (let i = 0; i < text.length; i += SLICE) yield text.slice(i, i + SLICE);
-}
-
-/** Pieces joined into runs of about 256 characters: a regex writes one character at a time. */
-export function* batched(pieces: Iterator<string>): Pieces {
-  let run = '';
-  for (let r = pieces.next(); !r.done; r = pieces.next()) {
-    if ((run += r.value).length >= 256) {
-      yield run;
-      run = '';
-    }
-  }
-  if (run) yield run;
-}
-
-/** A JSON value's Python-style text, sliced (json.dumps of a 10 MB string is still released a slice at a time). */
-function* literal(v: unknown): Pieces {
-  if (typeof v === 'string') {
-    yield '"';
-    for (const s of sliced(v)) yield escaped(s);
-    yield '"';
-  } else if (Array.isArray(v)) {
-    yield '[';
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) yield ', ';
-      yield* literal(v[i]);
-    }
-    yield ']';
-  } else if (isObject(v)) {
-    yield '{';
-    let first = true;
-    for (const [k, x] of Object.entries(v)) {
-      yield `${first ? '' : ', '}${JSON.stringify(k)}: `;
-      first = false;
-      yield* literal(x);
-    }
-    yield '}';
-  } else if (typeof v === 'number') yield Number.isFinite(v) ? JSON.stringify(v) : 'null';
-  else yield v === undefined ? 'null' : JSON.stringify(v);
-}
-
-/** The inside of a JSON string literal for `s` (escaping is per character, so slices escape independently). */
-function escaped(s: string): string {
-  const q = JSON.stringify(s);
-  return q.slice(1, q.length - 1);
 }
 
 /** `$ref` followed, `allOf` folded in, one `anyOf`/`oneOf` branch chosen: a schema with none of those left. */

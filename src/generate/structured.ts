@@ -14,7 +14,8 @@ import { canonicalJson } from './rng.ts';
 import { ConstraintError } from './constraint-error.ts';
 import { compileRegex, fullMatcher, re2Engine, regexPieces } from './structured-regex.ts';
 import { checkSchema, type Schema } from './structured-schema-walk.ts';
-import { batched, schemaPieces, sliced } from './structured-schema.ts';
+import { schemaPieces } from './structured-schema.ts';
+import { batched, sliced } from './structured-pieces.ts';
 import { drain, type BoundedText, type TextBudget } from './structured-budget.ts';
 
 export { ConstraintError } from './constraint-error.ts';
