@@ -1,5 +1,5 @@
 /** @module Per-request and per-sequence state of the step engine (one sequence per choice). */
-import type { EngineRequest, EngineSink } from './types.ts';
+import type { EngineRequest, EngineSink, RequestSummary } from './types.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { RequestReport } from './observer.ts';
 
@@ -66,6 +66,21 @@ export function createSequences(request: EngineRequest, sink: EngineSink, arriva
     req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', stepTokens: 0, stepOut: 0, lastToken: null });
   });
   return req;
+}
+
+/**
+ * What the sink is told when a request ends. A request turned away (`turnedAway`: it can never fit) counts no cached
+ * tokens and was "scheduled" and "answered" the moment it was refused.
+ */
+export function finishedSummary(req: Req, now: number, turnedAway = false): RequestSummary {
+  return {
+    cachedTokens: turnedAway ? 0 : req.cachedTokens,
+    arrivalTime: req.arrival,
+    firstScheduledTime: turnedAway ? now : (req.firstScheduled ?? now),
+    firstTokenTime: turnedAway ? now : (req.firstToken ?? now),
+    finishedTime: now,
+    preemptions: req.preemptions,
+  };
 }
 
 /** vLLM counts a request with several sequences under the first sequence's reason ("stop" for tool calls too). */

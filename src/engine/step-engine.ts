@@ -8,8 +8,8 @@ import type { Clock } from '../clock/clock.ts';
 import type { StepModel, PrefillChunk } from '../timing/step-model.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { EngineObserver } from './observer.ts';
-import { createSequences, finishedReport, type Req, type Seq } from './sequence.ts';
-import { createWaitingQueue, loraNames } from './waiting-queue.ts';
+import { createSequences, finishedReport, finishedSummary, type Req, type Seq } from './sequence.ts';
+import { createWaitingQueue, loraAllowed, loraNames } from './waiting-queue.ts';
 
 export interface StepEngineOptions {
   readonly clock: Clock;
@@ -74,13 +74,6 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     waiting.add(seq, true);
   };
 
-  const loraAllowed = (seq: Seq): boolean => {
-    const lora = seq.req.request.lora;
-    if (!lora || o.maxLoras === undefined) return true;
-    const active = new Set(running.map((s) => s.req.request.lora).filter(Boolean));
-    return active.has(lora) || active.size < o.maxLoras;
-  };
-
   /**
    * Plans the next step. A step that follows another starts at the previous one's planned end, not at "now": simulated
    * time stays exact however busy the host is, and a late timer shows up as scheduler lag instead of as drift.
@@ -127,7 +120,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       const at = waiting.firstArrived(start);
       if (at < 0) break;
       const seq = waiting.at(at);
-      if (!loraAllowed(seq)) break;
+      if (!loraAllowed(running, seq, o.maxLoras)) break;
       const req = seq.req;
       const total = seq.promptLen + seq.generated;
       const remote = req.request.remotePrefillSeconds !== undefined && seq.generated === 0;
@@ -250,14 +243,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
   };
 
   const finishRequest = (req: Req, now: number): void => {
-    req.sink.onFinished({
-      cachedTokens: req.cachedTokens,
-      arrivalTime: req.arrival,
-      firstScheduledTime: req.firstScheduled ?? now,
-      firstTokenTime: req.firstToken ?? now,
-      finishedTime: now,
-      preemptions: req.preemptions,
-    });
+    req.sink.onFinished(finishedSummary(req, now));
     observer?.requestDone?.(finishedReport(req, now, null));
   };
 
@@ -268,7 +254,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     abortRequest(req);
     observer?.requestDone?.(finishedReport(req, clock.now(), 'abort'));
     for (const s of req.seqs) req.sink.onTokens(s.index, s.generated, true);
-    req.sink.onFinished({ cachedTokens: 0, arrivalTime: req.arrival, firstScheduledTime: clock.now(), firstTokenTime: clock.now(), finishedTime: clock.now(), preemptions: req.preemptions });
+    req.sink.onFinished(finishedSummary(req, clock.now(), true));
   };
 
   const abortRequest = (req: Req): void => {

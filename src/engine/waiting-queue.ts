@@ -58,6 +58,14 @@ export function createWaitingQueue(priority: boolean): WaitingQueue {
 }
 
 /** The distinct LoRA adapters of some sequences, sorted (for the `vllm:lora_requests_info` gauge). */
+/** `--max-loras`: a sequence may join the running batch if its adapter is already there or a slot is free. */
+export function loraAllowed(running: readonly Seq[], seq: Seq, maxLoras: number | undefined): boolean {
+  const lora = seq.req.request.lora;
+  if (!lora || maxLoras === undefined) return true;
+  const active = new Set(running.map((s) => s.req.request.lora).filter(Boolean));
+  return active.has(lora) || active.size < maxLoras;
+}
+
 export function loraNames(list: readonly Seq[]): string[] {
   return [...new Set(list.map((s) => s.req.request.lora).filter((l): l is string => l !== undefined))].sort();
 }
