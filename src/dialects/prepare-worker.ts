@@ -4,9 +4,10 @@
  * on any worker or on the engine's thread.
  */
 import { Piscina } from 'piscina';
+import { parentPort } from 'node:worker_threads';
 import { prepareEnvOf, type PrepareConfig } from '../serving/build.ts';
 import { runJob } from '../pipeline/prepare.ts';
-import type { PoolTask } from '../pipeline/prepare-pool.ts';
+import type { PoolTask, StartedMessage } from '../pipeline/prepare-pool.ts';
 import type { WireResult } from '../pipeline/prepare-wire.ts';
 import { PREPARE_TABLE } from './prepare-jobs.ts';
 
@@ -14,7 +15,6 @@ const env = prepareEnvOf(Piscina.workerData as PrepareConfig);
 
 export default function prepareTask(task: PoolTask): WireResult {
   // Tells the pool its deadline starts now.
-  task.started.postMessage(0);
-  task.started.close();
+  parentPort?.postMessage({ llmsimStarted: task.job } satisfies StartedMessage);
   return runJob(env, PREPARE_TABLE, task.kind, task.body);
 }

@@ -9,7 +9,6 @@
  * stopped — piscina terminates its worker and starts another — and the client gets a 400 naming the limit.
  */
 import { Piscina } from 'piscina';
-import { MessageChannel } from 'node:worker_threads';
 import type { PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
 import { prepareConfigOf } from '../serving/build.ts';
 import { ApiError } from '../protocol/errors.ts';
@@ -27,12 +26,19 @@ export interface PreparePoolOptions {
   readonly releasesClockHold: boolean;
 }
 
-/** What the engine's thread sends a worker: the job, and a port the worker signals on when it starts it. */
+/**
+ * What the engine's thread sends a worker: the job, and its number in this pool, which the worker posts back on its
+ * parent port when it starts the job (piscina re-emits it as the pool's 'message' event). One small message per job:
+ * a MessageChannel per job (and transferring its port) cost more main-thread CPU than the rest of the hand-off.
+ */
 export interface PoolTask extends PrepareJob {
-  readonly started: MessagePort;
+  readonly job: number;
 }
 
-type MessagePort = import('node:worker_threads').MessagePort;
+/** The message a worker posts when it starts job `n`. */
+export interface StartedMessage {
+  readonly llmsimStarted: number;
+}
 
 /** Budget errors, in the dialect's envelope (docs/errors.md). */
 export const budgetErrors = {
@@ -50,6 +56,16 @@ export interface PreparePool extends Preparer {
 export function createPreparePool(o: PreparePoolOptions): PreparePool {
   // One pool per distinct configuration: the replicas of a homogeneous fleet share one (N workers, not N per replica).
   const pools = new Map<string, { pool: Piscina; users: Set<ServerContext> }>();
+  // Jobs handed to piscina and not started yet, by number: told when their worker starts them.
+  const waiting = new Map<number, () => void>();
+  let jobs = 0;
+  const onStarted = (m: unknown): void => {
+    const n = (m as Partial<StartedMessage> | null)?.llmsimStarted;
+    if (typeof n !== 'number') return;
+    const started = waiting.get(n);
+    waiting.delete(n);
+    started?.();
+  };
   const keys = new WeakMap<ServerContext, { version: number; key: string }>();
   const poolFor = (ctx: ServerContext): Piscina => {
     const seen = keys.get(ctx);
@@ -71,6 +87,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       });
       // A worker that dies outside a task (over its heap cap while loading) is replaced by piscina; never a crash here.
       pool.on('error', () => {});
+      pool.on('message', onStarted);
       pools.set(key, (entry = { pool, users: new Set() }));
     }
     entry.users.add(ctx);
@@ -92,36 +109,38 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     warm: (ctx) => void poolFor(ctx),
     async run(ctx, job, signal) {
       const pool = poolFor(ctx);
-      const deadline = new AbortController();
-      const { port1, port2 } = new MessageChannel();
+      const n = ++jobs;
+      // One controller stops the job in piscina for both reasons: the client left before it started, or its deadline.
+      const stop = new AbortController();
       let timer: ReturnType<typeof setTimeout> | null = null;
       let started = false;
+      let overran = false;
       // The deadline starts when a worker takes the job: a job queued behind others is not charged their time.
-      port1.once('message', () => {
+      waiting.set(n, () => {
         started = true;
-        timer = setTimeout(() => deadline.abort(), o.maxPrepareMs);
+        timer = setTimeout(() => {
+          overran = true;
+          stop.abort();
+        }, o.maxPrepareMs);
       });
-      port1.unref();
       // A client that leaves takes its job out of the queue; a job already running is left to finish and its result
       // dropped (prepare.ts): stopping it would kill the worker, and a new one loads its tokenizer for ~1 s.
-      const withdraw = new AbortController();
       const onGone = (): void => {
-        if (!started) withdraw.abort();
+        if (!started) stop.abort();
       };
       signal?.addEventListener('abort', onGone, { once: true });
-      const both = AbortSignal.any([withdraw.signal, deadline.signal]);
       try {
-        const task: PoolTask = { kind: job.kind, body: job.body, started: port2 };
-        return await pool.run(task, { signal: both, transferList: [port2] });
+        const task: PoolTask = { kind: job.kind, body: job.body, job: n };
+        return await pool.run(task, { signal: stop.signal });
       } catch (err) {
         if (signal?.aborted) throw err;
-        if (deadline.signal.aborted) throw budgetErrors.deadline(o.maxPrepareMs);
+        if (overran) throw budgetErrors.deadline(o.maxPrepareMs);
         if ((err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') throw budgetErrors.memory(o.maxMemoryMb);
         throw err;
       } finally {
+        waiting.delete(n);
         if (timer) clearTimeout(timer);
         signal?.removeEventListener('abort', onGone);
-        port1.close();
       }
     },
     async close() {

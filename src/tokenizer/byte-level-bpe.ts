@@ -32,6 +32,11 @@ export interface MergeTable {
   readonly mask: number;
   /** slots[4s] = left id (-1: empty), [4s+1] = right id, [4s+2] = rank, [4s+3] = merged id. */
   readonly slots: Int32Array;
+  /**
+   * The merges of two single bytes, indexed directly: [2 × (b1 × 256 + b2)] = rank (NO_RANK: none), [+1] = merged id.
+   * A word's first round of lookups is all byte pairs, a third of its probes, here from 512 KB instead of the hash.
+   */
+  readonly bytePairs: Int32Array;
 }
 
 /**
@@ -69,7 +74,13 @@ export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: read
   }
   let vocabSize = 0;
   for (const id of vocab.values()) if (id >= vocabSize) vocabSize = id + 1;
-  return { byteIds, vocabSize, mask, slots };
+  const table = { byteIds, vocabSize, mask, slots, bytePairs: new Int32Array(2 * 65536) };
+  for (let k = 0; k < 65536; k++) {
+    const s = findPair(table, byteIds[k >> 8]!, byteIds[k & 255]!);
+    table.bytePairs[2 * k] = s < 0 ? NO_RANK : slots[s + 2]!;
+    table.bytePairs[2 * k + 1] = s < 0 ? -1 : slots[s + 3]!;
+  }
+  return table;
 }
 
 /** Index into `slots` (4 × slot) of the pair (a, b), or -1 when it has no merge. */
@@ -92,19 +103,21 @@ function hashPair(a: number, b: number): number {
 const NO_RANK = 0x7fffffff;
 
 /**
- * Merges `symbols[0..n)` (byte symbol ids, overwritten) and appends the resulting ids to `out`.
- * `ranks` is scratch of at least n entries. Quadratic in the word's length, which beats a heap for the short words
- * a pre-tokenizer produces; `mergeLong` takes words past LONG_WORD.
+ * Merges `symbols[0..n)` (byte symbol ids of the word's UTF-8 `bytes`, overwritten) and appends the resulting ids to
+ * `out`. `ranks` is scratch of at least n entries. Quadratic in the word's length, which beats a heap for the short
+ * words a pre-tokenizer produces; `mergeLong` takes words past LONG_WORD.
  */
-export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Array, n: number, out: number[]): void {
+export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Array, n: number, out: number[], bytes: Uint8Array): void {
   if (n > LONG_WORD) return mergeLong(t, symbols, n, out);
-  // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]); slots alongside give the merged id.
-  const slots = scratchSlots(n);
+  // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]); merged[i]: the id it merges into.
+  const merged = scratchMerged(n);
+  const pairs = t.bytePairs;
   for (let i = 0; i + 1 < n; i++) {
-    const s = findPair(t, symbols[i]!, symbols[i + 1]!);
-    slots[i] = s;
-    ranks[i] = s < 0 ? NO_RANK : t.slots[s + 2]!;
+    const k = ((bytes[i]! << 8) | bytes[i + 1]!) << 1;
+    ranks[i] = pairs[k]!;
+    merged[i] = pairs[k + 1]!;
   }
+  const slots = t.slots;
   while (n > 1) {
     let best = NO_RANK;
     let at = -1;
@@ -115,22 +128,22 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
       }
     }
     if (at < 0) break;
-    symbols[at] = t.slots[slots[at]! + 3]!;
+    symbols[at] = merged[at]!;
     for (let i = at + 1; i + 1 < n; i++) {
       symbols[i] = symbols[i + 1]!;
       ranks[i] = ranks[i + 1]!;
-      slots[i] = slots[i + 1]!;
+      merged[i] = merged[i + 1]!;
     }
     n--;
     if (at > 0) {
       const s = findPair(t, symbols[at - 1]!, symbols[at]!);
-      slots[at - 1] = s;
-      ranks[at - 1] = s < 0 ? NO_RANK : t.slots[s + 2]!;
+      ranks[at - 1] = s < 0 ? NO_RANK : slots[s + 2]!;
+      merged[at - 1] = s < 0 ? -1 : slots[s + 3]!;
     }
     if (at + 1 < n) {
       const s = findPair(t, symbols[at]!, symbols[at + 1]!);
-      slots[at] = s;
-      ranks[at] = s < 0 ? NO_RANK : t.slots[s + 2]!;
+      ranks[at] = s < 0 ? NO_RANK : slots[s + 2]!;
+      merged[at] = s < 0 ? -1 : slots[s + 3]!;
     }
   }
   for (let i = 0; i < n; i++) out.push(symbols[i]!);
@@ -139,10 +152,10 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
 /** Above this many bytes a word is merged with a heap (a run of 100k spaces or an unbroken base64 blob). */
 export const LONG_WORD = 128;
 
-let slotScratch = new Int32Array(256);
-function scratchSlots(n: number): Int32Array {
-  if (slotScratch.length < n) slotScratch = new Int32Array(n * 2);
-  return slotScratch;
+let mergedScratch = new Int32Array(256);
+function scratchMerged(n: number): Int32Array {
+  if (mergedScratch.length < n) mergedScratch = new Int32Array(n * 2);
+  return mergedScratch;
 }
 
 /**

@@ -5,12 +5,15 @@
  * a `ByteLevel` without its own regex, or a lone `ByteLevel` with GPT-2's; post-processing by `ByteLevel` and/or
  * `TemplateProcessing`; added tokens without lstrip/rstrip; a tokenizer class that encodes like the base class.
  */
+import { pieceScanner, type PieceScanner } from './pre-tokenizer.ts';
 
 export interface EncoderSpec {
   readonly merges: readonly (readonly [string, string])[];
   readonly ignoreMerges: boolean;
   /** Global, unicode pre-tokenizer regex (compiled as the reference compiles it). */
   readonly pattern: RegExp;
+  /** The same pieces without a regex (pre-tokenizer.ts), for the patterns it knows; null: use `pattern`. */
+  readonly scanner: PieceScanner | null;
   /** `Split` keeps the text between matches as words too; a lone `ByteLevel` keeps only matches. */
   readonly keepGaps: boolean;
   readonly normalization: 'NFC' | 'NFD' | 'NFKC' | 'NFKD' | null;
@@ -66,12 +69,12 @@ function readNormalizer(value: unknown): EncoderSpec['normalization'] | undefine
   return type === 'NFC' || type === 'NFD' || type === 'NFKC' || type === 'NFKD' ? type : undefined;
 }
 
-function readPreTokenizer(value: unknown): { pattern: RegExp; keepGaps: boolean } | null {
+function readPreTokenizer(value: unknown): { pattern: RegExp; scanner: PieceScanner | null; keepGaps: boolean } | null {
   const v = value as Record<string, unknown> | null | undefined;
   if (!v) return null;
   if (v['type'] === 'ByteLevel') {
     if (v['add_prefix_space'] || v['use_regex'] === false) return null;
-    return { pattern: new RegExp(whiteSpaceAsUnicode(GPT2_PATTERN)!, 'gu'), keepGaps: false };
+    return { pattern: new RegExp(whiteSpaceAsUnicode(GPT2_PATTERN)!, 'gu'), scanner: null, keepGaps: false };
   }
   if (v['type'] !== 'Sequence' || !Array.isArray(v['pretokenizers']) || v['pretokenizers'].length !== 2) return null;
   const [split, byteLevel] = v['pretokenizers'] as Record<string, unknown>[];
@@ -80,7 +83,7 @@ function readPreTokenizer(value: unknown): { pattern: RegExp; keepGaps: boolean 
   const source = (split['pattern'] as { Regex?: unknown } | undefined)?.Regex;
   if (typeof source !== 'string') return null;
   const pattern = compileLikeReference(source);
-  return pattern ? { pattern, keepGaps: true } : null;
+  return pattern ? { pattern, scanner: pieceScanner(source), keepGaps: true } : null;
 }
 
 /**

@@ -7,8 +7,9 @@
  */
 import { buildMergeTable, byteToUnicode, mergeSymbols, type MergeTable } from './byte-level-bpe.ts';
 import { createAddedTokenSplitter, type AddedTokenSplitter } from './added-tokens.ts';
-import { WordCache } from './word-cache.ts';
+import { hashRange, RangeWordCache, TextIdTable } from './text-table.ts';
 import { readEncoderSpec } from './fast-encoder-spec.ts';
+import type { PieceScanner } from './pre-tokenizer.ts';
 
 export interface FastEncoder {
   encode(text: string, addSpecialTokens: boolean): number[];
@@ -39,30 +40,34 @@ export function createFastEncoder({ json, config, vocab, cacheCapacity }: FastEn
   const added = new Map<string, number>();
   for (const content of spec.addedTokens) added.set(content, vocab.get(content)!);
   const splitter = createAddedTokenSplitter(added);
-  const whole = wholeWordIds(vocab);
-  return new ByteLevelEncoder(table, splitter, spec.pattern, spec.keepGaps, spec.normalization, whole, spec.ignoreMerges, prefix as number[], suffix as number[], cacheCapacity);
+  const whole = new TextIdTable(wholeWordIds(vocab));
+  return new ByteLevelEncoder(table, splitter, spec.pattern, spec.scanner, spec.keepGaps, spec.normalization, whole, spec.ignoreMerges, prefix as number[], suffix as number[], cacheCapacity);
 }
 
 class ByteLevelEncoder implements FastEncoder {
-  private readonly cache: WordCache;
+  private readonly cache: RangeWordCache;
   private symbols = new Int32Array(256);
   private ranks = new Int32Array(256);
+  /** The word's UTF-8 bytes (the merge loop's first round looks byte pairs up directly). */
+  private bytes = new Uint8Array(256);
 
   constructor(
     private readonly table: MergeTable,
     private readonly splitter: AddedTokenSplitter,
     private readonly pattern: RegExp,
+    /** The pattern's pieces without the regex (pre-tokenizer.ts), when it is one of the patterns that module knows. */
+    private readonly scanner: PieceScanner | null,
     private readonly keepGaps: boolean,
     private readonly normalization: string | null,
     /** Raw text → id of every vocabulary entry (see wholeWordIds). */
-    private readonly whole: ReadonlyMap<string, number>,
+    private readonly whole: TextIdTable,
     /** `ignore_merges`: a word that is itself a vocabulary entry is that one token, whatever the merges say. */
     ignoreMerges: boolean,
     private readonly prefix: readonly number[],
     private readonly suffix: readonly number[],
     cacheCapacity?: number,
   ) {
-    this.cache = new WordCache(cacheCapacity);
+    this.cache = new RangeWordCache(cacheCapacity ?? 1 << 15, MAX_CACHED_WORD);
     this.selfMerging = ignoreMerges ? null : new Int8Array(table.vocabSize);
   }
 
@@ -87,6 +92,16 @@ class ByteLevelEncoder implements FastEncoder {
 
   private encodeSection(section: string, out: number[]): void {
     const text = this.normalization ? section.normalize(this.normalization) : section;
+    const scan = this.scanner;
+    if (scan) {
+      // The scanner's pieces tile the text: no gaps to keep.
+      for (let at = 0; at < text.length; ) {
+        const end = scan(text, at);
+        this.encodeWord(text, at, end, out);
+        at = end;
+      }
+      return;
+    }
     const re = this.pattern;
     re.lastIndex = 0;
     let prev = 0;
@@ -100,23 +115,25 @@ class ByteLevelEncoder implements FastEncoder {
         re.lastIndex = at + (isHighSurrogateAt(text, at) ? 2 : 1);
         continue;
       }
-      if (this.keepGaps && prev < at) this.encodeWord(text.slice(prev, at), out);
-      this.encodeWord(m[0], out);
+      if (this.keepGaps && prev < at) this.encodeWord(text, prev, at, out);
+      this.encodeWord(text, at, at + len, out);
       prev = at + len;
     }
-    if (this.keepGaps && prev < text.length) this.encodeWord(text.slice(prev), out);
+    if (this.keepGaps && prev < text.length) this.encodeWord(text, prev, text.length, out);
   }
 
-  private encodeWord(word: string, out: number[]): void {
-    if (word.length === 1) {
-      const c = word.charCodeAt(0);
+  /** Appends the ids of the word text[from, to). */
+  private encodeWord(text: string, from: number, to: number, out: number[]): void {
+    if (to - from === 1) {
+      const c = text.charCodeAt(from);
       if (c < 0x80) {
         out.push(this.table.byteIds[c]!);
         return;
       }
     }
-    const wholeId = this.whole.get(word);
-    if (wholeId !== undefined) {
+    const h = hashRange(text, from, to);
+    const wholeId = this.whole.get(text, from, to, h);
+    if (wholeId >= 0) {
       const state = this.selfMerging ? this.selfMerging[wholeId] : 1;
       if (state === 1) {
         out.push(wholeId);
@@ -124,68 +141,63 @@ class ByteLevelEncoder implements FastEncoder {
       }
       if (state === 0) {
         const start = out.length;
-        this.merge(word, out);
+        this.merge(text, from, to, out);
         const self = out.length === start + 1 && out[start] === wholeId;
         this.selfMerging![wholeId] = self ? 1 : 2;
-        if (!self && word.length <= MAX_CACHED_WORD) this.cache.set(word, out.slice(start));
+        if (!self) this.cache.set(text, from, to, h, out, start, out.length);
         return;
       }
     }
-    const cacheable = word.length <= MAX_CACHED_WORD;
-    if (cacheable) {
-      const hit = this.cache.get(word);
-      if (hit !== undefined) {
-        if (typeof hit === 'number') out.push(hit);
-        else for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
-        return;
-      }
-    }
+    if (this.cache.get(text, from, to, h, out)) return;
     const start = out.length;
-    this.merge(word, out);
-    if (cacheable) this.cache.set(word, out.length - start === 1 ? out[start]! : out.slice(start));
+    this.merge(text, from, to, out);
+    this.cache.set(text, from, to, h, out, start, out.length);
   }
 
-  private merge(word: string, out: number[]): void {
-    const n = this.toByteSymbols(word);
-    mergeSymbols(this.table, this.symbols, this.ranks, n, out);
+  private merge(text: string, from: number, to: number, out: number[]): void {
+    const n = this.toByteSymbols(text, from, to);
+    mergeSymbols(this.table, this.symbols, this.ranks, n, out, this.bytes);
   }
 
-  /** Writes the word's UTF-8 bytes (as the vocabulary's byte symbols) to `symbols`; a lone surrogate is U+FFFD. */
-  private toByteSymbols(word: string): number {
-    if (this.symbols.length < word.length * 3) {
-      this.symbols = new Int32Array(word.length * 3);
-      this.ranks = new Int32Array(word.length * 3);
+  /** Writes the word's UTF-8 bytes to `bytes` and their symbols to `symbols`; a lone surrogate is U+FFFD. */
+  private toByteSymbols(word: string, from: number, to: number): number {
+    if (this.symbols.length < (to - from) * 3) {
+      this.symbols = new Int32Array((to - from) * 3);
+      this.ranks = new Int32Array((to - from) * 3);
+      this.bytes = new Uint8Array((to - from) * 3);
     }
-    const s = this.symbols;
-    const ids = this.table.byteIds;
+    const b = this.bytes;
     let n = 0;
-    for (let i = 0; i < word.length; i++) {
+    for (let i = from; i < to; i++) {
       let c = word.charCodeAt(i);
       if (c < 0x80) {
-        s[n++] = ids[c]!;
+        b[n++] = c;
       } else if (c < 0x800) {
-        s[n++] = ids[0xc0 | (c >> 6)]!;
-        s[n++] = ids[0x80 | (c & 0x3f)]!;
+        b[n++] = 0xc0 | (c >> 6);
+        b[n++] = 0x80 | (c & 0x3f);
       } else if (c >= 0xd800 && c <= 0xdfff) {
-        const d = i + 1 < word.length ? word.charCodeAt(i + 1) : 0;
+        const d = i + 1 < to ? word.charCodeAt(i + 1) : 0;
         if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
           c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
           i++;
-          s[n++] = ids[0xf0 | (c >> 18)]!;
-          s[n++] = ids[0x80 | ((c >> 12) & 0x3f)]!;
-          s[n++] = ids[0x80 | ((c >> 6) & 0x3f)]!;
-          s[n++] = ids[0x80 | (c & 0x3f)]!;
+          b[n++] = 0xf0 | (c >> 18);
+          b[n++] = 0x80 | ((c >> 12) & 0x3f);
+          b[n++] = 0x80 | ((c >> 6) & 0x3f);
+          b[n++] = 0x80 | (c & 0x3f);
         } else {
-          s[n++] = ids[0xef]!;
-          s[n++] = ids[0xbf]!;
-          s[n++] = ids[0xbd]!;
+          b[n++] = 0xef;
+          b[n++] = 0xbf;
+          b[n++] = 0xbd;
         }
       } else {
-        s[n++] = ids[0xe0 | (c >> 12)]!;
-        s[n++] = ids[0x80 | ((c >> 6) & 0x3f)]!;
-        s[n++] = ids[0x80 | (c & 0x3f)]!;
+        b[n++] = 0xe0 | (c >> 12);
+        b[n++] = 0x80 | ((c >> 6) & 0x3f);
+        b[n++] = 0x80 | (c & 0x3f);
       }
     }
+    const s = this.symbols;
+    const ids = this.table.byteIds;
+    for (let i = 0; i < n; i++) s[i] = ids[b[i]!]!;
     return n;
   }
 }

@@ -1,0 +1,198 @@
+/**
+ * @module Hash tables keyed by a stretch of a string (`text`, `from`, `to`: UTF-16 code units) instead of a string: the
+ * encoder looks every pre-tokenized word up by its place in the prompt, so no substring is made for a word that is a
+ * vocabulary entry or was seen before. Keys and values live in typed arrays (open addressing, linear probing): a
+ * lookup allocates nothing, and a word cache of 64k entries is a few flat arrays the GC does not walk.
+ */
+
+/** FNV-1a over the code units of text[from, to), finished with a murmur-style mix. */
+export function hashRange(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/** A fixed set of string keys → non-negative int values (the vocabulary by its raw text). */
+export class TextIdTable {
+  private readonly mask: number;
+  /** Per slot: start of the key in `units` (-1: empty), its length, its hash, its value. */
+  private readonly starts: Int32Array;
+  private readonly lengths: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly values: Int32Array;
+  private readonly units: Uint16Array;
+
+  constructor(entries: ReadonlyMap<string, number>) {
+    let size = 1024;
+    while (size < entries.size * 2) size <<= 1;
+    this.mask = size - 1;
+    this.starts = new Int32Array(size).fill(-1);
+    this.lengths = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    this.values = new Int32Array(size);
+    let total = 0;
+    for (const k of entries.keys()) total += k.length;
+    this.units = new Uint16Array(total);
+    let at = 0;
+    for (const [key, value] of entries) {
+      const h = hashRange(key, 0, key.length);
+      let slot = h & this.mask;
+      while (this.starts[slot] !== -1) slot = (slot + 1) & this.mask;
+      for (let i = 0; i < key.length; i++) this.units[at + i] = key.charCodeAt(i);
+      this.starts[slot] = at;
+      this.lengths[slot] = key.length;
+      this.hashes[slot] = h;
+      this.values[slot] = value;
+      at += key.length;
+    }
+  }
+
+  /** The value of text[from, to), or -1. */
+  get(text: string, from: number, to: number, h = hashRange(text, from, to)): number {
+    const len = to - from;
+    const { starts, lengths, hashes, units, mask } = this;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const start = starts[slot]!;
+      if (start === -1) return -1;
+      if (hashes[slot] === h && lengths[slot] === len && sameUnits(units, start, text, from, len)) return this.values[slot]!;
+    }
+  }
+}
+
+function sameUnits(units: Uint16Array, start: number, text: string, from: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (units[start + i] !== text.charCodeAt(from + i)) return false;
+  return true;
+}
+
+/**
+ * One generation of the word cache: up to `capacity` words (each ≤ `maxWord` code units) → their ids. Full when either
+ * the entries or the id pool run out; then the owner clears it.
+ */
+class WordTable {
+  private readonly mask: number;
+  private readonly starts: Int32Array;
+  private readonly lengths: Int32Array;
+  private readonly hashes: Int32Array;
+  /** Per slot: where its ids start in `ids`, and how many. */
+  private readonly idStarts: Int32Array;
+  private readonly idCounts: Int32Array;
+  private readonly units: Uint16Array;
+  private readonly ids: Int32Array;
+  private unitsUsed = 0;
+  private idsUsed = 0;
+  count = 0;
+
+  constructor(private readonly capacity: number, maxWord: number) {
+    let size = 16;
+    while (size < capacity * 2) size <<= 1;
+    this.mask = size - 1;
+    this.starts = new Int32Array(size).fill(-1);
+    this.lengths = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    this.idStarts = new Int32Array(size);
+    this.idCounts = new Int32Array(size);
+    // Words average far below the longest cached one: room for `capacity` words of 16 units and 8 ids, at least one long one.
+    this.units = new Uint16Array(capacity * 16 + maxWord);
+    this.ids = new Int32Array(capacity * 8 + maxWord * 4);
+  }
+
+  /** The slot of text[from, to), or -1. */
+  find(text: string, from: number, to: number, h: number): number {
+    const len = to - from;
+    const { starts, lengths, hashes, units, mask } = this;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const start = starts[slot]!;
+      if (start === -1) return -1;
+      if (hashes[slot] === h && lengths[slot] === len && sameUnits(units, start, text, from, len)) return slot;
+    }
+  }
+
+  /** Appends the ids of `slot` to `out`. */
+  copyTo(slot: number, out: number[]): void {
+    const start = this.idStarts[slot]!;
+    const end = start + this.idCounts[slot]!;
+    for (let i = start; i < end; i++) out.push(this.ids[i]!);
+  }
+
+  /** Adds text[from, to) → src[srcFrom, srcTo); false when this generation is full (nothing added). */
+  add(text: string, from: number, to: number, h: number, src: ArrayLike<number>, srcFrom: number, srcTo: number): boolean {
+    const len = to - from;
+    const n = srcTo - srcFrom;
+    if (this.count >= this.capacity || this.unitsUsed + len > this.units.length || this.idsUsed + n > this.ids.length) return false;
+    let slot = h & this.mask;
+    while (this.starts[slot] !== -1) slot = (slot + 1) & this.mask;
+    const u = this.unitsUsed;
+    for (let i = 0; i < len; i++) this.units[u + i] = text.charCodeAt(from + i);
+    const d = this.idsUsed;
+    for (let i = 0; i < n; i++) this.ids[d + i] = src[srcFrom + i]!;
+    this.starts[slot] = u;
+    this.lengths[slot] = len;
+    this.hashes[slot] = h;
+    this.idStarts[slot] = d;
+    this.idCounts[slot] = n;
+    this.unitsUsed += len;
+    this.idsUsed += n;
+    this.count++;
+    return true;
+  }
+
+  /** This generation's ids of `slot`, to move them to another generation. */
+  idsOf(slot: number): Int32Array {
+    const start = this.idStarts[slot]!;
+    return this.ids.subarray(start, start + this.idCounts[slot]!);
+  }
+
+  clear(): void {
+    this.starts.fill(-1);
+    this.unitsUsed = 0;
+    this.idsUsed = 0;
+    this.count = 0;
+  }
+}
+
+/**
+ * A bounded cache from words to their ids in two generations (as word-cache.ts was): a hit in the young one is one
+ * probe; when it fills, the old one is cleared and they swap, and a word found in the old one moves back to the young.
+ * Everything used within the last `capacity` new words stays cached; memory is fixed at construction.
+ */
+export class RangeWordCache {
+  private young: WordTable;
+  private old: WordTable;
+
+  constructor(capacity: number, private readonly maxWord: number) {
+    this.young = new WordTable(capacity, maxWord);
+    this.old = new WordTable(capacity, maxWord);
+  }
+
+  /** Appends the cached ids of text[from, to) to `out` and returns true, or returns false (not cached). */
+  get(text: string, from: number, to: number, h: number, out: number[]): boolean {
+    const hit = this.young.find(text, from, to, h);
+    if (hit >= 0) {
+      this.young.copyTo(hit, out);
+      return true;
+    }
+    const aged = this.old.find(text, from, to, h);
+    if (aged < 0) return false;
+    const start = out.length;
+    this.old.copyTo(aged, out);
+    this.set(text, from, to, h, out, start, out.length);
+    return true;
+  }
+
+  /** Caches text[from, to) → src[srcFrom, srcTo) (words longer than `maxWord` are not kept). */
+  set(text: string, from: number, to: number, h: number, src: ArrayLike<number>, srcFrom: number, srcTo: number): void {
+    if (to - from > this.maxWord) return;
+    if (this.young.add(text, from, to, h, src, srcFrom, srcTo)) return;
+    const old = this.old;
+    old.clear();
+    this.old = this.young;
+    this.young = old;
+    this.young.add(text, from, to, h, src, srcFrom, srcTo);
+  }
+
+  get size(): number {
+    return this.young.count + this.old.count;
+  }
+}
