@@ -16,5 +16,5 @@ const env = prepareEnvOf(Piscina.workerData as PrepareConfig);
 export default function prepareTask(task: PoolTask): WireResult {
   // Tells the pool its deadline starts now.
   parentPort?.postMessage({ llmsimStarted: task.job } satisfies StartedMessage);
-  return runJob(env, PREPARE_TABLE, task.kind, task.body);
+  return runJob(env, PREPARE_TABLE, task.kind, task.body, task.given);
 }

@@ -14,6 +14,9 @@ function fnv1a(text: string, salt: number): number {
 }
 
 /** Unit-length float32 vector of `dims` for the given token texts (already decoded). */
+/** Width of every simulated embedding (`dimensions` truncates it, Matryoshka style). */
+export const EMBEDDING_DIMS = 1024;
+
 export function embedTokens(tokenTexts: readonly string[], dims: number): Float32Array {
   const v = new Float64Array(dims);
   const words = tokenTexts.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0);

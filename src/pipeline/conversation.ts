@@ -9,15 +9,11 @@ import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from './plan-promp
 import { readOutputContract } from './output-contract.ts';
 import { chatPromptIds } from './prompt.ts';
 import { requestTemplate } from '../serving/safety.ts';
+import { checkCharsCanFit, checkPromptCanFit } from './size-checks.ts';
 
 export interface ConversationPlan {
   readonly planned: PlannedPrompt;
   readonly params: SamplingParams;
-}
-
-/** A planned request of a conversation dialect; each dialect adds its own ids and flags. */
-export interface ConversationJob extends ConversationPlan {
-  readonly model: import('../serving/context.ts').ServedModel;
 }
 
 export interface ConversationOptions {
@@ -32,6 +28,9 @@ export interface ConversationOptions {
 export function planConversation(ctx: PrepareEnv, model: PrepModel, body: Record<string, unknown>, o: ConversationOptions): ConversationPlan {
   const messages = (body['messages'] as never[] | undefined) ?? [];
   const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
+  // A prompt that cannot fit however it tokenizes is refused before the template and tokenizer run.
+  if (o.promptText !== undefined) checkCharsCanFit(model, o.promptText.length);
+  else checkPromptCanFit(model, messages as { content?: unknown }[]);
   const promptIds =
     o.promptText !== undefined
       ? model.tokenizer.encode(o.promptText)

@@ -130,7 +130,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       };
       signal?.addEventListener('abort', onGone, { once: true });
       try {
-        const task: PoolTask = { kind: job.kind, body: job.body, job: n };
+        const task: PoolTask = { kind: job.kind, body: job.body, given: job.given, job: n };
         return await pool.run(task, { signal: stop.signal });
       } catch (err) {
         if (signal?.aborted) throw err;

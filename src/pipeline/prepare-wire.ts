@@ -18,8 +18,8 @@ export interface PreparedShape {
   readonly prompts?: readonly PlannedPrompt[];
 }
 
-/** A prepared request on the engine's thread: the same fields, with the live served model. */
-export type Served<T extends PreparedShape> = Omit<T, 'model'> & { readonly model: ServedModel };
+/** A prepared request on the engine's thread: the same fields, with the live served model (each member of a union). */
+export type Served<T extends PreparedShape> = T extends PreparedShape ? Omit<T, 'model'> & { readonly model: ServedModel } : never;
 
 export interface WireError {
   readonly status: number;
@@ -28,7 +28,14 @@ export interface WireError {
   readonly param: string | null;
 }
 
-export type WireResult = { readonly ok: unknown } | { readonly error: WireError };
+export type WireResult = { readonly ok: unknown } | { readonly error: WireError } | { readonly need: string };
+
+/** Thrown by a preparation that needs what only the engine's thread has (pipeline/prepare.ts `PrepareFn`). */
+export class NeedsContext extends Error {
+  constructor(readonly key: string) {
+    super(`preparation needs '${key}'`);
+  }
+}
 
 type WirePlan = { readonly prose: ProseWire } | { readonly plan: ChoicePlan };
 
@@ -37,12 +44,14 @@ export function encodeResult(run: () => PreparedShape): WireResult {
     return { ok: encodePrepared(run()) };
   } catch (err) {
     if (err instanceof ApiError) return { error: { status: err.status, type: err.type, message: err.message, param: err.param } };
+    if (err instanceof NeedsContext) return { need: err.key };
     throw err;
   }
 }
 
 export function decodeResult<T extends PreparedShape>(ctx: ServerContext, result: WireResult): Served<T> {
   if ('error' in result) throw new ApiError(result.error.status, result.error.type, result.error.message, result.error.param);
+  if ('need' in result) throw new Error(`preparation still needs '${result.need}'`);
   return decodePrepared(ctx, result.ok as Record<string, unknown>) as unknown as Served<T>;
 }
 

@@ -9,48 +9,107 @@
  */
 import type { Context } from 'hono';
 import type { PrepareEnv, ServerContext } from '../serving/context.ts';
-import { parseJsonObject, releaseHold } from '../http/json-body.ts';
+import { checkJsonMediaType, parseJsonObject, readBodyText, releaseHold } from '../http/json-body.ts';
 import { ClientGoneError, onRequestGone, requestGone } from '../http/client-gone.ts';
+import { errors } from '../protocol/errors.ts';
 import { countAborted } from './engine-run.ts';
-import { decodeResult, encodeResult, type PreparedShape, type Served, type WireResult } from './prepare-wire.ts';
+import { decodeResult, encodeResult, NeedsContext, type PreparedShape, type Served, type WireResult } from './prepare-wire.ts';
 
-/** A dialect's preparation: pure, reads only `env` and the parsed body (no engine, clock or request context). */
-export type PrepareFn<T extends PreparedShape> = (env: PrepareEnv, body: Record<string, unknown>) => T;
+/**
+ * A dialect's preparation: pure, reads only `env`, the parsed body and `given` (no engine, clock or request
+ * context). `given` is what only the engine's thread has (a stored conversation): a preparation that needs it and
+ * has none throws `NeedsContext(key)`, the route's `resolve(key)` looks it up there, and the job runs again with it.
+ */
+export type PrepareFn<T extends PreparedShape> = (env: PrepareEnv, body: Record<string, unknown>, given?: unknown) => T;
 
 /** The preparations a worker can run, by job kind (dialects/prepare-jobs.ts builds it). */
 export type PrepareTable = Readonly<Record<string, PrepareFn<PreparedShape>>>;
 
 /** Runs one job from its text, as a worker does: parse, prepare, encode (errors included) as plain data. */
-export function runJob(env: PrepareEnv, table: PrepareTable, kind: string, body: string): WireResult {
+export function runJob(env: PrepareEnv, table: PrepareTable, kind: string, body: string, given?: unknown): WireResult {
   const fn = table[kind];
   if (!fn) throw new Error(`no preparation for job kind '${kind}'`);
-  return encodeResult(() => fn(env, parseJsonObject(body)));
+  return encodeResult(() => fn(env, parseJsonObject(body), given));
+}
+
+export interface PrepareOptions {
+  /** Looks up what a preparation asked for by `NeedsContext` (may throw the dialect's ApiError, e.g. 404). */
+  readonly resolve?: (key: string) => unknown;
+  /**
+   * A generation request (default): refused at once while its model's waiting queue is full, and counted as aborted
+   * when its client leaves. Tokenize, embeddings and counts are neither.
+   */
+  readonly generation?: boolean;
+  /**
+   * Refuse before preparing while the queue is full (default true for generation requests). Ollama's routes say
+   * false: a body with nothing to generate is a model load, answered whatever the queue holds.
+   */
+  readonly refuseEarly?: boolean;
+}
+
+/**
+ * Reads the body (vLLM's media-type guard unless `anyMediaType`: Ollama never checks it) and prepares it. A client
+ * that leaves mid-upload is counted as aborted (generation requests) and answered 499, to no one.
+ */
+export async function prepareBody<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, o: PrepareOptions & { readonly anyMediaType?: boolean } = {}): Promise<Served<T>> {
+  if (!o.anyMediaType) checkJsonMediaType(c);
+  let text: string;
+  try {
+    text = await readBodyText(c);
+  } catch (err) {
+    if (err instanceof ClientGoneError) throw o.generation === false ? err : clientGone(c, ctx, null);
+    throw err;
+  }
+  return prepare(c, ctx, kind, fn, text, o);
 }
 
 /**
  * Prepares the request in `c` (body already read as `text`). Throws the dialect's ApiError for an invalid request or
  * a broken preparation budget, and ClientGoneError when the client went away first.
  */
-export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, text: string): Promise<Served<T>> {
-  const preparer = ctx.preparer;
+export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, text: string, o: PrepareOptions = {}): Promise<Served<T>> {
+  const generation = o.generation !== false;
+  const gone = (): Error => (generation ? clientGone(c, ctx, text) : new ClientGoneError());
   // A client gone before its turn came (requests wait for the planning gate) costs no preparation at all.
-  if (requestGone(c)) throw clientGone(c, ctx, text);
+  if (requestGone(c)) throw gone();
+  // A full waiting queue refuses before any work (the route checks again once prepared: the queue moves meanwhile).
+  if (generation && o.refuseEarly !== false) checkQueueRoom(ctx, text);
+  const preparer = ctx.preparer;
   // On this thread the served models are the live ones: nothing to decode.
-  if (!preparer) return fn(ctx, parseJsonObject(text)) as unknown as Served<T>;
+  if (!preparer) return inline(ctx, fn, text, o) as unknown as Served<T>;
   const abort = new AbortController();
   const detach = onRequestGone(c, () => abort.abort());
   // Steps of other requests may run meanwhile in real time (vLLM's engine core does not wait for its API server).
   if (preparer.releasesClockHold) releaseHold(c);
   try {
-    const wire = (await preparer.run(ctx, { kind, body: text }, abort.signal)) as WireResult;
-    if (abort.signal.aborted) throw clientGone(c, ctx, text);
+    let wire = (await preparer.run(ctx, { kind, body: text }, abort.signal)) as WireResult;
+    if ('need' in wire && o.resolve) wire = (await preparer.run(ctx, { kind, body: text, given: o.resolve(wire.need) }, abort.signal)) as WireResult;
+    if (abort.signal.aborted) throw gone();
     return decodeResult<T>(ctx, wire);
   } catch (err) {
-    if (abort.signal.aborted) throw clientGone(c, ctx, text);
+    if (abort.signal.aborted) throw gone();
     throw err;
   } finally {
     detach();
   }
+}
+
+function inline<T extends PreparedShape>(ctx: ServerContext, fn: PrepareFn<T>, text: string, o: PrepareOptions): T {
+  const body = parseJsonObject(text);
+  try {
+    return fn(ctx, body);
+  } catch (err) {
+    if (!(err instanceof NeedsContext) || !o.resolve) throw err;
+    return fn(ctx, body, o.resolve(err.key));
+  }
+}
+
+/** 429 when the model the body names (or the only model) has a full waiting queue (`--max-waiting`). */
+function checkQueueRoom(ctx: ServerContext, text: string): void {
+  const named = modelNamed(text);
+  const bare = named?.endsWith(':latest') ? named.slice(0, -':latest'.length) : named;
+  const model = named === null ? (ctx.models.length === 1 ? ctx.models[0] : undefined) : ctx.models.find((m) => m.aliases.includes(named) || m.aliases.includes(bare as string) || m.loras.has(named));
+  if (model && model.maxWaiting !== null && model.engine.stats().waiting >= model.maxWaiting) throw errors.queueFull(model.maxWaiting);
 }
 
 /**

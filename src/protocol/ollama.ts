@@ -39,3 +39,7 @@ export const OllamaChatSchema = z.looseObject({
 
 export const OllamaEmbedSchema = z.looseObject({ model: pStr(), input: opt(z.union([pStr(), pList(pStr())])), prompt: opt(pStr()), dimensions: opt(pInt()), truncate: opt(pBool()) });
 export const OllamaShowSchema = z.looseObject({ model: opt(pStr()), name: opt(pStr()), verbose: opt(pBool()) });
+
+export type OllamaGenerate = z.infer<typeof OllamaGenerateSchema>;
+export type OllamaChat = z.infer<typeof OllamaChatSchema>;
+export type OllamaEmbed = z.infer<typeof OllamaEmbedSchema>;

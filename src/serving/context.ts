@@ -90,6 +90,8 @@ export interface PrepareEnv {
 export interface PrepareJob {
   readonly kind: string;
   readonly body: string;
+  /** What the engine's thread looked up for the job (pipeline/prepare.ts `NeedsContext`). */
+  readonly given?: unknown;
 }
 
 /** Runs preparation jobs off the engine's thread (pipeline/prepare-pool.ts). */

@@ -70,15 +70,22 @@ describe.each([0, 1])('clients that leave (--prepare-workers %i)', (workers) => 
     expect(await aborts(sim)).toBe(before + 200);
   });
 
-  it('cancels requests whose client leaves while they are prepared: nothing scheduled, counted as aborts', async () => {
+  it('cancels requests whose client leaves while they are prepared, on every dialect: nothing scheduled, counted as aborts', async () => {
     const sim = await startTestServer({ prepareWorkers: workers, speedup: 1 });
     sims.push(sim);
     const before = await aborts(sim);
     const words = Array.from({ length: 3000 }, (_, i) => `w${(i * 7919) % 100_003}`).join(' ');
+    const routes: [string, (text: string) => Record<string, unknown>][] = [
+      ['/v1/chat/completions', (text) => ({ model: MODEL, messages: [{ role: 'user', content: text }], max_tokens: 2000 })],
+      ['/api/chat', (text) => ({ model: MODEL, messages: [{ role: 'user', content: text }], stream: false, options: { num_predict: 2000 } })],
+      ['/v1/messages', (text) => ({ model: MODEL, messages: [{ role: 'user', content: text }], max_tokens: 2000 })],
+      ['/v1/responses', (text) => ({ model: MODEL, input: text, max_output_tokens: 2000 })],
+    ];
     const gone = Array.from({ length: 20 }, (_, k) => {
-      const req = http.request(`${sim.url}/v1/chat/completions`, { ...agentless, method: 'POST', headers: { 'content-type': 'application/json' } });
+      const [path, body] = routes[k % routes.length]!;
+      const req = http.request(`${sim.url}${path}`, { ...agentless, method: 'POST', headers: { 'content-type': 'application/json' } });
       req.on('error', () => {});
-      req.end(JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: `${k} ${words}` }], max_tokens: 2000 }));
+      req.end(JSON.stringify(body(`${k} ${words}`)));
       return req;
     });
     // Dropped once the server holds all of them (being read or prepared).

@@ -6,57 +6,41 @@
 import { Hono, type Context } from 'hono';
 import { createHash } from 'node:crypto';
 import type { ServerContext } from '../../serving/context.ts';
-import { resolveModel } from '../../serving/context.ts';
-import { readJsonObject, submitArrival } from '../../http/json-body.ts';
+import { submitArrival } from '../../http/json-body.ts';
 import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
-import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
-import { requestTemplate } from '../../serving/safety.ts';
+import { parsedArguments } from '../../pipeline/conversation.ts';
+import { prepareBody } from '../../pipeline/prepare.ts';
+import type { Served } from '../../pipeline/prepare-wire.ts';
 import { channelLength, visibleLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
-import { chatPromptIds } from '../../pipeline/prompt.ts';
-import { toChat } from './convert.ts';
-import { parseWith } from '../../protocol/fields.ts';
-import { AnthropicCountTokensRequestSchema, AnthropicMessagesRequestSchema, type AnthropicMessagesRequest } from '../../protocol/anthropic.ts';
+import { ANTHROPIC_COUNT_JOB, ANTHROPIC_MESSAGES_JOB, countTokens, planMessages, type PlannedMessages } from './prepare.ts';
 
 type Body = Record<string, unknown>;
 
-interface Job extends ConversationJob {
-  readonly name: string;
+interface Job extends Served<PlannedMessages> {
   readonly id: string;
 }
 
 export function anthropicRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/messages/count_tokens', async (c) => {
-    const r = parseWith(AnthropicCountTokensRequestSchema, await readJsonObject(c));
-    const { messages, body } = toChat(r);
-    const model = resolveModel(ctx, r.model);
-    const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
-    const options = { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs, ...requestTemplate(ctx.settings.safety, null, kwargs) };
-    return c.json({ input_tokens: chatPromptIds(model, messages as never, options).length });
+    const counted = await prepareBody(c, ctx, ANTHROPIC_COUNT_JOB, countTokens, { generation: false });
+    return c.json({ input_tokens: counted.inputTokens });
   });
   app.post('/v1/messages', async (c) => {
-    const r = parseWith(AnthropicMessagesRequestSchema, await readJsonObject(c));
-    const job = prepare(ctx, r, header(c, 'x-request-id'));
-    if (r.stream === true) return stream(c, job);
+    const prepared = await prepareBody(c, ctx, ANTHROPIC_MESSAGES_JOB, planMessages);
+    checkAdmission(prepared.model);
+    const job: Job = { ...prepared, id: responseId('chatcmpl-', header(c, 'x-request-id'), undefined) };
+    if (job.stream) return stream(c, job);
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });
     const plan = job.planned.plans[0] as ChoicePlan;
     return c.json({ id: job.id, type: 'message', role: 'assistant', content: blocks(plan), model: job.name, stop_reason: stopReason(plan), usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenCount } });
   });
   return app;
-}
-
-function prepare(ctx: ServerContext, r: AnthropicMessagesRequest, headerId: string | undefined): Job {
-  const { body } = toChat(r);
-  const model = resolveModel(ctx, r.model);
-  checkAdmission(model);
-  const sampling = { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined, top_k: r.top_k ?? undefined, stop: r.stop_sequences ?? null };
-  const { planned, params } = planConversation(ctx, model, body, { maxTokens: r.max_tokens, sampling });
-  return { model, name: r.model, planned, params, id: responseId('chatcmpl-', headerId, undefined) };
 }
 
 function stopReason(plan: ChoicePlan): string {

@@ -6,89 +6,44 @@
 import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { RequestSummary } from '../../engine/types.ts';
-import { OllamaChatSchema, OllamaGenerateSchema } from '../../protocol/ollama.ts';
-import { parseWith } from '../../protocol/fields.ts';
-import { ApiError } from '../../protocol/errors.ts';
-import { readJsonObject } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { submitArrival } from '../../http/json-body.ts';
 import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
-import { planConversation, parsedArguments, type ConversationJob } from '../../pipeline/conversation.ts';
+import { parsedArguments } from '../../pipeline/conversation.ts';
+import { prepareBody } from '../../pipeline/prepare.ts';
+import type { Served } from '../../pipeline/prepare-wire.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
-import { fimMiddleId, fimPromptText } from '../../pipeline/prompt.ts';
-import { resolveOllamaModel, createdAt, ns, OLLAMA_BODY } from './model.ts';
+import { createdAt, ns, OLLAMA_BODY } from './model.ts';
+import { OLLAMA_CHAT_JOB, OLLAMA_GENERATE_JOB, planOllamaChat, planOllamaGenerate, type PlannedOllamaGeneration, type PlannedOllamaLoad } from './prepare.ts';
 
-interface Job extends ConversationJob {
-  readonly name: string;
-  readonly chat: boolean;
-}
+type Job = Served<PlannedOllamaGeneration>;
+
+/** Any Content-Type; the queue is checked once prepared (a load answer needs none). */
+const OLLAMA_GENERATION = { ...OLLAMA_BODY, refuseEarly: false } as const;
 
 export function ollamaGenerateRoute(ctx: ServerContext): Hono {
   const app = new Hono();
-  const handle = async (c: Context, chat: boolean): Promise<Response> => {
-    const body = await readJsonObject(c, OLLAMA_BODY);
-    return loadResponse(ctx, body, chat) ?? run(c, ctx, prepare(ctx, body, chat));
-  };
-  app.post('/api/generate', (c) => handle(c, false));
-  app.post('/api/chat', (c) => handle(c, true));
+  app.post('/api/generate', async (c) => answer(c, ctx, await prepareBody(c, ctx, OLLAMA_GENERATE_JOB, planOllamaGenerate, OLLAMA_GENERATION)));
+  app.post('/api/chat', async (c) => answer(c, ctx, await prepareBody(c, ctx, OLLAMA_CHAT_JOB, planOllamaChat, OLLAMA_GENERATION)));
   return app;
 }
 
-/**
- * Ollama answers a request with nothing to generate (no `prompt`, no `messages`) by loading the model: one JSON object
- * (also when streaming) with `done_reason` `load`, or `unload` with `keep_alive: 0`; nothing is generated.
- */
-function loadResponse(ctx: ServerContext, body: Record<string, unknown>, chat: boolean): Response | null {
-  const r = chat ? parseWith(OllamaChatSchema, body) : parseWith(OllamaGenerateSchema, body);
-  const empty = chat ? ((r as { messages?: unknown[] | null }).messages ?? []).length === 0 : !(r as { prompt?: string | null }).prompt;
-  if (!empty) return null;
-  resolveOllamaModel(ctx, r.model);
-  const reason = unloads(r.keep_alive) ? 'unload' : 'load';
-  const answer = chat
-    ? { model: r.model, created_at: createdAt(ctx), message: { role: 'assistant', content: '' }, done_reason: reason, done: true }
-    : { model: r.model, created_at: createdAt(ctx), response: '', done: true, done_reason: reason };
+function answer(c: Context, ctx: ServerContext, p: Job | Served<PlannedOllamaLoad>): Response | Promise<Response> {
+  if ('load' in p) return loadResponse(ctx, p);
+  checkAdmission(p.model);
+  return run(c, ctx, p);
+}
+
+/** A model load (or unload): one JSON object, also when streaming; nothing is generated. */
+function loadResponse(ctx: ServerContext, p: Served<PlannedOllamaLoad>): Response {
+  const answer = p.chat
+    ? { model: p.name, created_at: createdAt(ctx), message: { role: 'assistant', content: '' }, done_reason: p.load, done: true }
+    : { model: p.name, created_at: createdAt(ctx), response: '', done: true, done_reason: p.load };
   return new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
-/** `keep_alive` of zero (`0`, `"0"`, `"0s"`, `"0m"`): Ollama unloads the model. */
-function unloads(keepAlive: string | number | null | undefined): boolean {
-  if (typeof keepAlive === 'number') return keepAlive === 0;
-  return typeof keepAlive === 'string' && /^0+(\.0*)?(ns|us|µs|ms|s|m|h)?$/.test(keepAlive.trim());
-}
-
-function prepare(ctx: ServerContext, body: Record<string, unknown>, chat: boolean): Job & { stream: boolean } {
-  const r = chat ? parseWith(OllamaChatSchema, body) : parseWith(OllamaGenerateSchema, body);
-  const model = resolveOllamaModel(ctx, r.model);
-  checkAdmission(model);
-  const messages = chat ? ((r as { messages?: { role: string; content?: string | null }[] }).messages ?? []) : generateMessages(r as { prompt?: string | null; system?: string | null });
-  const g = r as { raw?: boolean | null; prompt?: string | null; suffix?: string | null };
-  const think = r.think;
-  const kwargs = think === false ? { enable_thinking: false } : null;
-  if (!chat && g.suffix && fimMiddleId(model.tokenizer) === null) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
-  const promptText = !chat && g.raw ? (g.prompt ?? '') : !chat && g.suffix ? fimPromptText(g.prompt ?? '', g.suffix) : undefined;
-  const o = r.options ?? {};
-  // The OpenAI output contract reads tools, constraints and thinking from an OpenAI-shaped body.
-  const format = r.format;
-  const contractBody: Record<string, unknown> = {
-    messages,
-    ...(chat && (r as { tools?: unknown[] }).tools ? { tools: (r as { tools?: unknown[] }).tools } : {}),
-    ...(format === 'json' ? { response_format: { type: 'json_object' } } : format && typeof format === 'object' ? { response_format: { type: 'json_schema', json_schema: { name: 'format', schema: format } } } : {}),
-    ...(kwargs ? { chat_template_kwargs: kwargs } : typeof think === 'string' ? { reasoning_effort: think } : {}),
-  };
-  const { planned, params } = planConversation(ctx, model, contractBody, {
-    maxTokens: o.num_predict !== null && o.num_predict !== undefined && o.num_predict > 0 ? o.num_predict : null,
-    sampling: { temperature: o.temperature, top_p: o.top_p, top_k: o.top_k, min_p: o.min_p, seed: o.seed, stop: o.stop },
-    ...(promptText !== undefined ? { promptText } : {}),
-  });
-  return { model, name: r.model, planned, params, chat, stream: r.stream !== false };
-}
-
-function generateMessages(r: { prompt?: string | null; system?: string | null }): { role: string; content: string }[] {
-  return [...(r.system ? [{ role: 'system', content: r.system }] : []), { role: 'user', content: r.prompt ?? '' }];
-}
-
-async function run(c: Context, ctx: ServerContext, job: Job & { stream: boolean }): Promise<Response> {
+async function run(c: Context, ctx: ServerContext, job: Job): Promise<Response> {
   const plan = job.planned.plans[0] as ChoicePlan;
   if (!job.stream) {
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, '');

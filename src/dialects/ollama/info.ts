@@ -1,15 +1,18 @@
 /** @module Ollama model info and embeddings: `/api/tags`, `/api/show`, `/api/ps`, `/api/version`, `/api/embed`, `/api/embeddings`, and `GET|HEAD /`. */
 import { Hono } from 'hono';
 import type { ServerContext, ServedModel } from '../../serving/context.ts';
-import { OllamaEmbedSchema, OllamaShowSchema } from '../../protocol/ollama.ts';
+import { OllamaShowSchema } from '../../protocol/ollama.ts';
 import { parseWith } from '../../protocol/fields.ts';
-import { ApiError } from '../../protocol/errors.ts';
 import { readJsonObject } from '../../http/json-body.ts';
-import { embedTokens, truncateEmbedding } from '../../generate/embedding.ts';
-import { EMBEDDING_DIMS } from '../openai/embeddings.ts';
+import { EMBEDDING_DIMS } from '../../generate/embedding.ts';
+import { prepareBody } from '../../pipeline/prepare.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 import { fimMiddleId } from '../../pipeline/prompt.ts';
 import { resolveOllamaModel, ollamaName, createdAt, ns, OLLAMA_BODY } from './model.ts';
+import { embedInputs, embedPrompt, OLLAMA_EMBED_JOB, OLLAMA_EMBEDDINGS_JOB } from './embed-prepare.ts';
+
+/** Embeddings are not generation requests (no queue, no abort count); Ollama reads the body whatever its type. */
+const OLLAMA_EMBEDDING = { ...OLLAMA_BODY, generation: false } as const;
 
 /** The Ollama release whose API shapes we follow. */
 export const OLLAMA_VERSION = '0.12.6';
@@ -40,26 +43,11 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
     });
   });
   app.post('/api/embed', async (c) => {
-    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c, OLLAMA_BODY));
-    const model = resolveOllamaModel(ctx, r.model);
-    const inputs = r.input === undefined || r.input === null ? [] : typeof r.input === 'string' ? [r.input] : r.input;
-    if (inputs.length === 0) throw new ApiError(400, 'BadRequestError', 'input is required');
-    let count = 0;
     const started = ctx.elapsed();
-    const embeddings = inputs.map((text) => {
-      const ids = model.tokenizer.encode(text);
-      count += ids.length;
-      const full = embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS);
-      return Array.from(r.dimensions ? truncateEmbedding(full, Math.min(r.dimensions, EMBEDDING_DIMS)) : full);
-    });
-    return c.json({ model: r.model, embeddings, total_duration: ns(ctx.elapsed() - started), load_duration: 0, prompt_eval_count: count });
+    const e = await prepareBody(c, ctx, OLLAMA_EMBED_JOB, embedInputs, OLLAMA_EMBEDDING);
+    return c.json({ model: e.name, embeddings: e.embeddings, total_duration: ns(ctx.elapsed() - started), load_duration: 0, prompt_eval_count: e.promptTokens });
   });
-  app.post('/api/embeddings', async (c) => {
-    const r = parseWith(OllamaEmbedSchema, await readJsonObject(c, OLLAMA_BODY));
-    const model = resolveOllamaModel(ctx, r.model);
-    const ids = model.tokenizer.encode(r.prompt ?? '');
-    return c.json({ embedding: Array.from(embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS)) });
-  });
+  app.post('/api/embeddings', async (c) => c.json({ embedding: (await prepareBody(c, ctx, OLLAMA_EMBEDDINGS_JOB, embedPrompt, OLLAMA_EMBEDDING)).embeddings[0] }));
   return app;
 }
 

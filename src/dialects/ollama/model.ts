@@ -1,9 +1,9 @@
 /** @module Ollama naming (`name:tag`, tag defaults to `latest`), its error envelope, and its timestamps. */
-import type { ServerContext, ServedModel } from '../../serving/context.ts';
+import type { PrepModel, ServerContext } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
 
 /** `Qwen/Qwen3-8B` answers to `Qwen/Qwen3-8B` and `Qwen/Qwen3-8B:latest`. */
-export function resolveOllamaModel(ctx: ServerContext, name: string): ServedModel {
+export function resolveOllamaModel<M extends PrepModel>(ctx: { readonly models: readonly M[] }, name: string): M {
   const bare = name.endsWith(':latest') ? name.slice(0, -':latest'.length) : name;
   const hit = ctx.models.find((m) => m.aliases.includes(name) || m.aliases.includes(bare));
   if (!hit) throw new ApiError(404, 'NotFoundError', `model '${name}' not found`);

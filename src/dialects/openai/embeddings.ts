@@ -1,68 +1,16 @@
-/** @module `POST /v1/embeddings`: text, texts, token ids or a chat; float or base64 (little-endian float32); Matryoshka `dimensions`. */
+/** @module `POST /v1/embeddings`: prepared and serialised by embeddings-prepare.ts (maybe on a worker); `created` is added here. */
 import { Hono } from 'hono';
-import { resolveModel, type ServerContext, type ServedModel } from '../../serving/context.ts';
-import { EmbeddingRequestSchema, type EmbeddingRequest } from '../../protocol/embeddings.ts';
-import { parseWith } from '../../protocol/fields.ts';
-import { errors, valueError } from '../../protocol/errors.ts';
-import { readJsonObject } from '../../http/json-body.ts';
-import { chatPromptIds } from '../../pipeline/prompt.ts';
-import { embedTokens, toBase64, truncateEmbedding } from '../../generate/embedding.ts';
-import { canonicalHash } from '../../generate/rng.ts';
-
-export const EMBEDDING_DIMS = 1024;
+import type { ServerContext } from '../../serving/context.ts';
+import { prepareBody } from '../../pipeline/prepare.ts';
+import { embed, EMBEDDINGS_JOB } from './embeddings-prepare.ts';
 
 export function embeddingsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/embeddings', async (c) => {
-    const request = parseWith(EmbeddingRequestSchema, await readJsonObject(c));
-    const model = resolveModel(ctx, request.model);
-    const inputs = inputIdLists(model, request);
-    const format = request.encoding_format ?? 'float';
-    if (format === 'bytes' || format === 'bytes_only') throw errors.bytesEncoding(format);
-    const dims = request.dimensions ?? EMBEDDING_DIMS;
-    if (request.dimensions !== null && request.dimensions !== undefined) {
-      if (request.dimensions < 1) throw errors.dimensionsTooSmall();
-      if (request.dimensions > EMBEDDING_DIMS) throw errors.matryoshka(model.name);
-    }
-    let promptTokens = 0;
-    const data = inputs.map((ids, index) => {
-      if (ids.length > model.maxModelLen) throw errors.embeddingTooLong(model.maxModelLen, ids.length);
-      promptTokens += ids.length;
-      const full = embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS);
-      const vector = dims === EMBEDDING_DIMS ? full : truncateEmbedding(full, dims);
-      return { index, object: 'embedding', embedding: format === 'base64' ? toBase64(vector) : Array.from(vector) };
-    });
-    return c.json({
-      id: `embd-${canonicalHash(inputs).slice(0, 32)}`,
-      object: 'list',
-      created: ctx.unixSeconds(),
-      model: request.model || model.name,
-      data,
-      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
-    });
+    const e = await prepareBody(c, ctx, EMBEDDINGS_JOB, embed, { generation: false });
+    const usage = { prompt_tokens: e.promptTokens, total_tokens: e.promptTokens, completion_tokens: 0, prompt_tokens_details: null };
+    const head = `{"id":${JSON.stringify(e.id)},"object":"list","created":${ctx.unixSeconds()},"model":${JSON.stringify(e.modelName)},"data":`;
+    return c.body(`${head}${e.dataJson},"usage":${JSON.stringify(usage)}}`, 200, { 'content-type': 'application/json' });
   });
   return app;
-}
-
-function inputIdLists(model: ServedModel, r: EmbeddingRequest): number[][] {
-  const add = r.add_special_tokens ?? true;
-  let lists: number[][];
-  if (r.messages) {
-    lists = [chatPromptIds(model, r.messages, { addGenerationPrompt: false })];
-  } else {
-    const p = r.input;
-    if (p === null || p === undefined || p === '' || (Array.isArray(p) && p.length === 0)) throw valueError('Input cannot be empty.');
-    lists =
-      typeof p === 'string'
-        ? [model.tokenizer.encode(p, add)]
-        : typeof p[0] === 'number'
-          ? [p as number[]]
-          : (p as (string | number[])[]).map((x) => (typeof x === 'string' ? model.tokenizer.encode(x, add) : x));
-  }
-  for (const ids of lists) for (const id of ids) if (id < 0 || id >= model.tokenizer.vocabSize) throw errors.tokenOutOfVocab(id, model.tokenizer.vocabSize);
-  const t = r.truncate_prompt_tokens;
-  if (t === null || t === undefined) return lists;
-  if (t > model.maxModelLen) throw errors.truncateTooLarge();
-  const keep = t === -1 ? model.maxModelLen : t;
-  return lists.map((ids) => (ids.length > keep ? ids.slice(ids.length - keep) : ids));
 }

@@ -5,33 +5,26 @@
  */
 import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
-import { resolveModel } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
-import { readJsonObject, submitArrival } from '../../http/json-body.ts';
+import { submitArrival } from '../../http/json-body.ts';
 import { dataParallelRankOf } from '../../http/request-scope.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
-import { planConversation, type ConversationJob } from '../../pipeline/conversation.ts';
+import { prepareBody } from '../../pipeline/prepare.ts';
+import type { Served } from '../../pipeline/prepare-wire.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
-import { toChat } from './convert.ts';
-import { parseWith } from '../../protocol/fields.ts';
-import { ResponsesRequestSchema } from '../../protocol/responses.ts';
+import { planResponse, RESPONSES_JOB, type PlannedResponse, type PreviousTurns } from './prepare.ts';
 import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callItem, textPart, type ItemIds } from './items.ts';
 import { ResponsesStore } from './store.ts';
 
 type Body = Record<string, unknown>;
 
-interface Job extends ConversationJob {
-  readonly r: Body;
+interface Job extends Served<PlannedResponse> {
   readonly id: string;
   readonly ids: ItemIds;
   readonly createdAt: number;
-  /** Kept in the store when done (the store is on and the request did not say `store: false`). */
-  readonly stored: boolean;
-  /** The conversation so far without system messages (for the stored entry). */
-  readonly history: readonly Body[];
 }
 
 type Keep = (job: Job, response: Body) => void;
@@ -43,7 +36,8 @@ export function responsesRoute(ctx: ServerContext): Hono {
     if (job.stored) store.put(job.id, response, [...job.history, ...outputMessages(response)]);
   };
   app.post('/v1/responses', async (c) => {
-    const job = prepare(ctx, store, parseWith(ResponsesRequestSchema, await readJsonObject(c)) as Body, header(c, 'x-request-id'));
+    const previous = (id: string): PreviousTurns => ({ messages: lookup(store, id).messages });
+    const job = finish(ctx, store, await prepareBody(c, ctx, RESPONSES_JOB, planResponse, { resolve: previous }), header(c, 'x-request-id'));
     if (job.r['stream'] === true) return stream(c, ctx, job, keep);
     const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
     if (!summaries) return new Response(null, { status: 499 });
@@ -63,25 +57,15 @@ function lookup(store: ResponsesStore, id: string): { response: Body; messages: 
   return hit;
 }
 
-function prepare(ctx: ServerContext, store: ResponsesStore, request: Body, headerId: string | undefined): Job {
-  // As vLLM: `store` (default true) is silently turned off while the store is disabled, and the response says so.
-  const stored = store.enabled && request['store'] !== false;
-  const r: Body = { ...request, store: stored };
-  const { body, messages } = toChat(r);
-  const previous = typeof r['previous_response_id'] === 'string' ? lookup(store, r['previous_response_id']) : null;
-  // A follow-up continues the stored conversation: this request's instructions first, then the earlier turns.
-  if (previous) messages.splice(messages[0]?.['role'] === 'system' && typeof r['instructions'] === 'string' ? 1 : 0, 0, ...previous.messages);
-  const history = messages.filter((m) => m['role'] !== 'system');
-  const model = resolveModel(ctx, typeof r['model'] === 'string' ? r['model'] : null);
-  checkAdmission(model);
-  const maxTokens = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
-  const { planned, params } = planConversation(ctx, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined } });
+/** The engine's-thread half: admission (`--max-waiting`), the response id, item ids and `created_at`. */
+function finish(ctx: ServerContext, store: ResponsesStore, p: Served<PlannedResponse>, headerId: string | undefined): Job {
+  checkAdmission(p.model);
   // A stored response gets a minted id whatever the client asked for (store.ts says why); otherwise X-Request-Id or
   // `request_id` names it, as in vLLM.
-  const id = stored ? store.mintId() : responseId('resp_', headerId, typeof r['request_id'] === 'string' ? r['request_id'] : undefined);
+  const id = p.stored ? store.mintId() : responseId('resp_', headerId, typeof p.r['request_id'] === 'string' ? p.r['request_id'] : undefined);
   // Item ids follow the response id (its unique tail), so they are unique per request too.
   const hex = id.slice(5).slice(-24);
-  return { r, model, planned, params, id, stored, history, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };
+  return { ...p, id, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };
 }
 
 /** A response's output as chat messages (what the next turn of a `previous_response_id` chain sees). */

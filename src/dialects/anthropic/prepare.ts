@@ -1,0 +1,46 @@
+/**
+ * @module The pure half of Anthropic `POST /v1/messages` and `/v1/messages/count_tokens`: validate, convert to the
+ * chat shape as vLLM does (convert.ts), template and tokenize; plan the answer. Runs in a preparation worker or on the
+ * engine's thread with the same result (pipeline/prepare.ts).
+ */
+import { resolveModel, type PrepareEnv, type PrepModel } from '../../serving/context.ts';
+import { requestTemplate } from '../../serving/safety.ts';
+import { parseWith } from '../../protocol/fields.ts';
+import { AnthropicCountTokensRequestSchema, AnthropicMessagesRequestSchema } from '../../protocol/anthropic.ts';
+import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
+import { chatPromptIds } from '../../pipeline/prompt.ts';
+import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
+import { toChat } from './convert.ts';
+
+export const ANTHROPIC_MESSAGES_JOB = 'anthropic.messages';
+export const ANTHROPIC_COUNT_JOB = 'anthropic.count_tokens';
+
+export interface PlannedMessages extends ConversationPlan {
+  readonly model: PrepModel;
+  /** The name the client asked for (echoed as `model`). */
+  readonly name: string;
+  readonly stream: boolean;
+}
+
+export interface CountedTokens {
+  readonly model: PrepModel;
+  readonly inputTokens: number;
+}
+
+export function planMessages(env: PrepareEnv, raw: Record<string, unknown>): PlannedMessages {
+  const r = parseWith(AnthropicMessagesRequestSchema, raw);
+  const { body } = toChat(r);
+  const model = resolveModel(env, r.model);
+  const sampling = { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined, top_k: r.top_k ?? undefined, stop: r.stop_sequences ?? null };
+  return { ...planConversation(env, model, body, { maxTokens: r.max_tokens, sampling }), model, name: r.model, stream: r.stream === true };
+}
+
+export function countTokens(env: PrepareEnv, raw: Record<string, unknown>): CountedTokens {
+  const r = parseWith(AnthropicCountTokensRequestSchema, raw);
+  const { messages, body } = toChat(r);
+  const model = resolveModel(env, r.model);
+  checkPromptCanFit(model, messages);
+  const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
+  const options = { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs, ...requestTemplate(env.settings.safety, null, kwargs) };
+  return { model, inputTokens: chatPromptIds(model, messages as never, options).length };
+}

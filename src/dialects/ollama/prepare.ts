@@ -1,0 +1,82 @@
+/**
+ * @module The pure half of Ollama `POST /api/generate` and `POST /api/chat`: validate, map Ollama's fields onto the
+ * shared conversation planner (template, tokens, sampling, output contract), plan. Runs in a preparation worker or on
+ * the engine's thread with the same result (pipeline/prepare.ts).
+ */
+import type { PrepareEnv, PrepModel } from '../../serving/context.ts';
+import { OllamaChatSchema, OllamaGenerateSchema, type OllamaChat, type OllamaGenerate } from '../../protocol/ollama.ts';
+import { parseWith } from '../../protocol/fields.ts';
+import { ApiError } from '../../protocol/errors.ts';
+import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
+import { fimMiddleId, fimPromptText } from '../../pipeline/prompt.ts';
+import { resolveOllamaModel } from './model.ts';
+
+export const OLLAMA_GENERATE_JOB = 'ollama.generate';
+export const OLLAMA_CHAT_JOB = 'ollama.chat';
+
+/** What an Ollama request becomes: a planned generation, or (nothing to generate) a model load or unload. */
+export type PlannedOllama = PlannedOllamaGeneration | PlannedOllamaLoad;
+
+interface PlannedOllamaBase {
+  readonly model: PrepModel;
+  /** The name the client asked for (echoed as `model`). */
+  readonly name: string;
+  readonly chat: boolean;
+}
+
+export interface PlannedOllamaGeneration extends PlannedOllamaBase, ConversationPlan {
+  readonly stream: boolean;
+}
+
+export interface PlannedOllamaLoad extends PlannedOllamaBase {
+  /**
+   * Ollama answers a request with nothing to generate (no `prompt`, no `messages`) by loading the model: one JSON
+   * object (also when streaming) with `done_reason` `load`, or `unload` with `keep_alive: 0`.
+   */
+  readonly load: 'load' | 'unload';
+}
+
+export const planOllamaGenerate = (env: PrepareEnv, body: Record<string, unknown>): PlannedOllama => planGenerate(env, parseWith(OllamaGenerateSchema, body));
+
+export const planOllamaChat = (env: PrepareEnv, body: Record<string, unknown>): PlannedOllama => planChatBody(env, parseWith(OllamaChatSchema, body));
+
+function planGenerate(env: PrepareEnv, r: OllamaGenerate): PlannedOllama {
+  const model = resolveOllamaModel(env, r.model);
+  if (!r.prompt) return { model, name: r.model, chat: false, load: unloads(r.keep_alive) ? 'unload' : 'load' };
+  if (r.suffix && fimMiddleId(model.tokenizer) === null) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
+  const messages = [...(r.system ? [{ role: 'system', content: r.system }] : []), { role: 'user', content: r.prompt }];
+  const promptText = r.raw ? r.prompt : r.suffix ? fimPromptText(r.prompt, r.suffix) : undefined;
+  return { ...plan(env, model, r, messages, null, promptText), name: r.model, chat: false, stream: r.stream !== false };
+}
+
+function planChatBody(env: PrepareEnv, r: OllamaChat): PlannedOllama {
+  const model = resolveOllamaModel(env, r.model);
+  const messages = r.messages ?? [];
+  if (messages.length === 0) return { model, name: r.model, chat: true, load: unloads(r.keep_alive) ? 'unload' : 'load' };
+  return { ...plan(env, model, r, messages, r.tools ?? null, undefined), name: r.model, chat: true, stream: r.stream !== false };
+}
+
+/** The OpenAI output contract reads tools, constraints and thinking from an OpenAI-shaped body: build one. */
+function plan(env: PrepareEnv, model: PrepModel, r: OllamaGenerate | OllamaChat, messages: readonly unknown[], tools: readonly unknown[] | null, promptText: string | undefined): ConversationPlan & { model: PrepModel } {
+  const think = r.think;
+  const format = r.format;
+  const contractBody: Record<string, unknown> = {
+    messages,
+    ...(tools ? { tools } : {}),
+    ...(format === 'json' ? { response_format: { type: 'json_object' } } : format && typeof format === 'object' ? { response_format: { type: 'json_schema', json_schema: { name: 'format', schema: format } } } : {}),
+    ...(think === false ? { chat_template_kwargs: { enable_thinking: false } } : typeof think === 'string' ? { reasoning_effort: think } : {}),
+  };
+  const o = r.options ?? {};
+  const planned = planConversation(env, model, contractBody, {
+    maxTokens: o.num_predict !== null && o.num_predict !== undefined && o.num_predict > 0 ? o.num_predict : null,
+    sampling: { temperature: o.temperature, top_p: o.top_p, top_k: o.top_k, min_p: o.min_p, seed: o.seed, stop: o.stop },
+    ...(promptText !== undefined ? { promptText } : {}),
+  });
+  return { ...planned, model };
+}
+
+/** `keep_alive` of zero (`0`, `"0"`, `"0s"`, `"0m"`): Ollama unloads the model. */
+function unloads(keepAlive: string | number | null | undefined): boolean {
+  if (typeof keepAlive === 'number') return keepAlive === 0;
+  return typeof keepAlive === 'string' && /^0+(\.0*)?(ns|us|µs|ms|s|m|h)?$/.test(keepAlive.trim());
+}
