@@ -22,7 +22,7 @@ export { ConstraintError } from './constraint-error.ts';
 export type { BoundedText, TextBudget } from './structured-budget.ts';
 
 export type Constraint =
-  | { readonly kind: 'json'; readonly schema: Record<string, unknown> | null }
+  | { readonly kind: 'json'; readonly schema: Record<string, unknown> | null; readonly fromPrompt?: true }
   | { readonly kind: 'regex'; readonly pattern: string }
   | { readonly kind: 'choice'; readonly choices: readonly string[] };
 
@@ -76,7 +76,14 @@ export function boundedConstrainedText(constraint: Constraint, rng: Rng, budget:
     case 'regex':
       return boundedRegexText(constraint.pattern, rng, budget);
     case 'json':
-      return boundedSchemaText(constraint.schema ?? ANY_OBJECT, rng, budget);
+      if (!constraint.fromPrompt) return boundedSchemaText(constraint.schema ?? ANY_OBJECT, rng, budget);
+      // A schema read from the prompt (json_object) is no contract of the client's: one llmsim cannot meet is no 400.
+      try {
+        return boundedSchemaText(constraint.schema ?? ANY_OBJECT, rng, budget);
+      } catch (err) {
+        if (err instanceof ConstraintError) return boundedSchemaText(ANY_OBJECT, rng, budget);
+        throw err;
+      }
   }
 }
 

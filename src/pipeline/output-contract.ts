@@ -6,6 +6,7 @@ import { matchRule } from '../scenario/rules.ts';
 import { contentText } from './prompt.ts';
 import { pyJsonDumps } from '../generate/pyjson.ts';
 import { checkConstraint, checkToolSchema, ConstraintError, type Constraint } from '../generate/structured.ts';
+import { promptSchema } from '../generate/prompt-schema.ts';
 import type { FunctionTool, ToolSpec, ToolMode } from '../generate/tool-calls.ts';
 import type { ReasoningSpec, CannedAnswer } from '../generate/output.ts';
 
@@ -21,7 +22,7 @@ type Body = Record<string, unknown>;
 const EFFORT_SCALE: Readonly<Record<string, number>> = { none: 0, minimal: 0.15, low: 0.35, medium: 1, high: 2.5, xhigh: 4, max: 4 };
 
 export function readOutputContract(model: PrepModel, body: Body, chat: boolean, rules: readonly Rule[] = []): OutputContract {
-  const constraint = readConstraint(body);
+  const constraint = promptShaped(readConstraint(body), body, chat);
   const tools = chat ? readTools(model, body) : null;
   checked(() => {
     // Before anything recursive (hashing, ajv, generation) walks them: depth, size and regex limits are a 400.
@@ -82,6 +83,22 @@ function readConstraint(body: Body): Constraint | null {
   }
   if (rf['type'] === 'structural_tag') throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
   throw valueError(`response_format type must be one of 'text', 'json_object', 'json_schema' or 'structural_tag', got '${String(rf['type'])}'`);
+}
+
+/** JSON without a schema (`json_object`) takes the shape of a JSON Schema or example in the prompt, as clients in JSON mode expect. */
+function promptShaped(constraint: Constraint | null, body: Body, chat: boolean): Constraint | null {
+  if (constraint?.kind !== 'json' || constraint.schema !== null) return constraint;
+  // Tool results are data, not instructions; every other message (few-shot assistant answers too) may show the shape.
+  const messages = (Array.isArray(body['messages']) ? body['messages'] : []).map(asObject).filter((m) => m !== null && m['role'] !== 'tool');
+  const schema = promptSchema(chat ? messages.map((m) => contentText(m?.['content'])) : [lastUserText(body, false)]);
+  if (!schema) return constraint;
+  try {
+    checkConstraint({ kind: 'json', schema });
+  } catch (err) {
+    if (err instanceof ConstraintError) return constraint;
+    throw err;
+  }
+  return { kind: 'json', schema, fromPrompt: true };
 }
 
 /** vLLM ≤ 0.10 top-level `guided_json` / `guided_regex` / `guided_choice` / `guided_grammar`. */
