@@ -6,6 +6,7 @@
  * --cpu-prof-dir=/tmp/prof` goes before the script: use NODE_ARGS).
  *
  *   node --import tsx bench/cpu-split.ts [requests=300] [tokens=1000] [workers=1] [port=9560]
+ *   LARGE_MB=10 node --import tsx bench/cpu-split.ts 40 0 1   # 10 MB prompts instead (a 400 each: cannot fit)
  *   NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' node --import tsx bench/cpu-split.ts 300 1000 1
  */
 import http from 'node:http';
@@ -18,7 +19,11 @@ const tokens = Number(process.argv[3] ?? 1000);
 const workers = Number(process.argv[4] ?? 1);
 const port = Number(process.argv[5] ?? 9560);
 const seed = Number(process.env['SEED'] ?? 7);
-const prompts = randomPrompts(count, tokens, seed);
+// LARGE_MB: prompts of that many megabytes (refused by the cannot-fit check: what it costs to read and hand over).
+const largeMb = Number(process.env['LARGE_MB'] ?? 0);
+const large = (n: number, offset: number): string[] => Array.from({ length: n }, (_, i) => `${i + offset} ${'x '.repeat(largeMb * 512 * 1024)}`);
+const prompts = largeMb > 0 ? large(count, 0) : randomPrompts(count, tokens, seed);
+const expected = largeMb > 0 ? 400 : 200;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 function post(body: string): Promise<number> {
@@ -61,7 +66,7 @@ await new Promise<void>((resolve, reject) => {
 const pid = proc.pid as number;
 const body = (content: string): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content }], max_tokens: 1 });
 // Warm: workers load their tokenizer, the JIT settles (prompts of another seed).
-const warm = randomPrompts(Math.max(20, workers * 10), tokens, seed + 1000);
+const warm = largeMb > 0 ? large(8, count) : randomPrompts(Math.max(20, workers * 10), tokens, seed + 1000);
 for (let i = 0; i < warm.length; i += 8) await Promise.all(warm.slice(i, i + 8).map((p) => post(body(p))));
 const before = threadTicks(pid);
 const started = performance.now();
@@ -69,7 +74,7 @@ let next = 0;
 let errors = 0;
 await Promise.all(
   Array.from({ length: 16 }, async () => {
-    for (let i = next++; i < count; i = next++) if ((await post(body(prompts[i]!))) !== 200) errors++;
+    for (let i = next++; i < count; i = next++) if ((await post(body(prompts[i]!))) !== expected) errors++;
   }),
 );
 const seconds = (performance.now() - started) / 1000;
@@ -82,7 +87,7 @@ const prep = others.slice(0, workers).reduce((n, [, d]) => n + d, 0);
 const helpers = others.slice(workers).reduce((n, [, d]) => n + d, 0);
 const rows: [string, number][] = [['engine thread', main], ...(workers > 0 ? [['preparation workers', prep] as [string, number]] : []), ['other threads (GC)', helpers]];
 const total = rows.reduce((n, [, d]) => n + d, 0);
-process.stdout.write(`${count} unique ${tokens}-token prompts, --prepare-workers ${workers}: ${(count / seconds).toFixed(0)} req/s, ${errors} errors, server CPU ${((total * 10) / count).toFixed(2)} ms/request\n`);
+process.stdout.write(`${count} unique ${largeMb > 0 ? `${largeMb} MB` : `${tokens}-token`} prompts, --prepare-workers ${workers}: ${(count / seconds).toFixed(0)} req/s, ${errors} errors, server CPU ${((total * 10) / count).toFixed(2)} ms/request\n`);
 for (const [name, d] of rows) process.stdout.write(`  ${name.padEnd(20)} ${((d * 10) / count).toFixed(2)} ms/request\n`);
 agent.destroy();
 proc.kill('SIGINT');

@@ -2,7 +2,8 @@
 import { Hono, type Context } from 'hono';
 import { createCors, applyCors } from './cors.ts';
 import { planningTurn } from './planning-gate.ts';
-import { setBodyLimit, setArrival, releaseHold } from './json-body.ts';
+import { setArrival, releaseHold } from './json-body.ts';
+import { setBodyLimit } from './request-body.ts';
 import { createFaultGate, FAULT_HEADER } from '../faults/middleware.ts';
 import { setDataParallelRank, setExtraHeaders, extraHeadersOf } from './request-scope.ts';
 import { header } from './headers.ts';

@@ -7,11 +7,9 @@ import type { Context } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errors, validationError } from '../protocol/errors.ts';
 import { header } from './headers.ts';
-import { ClientGoneError } from './client-gone.ts';
+import { readBodyText } from './request-body.ts';
 
 const MEDIA_TYPE_MESSAGE = "Unsupported Media Type: Only 'application/json' is allowed";
-const BODY_KEY = 'llmsim.body';
-const LIMIT_KEY = 'llmsim.bodyLimit';
 
 const ARRIVAL_KEY = 'llmsim.arrival';
 
@@ -109,11 +107,6 @@ export function keepHold(c: Context): boolean {
   return true;
 }
 
-/** Sets the body size limit for this request (the app does it once for every request). */
-export function setBodyLimit(c: Context, bytes: number): void {
-  c.set(LIMIT_KEY as never, bytes as never);
-}
-
 /**
  * The request's JSON object body. `anyMediaType`: Ollama's server decodes the body whatever its Content-Type says
  * (its docs and clients send `curl -d`, i.e. `application/x-www-form-urlencoded`), so its routes skip vLLM's guard.
@@ -172,47 +165,4 @@ export function tooDeep(root: object, limit: number): boolean {
     }
   }
   return false;
-}
-
-/** The raw body as text (read once per request), 413 when it exceeds the limit. */
-export async function readBodyText(c: Context): Promise<string> {
-  const cached = c.get(BODY_KEY as never) as string | undefined;
-  if (cached !== undefined) return cached;
-  const limit = (c.get(LIMIT_KEY as never) as number | undefined) ?? Infinity;
-  const declared = Number(header(c, 'content-length') ?? NaN);
-  if (declared > limit) throw errors.payloadTooLarge(limit);
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const text = incoming ? await readIncoming(incoming, limit) : await c.req.text();
-  if (Buffer.byteLength(text) > limit) throw errors.payloadTooLarge(limit);
-  c.set(BODY_KEY as never, text as never);
-  return text;
-}
-
-function readIncoming(incoming: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (incoming.destroyed && !incoming.readableEnded) return reject(new ClientGoneError());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    incoming.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        incoming.removeAllListeners('data');
-        incoming.resume();
-        reject(errors.payloadTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    let ended = false;
-    incoming.once('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    });
-    // A socket error before the end of the body ('aborted', ECONNRESET) is the client leaving too.
-    incoming.once('error', (err) => reject(ended ? err : new ClientGoneError()));
-    // A client that leaves mid-upload: without this the read never settled and the request stayed in flight (/load).
-    incoming.once('close', () => {
-      if (!ended) reject(new ClientGoneError());
-    });
-  });
 }

@@ -131,7 +131,9 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       signal?.addEventListener('abort', onGone, { once: true });
       try {
         const task: PoolTask = { kind: job.kind, body: job.body, given: job.given, job: n };
-        return await pool.run(task, { signal: stop.signal });
+        // Bytes whose buffer is theirs alone move to the worker instead of being copied (prepare.ts decides).
+        const whole = job.transfer === true && typeof job.body !== 'string' && job.body.byteOffset === 0 && job.body.byteLength === job.body.buffer.byteLength;
+        return await pool.run(task, whole ? { signal: stop.signal, transferList: [(job.body as Uint8Array).buffer as ArrayBuffer] } : { signal: stop.signal });
       } catch (err) {
         if (signal?.aborted) throw err;
         if (overran) throw budgetErrors.deadline(o.maxPrepareMs);

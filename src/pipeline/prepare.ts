@@ -8,8 +8,9 @@
  * is submitted to the engine, the request counts as aborted (engine-run.ts `countAborted`), and the route answers 499.
  */
 import type { Context } from 'hono';
-import type { PrepareEnv, ServerContext } from '../serving/context.ts';
-import { checkJsonMediaType, parseJsonObject, readBodyText, releaseHold } from '../http/json-body.ts';
+import type { PrepareEnv, ServerContext, ServedModel } from '../serving/context.ts';
+import { checkJsonMediaType, parseJsonObject, releaseHold } from '../http/json-body.ts';
+import { decodeBody, readBodyPayload, transferable, type BodyPayload } from '../http/request-body.ts';
 import { ClientGoneError, onRequestGone, requestGone } from '../http/client-gone.ts';
 import { errors } from '../protocol/errors.ts';
 import { countAborted } from './engine-run.ts';
@@ -26,10 +27,10 @@ export type PrepareFn<T extends PreparedShape> = (env: PrepareEnv, body: Record<
 export type PrepareTable = Readonly<Record<string, PrepareFn<PreparedShape>>>;
 
 /** Runs one job from its text, as a worker does: parse, prepare, encode (errors included) as plain data. */
-export function runJob(env: PrepareEnv, table: PrepareTable, kind: string, body: string, given?: unknown): WireResult {
+export function runJob(env: PrepareEnv, table: PrepareTable, kind: string, body: BodyPayload, given?: unknown): WireResult {
   const fn = table[kind];
   if (!fn) throw new Error(`no preparation for job kind '${kind}'`);
-  return encodeResult(() => fn(env, parseJsonObject(body), given));
+  return encodeResult(() => fn(env, parseJsonObject(textOf(body)), given));
 }
 
 export interface PrepareOptions {
@@ -53,9 +54,9 @@ export interface PrepareOptions {
  */
 export async function prepareBody<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, o: PrepareOptions & { readonly anyMediaType?: boolean } = {}): Promise<Served<T>> {
   if (!o.anyMediaType) checkJsonMediaType(c);
-  let text: string;
+  let text: BodyPayload;
   try {
-    text = await readBodyText(c);
+    text = await readBodyPayload(c);
   } catch (err) {
     if (err instanceof ClientGoneError) throw o.generation === false ? err : clientGone(c, ctx, null);
     throw err;
@@ -67,13 +68,15 @@ export async function prepareBody<T extends PreparedShape>(c: Context, ctx: Serv
  * Prepares the request in `c` (body already read as `text`). Throws the dialect's ApiError for an invalid request or
  * a broken preparation budget, and ClientGoneError when the client went away first.
  */
-export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, text: string, o: PrepareOptions = {}): Promise<Served<T>> {
+export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, text: BodyPayload, o: PrepareOptions = {}): Promise<Served<T>> {
   const generation = o.generation !== false;
-  const gone = (): Error => (generation ? clientGone(c, ctx, text) : new ClientGoneError());
+  // Looked up now: a large body's bytes are gone from this thread once handed to a worker.
+  const named = generation ? modelNamed(text) : null;
+  const gone = (): Error => (generation ? countGone(c, ctx, named) : new ClientGoneError());
   // A client gone before its turn came (requests wait for the planning gate) costs no preparation at all.
   if (requestGone(c)) throw gone();
   // A full waiting queue refuses before any work (the route checks again once prepared: the queue moves meanwhile).
-  if (generation && o.refuseEarly !== false) checkQueueRoom(ctx, text);
+  if (generation && o.refuseEarly !== false) checkQueueRoom(ctx, named);
   const preparer = ctx.preparer;
   // On this thread the served models are the live ones: nothing to decode.
   if (!preparer) return inline(ctx, fn, text, o) as unknown as Served<T>;
@@ -82,7 +85,9 @@ export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerCo
   // Steps of other requests may run meanwhile in real time (vLLM's engine core does not wait for its API server).
   if (preparer.releasesClockHold) releaseHold(c);
   try {
-    let wire = (await preparer.run(ctx, { kind, body: text }, abort.signal)) as WireResult;
+    // A large body's bytes move to the worker (transferred, so gone from here) unless a second run may need them.
+    const moves = typeof text !== 'string' && !o.resolve;
+    let wire = (await preparer.run(ctx, moves ? { kind, body: transferable(text), transfer: true } : { kind, body: text }, abort.signal)) as WireResult;
     if ('need' in wire && o.resolve) wire = (await preparer.run(ctx, { kind, body: text, given: o.resolve(wire.need) }, abort.signal)) as WireResult;
     if (abort.signal.aborted) throw gone();
     return decodeResult<T>(ctx, wire);
@@ -94,8 +99,8 @@ export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerCo
   }
 }
 
-function inline<T extends PreparedShape>(ctx: ServerContext, fn: PrepareFn<T>, text: string, o: PrepareOptions): T {
-  const body = parseJsonObject(text);
+function inline<T extends PreparedShape>(ctx: ServerContext, fn: PrepareFn<T>, text: BodyPayload, o: PrepareOptions): T {
+  const body = parseJsonObject(textOf(text));
   try {
     return fn(ctx, body);
   } catch (err) {
@@ -105,27 +110,47 @@ function inline<T extends PreparedShape>(ctx: ServerContext, fn: PrepareFn<T>, t
 }
 
 /** 429 when the model the body names (or the only model) has a full waiting queue (`--max-waiting`). */
-function checkQueueRoom(ctx: ServerContext, text: string): void {
-  const named = modelNamed(text);
-  const bare = named?.endsWith(':latest') ? named.slice(0, -':latest'.length) : named;
-  const model = named === null ? (ctx.models.length === 1 ? ctx.models[0] : undefined) : ctx.models.find((m) => m.aliases.includes(named) || m.aliases.includes(bare as string) || m.loras.has(named));
+function checkQueueRoom(ctx: ServerContext, named: string | null): void {
+  const model = named === null ? (ctx.models.length === 1 ? ctx.models[0] : undefined) : servedNamed(ctx, named);
   if (model && model.maxWaiting !== null && model.engine.stats().waiting >= model.maxWaiting) throw errors.queueFull(model.maxWaiting);
+}
+
+/** The served model a name means (an alias, an Ollama `name:latest`, or a LoRA adapter). */
+function servedNamed(ctx: ServerContext, named: string): ServedModel | undefined {
+  const bare = named.endsWith(':latest') ? named.slice(0, -':latest'.length) : named;
+  return ctx.models.find((m) => m.aliases.includes(named) || m.aliases.includes(bare) || m.loras.has(named));
 }
 
 /**
  * Counts a request whose client left before it reached the engine (mid-upload: `text` null) as aborted, on the model
  * its body names when that is cheap to see (a bounded look at both ends of the text), else the first model.
  */
-export function clientGone(c: Context, ctx: ServerContext, text: string | null): ClientGoneError {
-  const named = text === null ? null : modelNamed(text);
-  const model = ctx.models.find((m) => named !== null && (m.aliases.includes(named) || m.loras.has(named))) ?? ctx.models[0];
+export function clientGone(c: Context, ctx: ServerContext, text: BodyPayload | null): ClientGoneError {
+  return countGone(c, ctx, text === null ? null : modelNamed(text));
+}
+
+function countGone(c: Context, ctx: ServerContext, named: string | null): ClientGoneError {
+  const model = (named === null ? undefined : servedNamed(ctx, named)) ?? ctx.models[0];
   if (model) countAborted(c, model, '');
   return new ClientGoneError();
 }
 
 const MODEL_FIELD = /"model"\s*:\s*"([^"\\]{1,256})"/;
 
-function modelNamed(text: string): string | null {
+function modelNamed(body: BodyPayload): string | null {
+  // A large body is looked at in its first and last 4 KiB only (a name cut at an edge is simply not seen).
+  const text = typeof body === 'string' ? body : body.byteLength <= 8192 ? decodeBody(body) : null;
+  if (text === null) {
+    const bytes = body as Uint8Array;
+    return matchModel(decodeBody(bytes.subarray(0, 4096))) ?? matchModel(decodeBody(bytes.subarray(bytes.byteLength - 4096)));
+  }
   const hit = MODEL_FIELD.exec(text.length <= 8192 ? text : text.slice(0, 4096)) ?? (text.length > 8192 ? MODEL_FIELD.exec(text.slice(-4096)) : null);
   return hit ? (hit[1] as string) : null;
 }
+
+function matchModel(text: string): string | null {
+  const hit = MODEL_FIELD.exec(text);
+  return hit ? (hit[1] as string) : null;
+}
+
+const textOf = (body: BodyPayload): string => (typeof body === 'string' ? body : decodeBody(body));

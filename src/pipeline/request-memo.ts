@@ -12,7 +12,8 @@
 import type { Context } from 'hono';
 import type { ServerContext } from '../serving/context.ts';
 import { PromptCache } from '../tokenizer/prompt-cache.ts';
-import { checkJsonMediaType, readBodyText } from '../http/json-body.ts';
+import { checkJsonMediaType } from '../http/json-body.ts';
+import { readBodyPayload, type BodyPayload } from '../http/request-body.ts';
 import { ClientGoneError } from '../http/client-gone.ts';
 import { clientGone } from './prepare.ts';
 import { header } from '../http/headers.ts';
@@ -77,23 +78,25 @@ export async function prepareWithMemo<T extends Memoizable>(
   c: Context,
   ctx: ServerContext,
   memo: RequestMemo<T>,
-  prepare: (text: string, headerId: string | undefined) => Promise<T>,
+  prepare: (body: BodyPayload, headerId: string | undefined) => Promise<T>,
   again: (prepared: T, headerId: string | undefined) => T,
 ): Promise<T> {
   checkJsonMediaType(c);
-  const text = await readBodyOrAbort(c, ctx);
+  const body = await readBodyOrAbort(c, ctx);
   const headerId = header(c, 'x-request-id');
-  const seen = memo.get(ctx, text);
+  // Large bodies arrive as bytes (never kept: longer than any memo entry).
+  const text = typeof body === 'string' ? body : null;
+  const seen = text === null ? null : memo.get(ctx, text);
   if (seen) return again(seen, headerId);
-  const prepared = await prepare(text, headerId);
-  if (!prepared.request.stream && prepared.params.logprobs === null && plannedTokens(prepared) <= MAX_MEMO_TOKENS) memo.set(ctx, text, prepared);
+  const prepared = await prepare(body, headerId);
+  if (text !== null && !prepared.request.stream && prepared.params.logprobs === null && plannedTokens(prepared) <= MAX_MEMO_TOKENS) memo.set(ctx, text, prepared);
   return prepared;
 }
 
-/** The body text; a client that leaves mid-upload is counted as aborted (and answered 499, to no one). */
-export async function readBodyOrAbort(c: Context, ctx: ServerContext): Promise<string> {
+/** The body (text, or a large body's bytes); a client that leaves mid-upload counts as aborted (499, to no one). */
+export async function readBodyOrAbort(c: Context, ctx: ServerContext): Promise<BodyPayload> {
   try {
-    return await readBodyText(c);
+    return await readBodyPayload(c);
   } catch (err) {
     if (err instanceof ClientGoneError) throw clientGone(c, ctx, null);
     throw err;

@@ -89,7 +89,10 @@ export interface PrepareEnv {
 /** A preparation job: which dialect's preparation, on which body text (pipeline/prepare.ts). */
 export interface PrepareJob {
   readonly kind: string;
-  readonly body: string;
+  /** The body text, or a large body's UTF-8 bytes (handed over by transfer: src/http/request-body.ts). */
+  readonly body: string | Uint8Array;
+  /** Bytes that move to the worker (their buffer is detached here): the caller needs them no more. */
+  readonly transfer?: boolean;
   /** What the engine's thread looked up for the job (pipeline/prepare.ts `NeedsContext`). */
   readonly given?: unknown;
 }

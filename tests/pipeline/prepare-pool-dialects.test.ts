@@ -25,7 +25,7 @@ async function start(workers: number, extra: Record<string, unknown> = {}): Prom
 /** Per-request ids and clock readings differ by design; everything else must not. */
 const stable = (value: unknown): string =>
   JSON.stringify(value)
-    .replace(/"(chatcmpl|msg|resp|rs|fc|embd)[-_][0-9a-zA-Z]+"/g, '"<id>"')
+    .replace(/"(chatcmpl|cmpl|msg|resp|rs|fc|embd)[-_][0-9a-zA-Z]+"/g, '"<id>"')
     .replace(/"(created|created_at)":("[^"]*"|\d+)/g, '"$1":0');
 
 const user = [{ role: 'user' as const, content: 'Explain caching in two sentences.' }];
@@ -111,5 +111,32 @@ describe('every dialect on the preparation pool', () => {
     expect(JSON.parse(tokenize.text).error.message).toContain('--max-prepare-ms');
     expect((sim.ctx.preparer as PreparePool).threads()).toBe(1);
     expect(await fetch(`${sim.url}/load`).then((r) => r.json())).toEqual({ server_load: 0 });
+  }, 60_000);
+
+  it('hands large bodies (> 48 KiB) to workers as bytes: the same answers, multi-byte text and invalid UTF-8 included', async () => {
+    const [inline, one] = await Promise.all([start(0), start(1)]);
+    // ~70 KB of mixed scripts: multi-byte characters land on every chunk boundary of the upload.
+    const text = Array.from({ length: 2500 }, (_, i) => `${i} café 東京 🚀 `).join('');
+    const bodies: [string, string | Uint8Array][] = [
+      ['/v1/chat/completions', JSON.stringify({ model: M, messages: [{ role: 'user', content: text }], max_tokens: 12 })],
+      ['/v1/completions', JSON.stringify({ model: M, prompt: text, max_tokens: 12, echo: false })],
+      ['/api/chat', JSON.stringify({ model: M, messages: [{ role: 'user', content: text }], stream: false, options: { num_predict: 12 } })],
+      ['/v1/messages', JSON.stringify({ model: M, max_tokens: 12, messages: [{ role: 'user', content: text }] })],
+      ['/tokenize', JSON.stringify({ model: M, prompt: text })],
+      // Bytes that are not UTF-8 inside a string decode to U+FFFD, as they did when bodies were read as text.
+      ['/tokenize', Buffer.concat([Buffer.from(`{"model":"${M}","prompt":"${'a'.repeat(60_000)}`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')])],
+    ];
+    for (const [path, body] of bodies) {
+      const send = (sim: Simulator) => fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => [r.status, stable(JSON.parse(await r.text()))]);
+      const a = await send(inline!);
+      expect(a[0], path).toBe(200);
+      expect(await send(one!), path).toEqual(a);
+    }
+    // A continued Responses request keeps its bytes for the second run (the stored conversation is looked up first).
+    const openai = new OpenAI({ baseURL: `${one!.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const first = await openai.responses.create({ model: M, input: 'Remember: blue.', max_output_tokens: 4 });
+    const next = await openai.responses.create({ model: M, input: text, previous_response_id: first.id, max_output_tokens: 4 });
+    expect(next.usage!.input_tokens).toBeGreaterThan(first.usage!.input_tokens + 20_000);
+    for (const sim of [inline!, one!]) expect(await fetch(`${sim.url}/load`).then((r) => r.json())).toEqual({ server_load: 0 });
   }, 60_000);
 });
