@@ -13,7 +13,7 @@ const med = (xs: number[]): number => {
   return s.length ? (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2 : NaN;
 };
 for (const [label, pred] of [['TTFT', (m: string) => m.startsWith('ttft')], ['TPOT/step', (m: string) => m === 'tpot' || m === 'decode_step' || m === 'itl_median'], ['throughput', (m: string) => m.includes('throughput')]] as const) {
-  for (const rel of ['v1', 'v0.11', 'v0.6']) {
+  for (const rel of ['v1', 'v0.14', 'v0.11', 'v0.6']) {
     const errs = rows.filter((r) => pred(r.a.metric) && r.a.release === rel).map((r) => Math.abs(r.err));
     if (errs.length) process.stdout.write(`${label} (${rel} anchors, n=${errs.length}): median |error| ${med(errs).toFixed(1)}%, max ${Math.max(...errs).toFixed(1)}%\n`);
   }

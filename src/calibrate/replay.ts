@@ -2,7 +2,9 @@
  * @module Replays a `vllm bench serve` run on the virtual clock: the same requests (prompt and output lengths), the
  * same client (`--max-concurrency` slots, `--request-rate` with gamma-distributed gaps), against the step engine with
  * a given profile, and reports the metrics the benchmark prints. Used by `llmsim calibrate`, the calibration anchors
- * and their test. Prompts are unique (random/ShareGPT data): prefix caching is off, as it would find nothing.
+ * and their test. Prompts are unique (random/ShareGPT data): each request gets its own cache salt, so no request hits
+ * another's blocks; prefix caching is on as in vLLM's V1 engine (off for the 0.6 era), which matters under KV
+ * pressure: a preempted request finds its own computed blocks again unless they were evicted meanwhile.
  */
 import { createVirtualClock } from '../clock/clock.ts';
 import { createKvCache } from '../engine/kv-cache.ts';
@@ -64,14 +66,29 @@ const median = (xs: number[]): number => {
 };
 const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
+/**
+ * Whether the requests that can be in flight together could outgrow the KV cache. If not, nothing is ever preempted,
+ * and prefix caching over unique prompts changes no step (no request can hit another's blocks): the replay then skips
+ * hashing every prompt block, which is most of its CPU on runs of millions of prompt tokens.
+ */
+function mayPreempt(w: BenchWorkload, kvTokens: number): boolean {
+  // Blocks of 16 tokens, as the engine allocates them.
+  const sizes = w.inputLens.map((len, i) => Math.ceil((Math.max(1, len) + Math.max(1, w.outputLens[i] ?? 1)) / 16) * 16).sort((a, b) => b - a);
+  const inFlight = Math.min(sizes.length, w.maxConcurrency ?? Infinity, w.maxNumSeqs ?? Infinity);
+  let sum = 0;
+  for (let i = 0; i < inFlight; i++) sum += sizes[i] as number;
+  return sum > kvTokens;
+}
+
 export function simulateBench(profile: Profile, w: BenchWorkload): BenchMetrics {
   const n = w.inputLens.length;
   const limits = defaultBatchLimits(profile);
   const clock = createVirtualClock();
+  const totalBlocks = kvCapacityBlocks(profile, 16, 0.9);
   const core = createStepEngine({
     clock,
     model: createStepModel(profile),
-    kv: createKvCache({ totalBlocks: kvCapacityBlocks(profile, 16, 0.9), blockSize: 16, enablePrefixCaching: false }),
+    kv: createKvCache({ totalBlocks, blockSize: 16, enablePrefixCaching: profile.vllm !== 'v0.6' && mayPreempt(w, totalBlocks * 16) }),
     maxNumSeqs: w.maxNumSeqs ?? limits.maxNumSeqs,
     maxNumBatchedTokens: w.maxNumBatchedTokens ?? limits.maxNumBatchedTokens,
   });
@@ -94,7 +111,7 @@ export function simulateBench(profile: Profile, w: BenchWorkload): BenchMetrics 
     let last = -1;
     let released = 0;
     engine.submit(
-      { requestId: `b${i}`, promptTokenIds: new Array<number>(Math.max(1, w.inputLens[i] ?? 1)).fill(0), sequences: [{ outputTokens: out }], priority: 0, maxTokens: out },
+      { requestId: `b${i}`, promptTokenIds: new Array<number>(Math.max(1, w.inputLens[i] ?? 1)).fill(0), cacheSalt: `b${i}`, sequences: [{ outputTokens: out }], priority: 0, maxTokens: out },
       {
         onTokens: (_seq, total) => {
           const now = clock.now();

@@ -236,3 +236,29 @@ describe('step engine on the virtual clock', () => {
     expect(JSON.parse(a)).toHaveLength(60);
   });
 });
+
+describe('async scheduling (vLLM >= 0.14)', () => {
+  // 10 ms steps, no front-end delay: the schedule is easy to read off.
+  const fixed = (asyncScheduling: boolean): StepModel => ({ stepTime: () => 0.01, ingress: 0, asyncScheduling });
+  const firstToken = (asyncScheduling: boolean, at: number): number => {
+    const run = setup({ stepModel: fixed(asyncScheduling) });
+    run.submit('a', 16, [20]);
+    run.clock.at(at, () => run.submit('b', 16, [2]));
+    run.clock.runUntilIdle();
+    return run.tokens.get('b')![0]!;
+  };
+
+  it('puts a request that reaches a busy engine into the step after next', () => {
+    // b arrives at 15 ms, inside step 2 (10-20 ms). Synchronous: it joins step 3 (20-30 ms). Async: step 3 was planned
+    // at 10 ms, when step 2 was launched, so b joins step 4 (30-40 ms).
+    expect(firstToken(false, 0.015)).toBeCloseTo(0.03, 12);
+    expect(firstToken(true, 0.015)).toBeCloseTo(0.04, 12);
+  });
+
+  it('still schedules a request on an idle engine at once, and leaves the decode cadence alone', () => {
+    const run = setup({ stepModel: fixed(true) });
+    run.submit('a', 16, [3]);
+    run.clock.runUntilIdle();
+    expect(run.tokens.get('a')!.map((t) => Math.round(t * 1000))).toEqual([10, 20, 30]);
+  });
+});

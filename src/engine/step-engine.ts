@@ -78,12 +78,15 @@ export function createStepEngine(o: StepEngineOptions): Engine {
    * Plans the next step. A step that follows another starts at the previous one's planned end, not at "now": simulated
    * time stays exact however busy the host is, and a late timer shows up as scheduler lag instead of as drift.
    */
-  function schedule(continueAt?: number): void {
+  function schedule(continueAt?: number, previousStart?: number): void {
     if (closed || deferred) return;
     const start = continueAt ?? Math.max(lastEnd, Math.min(idleQueued, clock.now()));
+    // With async scheduling vLLM plans this step when the previous one is launched, so it admits only requests queued
+    // by the previous step's start; a step planned on an idle engine admits what is queued by its own start.
+    const admitBy = model.asyncScheduling && previousStart !== undefined ? previousStart : start;
     // A request stamped at or before this start is still being read or prepared: plan the step once it is in (at the
     // same start: the host's preparation time does not move simulated time).
-    if (clock.deferWhileHeld(start, () => ((deferred = false), batch ? undefined : schedule(start)))) {
+    if (clock.deferWhileHeld(start, () => ((deferred = false), batch ? undefined : schedule(start, previousStart)))) {
       deferred = true;
       return;
     }
@@ -117,7 +120,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     // its (planned) start: when the host runs late, steps are planned back to back in the past, and a request that
     // arrived in the meantime joins the first step that starts after it, never one that started before it.
     while (!preempted && budget > 0 && running.length < maxNumSeqs && waiting.length > 0) {
-      const at = waiting.firstArrived(start);
+      const at = waiting.firstArrived(admitBy);
       if (at < 0) break;
       const seq = waiting.at(at);
       if (!loraAllowed(running, seq, o.maxLoras)) break;
@@ -233,7 +236,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     for (const req of finishedReqs) if (!req.aborted) finishRequest(req, now);
     // The finished array is reused by the next schedule() (the sequences are no longer referenced by the engine).
     spare = scheduled;
-    schedule(start + duration);
+    schedule(start + duration, start);
   }
 
   /** Hands a sequence's new token to its sink (skipped if a sink callback aborted the request meanwhile). */

@@ -61,6 +61,7 @@ const OverheadsSchema = z.strictObject({
   frontend_request_ms: nonneg().optional(),
   frontend_prompt_token_us: nonneg().optional(),
   frontend_chunk_us: nonneg().optional(),
+  async_scheduling: z.boolean().optional(),
 });
 
 export const ProfileSchema = z

@@ -21,6 +21,11 @@ export interface ReleaseOverheads {
   readonly frontend_prompt_token_us: number;
   /** API-server loop time per streamed chunk (detokenize, serialize, write), µs. */
   readonly frontend_chunk_us: number;
+  /**
+   * `--async-scheduling` (vLLM's default since 0.14): step N+1 is planned when step N is launched, so a request that
+   * reaches a busy engine joins the step after next. An idle engine still schedules a new request at once.
+   */
+  readonly async_scheduling: boolean;
 }
 
 export interface Release {
@@ -29,21 +34,28 @@ export interface Release {
 }
 
 /**
- * `v1` is the default: vLLM ≥ 0.9 (V1 engine, separate engine-core process, async output, CUDA graphs); fitted on the
- * ≥ 0.9 anchors of docs/CALIBRATION.md. `v0.6` keeps the values fitted on Lambda's 0.6-era runs (multi-step scheduling).
+ * `v1` is the default: vLLM ≥ 0.9 (V1 engine, separate engine-core process, async output, CUDA graphs) with the
+ * synchronous scheduler of 0.9–0.13; fitted on the ≥ 0.9 anchors of docs/CALIBRATION.md. `v0.14` is the same engine
+ * with async scheduling, on by default since 0.14 (vllm-project/vllm#27614): same CPU terms, one step more between a
+ * busy engine receiving a request and scheduling it. `v0.6` keeps the values fitted on Lambda's 0.6-era runs
+ * (multi-step scheduling).
  */
 export const RELEASES: Readonly<Record<string, Release>> = {
   v1: {
-    description: 'vLLM >= 0.9, V1 engine (default)',
-    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0 },
+    description: 'vLLM 0.9-0.13, V1 engine, synchronous scheduling (default)',
+    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: false },
+  },
+  'v0.14': {
+    description: 'vLLM >= 0.14, V1 engine with async scheduling (the default since 0.14)',
+    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: true },
   },
   'v0.11': {
     description: 'vLLM 0.11 (V1 engine) behind the chat endpoint, as gpustack measured it: a slower front end',
-    overheads: { ingress_ms: 30, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 20, frontend_prompt_token_us: 0, frontend_chunk_us: 0 },
+    overheads: { ingress_ms: 30, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 20, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: false },
   },
   'v0.6': {
     description: 'vLLM 0.6 era (V0 engine, multi-step scheduling; Lambda benchmark anchors)',
-    overheads: { ingress_ms: 25, per_step_ms: 0.5, per_seq_us: 0, per_layer_us: 40, per_moe_layer_us: 0, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0 },
+    overheads: { ingress_ms: 25, per_step_ms: 0.5, per_seq_us: 0, per_layer_us: 40, per_moe_layer_us: 0, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: false },
   },
 };
 

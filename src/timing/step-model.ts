@@ -29,6 +29,8 @@ export interface StepModel {
   stepTime(batch: StepBatch): number;
   /** Front-end delay (HTTP, tokenization, queue hand-off) before a request reaches the scheduler, seconds. */
   readonly ingress: number;
+  /** The engine plans each step while the previous one runs (vLLM `--async-scheduling`): admissions lag one step. */
+  readonly asyncScheduling: boolean;
 }
 
 /**
@@ -43,9 +45,9 @@ export function smallGemmFactor(hidden: number, halfHidden: number): number {
 export function createStepModel(profile: Profile): StepModel {
   if (profile.fixed_step_ms !== undefined) {
     const fixed = profile.fixed_step_ms * 1e-3;
-    return { stepTime: () => fixed, ingress: 0 };
+    return { stepTime: () => fixed, ingress: 0, asyncScheduling: false };
   }
-  if (profile.instant || !profile.model || !profile.gpu) return { stepTime: () => 0, ingress: 0 };
+  if (profile.instant || !profile.model || !profile.gpu) return { stepTime: () => 0, ingress: 0, asyncScheduling: false };
   const m = profile.model;
   const g = profile.gpu;
   const e = profile.efficiency;
@@ -76,6 +78,7 @@ export function createStepModel(profile: Profile): StepModel {
 
   return {
     ingress: o.ingress_ms * 1e-3,
+    asyncScheduling: o.async_scheduling,
     stepTime({ prefill, decodeContexts }) {
       let n = decodeContexts.length;
       let sampled = decodeContexts.length;
