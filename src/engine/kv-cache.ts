@@ -2,11 +2,13 @@
  * @module Paged KV cache with prefix caching, as vLLM V1's block pool: fixed-size blocks, reference counts, chained hashes
  * of full prompt blocks, and an LRU queue of free blocks whose cached contents stay reusable until evicted.
  */
-import { hash } from 'node:crypto';
+import { chainedBlockHashes } from './block-hash.ts';
 
 export interface KvCache {
   readonly blockSize: number;
   readonly totalBlocks: number;
+  /** False: nothing is cached across requests (`--no-enable-prefix-caching`), and prompts have no block hashes. */
+  readonly prefixCaching: boolean;
   usedBlocks(): number;
   freeBlocks(): number;
   /** Hashes of the full blocks of `tokens` (chained, salted), computed once per request. */
@@ -62,20 +64,8 @@ export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching, lis
     totalBlocks,
     usedBlocks: () => used,
     freeBlocks: () => free.size,
-    blockHashes(tokens, salt) {
-      if (!enablePrefixCaching) return [];
-      // sha1(previous hash + the block's ids joined by commas), base64. One-shot `hash` on a string built by hand:
-      // a Hash object and a slice + join per block cost twice as much (64 blocks per 1k-token prompt).
-      const out: string[] = [];
-      let prev = salt;
-      for (let end = blockSize; end <= tokens.length; end += blockSize) {
-        let text = prev + tokens[end - blockSize];
-        for (let i = end - blockSize + 1; i < end; i++) text += ',' + tokens[i];
-        prev = hash('sha1', text, 'base64');
-        out.push(prev);
-      }
-      return out;
-    },
+    prefixCaching: enablePrefixCaching,
+    blockHashes: (tokens, salt) => (enablePrefixCaching ? chainedBlockHashes(tokens, salt, blockSize) : []),
     cachedPrefix(hashes, maxBlocks) {
       let n = 0;
       while (n < Math.min(maxBlocks, hashes.length) && byHash.has(hashes[n] as string)) n++;

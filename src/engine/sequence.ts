@@ -50,7 +50,7 @@ export function createSequences(request: EngineRequest, sink: EngineSink, arriva
     seqs: [],
     arrival,
     order,
-    hashes: kv.blockHashes(request.promptTokenIds, request.cacheSalt ?? ''),
+    hashes: promptHashes(request, kv),
     queued: arrival,
     firstScheduled: null,
     firstToken: null,
@@ -103,4 +103,13 @@ export function finishedReport(req: Req, now: number, forced: string | null): Re
     lora: req.request.lora ?? null,
     ...(req.tokenTimes ? { tokenTimes: req.tokenTimes } : {}),
   };
+}
+
+/** The prompt's block hashes: the prepared ones when they were made for this cache's block size and the same salt. */
+function promptHashes(request: EngineRequest, kv: KvCache): readonly string[] {
+  const salt = request.cacheSalt ?? '';
+  const pre = request.prefixHashes;
+  if (!kv.prefixCaching) return [];
+  if (pre && pre.blockSize === kv.blockSize && pre.salt === salt) return pre.hashes;
+  return kv.blockHashes(request.promptTokenIds, salt);
 }

@@ -9,6 +9,8 @@ export interface SequencePlan {
 }
 
 /** A validated, tokenized request handed to the engine by a route. The engine trusts it. */
+import type { PrefixHashes } from './block-hash.ts';
+
 export interface EngineRequest {
   readonly requestId: string;
   /** Prompt token ids after chat templating (used for KV sizing and prefix caching). */
@@ -19,6 +21,8 @@ export interface EngineRequest {
   readonly priority: number;
   /** Namespaces prefix-cache hashes (vLLM `cache_salt`). */
   readonly cacheSalt?: string;
+  /** The prompt's block hashes when already computed (a preparation worker did): used if block size and salt match. */
+  readonly prefixHashes?: PrefixHashes;
   /** Effective max tokens (for metrics histograms). */
   readonly maxTokens: number;
   /** LoRA adapter name, when the request targets one (counts against `max_loras` per batch). */

@@ -5,7 +5,7 @@
  */
 import type { PrepareEnv, PrepModel } from '../serving/context.ts';
 import { toSamplingParams, type SamplingParams, type WireSampling } from '../protocol/sampling.ts';
-import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from './plan-prompt.ts';
+import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from './plan-prompt.ts';
 import { readOutputContract } from './output-contract.ts';
 import { chatPromptIds } from './prompt.ts';
 import { requestTemplate } from '../serving/safety.ts';
@@ -37,7 +37,7 @@ export function planConversation(ctx: PrepareEnv, model: PrepModel, body: Record
       : chatPromptIds(model, messages, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs, ...requestTemplate(ctx.settings.safety, null, kwargs) });
   const maxTokens = effectiveMaxTokens(model, promptIds.length, o.maxTokens);
   const params = toSamplingParams(o.sampling, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
-  return { planned: planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules)), params };
+  return { planned: withPrefixHashes(model, planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules)), null), params };
 }
 
 /** Tool-call arguments as an object for dialects that send them parsed (Ollama, Anthropic). */

@@ -39,6 +39,7 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
       sequences: planned.plans.map((p) => ({ outputTokens: p.tokenCount, finishReason: p.finishReason })),
       priority,
       cacheSalt: cacheSalt || undefined,
+      prefixHashes: planned.prefixHashes,
       maxTokens: params.maxTokens,
       lora: planned.lora ?? undefined,
       arrivalTime,

@@ -11,6 +11,7 @@ import { fimMiddleId } from './prompt.ts';
 import { WorkMeter } from './work-budget.ts';
 import { generatedLogprobs, type TokenLogprob } from '../generate/logprobs.ts';
 import { canonicalJson, createRng, sha256Hex, type Rng } from '../generate/rng.ts';
+import { chainedBlockHashes, type PrefixHashes } from '../engine/block-hash.ts';
 
 export interface PlannedPrompt {
   readonly promptIds: readonly number[];
@@ -22,6 +23,16 @@ export interface PlannedPrompt {
   readonly lora: string | null;
   /** P/D decode side: seconds to pull the prompt's KV from the prefill instance. */
   readonly remotePrefillSeconds?: number;
+  /** The prompt's prefix-cache block hashes, computed here so the engine's thread does not (`withPrefixHashes`). */
+  readonly prefixHashes?: PrefixHashes;
+}
+
+/** Adds the prompt's block hashes for `cache_salt` (the engine recomputes them if its block size differs). */
+export function withPrefixHashes(model: PrepModel, planned: PlannedPrompt, cacheSalt: string | null | undefined): PlannedPrompt {
+  const blockSize = model.prefixBlockSize;
+  if (blockSize === null) return planned;
+  const salt = cacheSalt || '';
+  return { ...planned, prefixHashes: { blockSize, salt, hashes: chainedBlockHashes(planned.promptIds, salt, blockSize) } };
 }
 
 /** vLLM `_validate_input` for completion-like requests: prompt must leave room, and prompt + max_tokens must fit. */

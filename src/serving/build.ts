@@ -120,6 +120,7 @@ export function buildPrepModel(config: ModelConfig, loras: readonly (readonly [s
     reasoningMedianTokens: 250,
     toolCallProbability: config.toolCallProbability ?? 0.8,
     loras: new Map(loras),
+    prefixBlockSize: (config.engine.enablePrefixCaching ?? true) ? (config.engine.blockSize ?? 16) : null,
   };
 }
 

@@ -36,6 +36,8 @@ export interface PrepModel {
   readonly toolCallProbability: number;
   /** LoRA adapters served on top of this model: name → path. */
   readonly loras: ReadonlyMap<string, string>;
+  /** The engine's KV block size when it caches prefixes (prompts then carry their block hashes), else null. */
+  readonly prefixBlockSize: number | null;
 }
 
 export interface ServedModel extends PrepModel {

@@ -9,7 +9,7 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../p
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
 import { readOutputContract, type OutputContract } from '../../pipeline/output-contract.ts';
 import { chatPromptIds as renderedPromptIds, contentText, truncatePrompt } from '../../pipeline/prompt.ts';
 import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
@@ -47,7 +47,7 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
   const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: env.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   if ((request.priority ?? 0) !== 0 && !model.priorityScheduling) throw errors.priorityUnsupported();
   const ask = readKvTransfer(body);
-  const planned = planPrompt(env, model, promptIds, params, contract, loraOf(model, request.model));
+  const planned = withPrefixHashes(model, planPrompt(env, model, promptIds, params, contract, loraOf(model, request.model)), request.cache_salt);
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
   const echoText = request.echo && last && last.role === role ? contentText(last.content) : null;

@@ -7,7 +7,7 @@ import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/
 import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
-import { effectiveMaxTokens, planPrompt, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
 import { fimPromptText, hasFimTokens, truncatePrompt } from '../../pipeline/prompt.ts';
 import { readOutputContract } from '../../pipeline/output-contract.ts';
 import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
@@ -51,7 +51,7 @@ export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): 
     const logprobs = request.logprobs ?? null;
     const p = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: env.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
     params ??= p;
-    return planPrompt(env, model, ids, p, contract, loraOf(model, request.model), undefined, meter);
+    return withPrefixHashes(model, planPrompt(env, model, ids, p, contract, loraOf(model, request.model), undefined, meter), request.cache_salt);
   });
   if ((request.priority ?? 0) !== 0 && !model.priorityScheduling) throw errors.priorityUnsupported();
   return {
