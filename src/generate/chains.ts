@@ -1,6 +1,6 @@
-/** @module Word chains over real vocabulary tokens: prose for chat/completions and code for fill-in-the-middle. Built once per tokenizer. */
+/** @module Word chains over real vocabulary tokens for prose answers (code is written by code-writer.ts). Built once per tokenizer. */
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { PROSE_CORPUS, CODE_CORPUS } from './corpus.ts';
+import { PROSE_CORPUS } from './corpus.ts';
 import { pick, type Rng } from './rng.ts';
 
 /**
@@ -16,30 +16,13 @@ export interface ProseChain {
   readonly pool: readonly number[];
 }
 
-/** Code: an order-2 chain over the real tokenization of a code corpus; walks are verified by the planner. */
-export interface CodeChain {
-  readonly tokens: readonly number[];
-  readonly lineStarts: readonly number[];
-  readonly next: ReadonlyMap<string, readonly number[]>;
-}
-
 const proseCache = new WeakMap<Tokenizer, ProseChain>();
-const codeCache = new WeakMap<Tokenizer, CodeChain>();
 
 export function proseChain(tokenizer: Tokenizer): ProseChain {
   let chain = proseCache.get(tokenizer);
   if (!chain) {
     chain = buildProseChain(tokenizer);
     proseCache.set(tokenizer, chain);
-  }
-  return chain;
-}
-
-export function codeChain(tokenizer: Tokenizer): CodeChain {
-  let chain = codeCache.get(tokenizer);
-  if (!chain) {
-    chain = buildCodeChain(tokenizer);
-    codeCache.set(tokenizer, chain);
   }
   return chain;
 }
@@ -111,28 +94,6 @@ function buildProseChain(tokenizer: Tokenizer): ProseChain {
   }
   const safeSentenceStarts = [...sentenceStarts].filter((s) => next.has(s) && sameIds(tokenizer, [fullStop, s]));
   return { starts, sentenceStarts: safeSentenceStarts, next, fullStop, pool: [...pool] };
-}
-
-function buildCodeChain(tokenizer: Tokenizer): CodeChain {
-  const tokens = tokenizer.encode(CODE_CORPUS.trimStart());
-  const lineStarts: number[] = [0];
-  tokens.forEach((id, i) => {
-    if (tokenizer.tokenText(id).endsWith('\n')) {
-      // Only unindented lines are entry points: an indentation token after a jump could merge with its neighbour.
-      const first = tokens[i + 1];
-      if (first !== undefined && !/^\s/.test(tokenizer.tokenText(first))) lineStarts.push(i + 1);
-    }
-  });
-  // The corpus is treated as a loop, so every context has a successor and walks never dead-end mid-line.
-  const next = new Map<string, number[]>();
-  const at = (i: number): number => tokens[i % tokens.length] as number;
-  for (let i = 2; i < tokens.length + 2; i++) {
-    const key = `${at(i - 2)},${at(i - 1)}`;
-    const list = next.get(key) ?? [];
-    list.push(at(i));
-    next.set(key, list);
-  }
-  return { tokens, lineStarts, next };
 }
 
 function sameIds(tokenizer: Tokenizer, ids: readonly number[]): boolean {

@@ -1,4 +1,4 @@
-/** @module Seed text for the word chains: plain ASCII prose and code. Its only job is to make generated output read like language. */
+/** @module Seed text for the prose word chain: plain ASCII sentences. Its only job is to make generated output read like language. */
 
 /** Sentences of explanatory prose. Only letters, spaces, commas and full stops: every word boundary is a tokenizer pre-token boundary. */
 export const PROSE_CORPUS = `
@@ -32,60 +32,4 @@ The data shows a clear pattern, and the pattern is stable across the runs we hav
 To make the result easier to use, it helps to put the main numbers in a short table.
 The same idea works for a small service on one machine and for a large service across many machines.
 A careful design keeps the common path simple and moves the rare cases to the edges.
-`;
-
-/** Code for fill-in-the-middle answers. */
-export const CODE_CORPUS = `
-def compute_total(items):
-    total = 0
-    for item in items:
-        total += item.price * item.quantity
-    return total
-
-def find_user(users, name):
-    for user in users:
-        if user.name == name:
-            return user
-    return None
-
-class Cache:
-    def __init__(self, size):
-        self.size = size
-        self.data = {}
-
-    def get(self, key):
-        return self.data.get(key)
-
-    def put(self, key, value):
-        if len(self.data) >= self.size:
-            self.data.pop(next(iter(self.data)))
-        self.data[key] = value
-
-def parse_line(line):
-    parts = line.strip().split(",")
-    return [part.strip() for part in parts if part]
-
-def load_config(path):
-    with open(path) as handle:
-        result = json.load(handle)
-    return result
-
-function sum(values) {
-  let total = 0;
-  for (const value of values) {
-    total += value;
-  }
-  return total;
-}
-
-function findIndex(list, target) {
-  for (let i = 0; i < list.length; i++) {
-    if (list[i] === target) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-const result = items.map((item) => item.value).filter((value) => value > 0);
 `;

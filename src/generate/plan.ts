@@ -1,7 +1,8 @@
 /** @module Plans one choice's whole output up front (token ids, visible text, finish): the engine then only decides WHEN tokens are released. */
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { proseChain, codeChain, nextProseToken, type CodeChain } from './chains.ts';
-import { randNormal, randInt, canFork, type Rng } from './rng.ts';
+import { proseChain, nextProseToken } from './chains.ts';
+import { randNormal, canFork, type Rng } from './rng.ts';
+import { freshContext, planCodeIds, type CodeSource } from './code-plan.ts';
 import { ProsePlan } from './prose-plan.ts';
 import type { Channel, ChoicePlan, FinishReason, ToolCallPlan } from './choice-plan.ts';
 
@@ -18,6 +19,8 @@ export interface PlanOptions {
   readonly stopTokenIds: readonly number[];
   readonly includeStopStrInOutput: boolean;
   readonly style: 'prose' | 'code';
+  /** What code to write when `style` is `code` (absent: a fresh Python file). */
+  readonly code?: CodeSource | null;
   /** Natural answer length (tokens before EOS) distribution. */
   readonly lengths: OutputLengthDistribution;
 }
@@ -65,10 +68,16 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
   const { tokenizer, rng } = options;
   const natural = options.ignoreEos ? Infinity : Math.max(options.minTokens, sampleLength(rng, options.lengths));
   const contentCount = Math.min(maxTokens, natural);
-  const hitEos = natural < maxTokens; // room for the EOS token itself
+  let hitEos = natural < maxTokens; // room for the EOS token itself
   // Free prose with nothing to cut at: planned lazily (see prose-plan.ts).
   if (options.style === 'prose' && options.stop.length === 0 && options.stopTokenIds.length === 0 && canFork(rng)) return new ProsePlan(tokenizer, rng, contentCount, hitEos);
-  const ids = options.style === 'code' ? codeTokens(tokenizer, rng, contentCount) : proseTokens(tokenizer, rng, contentCount);
+  let ids: number[];
+  if (options.style === 'code') {
+    // Code ends where its structure does (a block closed, the suffix's line reached), not at a sampled count.
+    const source = options.code ?? DEFAULT_CODE;
+    const budget = { natural: Number.isFinite(natural) ? natural : maxTokens, maxTokens, minTokens: options.minTokens, ignoreEos: options.ignoreEos };
+    ({ ids, hitEos } = planCodeIds(tokenizer, rng, source, budget));
+  } else ids = proseTokens(tokenizer, rng, contentCount);
   const stopTokens = options.stopTokenIds.length > 0 ? new Set(options.stopTokenIds) : null;
   const maxStop = options.stop.reduce((m, s) => Math.max(m, s.length), 0);
   const holdback = options.includeStopStrInOutput || maxStop === 0 ? 0 : maxStop - 1;
@@ -129,35 +138,4 @@ function proseTokens(tokenizer: Tokenizer, rng: Rng, count: number): number[] {
   return out;
 }
 
-/** Code walks can merge across token boundaries; retry until the exact ids re-tokenize to themselves. */
-function codeTokens(tokenizer: Tokenizer, rng: Rng, count: number): number[] {
-  const chain = codeChain(tokenizer);
-  let best: number[] = [];
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const ids = walkCode(chain, rng, count);
-    const back = tokenizer.encode(ids.map((id) => tokenizer.tokenText(id)).join(''));
-    if (back.length === ids.length && back.every((v, i) => v === ids[i])) return ids;
-    best = ids;
-  }
-  return best;
-}
-
-function walkCode(chain: CodeChain, rng: Rng, count: number): number[] {
-  const out: number[] = [];
-  let pos = chain.lineStarts[randInt(rng, 0, chain.lineStarts.length - 1)] as number;
-  while (out.length < count) {
-    if (out.length < 2) {
-      out.push(chain.tokens[pos] as number);
-      pos = (pos + 1) % chain.tokens.length;
-      continue;
-    }
-    const options = chain.next.get(`${out[out.length - 2]},${out[out.length - 1]}`);
-    if (!options || options.length === 0) {
-      pos = chain.lineStarts[randInt(rng, 0, chain.lineStarts.length - 1)] as number;
-      out.push(chain.tokens[pos] as number);
-      continue;
-    }
-    out.push(options[Math.floor(rng() * options.length)] as number);
-  }
-  return out;
-}
+const DEFAULT_CODE: CodeSource = { kind: 'continue', ctx: freshContext('python') };

@@ -9,12 +9,15 @@ import { checkConstraint, checkToolSchema, ConstraintError, type Constraint } fr
 import { promptSchema } from '../generate/prompt-schema.ts';
 import type { FunctionTool, ToolSpec, ToolMode } from '../generate/tool-calls.ts';
 import type { ReasoningSpec, CannedAnswer } from '../generate/output.ts';
+import { chatCodeHint, type CodeHint } from './code-prompt.ts';
 
 export interface OutputContract {
   readonly canned: CannedAnswer | null;
   readonly constraint: Constraint | null;
   readonly tools: ToolSpec | null;
   readonly reasoning: ReasoningSpec | null;
+  /** Whether free text is code: read from the prompt (completions), a chat message asking for code, or prose. */
+  readonly code: CodeHint;
 }
 
 type Body = Record<string, unknown>;
@@ -30,7 +33,7 @@ export function readOutputContract(model: PrepModel, body: Body, chat: boolean, 
     for (const tool of tools?.tools ?? []) if (tool.parameters) checkToolSchema(tool.parameters, `the parameters schema of tool ${JSON.stringify(tool.name.slice(0, 64))}`);
   });
   if (tools && constraint && body['structured_outputs']) throw valueError('You can only either use constraints for structured outputs or tools, not both.');
-  return { canned: cannedAnswer(model, body, chat, rules), constraint, tools, reasoning: chat ? readReasoning(model, body) : null };
+  return { canned: cannedAnswer(model, body, chat, rules), constraint, tools, reasoning: chat ? readReasoning(model, body) : null, code: chat ? chatCodeHint(lastUserText(body, true)) : 'prompt' };
 }
 
 /** Applies the scenario's response rules; an `error` rule fails the request right here, before any generation. */

@@ -7,7 +7,7 @@ import type { ChoicePlan } from '../generate/plan.ts';
 import { planOutput } from '../generate/output.ts';
 import { ConstraintError } from '../generate/structured.ts';
 import type { OutputContract } from './output-contract.ts';
-import { fimMiddleId } from './prompt.ts';
+import { codeSourceFor } from './code-prompt.ts';
 import { WorkMeter } from './work-budget.ts';
 import { generatedLogprobs, type TokenLogprob } from '../generate/logprobs.ts';
 import { canonicalJson, createRng, sha256Hex, type Rng } from '../generate/rng.ts';
@@ -55,8 +55,8 @@ export function planPrompt(ctx: PrepareEnv, model: PrepModel, promptIds: readonl
   // The estimate, before any planning; a structured choice longer than it is charged the rest once planned.
   meter.charge(params.n * perChoice, params.logprobs);
   const key = requestKey(model, promptIds, params, contract, lora);
-  const fim = fimMiddleId(model.tokenizer);
-  const style = fim !== null && promptIds.includes(fim) ? 'code' : 'prose';
+  const code = codeSourceFor(model.tokenizer, promptIds, contract.code);
+  const style = code !== null ? 'code' : 'prose';
   const plans: ChoicePlan[] = [];
   const logprobs: TokenLogprob[][] = [];
   const seed = ctx.settings.seed;
@@ -78,6 +78,7 @@ export function planPrompt(ctx: PrepareEnv, model: PrepModel, promptIds: readonl
       stopTokenIds: params.stopTokenIds,
       includeStopStrInOutput: params.includeStopStrInOutput,
       style,
+      code,
       lengths: model.outputLengths,
     });
     plans.push(plan);

@@ -1,10 +1,10 @@
 /**
  * @module The one place a conversation becomes prompt text and token ids (chat template render + encode, cached per
- * identical conversation), plus the prompt pieces every dialect shares: fill-in-the-middle markers and the text of
- * OpenAI/Anthropic/Responses content parts. Every dialect and /tokenize call these, so a prompt tokenizes the same
+ * identical conversation), plus the prompt pieces every dialect shares: the text of OpenAI/Anthropic/Responses content
+ * parts (fill-in-the-middle markers are in fim.ts). Every dialect and /tokenize call these, so a prompt tokenizes the same
  * whichever route it came through.
  */
-import type { ChatMessageLike, ChatTemplateOptions, Tokenizer } from '../tokenizer/tokenizer.ts';
+import type { ChatMessageLike, ChatTemplateOptions } from '../tokenizer/tokenizer.ts';
 import type { PrepModel } from '../serving/context.ts';
 import { PromptCache } from '../tokenizer/prompt-cache.ts';
 import { errors } from '../protocol/errors.ts';
@@ -73,32 +73,4 @@ export function truncatePrompt(model: PrepModel, ids: number[], truncate: number
   if (truncate > model.maxModelLen) throw errors.truncateTooLarge();
   const keep = truncate === -1 ? model.maxModelLen : truncate;
   return ids.length > keep ? ids.slice(ids.length - keep) : ids;
-}
-
-/** Qwen-style fill-in-the-middle markers (PSM order). */
-export const FIM_PREFIX = '<|fim_prefix|>';
-export const FIM_SUFFIX = '<|fim_suffix|>';
-export const FIM_MIDDLE = '<|fim_middle|>';
-
-/** The PSM prompt `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>`. */
-export function fimPromptText(prefix: string, suffix: string): string {
-  return `${FIM_PREFIX}${prefix}${FIM_SUFFIX}${suffix}${FIM_MIDDLE}`;
-}
-
-const fimIds = new WeakMap<Tokenizer, number | null>();
-
-/** The `<|fim_middle|>` token id when the vocabulary has it as one token (a fill-in-the-middle prompt then gets code). */
-export function fimMiddleId(tokenizer: Tokenizer): number | null {
-  let id = fimIds.get(tokenizer);
-  if (id === undefined) {
-    const ids = tokenizer.encode(FIM_MIDDLE);
-    id = ids.length === 1 ? (ids[0] as number) : null;
-    fimIds.set(tokenizer, id);
-  }
-  return id;
-}
-
-/** True when all three markers are single tokens of this vocabulary (the model can be prompted for an insert). */
-export function hasFimTokens(tokenizer: Tokenizer): boolean {
-  return [FIM_PREFIX, FIM_SUFFIX, FIM_MIDDLE].every((m) => tokenizer.encode(m).length === 1);
 }

@@ -7,7 +7,7 @@ import { readJsonObject } from '../../http/json-body.ts';
 import { EMBEDDING_DIMS } from '../../generate/embedding.ts';
 import { prepareBody } from '../../pipeline/prepare.ts';
 import { canonicalHash } from '../../generate/rng.ts';
-import { fimMiddleId } from '../../pipeline/prompt.ts';
+import { supportsFim } from '../../pipeline/fim.ts';
 import { resolveOllamaModel, ollamaName, createdAt, ns, OLLAMA_BODY } from './model.ts';
 import { embedInputs, embedPrompt, OLLAMA_EMBED_JOB, OLLAMA_EMBEDDINGS_JOB } from './embed-prepare.ts';
 
@@ -31,7 +31,7 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
     const r = parseWith(OllamaShowSchema, await readJsonObject(c, OLLAMA_BODY));
     const name = r.model ?? r.name ?? '';
     const model = resolveOllamaModel(ctx, name);
-    const capabilities = ['completion', 'tools', ...(fimMiddleId(model.tokenizer) !== null ? ['insert'] : []), ...(model.reasoningParser ? ['thinking'] : []), 'embedding'];
+    const capabilities = ['completion', 'tools', ...(supportsFim(model.tokenizer) ? ['insert'] : []), ...(model.reasoningParser ? ['thinking'] : []), 'embedding'];
     return c.json({
       modelfile: `FROM ${model.root}\n`,
       parameters: 'temperature 0.7',

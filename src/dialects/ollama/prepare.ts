@@ -8,7 +8,7 @@ import { OllamaChatSchema, OllamaGenerateSchema, type OllamaChat, type OllamaGen
 import { parseWith } from '../../protocol/fields.ts';
 import { ApiError } from '../../protocol/errors.ts';
 import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
-import { fimMiddleId, fimPromptText } from '../../pipeline/prompt.ts';
+import { fimPromptText, supportsFim } from '../../pipeline/fim.ts';
 import { resolveOllamaModel } from './model.ts';
 
 export const OLLAMA_GENERATE_JOB = 'ollama.generate';
@@ -43,7 +43,7 @@ export const planOllamaChat = (env: PrepareEnv, body: Record<string, unknown>): 
 function planGenerate(env: PrepareEnv, r: OllamaGenerate): PlannedOllama {
   const model = resolveOllamaModel(env, r.model);
   if (!r.prompt) return { model, name: r.model, chat: false, load: unloads(r.keep_alive) ? 'unload' : 'load' };
-  if (r.suffix && fimMiddleId(model.tokenizer) === null) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
+  if (r.suffix && !supportsFim(model.tokenizer)) throw new ApiError(400, 'BadRequestError', `"${r.model}" does not support insert`);
   const messages = [...(r.system ? [{ role: 'system', content: r.system }] : []), { role: 'user', content: r.prompt }];
   const promptText = r.raw ? r.prompt : r.suffix ? fimPromptText(r.prompt, r.suffix) : undefined;
   return { ...plan(env, model, r, messages, null, promptText), name: r.model, chat: false, stream: r.stream !== false };

@@ -8,7 +8,8 @@ import { parseRequest } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
-import { fimPromptText, hasFimTokens, truncatePrompt } from '../../pipeline/prompt.ts';
+import { truncatePrompt } from '../../pipeline/prompt.ts';
+import { fimPromptText, supportsFim } from '../../pipeline/fim.ts';
 import { readOutputContract } from '../../pipeline/output-contract.ts';
 import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
 import { WorkMeter } from '../../pipeline/work-budget.ts';
@@ -104,6 +105,6 @@ function promptIdLists(model: PrepModel, r: CompletionRequest): number[][] {
 /** `--enable-suffix`: the PSM prompt `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>` (Qwen-style markers), as OpenAI's `suffix` implies. */
 function fimPrompt(model: PrepModel, prompt: CompletionRequest['prompt'], suffix: string): string {
   if (typeof prompt !== 'string') throw errors.sampling('suffix needs a single text prompt', 'suffix');
-  if (!hasFimTokens(model.tokenizer)) throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
+  if (!supportsFim(model.tokenizer)) throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
   return fimPromptText(prompt, suffix);
 }
