@@ -33,14 +33,22 @@ const SIGNALS: Readonly<Record<CodeLang, readonly (readonly [RegExp, number])[]>
 
 const LANGS: readonly CodeLang[] = ['python', 'js', 'c'];
 
-/** The family `text` is written in when it reads as code (score 3 or more), else null. */
+/**
+ * The family `text` is written in when it reads as code, else null: a marker of weight 3, or several weaker signals
+ * (score 5). Weak signals alone (`->`, a line ending in `;`) turn up in random-token prompts (`vllm bench` random).
+ */
 export function detectCodeLang(text: string): CodeLang | null {
   let best: CodeLang | null = null;
   let bestScore = 2;
   for (const lang of LANGS) {
     let score = 0;
-    for (const [re, w] of SIGNALS[lang]) if (re.test(text)) score += w;
-    if (score > bestScore) {
+    let strong = false;
+    for (const [re, w] of SIGNALS[lang]) {
+      if (!re.test(text)) continue;
+      score += w;
+      strong ||= w === 3;
+    }
+    if ((strong || score >= 5) && score > bestScore) {
       best = lang;
       bestScore = score;
     }

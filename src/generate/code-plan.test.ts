@@ -42,7 +42,14 @@ function balanced(text: string): boolean {
   return stack.length === 0;
 }
 
-const KEYWORDS = new Set(['if', 'in', 'is', 'or', 'and', 'not', 'for', 'def', 'int', 'let', 'var', 'new', 'do', 'as', 'of', 'try', 'len', 'sum', 'max', 'str', 'out', 'auto', 'char', 'case', 'else', 'enum', 'goto', 'long', 'void', 'with', 'from', 'pass', 'true', 'null', 'this', 'self', 'item', 'main', 'print', 'const', 'while', 'class', 'break', 'return', 'import', 'static', 'printf', 'string', 'number', 'default', 'switch', 'struct', 'typeof', 'delete', 'yield', 'async', 'await', 'lambda', 'global', 'float', 'short', 'union', 'range', 'list', 'dict', 'set', 'tuple', 'none', 'type', 'bool']);
+const KEYWORDS = new Set(
+  (
+    'if in is or and not for def int let var new do as of try len sum max str out auto char case else enum goto ' +
+    'long void with from pass true null this self item main print const while class break return import static ' +
+    'printf string number default switch struct typeof delete yield async await lambda global float short union ' +
+    'range list dict set tuple none type bool'
+  ).split(' '),
+);
 const ident = fc.stringMatching(/^[a-z][a-z0-9]{1,7}$/).filter((w) => !KEYWORDS.has(w));
 /** Four distinct identifiers: a function, two parameters, and the name the suffix returns. */
 const names = fc.uniqueArray(ident, { minLength: 4, maxLength: 4 });

@@ -53,15 +53,23 @@ export function planCodeIds(tokenizer: Tokenizer, rng: Rng, source: CodeSource, 
 /** A code context at the top level of a fresh file, for a chat answer or a plan asked for code without any context. */
 export function freshContext(lang: CodeContext['lang'], code: string | null = null): CodeContext {
   const ctx = readCodeContext(lang, code === null ? '' : `${code}\n\n`, null);
-  return { ...ctx, partial: '', partialKind: 'none', written: '', indent: '', closeBlocks: 0, closers: '', wanted: [], mayReturn: false, inFunction: false, after: 'end', fn: null, hasMain: false };
+  const top = { partial: '', partialKind: 'none', written: '', indent: '', closeBlocks: 0, closers: '', wanted: [] } as const;
+  return { ...ctx, ...top, mayReturn: false, inFunction: false, after: 'end', fn: null, hasMain: false };
 }
 
-const LANG_NAMES: Readonly<Record<string, string>> = { python: 'Python', javascript: 'JavaScript', typescript: 'TypeScript', c: 'C', cpp: 'C++', java: 'Java', csharp: 'C#', go: 'Go', rust: 'Rust' };
+const LANG_NAMES: Readonly<Record<string, string>> = {
+  python: 'Python', javascript: 'JavaScript', typescript: 'TypeScript', c: 'C', cpp: 'C++', java: 'Java', csharp: 'C#', go: 'Go', rust: 'Rust',
+};
 
 /** A short lead-in, the code in a fence tagged with the language, and one closing sentence. */
 function chatAnswer(source: Extract<CodeSource, { kind: 'chat' }>, rng: Rng, goal: WriteGoal): string {
   const lang = LANG_NAMES[source.ask.tag] ?? source.ask.tag;
-  const intro = pick(rng, [`Here is a ${lang} implementation:`, `Here's one way to do it in ${lang}:`, `Sure. The following ${lang} code does this:`, 'You can do this with a small function:']);
+  const intro = pick(rng, [
+    `Here is a ${lang} implementation:`,
+    `Here's one way to do it in ${lang}:`,
+    `Sure. The following ${lang} code does this:`,
+    'You can do this with a small function:',
+  ]);
   const code = writeCode(source.ctx, rng, goal).trimEnd();
   const name = goal.fnName ?? /(?:def|function|int)[ \t]+([A-Za-z_]\w*)\(/.exec(code)?.[1] ?? 'it';
   const outro = pick(rng, [

@@ -96,8 +96,14 @@ class Writer {
           while (this.#out.length < this.#goal.minChars) this.#out += ` + ${this.#operand()}`;
           return this.#out;
         }
+        // An unfinished `if x >` becomes a whole header; its block is the suffix's next line, or the writer's.
+        if (/^(?:if|elif|while|for|with)\b/.test(c.partial)) {
+          this.#out += this.#lang === 'python' ? ':' : ' {';
+          if (c.after === 'newline') return this.#out;
+          [opened, ownBlock] = [true, this.#lang !== 'python'];
+        }
         // A middle that finishes its line and meets the suffix's next line is done (unless min_tokens wants more).
-        if (c.after === 'newline' && this.#out.length >= this.#goal.minChars) return this.#out;
+        else if (c.after === 'newline' && this.#out.length >= this.#goal.minChars) return this.#out;
         // A finished `return` line ends its block: nothing more goes in it.
         if (/^return\b/.test(c.partial)) isFunction = false;
     }
@@ -146,7 +152,8 @@ class Writer {
     const outer = this.#scope;
     this.#scope = [];
     const params = main ? '' : this.#paramList();
-    const header = this.#lang === 'python' ? `def ${name}(${params}):` : this.#lang === 'js' ? `function ${name}(${params}) {` : main ? 'int main(void) {' : `int ${name}(${params}) {`;
+    const header =
+      this.#lang === 'python' ? `def ${name}(${params}):` : this.#lang === 'js' ? `function ${name}(${params}) {` : main ? 'int main(void) {' : `int ${name}(${params}) {`;
     this.#out += `${this.#out === '' || this.#out.endsWith('\n') ? '' : '\n\n'}${header}`;
     if (main) {
       this.#body(u, false, true);
@@ -294,8 +301,10 @@ class Writer {
   #completeLine(): string {
     const c = this.#ctx;
     let text = '';
-    if (c.partialKind === 'operand') text = /[(,]\s*$/.test(c.partial) ? `${/,$/.test(c.partial) ? ' ' : ''}${this.#args()}` : `${/[\s\[]$/.test(c.partial) ? '' : ' '}${this.#expr()}`;
-    else if (c.partialKind === 'member') text = this.#lang === 'python' ? `get(${this.#operand()})` : this.#lang === 'js' ? `push(${this.#operand()})` : `size()`;
+    // After `(` or `,` come arguments; after an operator or `return`, an expression.
+    if (c.partialKind === 'operand' && /[(,]\s*$/.test(c.partial)) text = `${/,$/.test(c.partial) ? ' ' : ''}${this.#args()}`;
+    else if (c.partialKind === 'operand') text = `${/[\s\[]$/.test(c.partial) ? '' : ' '}${this.#expr()}`;
+    else if (c.partialKind === 'member') text = this.#lang === 'python' ? `get(${this.#operand()})` : this.#lang === 'js' ? `push(${this.#operand()})` : 'size()';
     else if (c.closers !== '') text = `, ${this.#operand()}`;
     else text = ` + ${this.#operand()}`;
     text += c.closers;
