@@ -54,12 +54,28 @@ async function idle(server: Child, start: (cpu: number, t: number) => void): Pro
   return [{ events: 0, window: SECONDS }];
 }
 
+/**
+ * Waits until the server is quiet (two 0.5 s windows under 2 % CPU, at most 30 s): its preparation workers load their
+ * tokenizers after start-up, ~1-2 s of CPU that would otherwise land in the first window (the 1-stream and idle
+ * rows read 23-29 % CPU because of it).
+ */
+async function settle(server: Child): Promise<void> {
+  let quiet = 0;
+  for (let i = 0; i < 60 && quiet < 2; i++) {
+    const c0 = server.cpuSeconds();
+    await new Promise((r) => setTimeout(r, 500));
+    quiet = server.cpuSeconds() - c0 < 0.01 ? quiet + 1 : 0;
+  }
+}
+
 const rows: Row[] = [];
 const single = await llmsim(9201, PROFILE);
+await settle(single);
 for (const streams of [1, 10, 100]) rows.push(await measure('1 replica', single, [9201], streams));
 await single.stop();
 const fleet = await llmsim(9300, [...PROFILE, '--replicas', '32']);
 const ports = Array.from({ length: 32 }, (_, i) => 9300 + i);
+await settle(fleet);
 rows.push(await measure('32 replicas, idle', fleet, ports, 0));
 rows.push(await measure('32 replicas, 2 streams each', fleet, ports, 2));
 rows.push(await measure('32 replicas, 8 streams each', fleet, ports, 8));
