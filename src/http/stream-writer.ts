@@ -19,3 +19,7 @@ export interface StreamWriter {
  * request in the engine, as a client disconnect would.
  */
 export type StreamDecorator = (inner: StreamWriter, res: ServerResponse, contentType: string, abort: () => void) => StreamWriter;
+
+/** The content types streams go out with: SSE (OpenAI, vLLM, Anthropic, Responses) and NDJSON (Ollama). */
+export const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
+export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';

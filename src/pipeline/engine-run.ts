@@ -30,8 +30,62 @@ export function countAborted(c: Context, model: ServedModel, traceId: string): v
   model.engine.submit(request, NO_SINK).abort();
 }
 
-/** Submits one prompt's choices to the model's engine; `traceId` names the request in the trace (the response id). */
-export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId = '', arrivalTime?: number, dataParallelRank?: number): EngineHandle {
+/** What one request runs on the engine: its prompts (a completions batch has several, every other route one). */
+export interface EngineRun {
+  readonly model: ServedModel;
+  readonly prompts: readonly PlannedPrompt[];
+  readonly params: SamplingParams;
+  readonly priority?: number;
+  readonly cacheSalt?: string | null;
+  /** Names the request in the trace (the response id); a batch's prompts are `traceId-i`. */
+  readonly traceId: string;
+}
+
+/** The run of a one-prompt request (a prepared job's model, prompt and sampling params). */
+export function singleRun(job: { readonly model: ServedModel; readonly planned: PlannedPrompt; readonly params: SamplingParams }, traceId: string, priority = 0, cacheSalt: string | null | undefined = null): EngineRun {
+  return { model: job.model, prompts: [job.planned], params: job.params, priority, cacheSalt, traceId };
+}
+
+/** Submits every prompt of `run` for the request in `c` (its arrival time and data-parallel rank), sink `i` for prompt `i`. */
+export function submitRun(c: Context, run: EngineRun, sinkOf: (i: number) => EngineSink): EngineHandle[] {
+  const arrival = submitArrival(c);
+  const rank = dataParallelRankOf(c);
+  const several = run.prompts.length > 1;
+  return run.prompts.map((planned, i) => submitPrompt(run.model, planned, run.params, run.priority ?? 0, run.cacheSalt, sinkOf(i), several ? `${run.traceId}-${i}` : run.traceId, arrival, rank));
+}
+
+/**
+ * Runs prompts to completion (non-streaming) for the request in `c`: resolves with each prompt's summary, or with null
+ * when the client went away first (its engine requests are then aborted, as vLLM's "Client disconnected").
+ */
+export async function runToCompletion(c: Context, run: EngineRun): Promise<RequestSummary[] | null> {
+  let abort: (() => void) | null = null;
+  const detach = onClientGone(c, () => abort?.());
+  try {
+    return await new Promise<RequestSummary[]>((resolve, reject) => {
+      const summaries: RequestSummary[] = new Array(run.prompts.length);
+      let left = run.prompts.length;
+      const handles = submitRun(c, run, (i) => ({
+        onTokens: () => {},
+        onFinished: (summary) => {
+          summaries[i] = summary;
+          if (--left === 0) resolve(summaries);
+        },
+      }));
+      abort = () => {
+        handles.forEach((h) => h.abort());
+        reject(new ClientGoneError());
+      };
+    });
+  } catch (err) {
+    if (err instanceof ClientGoneError) return null;
+    throw err;
+  } finally {
+    detach();
+  }
+}
+
+function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId: string, arrivalTime: number | undefined, dataParallelRank: number | undefined): EngineHandle {
   return model.engine.submit(
     {
       requestId: traceId,
@@ -48,38 +102,6 @@ export function submitPrompt(model: ServedModel, planned: PlannedPrompt, params:
     },
     sink,
   );
-}
-
-/**
- * Runs prompts to completion (non-streaming) for the request in `c`: resolves with each prompt's summary, or with null
- * when the client went away first (its engine requests are then aborted, as vLLM's "Client disconnected").
- */
-export async function runToCompletion(c: Context, model: ServedModel, prompts: readonly PlannedPrompt[], params: SamplingParams, priority: number, cacheSalt: string | null | undefined, traceId: string): Promise<RequestSummary[] | null> {
-  let abort: (() => void) | null = null;
-  const detach = onClientGone(c, () => abort?.());
-  try {
-    return await new Promise<RequestSummary[]>((resolve, reject) => {
-      const summaries: RequestSummary[] = new Array(prompts.length);
-      let left = prompts.length;
-      const sink = (i: number): EngineSink => ({
-        onTokens: () => {},
-        onFinished: (summary) => {
-          summaries[i] = summary;
-          if (--left === 0) resolve(summaries);
-        },
-      });
-      const handles = prompts.map((planned, i) => submitPrompt(model, planned, params, priority, cacheSalt, sink(i), prompts.length > 1 ? `${traceId}-${i}` : traceId, submitArrival(c), dataParallelRankOf(c)));
-      abort = () => {
-        handles.forEach((h) => h.abort());
-        reject(new ClientGoneError());
-      };
-    });
-  } catch (err) {
-    if (err instanceof ClientGoneError) return null;
-    throw err;
-  } finally {
-    detach();
-  }
 }
 
 export { ClientGoneError } from '../http/client-gone.ts';

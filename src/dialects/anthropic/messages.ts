@@ -6,10 +6,9 @@
 import { Hono, type Context } from 'hono';
 import { createHash } from 'node:crypto';
 import type { ServerContext } from '../../serving/context.ts';
-import { submitArrival } from '../../http/json-body.ts';
-import { dataParallelRankOf } from '../../http/request-scope.ts';
-import { openStream } from '../../http/sse-writer.ts';
-import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
+import { checkAdmission, runToCompletion, singleRun } from '../../pipeline/engine-run.ts';
+import { streamEngine } from '../../pipeline/engine-stream.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
 import { parsedArguments } from '../../pipeline/conversation.ts';
@@ -35,7 +34,7 @@ export function anthropicRoute(ctx: ServerContext): Hono {
     checkAdmission(prepared.model);
     const job: Job = { ...prepared, id: responseId('chatcmpl-', header(c, 'x-request-id'), undefined) };
     if (job.stream) return stream(c, job);
-    const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
+    const summaries = await runToCompletion(c, singleRun(job, job.id));
     if (!summaries) return new Response(null, { status: 499 });
     const plan = job.planned.plans[0] as ChoicePlan;
     return c.json({ id: job.id, type: 'message', role: 'assistant', content: blocks(plan), model: job.name, stop_reason: stopReason(plan), usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenCount } });
@@ -65,8 +64,6 @@ function stream(c: Context, job: Job): Response {
   const total = plan.tokenCount;
   const ev = (name: string, data: Body): string => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
   const input = job.planned.promptIds.length;
-  let released = 0;
-  let wrote = false;
   let index = -1;
   let open: string | null = null;
   let toolsOpened = 0;
@@ -77,8 +74,6 @@ function stream(c: Context, job: Job): Response {
     out += ev('content_block_start', { index, content_block: block });
     return out;
   };
-  const { writer, response } = openStream(c, { contentType: 'text/event-stream; charset=utf-8', onDisconnect: () => handle.abort() });
-  writer.write(ev('message_start', { message: { id: job.id, type: 'message', role: 'assistant', content: [], model: job.name, stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 0 } } }));
   const step = (from: number, upTo: number): string => {
     let out = '';
     if (plan.reasoning) {
@@ -105,21 +100,15 @@ function stream(c: Context, job: Job): Response {
     });
     return out;
   };
-  const handle = submitPrompt(job.model, job.planned, job.params, 0, null, {
-    onTokens(_s, upTo) {
-      const out = step(released, upTo);
-      released = upTo;
-      if (!out) return;
-      // The first content leaves at once (its time to first token must not wait for the rest of the step's work).
-      writer.write(out, !wrote);
-      wrote = true;
-    },
-    onFinished() {
+  return streamEngine(c, singleRun(job, job.id), {
+    contentType: SSE_CONTENT_TYPE,
+    opening: ev('message_start', { message: { id: job.id, type: 'message', role: 'assistant', content: [], model: job.name, stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 0 } } }),
+    step: (_prompt, _seq, from, upTo) => step(from, upTo),
+    last() {
       let out = open === null ? start('text', { type: 'text', text: '' }) : '';
       out += ev('content_block_stop', { index });
       out += ev('message_delta', { delta: { stop_reason: stopReason(plan) }, usage: { input_tokens: input, output_tokens: total } });
-      writer.end(`${out}${ev('message_stop', {})}data: [DONE]\n\n`);
+      return `${out}${ev('message_stop', {})}data: [DONE]\n\n`;
     },
-  }, job.id, submitArrival(c), dataParallelRankOf(c));
-  return response;
+  });
 }

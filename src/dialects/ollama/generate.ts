@@ -6,10 +6,9 @@
 import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { RequestSummary } from '../../engine/types.ts';
-import { openStream } from '../../http/sse-writer.ts';
-import { submitArrival } from '../../http/json-body.ts';
-import { dataParallelRankOf } from '../../http/request-scope.ts';
-import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { NDJSON_CONTENT_TYPE } from '../../http/stream-writer.ts';
+import { checkAdmission, runToCompletion, singleRun } from '../../pipeline/engine-run.ts';
+import { streamEngine } from '../../pipeline/engine-stream.ts';
 import { parsedArguments } from '../../pipeline/conversation.ts';
 import { prepareBody } from '../../pipeline/prepare.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
@@ -45,30 +44,24 @@ function loadResponse(ctx: ServerContext, p: Served<PlannedOllamaLoad>): Respons
 
 async function run(c: Context, ctx: ServerContext, job: Job): Promise<Response> {
   const plan = job.planned.plans[0] as ChoicePlan;
+  const run = singleRun(job, '');
   if (!job.stream) {
-    const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, '');
+    const summaries = await runToCompletion(c, run);
     if (!summaries) return new Response(null, { status: 499 });
     const whole = piece(job, plan, 0, plan.tokenCount, true);
     return new Response(JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) }), { headers: { 'content-type': 'application/json; charset=utf-8' } });
   }
-  let released = 0;
-  let wrote = false;
-  const { writer, response } = openStream(c, { contentType: 'application/x-ndjson', onDisconnect: () => handle.abort() });
-  const handle = submitPrompt(job.model, job.planned, job.params, 0, null, {
-    onTokens(_seq, upTo) {
-      const line = piece(job, plan, released, upTo, false);
-      released = upTo;
-      if (!line) return;
-      // The first line leaves at once (its time to first token must not wait for the rest of the step's work).
-      writer.write(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...line, done: false })}\n`, !wrote);
-      wrote = true;
+  return streamEngine(c, run, {
+    contentType: NDJSON_CONTENT_TYPE,
+    step(_prompt, _seq, from, upTo) {
+      const line = piece(job, plan, from, upTo, false);
+      return line ? `${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...line, done: false })}\n` : '';
     },
-    onFinished(summary) {
+    last([summary]) {
       const last = job.chat ? { message: { role: 'assistant', content: '' } } : { response: '' };
-      writer.end(`${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...last, ...final(ctx, job, plan, summary) })}\n`);
+      return `${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...last, ...final(ctx, job, plan, summary) })}\n`;
     },
-  }, '', submitArrival(c), dataParallelRankOf(c));
-  return response;
+  });
 }
 
 /** What tokens (from, upTo] add: response/message text, thinking, and (chat, once complete) the tool calls. */

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { RequestMemo, prepareWithMemo } from '../../pipeline/request-memo.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
-import { checkAdmission, runToCompletion } from '../../pipeline/engine-run.ts';
+import { checkAdmission, runToCompletion, singleRun, type EngineRun } from '../../pipeline/engine-run.ts';
 import { prepare } from '../../pipeline/prepare.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { kvTransferOf, type KvTransfer } from '../../pipeline/kv-transfer.ts';
@@ -22,8 +22,9 @@ export function chatCompletionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
     const prepared = await prepareWithMemo(c, ctx, memo, async (text, headerId) => finishChat(ctx, await prepare(c, ctx, CHAT_JOB, planChat, text), headerId), (p, headerId) => again(ctx, p, headerId));
-    if (prepared.request.stream) return streamChat(c, ctx, prepared);
-    return respondChat(c, ctx, prepared);
+    const run = singleRun(prepared, prepared.id, prepared.request.priority ?? 0, prepared.request.cache_salt);
+    if (prepared.request.stream) return streamChat(c, ctx, prepared, run);
+    return respondChat(c, ctx, prepared, run);
   });
   return app;
 }
@@ -49,8 +50,8 @@ function again(ctx: ServerContext, p: PreparedChat, headerId: string | undefined
   return { ...p, id: responseId('chatcmpl-', headerId, p.request.request_id), created: ctx.unixSeconds() };
 }
 
-async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat): Promise<Response> {
-  const summaries = await runToCompletion(c, p.model, [p.planned], p.params, p.request.priority ?? 0, p.request.cache_salt, p.id);
+async function respondChat(c: Context, ctx: ServerContext, p: PreparedChat, run: EngineRun): Promise<Response> {
+  const summaries = await runToCompletion(c, run);
   if (!summaries) return new Response(null, { status: 499 });
   return c.body(chatResponseJson(ctx, p, summaries[0]?.cachedTokens ?? 0), 200, JSON_HEADERS);
 }

@@ -6,19 +6,17 @@
 import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-completions.ts';
-import { openStream } from '../../http/sse-writer.ts';
-import { submitArrival } from '../../http/json-body.ts';
-import { dataParallelRankOf } from '../../http/request-scope.ts';
+import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';
-import { submitPrompt } from '../../pipeline/engine-run.ts';
+import { streamEngine } from '../../pipeline/engine-stream.ts';
+import type { EngineRun } from '../../pipeline/engine-run.ts';
 import { usageOf } from './usage.ts';
 
-export const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 export const DONE_FRAME = 'data: [DONE]\n\n';
 const PLAIN_TAIL = ',"logprobs":null,"finish_reason":null,"token_ids":null}]}\n\n';
 
-export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Response {
+export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat, run: EngineRun): Response {
   const { request, planned, model } = p;
   const n = planned.plans.length;
   const includeUsage = request.stream_options ? (request.stream_options.include_usage ?? true) : false;
@@ -27,7 +25,6 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
   const asIds = request.return_tokens_as_token_ids ?? false;
   const promptLen = planned.promptIds.length;
   const head = `data: {"id":${JSON.stringify(p.id)},"object":"chat.completion.chunk","created":${p.created},"model":${JSON.stringify(p.modelName)},"choices":[`;
-  const released = new Array<number>(n).fill(0);
   let completionSoFar = 0;
   let started = false;
 
@@ -55,40 +52,23 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat): Res
     return `${head}{"index":${seq},"delta":${delta},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
   };
 
-  const { writer, response } = openStream(c, { contentType: SSE_CONTENT_TYPE, onDisconnect: () => handle.abort() });
-  const handle = submitPrompt(model, planned, p.params, request.priority ?? 0, request.cache_salt, {
-    onTokens(seq, upTo, finished) {
-      if (writer.closed) return;
-      const plan = planned.plans[seq];
-      if (!plan) return;
-      const from = released[seq] as number;
-      released[seq] = upTo;
+  return streamEngine(c, run, {
+    contentType: SSE_CONTENT_TYPE,
+    step(_prompt, seq, from, upTo, finished) {
+      const plan = planned.plans[seq] as ChoicePlan;
       completionSoFar += upTo - from;
       const delta = stepDelta(plan, from, upTo, finished);
-      if (delta === null) {
-        // vLLM still releases the role chunk on the engine's first output, even if the parser holds the text back.
-        if (!started) writer.write(roleChunks(), true);
-        started = true;
-        return;
-      }
-      const frame = plainFrames && !finished ? `${head}{"index":${seq},"delta":${delta}${PLAIN_TAIL}` : fullFrame(seq, plan, from, upTo, finished, delta);
-      if (!started) {
-        started = true;
-        writer.write(roleChunks() + frame, true);
-        return;
-      }
-      writer.write(frame);
+      // vLLM releases the role chunks with the engine's first output, even if the parser holds the text back.
+      const roles = started ? '' : roleChunks();
+      started = true;
+      if (delta === null) return roles;
+      return roles + (plainFrames && !finished ? `${head}{"index":${seq},"delta":${delta}${PLAIN_TAIL}` : fullFrame(seq, plan, from, upTo, finished, delta));
     },
-    onFinished(summary) {
-      let tail = '';
-      if (includeUsage) {
-        const usage = usageOf(ctx, promptLen, completionSoFar, summary.cachedTokens, false);
-        tail += `data: {"id":${JSON.stringify(p.id)},"object":"chat.completion.chunk","created":${p.created},"model":${JSON.stringify(p.modelName)},"choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
-      }
-      writer.end(tail + DONE_FRAME);
+    last([summary]) {
+      const usage = includeUsage ? `${head}],"usage":${JSON.stringify(usageOf(ctx, promptLen, completionSoFar, summary.cachedTokens, false))}}\n\n` : '';
+      return usage + DONE_FRAME;
     },
-  }, p.id, submitArrival(c), dataParallelRankOf(c));
-  return response;
+  });
 }
 
 /**

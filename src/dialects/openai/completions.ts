@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { RequestMemo, prepareWithMemo } from '../../pipeline/request-memo.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
-import { checkAdmission, runToCompletion } from '../../pipeline/engine-run.ts';
+import { checkAdmission, runToCompletion, type EngineRun } from '../../pipeline/engine-run.ts';
 import { prepare } from '../../pipeline/prepare.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { completionChoice } from './completion-choice.ts';
@@ -23,8 +23,9 @@ export function completionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/completions', async (c) => {
     const prepared = await prepareWithMemo(c, ctx, memo, async (text, headerId) => finishCompletion(ctx, await prepare(c, ctx, COMPLETION_JOB, planCompletion, text), headerId), (p, headerId) => again(ctx, p, headerId));
-    if (prepared.request.stream) return streamCompletions(c, ctx, prepared);
-    return respondCompletion(c, ctx, prepared);
+    const run: EngineRun = { model: prepared.model, prompts: prepared.prompts, params: prepared.params, priority: prepared.request.priority ?? 0, cacheSalt: prepared.request.cache_salt, traceId: prepared.id };
+    if (prepared.request.stream) return streamCompletions(c, ctx, prepared, run);
+    return respondCompletion(c, ctx, prepared, run);
   });
   return app;
 }
@@ -53,8 +54,8 @@ function again(ctx: ServerContext, p: PreparedCompletion, headerId: string | und
   return { ...p, id: responseId('cmpl-', headerId, p.request.request_id), created: ctx.unixSeconds() };
 }
 
-async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedCompletion): Promise<Response> {
-  const summaries = await runToCompletion(c, p.model, p.prompts, p.params, p.request.priority ?? 0, p.request.cache_salt, p.id);
+async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedCompletion, run: EngineRun): Promise<Response> {
+  const summaries = await runToCompletion(c, run);
   if (!summaries) return new Response(null, { status: 499 });
   const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
   const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);

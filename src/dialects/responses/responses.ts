@@ -6,10 +6,9 @@
 import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
-import { submitArrival } from '../../http/json-body.ts';
-import { dataParallelRankOf } from '../../http/request-scope.ts';
-import { openStream } from '../../http/sse-writer.ts';
-import { checkAdmission, runToCompletion, submitPrompt } from '../../pipeline/engine-run.ts';
+import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
+import { checkAdmission, runToCompletion, singleRun } from '../../pipeline/engine-run.ts';
+import { streamEngine } from '../../pipeline/engine-stream.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
 import { prepareBody } from '../../pipeline/prepare.ts';
@@ -39,7 +38,7 @@ export function responsesRoute(ctx: ServerContext): Hono {
     const previous = (id: string): PreviousTurns => ({ messages: lookup(store, id).messages });
     const job = finish(ctx, store, await prepareBody(c, ctx, RESPONSES_JOB, planResponse, { resolve: previous }), header(c, 'x-request-id'));
     if (job.r['stream'] === true) return stream(c, ctx, job, keep);
-    const summaries = await runToCompletion(c, job.model, [job.planned], job.params, 0, null, job.id);
+    const summaries = await runToCompletion(c, singleRun(job, job.id));
     if (!summaries) return new Response(null, { status: 499 });
     const response = finished(job, summaries[0]?.cachedTokens ?? 0);
     keep(job, response);
@@ -98,10 +97,8 @@ function stream(c: Context, ctx: ServerContext, job: Job, keep: Keep): Response 
   const hasMessage = plan.text !== '' || plan.toolCalls.length === 0;
   const index = { reasoning: 0, message: plan.reasoning ? 1 : 0, call: (i: number) => (plan.reasoning ? 1 : 0) + (hasMessage ? 1 : 0) + i };
   const opened = new Set<string>();
-  let released = 0;
-  let wrote = false;
-  const { writer, response } = openStream(c, { contentType: 'text/event-stream; charset=utf-8', onDisconnect: () => handle.abort() });
-  writer.write(event('response.created', { response: shell('in_progress') }) + event('response.in_progress', { response: shell('in_progress') }));
+  // Rendered first: the start events take the first sequence numbers.
+  const opening = event('response.created', { response: shell('in_progress') }) + event('response.in_progress', { response: shell('in_progress') });
 
   const step = (from: number, upTo: number): string => {
     let out = '';
@@ -156,20 +153,14 @@ function stream(c: Context, ctx: ServerContext, job: Job, keep: Keep): Response 
     return out;
   };
 
-  const handle = submitPrompt(job.model, job.planned, job.params, 0, null, {
-    onTokens(_s, upTo) {
-      const out = step(released, upTo);
-      released = upTo;
-      if (!out) return;
-      // The first delta leaves at once (its time to first token must not wait for the rest of the step's work).
-      writer.write(out, !wrote);
-      wrote = true;
-    },
-    onFinished(summary) {
+  return streamEngine(c, singleRun(job, job.id), {
+    contentType: SSE_CONTENT_TYPE,
+    opening,
+    step: (_prompt, _seq, from, upTo) => step(from, upTo),
+    last([summary]) {
       const final = finished(job, summary.cachedTokens);
       keep(job, final);
-      writer.end(close() + event(final['status'] === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final }));
+      return close() + event(final['status'] === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final });
     },
-  }, job.id, submitArrival(c), dataParallelRankOf(c));
-  return response;
+  });
 }
