@@ -32,6 +32,8 @@ export function countChunks(port: number, maxTokens: number): Promise<ChunkCount
       resolve({ events: text.split('\n\n').filter((e) => e.startsWith('data: {')).length, chunks });
     });
     socket.once('error', reject);
+    // A server that closes without the last chunk must fail the count, not leave it waiting forever.
+    socket.once('close', () => reject(new Error(`stream closed after ${raw.length} bytes without its last chunk`)));
     socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 }

@@ -51,8 +51,29 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-export function llmsim(port: number, extra: string[]): Promise<Child> {
-  return startPinned(['bin/llmsim.js', 'serve', '--port', String(port), ...extra], port, 0, /serving .* on http/);
+export async function llmsim(port: number, extra: string[]): Promise<Child> {
+  const child = await startPinned(['bin/llmsim.js', 'serve', '--port', String(port), ...extra], port, 0, /serving .* on http/);
+  await firstAnswer(child);
+  return child;
+}
+
+/**
+ * Waits for a first chat answer, giving up on an attempt after 5 s: on this loaded VM a preparation worker can take
+ * over 2 s to load its tokenizer, and a request sent then was seen to get no answer at all (its worker replaced at the
+ * --max-prepare-ms deadline; reported upstream), which would hang a measurement. A later request is answered.
+ */
+async function firstAnswer(child: Child): Promise<void> {
+  const body = JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'warm up' }], max_tokens: 1 });
+  for (let attempt = 1; attempt <= 8; attempt++) {
+    const ok = await fetch(`${child.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }).then(
+      async (r) => (await r.arrayBuffer(), r.ok),
+      () => false,
+    );
+    if (ok) return;
+    process.stderr.write(`bench: llmsim's first chat request got no answer in 5 s (attempt ${attempt}); trying again\n`);
+  }
+  await child.stop();
+  throw new Error('llmsim answered no chat request in 8 attempts of 5 s');
 }
 
 export function baseline(port: number, itlMs: number): Promise<Child> {

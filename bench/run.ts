@@ -1,15 +1,17 @@
 /**
  * llmsim benchmarks, side by side with the bare node:http baseline (bench/baseline-server.ts), each server pinned to core 0
- * and this load generator to core 1. Prints one table per measurement; the results and this command live in
- * docs/PERFORMANCE.md:
+ * and this load generator to core 1. Prints one table per measurement; non-streamed and streamed chat each get every
+ * workload variant of bench/variants.ts (repeated body, unique 1k/8k prompts, bursts, light load). The results and
+ * this command live in docs/PERFORMANCE.md:
  *
- *   npm run bench                (everything, about 20 minutes)
- *   npm run bench -- quick       (shorter runs and fewer levels)
+ *   npm run bench                (everything, about 25 minutes)
+ *   npm run bench -- quick       (shorter runs and fewer levels, about 6 minutes)
  *   npm run bench -- nonstream   (or: stream | memory | coalescing | fidelity)
  */
 import { pinned } from './processes.ts';
-import { nonStreamingRounds } from './nonstream.ts';
-import { streamingLevel, ceilingAt, openStreamMemory, coalescing, UNCAPPED, type StreamRow } from './streaming.ts';
+import { nonStreamVariants } from './nonstream.ts';
+import { streamingLevel, ceilingAt, openStreamMemory, coalescing, streamVariants, UNCAPPED, type StreamRow } from './streaming.ts';
+import { promptSets, variantTable } from './variants.ts';
 import { fidelity } from './fidelity.ts';
 
 const quick = process.argv.includes('quick');
@@ -29,22 +31,13 @@ const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)}%`;
 
 process.stdout.write(`llmsim bench (${quick ? 'quick' : 'full'}); servers pinned to core 0: ${pinned ? 'yes' : 'no (taskset missing)'}; Node ${process.version}\n`);
 
-if (runs('nonstream')) {
-  const rounds = await nonStreamingRounds(quick ? 1 : 3, SECONDS);
-  const rows = rounds.flatMap((r, i) => [
-    [`${i + 1}`, 'node:http baseline', f0(r.base.rps), String(r.base.p99Ms), f1(r.base.cpuUsPerRequest), '100%'],
-    [`${i + 1}`, 'llmsim (instant profile)', f0(r.sim.rps), String(r.sim.p99Ms), f1(r.sim.cpuUsPerRequest), pct(r.sim.rps, r.base.rps)],
-  ]);
-  table('Non-streaming chat (16 tokens, 100 connections, autocannon; alternating rounds, each after 2 s of warm-up)', ['round', 'server', 'req/s', 'p99 ms', 'server CPU µs/request', '% of baseline req/s'], rows);
-  const ratios = rounds.map((r) => r.sim.rps / r.base.rps).sort((a, b) => a - b);
-  process.stdout.write(`median llmsim/baseline: ${f0(100 * (ratios[Math.floor(ratios.length / 2)] as number))}% (target ≥ 60%)\n`);
-  const [u] = await nonStreamingRounds(1, SECONDS, true);
-  if (u) {
-    table('Same, a different prompt in every request (nothing cached: template, tokenization and planning each time)', ['server', 'req/s', 'p99 ms', 'server CPU µs/request', '% of baseline req/s'], [
-      ['node:http baseline', f0(u.base.rps), String(u.base.p99Ms), f1(u.base.cpuUsPerRequest), '100%'],
-      ['llmsim (instant profile)', f0(u.sim.rps), String(u.sim.p99Ms), f1(u.sim.cpuUsPerRequest), pct(u.sim.rps, u.base.rps)],
-    ]);
-  }
+const variantsWanted = runs('nonstream') || runs('stream');
+const prompts = variantsWanted ? promptSets(quick) : null;
+if (prompts && runs('nonstream')) {
+  const rows = await nonStreamVariants(prompts, quick ? 1 : 3, SECONDS);
+  process.stdout.write(variantTable(`Non-streamed chat (16 tokens, ignore_eos), llmsim instant profile --prepare-workers 1, every variant on the baseline then llmsim, each after its warm-up; steady rows autocannon for ${SECONDS} s, latency = whole answer`, { rate: 'req/s', latency: 'latency', cpu: 'request' }, rows));
+  const ratios = rows.filter((r) => r.label.startsWith('(a)')).map((r) => r.sim.rate / r.base.rate).sort((a, b) => a - b);
+  process.stdout.write(`median llmsim/baseline req/s, repeated body: ${f0(100 * (ratios[Math.floor(ratios.length / 2)] as number))}% (target ≥ 60%)\n`);
 }
 
 let simCeiling = 0;
@@ -72,6 +65,12 @@ if (runs('stream') || runs('fidelity')) {
     const delivered = (rows: StreamRow[]): number => ceilingAt(rows.map((r) => ({ ...r, lagP99Ms: r.deliveryP99Ms })), 10);
     process.stdout.write(`highest events/s with p99 delivery lag ≤ 10 ms: baseline ${f0(delivered(base))}, llmsim ${f0(delivered(sim))}\n`);
   }
+}
+
+if (prompts && runs('stream')) {
+  const concurrency = 100;
+  const rows = await streamVariants(prompts, concurrency, quick ? 5 : 12, quick ? 3 : 8);
+  process.stdout.write(variantTable(`Streamed chat, 20 ms steps on both (llmsim bench-fixed-20ms ${UNCAPPED.join(' ')} --prepare-workers 1), every variant on the baseline then llmsim; steady rows: closed loop of 100-300-token streams, tokens/s and TTFT in the window after a 1.5 s ramp; latency = TTFT`, { rate: 'tokens/s', latency: 'TTFT', cpu: 'token' }, rows));
 }
 
 if (runs('memory')) {

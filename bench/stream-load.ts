@@ -18,6 +18,8 @@ export interface StreamLoadOptions {
   readonly rampSeconds?: number;
   /** Extra JSON body fields (e.g. ignore_eos). */
   readonly body?: Record<string, unknown>;
+  /** The user message of stream `id` (default `stream <id>`): e.g. a new random-token prompt per stream. */
+  readonly content?: (id: number) => string;
   readonly onStreamDone?: (timing: { requestId: string; sentAt: number; eventTimes: number[]; tokens: number; inWindow: boolean }) => void;
   /** Called when the measurement window opens (after the ramp). */
   readonly onWindowStart?: () => void;
@@ -38,7 +40,7 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
   const target = new URL(`${o.url}/v1/chat/completions`);
   const spread = o.lengthSpread ?? 0;
   const lengthOf = (id: number): number => Math.max(1, Math.round(o.maxTokens * (1 - spread + 2 * spread * ((id * 0.6180339887498949) % 1))));
-  const payload = (id: number): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: `stream ${id}` }], max_tokens: lengthOf(id), ignore_eos: true, stream: true, ...o.body });
+  const payload = (id: number): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: o.content?.(id) ?? `stream ${id}` }], max_tokens: lengthOf(id), ignore_eos: true, stream: true, ...o.body });
   let events = 0;
   let windowEvents = 0;
   let streams = 0;
@@ -70,20 +72,11 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
       const eventTimes: number[] = [];
       const req: import('node:http').ClientRequest = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-request-id': requestId } }, (res) => {
         res.setEncoding('utf8');
-        let tail = '';
-        res.on('data', (chunk: string) => {
-          const now = performance.now();
-          const text = tail + chunk;
-          const parts = text.split('\n\n');
-          tail = parts.pop() ?? '';
-          for (const p of parts) {
-            if (p.startsWith('data: {')) {
-              events++;
-              if (now >= windowStart && now < deadline) windowEvents++;
-              eventTimes.push(now);
-            }
-          }
-        });
+        res.on('data', sseEvents((now) => {
+          events++;
+          if (now >= windowStart && now < deadline) windowEvents++;
+          eventTimes.push(now);
+        }));
         const done = (): void => {
           if (!inFlight.delete(req)) return;
           streams++;
@@ -106,4 +99,18 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
     for (let i = 0; i < o.concurrency; i++) setTimeout(open, (ramp * i) / o.concurrency);
     if (o.onWindowStart) setTimeout(o.onWindowStart, windowStart - started);
   });
+}
+
+/**
+ * A `data` handler for an SSE body read as text: calls `onEvent(now)` once per complete `data: {...}` event (not
+ * `[DONE]`), however the events are split across chunks. A JSON body never matches, so it counts 0 events.
+ */
+export function sseEvents(onEvent: (now: number) => void, now: () => number = () => performance.now()): (chunk: string) => void {
+  let tail = '';
+  return (chunk) => {
+    const t = now();
+    const parts = (tail + chunk).split('\n\n');
+    tail = parts.pop() ?? '';
+    for (const p of parts) if (p.startsWith('data: {')) onEvent(t);
+  };
 }

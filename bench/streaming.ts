@@ -1,8 +1,11 @@
 /**
  * @module Streaming throughput and scheduling lag, llmsim against the baseline at each concurrency; open-stream memory;
- * and how many due tokens share one write in scaled and virtual time.
+ * how many due tokens share one write in scaled and virtual time; and the streamed-chat workload variants (bench/variants.ts).
  */
-import { llmsim, baseline } from './processes.ts';
+import { llmsim, baseline, type Child } from './processes.ts';
+import { percentile } from '../src/loadgen/metrics.ts';
+import { chatBody, BURST } from './nonstream.ts';
+import { sideBySide, burstSide, lightSide, type PromptSets, type Side, type VariantResult } from './variants.ts';
 import { runStreamLoad } from './stream-load.ts';
 import { scrapeLag, lagQuantile } from './lag.ts';
 import { countChunks } from './chunk-count.ts';
@@ -78,5 +81,51 @@ export async function coalescing(speedups: readonly string[]): Promise<{ mode: s
     await sim.stop();
     out.push({ mode: c.mode, ...counted });
   }
+  return out;
+}
+
+/** A streamed chat body for the burst and light-load variants: short answers, so a light-load window holds many. */
+const shortStream = (content: string): string => chatBody(content, { stream: true, max_tokens: 32 });
+
+/** Closed-loop streams (100-300 tokens, ramped in over 1 s): tokens/s, TTFT of the streams opened in the window, CPU per token. */
+async function steadyStreams(child: Child, concurrency: number, seconds: number, prompts: readonly string[] | null): Promise<Side> {
+  const ttfts: number[] = [];
+  let cpu0 = 0;
+  let cpu1 = 0;
+  let opened = 0;
+  const ramp = 1;
+  const r = await runStreamLoad({
+    url: child.url, concurrency, seconds, ...STREAM, rampSeconds: ramp,
+    content: (id) => {
+      opened = Math.max(opened, id + 1);
+      return prompts ? (prompts[id % prompts.length] as string) : 'Hello, how are you today?';
+    },
+    onStreamDone: (t) => void (t.inWindow && t.eventTimes.length > 0 && ttfts.push((t.eventTimes[0] as number) - t.sentAt)),
+    // The window closes `seconds` after the start; read the CPU there, not after the open streams are dropped.
+    onWindowStart: () => {
+      cpu0 = child.cpuSeconds();
+      setTimeout(() => (cpu1 = child.cpuSeconds()), (seconds - ramp - 0.5) * 1000);
+    },
+  });
+  ttfts.sort((a, b) => a - b);
+  return { rate: r.events / r.window, p50Ms: percentile(ttfts, 50), p99Ms: percentile(ttfts, 99), cpuUs: ((cpu1 - cpu0) * 1e6) / r.events, errors: r.errors, repeated: prompts !== null && opened > prompts.length };
+}
+
+/** Every streamed-chat variant: 20 ms steps for both servers (llmsim `bench-fixed-20ms`, caps lifted, one preparation worker). */
+export async function streamVariants(prompts: PromptSets, concurrency: number, seconds: number, lightSeconds: number): Promise<VariantResult[]> {
+  const b = await baseline(9122, 20);
+  const s = await llmsim(9123, ['--profile', 'bench-fixed-20ms', ...UNCAPPED, '--prepare-workers', '1']);
+  const n = seconds > 8 ? 6 : 3;
+  const burst = { size: BURST.size, periodMs: 2000, bursts: n };
+  const out = [
+    await sideBySide(`(a) same small prompt, ${concurrency} streams`, b, s, (c) => steadyStreams(c, concurrency, seconds, null)),
+    await sideBySide(`(b) unique ~1k-token prompts, ${concurrency} streams`, b, s, (c) => steadyStreams(c, concurrency, seconds, prompts.steady1k)),
+    await sideBySide(`(c) unique ~8k-token prompts, ${concurrency} streams`, b, s, (c) => steadyStreams(c, concurrency, seconds, prompts.steady8k)),
+    await sideBySide(`(d) bursts: ${n} × ${burst.size} simultaneous 32-token streams of unique 1k prompts, one every ${burst.periodMs / 1000} s`, b, s, (c, once) => burstSide(c, once, prompts.burst1k, burst, shortStream, true)),
+    await sideBySide('(e) light load: 1 stream of 32 tokens at a time, unique 1k prompts', b, s, (c, once) => lightSide(c, once, prompts.light1, 1, lightSeconds, shortStream, true)),
+    await sideBySide('(e) light load: 10 streams of 32 tokens at a time, unique 1k prompts', b, s, (c, once) => lightSide(c, once, prompts.light10, 10, lightSeconds, shortStream, true)),
+  ];
+  await b.stop();
+  await s.stop();
   return out;
 }

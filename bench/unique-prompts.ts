@@ -8,9 +8,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { llmsim, baseline, type Child } from './processes.ts';
-import { CHAT } from './nonstream.ts';
+import { autocannonLoad, chatBody } from './nonstream.ts';
+import { bodyCycle } from './http-load.ts';
 import { randomPrompts, writePrompts } from './random-prompts.ts';
 import { loadTokenizer, defaultTokenizerDir } from '../src/tokenizer/tokenizer.ts';
 
@@ -19,23 +19,10 @@ interface Row {
   readonly cpuMsPerRequest: number;
 }
 
-const body = (content: string): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content }], max_tokens: 16, ignore_eos: true });
-
 async function run(child: Child, bodies: readonly string[] | null, amount: number): Promise<Row> {
-  let i = 0;
-  const opts = {
-    url: `${child.url}/v1/chat/completions`,
-    method: 'POST' as const,
-    headers: { 'content-type': 'application/json' },
-    connections: 16,
-    ...(bodies ? { requests: [{ setupRequest: (r: autocannon.Request): autocannon.Request => ({ ...r, body: bodies[i++ % bodies.length] }) }] } : { body: CHAT }),
-  };
-  await autocannon({ ...opts, amount: Math.max(50, Math.floor(amount / 10)) });
-  const cpu = child.cpuSeconds();
-  const r = await autocannon({ ...opts, amount });
-  const used = child.cpuSeconds() - cpu;
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return { rps: r.requests.total / (r.duration || 1), cpuMsPerRequest: (used * 1e3) / r.requests.total };
+  const r = await autocannonLoad(child, { connections: 16, bodies: bodies ? bodyCycle(bodies) : null, amount });
+  if (r.errors > 0) throw new Error(`${r.errors} failed or non-2xx answers`);
+  return { rps: r.rate, cpuMsPerRequest: r.cpuUs / 1e3 };
 }
 
 const tokenizer = loadTokenizer(defaultTokenizerDir());
@@ -52,7 +39,7 @@ for (const c of cases) {
   writePrompts(file, prompts);
   files.push(file);
   promptTokens.push(prompts.slice(0, 50).reduce((n, p) => n + tokenizer.encode(p).length, 0) / 50);
-  const bodies = prompts.map(body);
+  const bodies = prompts.map((p) => chatBody(p));
   const b = await baseline(9110, 20);
   const base = await run(b, bodies, c.amount);
   await b.stop();
