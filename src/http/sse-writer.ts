@@ -26,6 +26,11 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   let blocked = false;
   // A socket error mid-stream (EPIPE, reset) must close the stream, never crash the process.
   res.on('error', () => {});
+  // The handler has read what it needs of the request: discard any unread body. A route that streams without reading
+  // it (the clock hold) otherwise left a large upload stuck in the socket buffers, and a client that stopped reading
+  // could not close its half: the stream (and the clock hold with it) stayed open for good.
+  const incoming = (c.env as { incoming?: IncomingMessage }).incoming;
+  if (incoming && !incoming.readableEnded) incoming.resume();
   res.writeHead(200, { ...corsHeadersOf(c), ...extraHeadersOf(c), 'content-type': contentType });
   res.flushHeaders();
   const put = chunkWriter(res);

@@ -47,6 +47,9 @@ export const lInt = () =>
     return fail(ctx, 'int_type', 'Input should be a valid integer');
   });
 
+/** `Annotated[int, Field(ge=min)]` in lax mode: pydantic's `greater_than_equal` below `min`. */
+export const lIntGe = (min: number) => lInt().refine((n) => n >= min, { error: `greater_than_equal${SEP}Input should be greater than or equal to ${min}` });
+
 const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
 

