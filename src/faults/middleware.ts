@@ -6,7 +6,8 @@ import type { Context } from 'hono';
 import type { Fault } from './schema.ts';
 import { parseFaultHeader } from './schema.ts';
 import type { FaultInjector } from './injector.ts';
-import { ApiError } from '../protocol/errors.ts';
+import { ApiError, errorTypeFor } from '../protocol/errors.ts';
+import { errorResponse as renderError } from '../http/error-envelope.ts';
 import { releaseHold } from '../http/json-body.ts';
 import { readBodyText } from '../http/request-body.ts';
 import { header } from '../http/headers.ts';
@@ -26,8 +27,6 @@ export interface FaultDeps {
    */
   readonly header: { readonly enabled: boolean; readonly maxSeconds: number };
 }
-
-const STATUS_TYPES: Readonly<Record<number, string>> = { 429: 'Too Many Requests', 500: 'InternalServerError', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
 /**
  * The fault decision for a generation request: a response that ends it here (an injected error, or a held timeout),
@@ -73,17 +72,12 @@ function boundHeaderFault(fault: Fault, maxSeconds: number): Fault {
   return fault;
 }
 
-/** Each dialect keeps its own error envelope: Ollama `{"error": "..."}`, Anthropic typed errors, else vLLM's. */
+/** An injected error, in the route dialect's envelope (src/http/error-envelope.ts decides it). */
 function errorResponse(c: Context, status: number, message: string | undefined, retryAfter: number | undefined): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = {};
   if (retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(retryAfter));
   const text = message ?? (status === 429 ? 'Too many requests, please retry later.' : status === 503 ? 'Service temporarily unavailable.' : status === 504 ? 'Request timed out.' : 'Internal server error');
-  const path = c.req.path;
-  let body: unknown;
-  if (path.startsWith('/api/')) body = { error: text };
-  else if (path.startsWith('/v1/messages')) body = { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : status === 529 || status === 503 ? 'overloaded_error' : 'api_error', message: text } };
-  else body = { error: { message: text, type: STATUS_TYPES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestError'), param: null, code: status } };
-  return new Response(JSON.stringify(body), { status, headers });
+  return renderError(c, new ApiError(status, errorTypeFor(status), text), headers);
 }
 
 /** A 504-like timeout: hold the request (until `duration`, then 504; or until the client gives up). */

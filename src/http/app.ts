@@ -14,6 +14,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ROUTE_TABLE, indexRoutes, type RouteIndex, type RouteSpec } from './routes.ts';
 import type { ServerContext } from '../serving/context.ts';
 import { ApiError, errors } from '../protocol/errors.ts';
+import { errorResponse as renderApiError } from './error-envelope.ts';
 import { chatCompletionsRoute } from '../dialects/openai/chat-completions.ts';
 import { completionsRoute } from '../dialects/openai/completions.ts';
 import { embeddingsRoute } from '../dialects/openai/embeddings.ts';
@@ -109,13 +110,9 @@ export function createApp(ctx: ServerContext): Hono {
 export function renderError(err: unknown, c: Context): Response {
   // The client left (mid-upload, or while its request was prepared): nothing to say, and no one to say it to.
   if (err instanceof ClientGoneError) return new Response(null, { status: 499 });
-  // Ollama's envelope is a bare string.
-  if (err instanceof ApiError && c.req.path.startsWith('/api/')) return c.json({ error: err.message }, err.status as 400);
-  // Anthropic's envelope (vLLM keeps its own error type names inside it).
-  if (err instanceof ApiError && c.req.path.startsWith('/v1/messages')) return c.json({ type: 'error', error: { type: err.type, message: err.message } }, err.status as 400);
-  if (err instanceof ApiError) return c.json(err.toBody(), err.status as 400);
+  if (err instanceof ApiError) return renderApiError(c, err);
   process.stderr.write(`llmsim: internal error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.message : String(err)}\n`);
-  return c.json(errors.internal().toBody(), 500);
+  return renderApiError(c, errors.internal());
 }
 
 /**

@@ -1,6 +1,6 @@
 /** @module Reads the request's output contract (response_format, structured_outputs / guided_*, tools + tool_choice, thinking) with vLLM's validation messages. */
 import type { PrepModel } from '../serving/context.ts';
-import { ApiError, errors, valueError } from '../protocol/errors.ts';
+import { ApiError, errorTypeFor, errors, valueError } from '../protocol/errors.ts';
 import type { Rule } from '../scenario/schema.ts';
 import { matchRule } from '../scenario/rules.ts';
 import { contentText } from './prompt.ts';
@@ -42,7 +42,7 @@ function cannedAnswer(model: PrepModel, body: Body, chat: boolean, rules: readon
   const rule = matchRule(rules, { model: typeof body['model'] === 'string' && body['model'] ? body['model'] : model.name, lastUserText: lastUserText(body, chat), body });
   if (!rule) return null;
   const r = rule.respond;
-  if ('error' in r) throw new ApiError(r.error.status, r.error.type ?? defaultErrorType(r.error.status), r.error.message);
+  if ('error' in r) throw new ApiError(r.error.status, r.error.type ?? errorTypeFor(r.error.status), r.error.message);
   if ('content' in r) return { kind: 'content', text: r.content };
   if ('json' in r) return { kind: 'content', text: pyJsonDumps(r.json) };
   return { kind: 'tool_calls', calls: r.tool_calls };
@@ -57,10 +57,6 @@ function lastUserText(body: Body, chat: boolean): string {
     return contentText(m['content']);
   }
   return '';
-}
-
-function defaultErrorType(status: number): string {
-  return status === 404 ? 'NotFoundError' : status >= 500 ? 'InternalServerError' : status === 429 ? 'RateLimitError' : 'BadRequestError';
 }
 
 function readConstraint(body: Body): Constraint | null {

@@ -71,6 +71,28 @@ export const errors = {
   internal: () => new ApiError(500, 'InternalServerError', 'Internal server error'),
 } as const;
 
+/**
+ * vLLM's type name for a status raised without one (an injected fault, a scenario rule's error): the exception class
+ * or `HTTPStatus` phrase its handlers use. One table, so faults and rules agree (they said 'Too Many Requests' and
+ * 'RateLimitError' for the same 429).
+ */
+export function errorTypeFor(status: number): string {
+  return STATUS_TYPES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestError');
+}
+
+const STATUS_TYPES: Readonly<Record<number, string>> = {
+  400: 'BadRequestError',
+  404: 'NotFoundError',
+  413: 'Request Entity Too Large',
+  422: 'UnprocessableEntityError',
+  429: 'Too Many Requests',
+  500: 'InternalServerError',
+  501: 'NotImplementedError',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
 /** Python `repr` of a str (single quotes unless the text contains one). */
 function pyStr(value: string | number): string {
   if (typeof value === 'number') return String(value);
