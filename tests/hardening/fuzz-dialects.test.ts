@@ -51,7 +51,9 @@ function knownBug(path: string, sent: Sent): boolean {
 let sim: Simulator;
 let sleepy: Simulator;
 beforeAll(async () => {
-  [sim, sleepy] = await Promise.all([startTestServer({ apiKeys: [] }), startTestServer({ apiKeys: [], enableSleepMode: true })]);
+  // FUZZ_WORKERS=N: preparation on N pool workers (errors then cross the worker boundary); default inline, as the suite.
+  const prepareWorkers = Number(process.env['FUZZ_WORKERS'] ?? 0);
+  [sim, sleepy] = await Promise.all([startTestServer({ apiKeys: [], prepareWorkers }), startTestServer({ apiKeys: [], enableSleepMode: true })]);
 });
 afterAll(() => Promise.all([sim.close(), sleepy.close()]));
 
