@@ -96,7 +96,7 @@ rules:
   it('fails with the scripted error and falls back to generation when nothing matches', async () => {
     const err = await postRaw(`${sim.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'boom' }] });
     expect(err.status).toBe(503);
-    expect(JSON.parse(err.text)).toEqual({ error: { message: 'Service temporarily unavailable', type: 'InternalServerError', param: null, code: 503 } });
+    expect(JSON.parse(err.text)).toEqual({ error: { message: 'Service temporarily unavailable', type: 'Service Unavailable', param: null, code: 503 } });
     const free = await client.chat.completions.create({ model: 'fixture-model', max_tokens: 10, messages: [{ role: 'user', content: 'anything else' }] });
     expect(free.choices[0]!.message.content!.length).toBeGreaterThan(0);
   });
