@@ -65,7 +65,14 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
   const started: Started[] = [];
   const preparer =
     options.prepareWorkers > 0
-      ? createPreparePool({ workers: options.prepareWorkers, maxPrepareMs: options.maxPrepareMs, maxMemoryMb: options.maxPrepareMemoryMb, workerUrl: PREPARE_WORKER_URL, releasesClockHold: Number.isFinite(options.speedup) })
+      ? createPreparePool({
+          workers: options.prepareWorkers,
+          maxPrepareMs: options.maxPrepareMs,
+          maxMemoryMb: options.maxPrepareMemoryMb,
+          workerUrl: PREPARE_WORKER_URL,
+          releasesClockHold: Number.isFinite(options.speedup),
+          onWarning: (m) => logger.warning('llmsim', m),
+        })
       : null;
   try {
     const shared = { clock, trace, logger, statsLogs, fleet: base.replicas.length > 1, preparer };

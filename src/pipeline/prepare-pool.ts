@@ -7,6 +7,11 @@
  * Budgets: a job may run `--max-prepare-ms` (timed from when a worker starts it, not while it queues behind other
  * jobs) and its worker's heap is capped at `--max-prepare-memory-mb` (worker resource limits). A job past either is
  * stopped — piscina terminates its worker and starts another — and the client gets a 400 naming the limit.
+ *
+ * A worker that cannot even load the served models (a cap below what their tokenizers need: measured ~90 MB for
+ * Qwen3, ~160 for Llama 3.1, ~190 for Gemma 3) is not the request's fault: its pool is marked broken, stopped (piscina
+ * would otherwise stop replacing workers that fail while starting and leave every later job queued forever), and
+ * every job for that configuration gets a 500 naming the limit at once, with one warning on the server's log.
  */
 import { Piscina } from 'piscina';
 import type { PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
@@ -24,6 +29,8 @@ export interface PreparePoolOptions {
   readonly workerUrl: string;
   /** Real-time clocks release a request's clock hold while it is prepared (prepare.ts). */
   readonly releasesClockHold: boolean;
+  /** The server's log: told once when a pool's workers cannot start. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -46,6 +53,22 @@ export const budgetErrors = {
   memory: (mb: number) => new ApiError(400, 'BadRequestError', `Preparing this request needed more memory than the llmsim limit of ${mb} MB (--max-prepare-memory-mb). Send a smaller prompt, schema or template.`, null),
 } as const;
 
+/** A pool whose workers die before they start a job: a server configuration problem, not the client's (500). */
+export function workersCannotStart(mb: number, err: unknown): ApiError {
+  const message =
+    outOfMemory(err)
+      ? `The llmsim preparation workers cannot load the served models within the limit of ${mb} MB (--max-prepare-memory-mb). Restart llmsim with a larger limit (the default is 512).`
+      : `The llmsim preparation workers could not start: ${err instanceof Error ? err.message : String(err)}`;
+  return new ApiError(500, 'InternalServerError', message, null);
+}
+
+interface PoolEntry {
+  readonly pool: Piscina;
+  readonly users: Set<ServerContext>;
+  /** Set once a worker died before it started a job: every job for this configuration fails fast with it. */
+  broken: ApiError | null;
+}
+
 export interface PreparePool extends Preparer {
   /** Starts the workers for `ctx`'s configuration now (they load tokenizers), instead of on the first request. */
   warm(ctx: ServerContext): void;
@@ -55,7 +78,7 @@ export interface PreparePool extends Preparer {
 
 export function createPreparePool(o: PreparePoolOptions): PreparePool {
   // One pool per distinct configuration: the replicas of a homogeneous fleet share one (N workers, not N per replica).
-  const pools = new Map<string, { pool: Piscina; users: Set<ServerContext> }>();
+  const pools = new Map<string, PoolEntry>();
   // Jobs handed to piscina and not started yet, by number: told when their worker starts them.
   const waiting = new Map<number, () => void>();
   let jobs = 0;
@@ -67,9 +90,9 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     started?.();
   };
   const keys = new WeakMap<ServerContext, { version: number; key: string }>();
-  const poolFor = (ctx: ServerContext): Piscina => {
+  const poolFor = (ctx: ServerContext): PoolEntry => {
     const seen = keys.get(ctx);
-    if (seen && seen.version === ctx.configVersion) return (pools.get(seen.key) as { pool: Piscina }).pool;
+    if (seen && seen.version === ctx.configVersion) return pools.get(seen.key) as PoolEntry;
     const config = prepareConfigOf(ctx);
     const key = JSON.stringify(config);
     keys.set(ctx, { version: ctx.configVersion, key });
@@ -85,13 +108,23 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
         workerData: config,
         resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb },
       });
-      // A worker that dies outside a task (over its heap cap while loading) is replaced by piscina; never a crash here.
-      pool.on('error', () => {});
+      const created: PoolEntry = { pool, users: new Set(), broken: null };
+      // Workers run one job at a time and nothing between jobs, so a worker that dies outside a job (piscina's 'error'
+      // event) died loading the served models (e.g. over its heap cap): never a crash here, and the pool is broken.
+      pool.on('error', (err: unknown) => markBroken(created, err));
       pool.on('message', onStarted);
-      pools.set(key, (entry = { pool, users: new Set() }));
+      pools.set(key, (entry = created));
     }
     entry.users.add(ctx);
-    return entry.pool;
+    return entry;
+  };
+  const markBroken = (entry: PoolEntry, err: unknown): void => {
+    // A released pool (a reload) may report its close timing out: not a failure to start.
+    if (entry.broken || ![...pools.values()].includes(entry)) return;
+    entry.broken = workersCannotStart(o.maxMemoryMb, err);
+    o.onWarning?.(entry.broken.message);
+    // Its queued jobs are rejected (answered with `broken`) and no further worker is started.
+    void entry.pool.destroy().catch(() => {});
   };
   // A configuration no replica uses any more: its pool finishes what it runs (as a request resolved before a reload).
   const release = (ctx: ServerContext, key: string): void => {
@@ -108,7 +141,9 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     threads: () => [...pools.values()].reduce((n, e) => n + e.pool.threads.length, 0),
     warm: (ctx) => void poolFor(ctx),
     async run(ctx, job, signal) {
-      const pool = poolFor(ctx);
+      const entry = poolFor(ctx);
+      if (entry.broken) throw entry.broken;
+      const pool = entry.pool;
       const n = ++jobs;
       // One controller stops the job in piscina for both reasons: the client left before it started, or its deadline.
       const stop = new AbortController();
@@ -137,7 +172,11 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       } catch (err) {
         if (signal?.aborted) throw err;
         if (overran) throw budgetErrors.deadline(o.maxPrepareMs);
-        if ((err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') throw budgetErrors.memory(o.maxMemoryMb);
+        // Out of memory before it told us it started this job: its worker died loading the served models. A pool with
+        // no worker left had its replacement fail while starting too: piscina starts no more.
+        if ((!started && outOfMemory(err)) || pool.threads.length === 0) markBroken(entry, err);
+        if (entry.broken) throw entry.broken;
+        if (outOfMemory(err)) throw budgetErrors.memory(o.maxMemoryMb);
         throw err;
       } finally {
         waiting.delete(n);
@@ -148,7 +187,12 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     async close() {
       const all = [...pools.values()];
       pools.clear();
-      await Promise.all(all.map((e) => e.pool.destroy()));
+      // A broken pool is already being destroyed.
+      await Promise.all(all.map((e) => (e.broken ? null : e.pool.destroy())));
     },
   };
+}
+
+function outOfMemory(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
