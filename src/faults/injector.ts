@@ -3,7 +3,8 @@
  * same decision in every replay of the same run (rate draws hash (seed, fault, n)), whatever the timing. Counts injections.
  */
 import { createHash } from 'node:crypto';
-import type { Fault, FaultKind } from './schema.ts';
+import type { Fault } from './schema.ts';
+import { zeroFaultCounts, type FaultKind } from '../protocol/fault-kinds.ts';
 
 export interface FaultRequest {
   readonly path: string;
@@ -27,7 +28,7 @@ export interface FaultInjector {
 export function createFaultInjector({ faults, seed, onInject }: { faults: readonly Fault[]; seed: number; onInject?: (kind: FaultKind) => void }): FaultInjector {
   let active = [...faults];
   let seen = active.map(() => 0);
-  const injected: Record<FaultKind, number> = { http_error: 0, timeout: 0, stall: 0, truncate: 0, drop: 0, error_event: 0, malformed_chunk: 0 };
+  const injected = zeroFaultCounts();
   return {
     pick(request) {
       for (let i = 0; i < active.length; i++) {

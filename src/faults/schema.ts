@@ -1,8 +1,6 @@
 /** @module Fault definitions (scenario `faults:` and the `x-llmsim-fault` header): what goes wrong, and which requests it hits. */
 import { z } from 'zod';
-
-export const FAULT_KINDS = ['http_error', 'timeout', 'stall', 'truncate', 'drop', 'error_event', 'malformed_chunk'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+import { FAULT_KINDS } from '../protocol/fault-kinds.ts';
 
 export const FaultSchema = z
   .strictObject({

@@ -9,6 +9,7 @@ import type { EngineObserver } from '../engine/observer.ts';
 import type { EngineStats } from '../engine/types.ts';
 import { FastHistogram } from './fast-histogram.ts';
 import { pyFloat } from '../protocol/pyformat.ts';
+import { FAULT_KINDS } from '../protocol/fault-kinds.ts';
 
 const TTFT = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
 const ITL = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
@@ -17,7 +18,6 @@ const ITERATION = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 1638
 const N_BUCKETS = [1, 2, 5, 10, 20];
 const LAG = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1];
 const FINISH_REASONS = ['stop', 'length', 'abort', 'error'] as const;
-const FAULT_KINDS = ['http_error', 'timeout', 'stall', 'truncate', 'drop', 'error_event', 'malformed_chunk'] as const;
 
 /** prometheus_client's byte form of prom-client output: labels sorted by name, values as Python floats (`1.0`). */
 function pythonStyle(text: string): string {

@@ -3,7 +3,7 @@ import type { PrepModel } from '../serving/context.ts';
 import { ApiError, errorTypeFor, errors, valueError } from '../protocol/errors.ts';
 import type { Rule } from '../scenario/schema.ts';
 import { matchRule } from '../scenario/rules.ts';
-import { contentText } from './prompt.ts';
+import { contentText } from '../protocol/content-parts.ts';
 import { pyJsonDumps } from '../generate/pyjson.ts';
 import { checkConstraint, checkToolSchema, ConstraintError, type Constraint } from '../generate/structured.ts';
 import { promptSchema } from '../generate/prompt-schema.ts';

@@ -1,8 +1,7 @@
 /**
  * @module The one place a conversation becomes prompt text and token ids (chat template render + encode, cached per
- * identical conversation), plus the prompt pieces every dialect shares: the text of OpenAI/Anthropic/Responses content
- * parts (fill-in-the-middle markers are in fim.ts). Every dialect and /tokenize call these, so a prompt tokenizes the same
- * whichever route it came through.
+ * identical conversation); content parts' text is protocol/content-parts.ts, fill-in-the-middle markers fim.ts. Every
+ * dialect and /tokenize call these, so a prompt tokenizes the same whichever route it came through.
  */
 import type { ChatMessageLike, ChatTemplateOptions } from '../tokenizer/tokenizer.ts';
 import type { PrepModel } from '../serving/context.ts';
@@ -12,19 +11,6 @@ import { errors } from '../protocol/errors.ts';
 /** The model fields prompt building reads (a preparation worker has no engine). */
 type PromptModel = Pick<PrepModel, 'tokenizer' | 'configKey'>;
 
-
-/** Text of a message's content: a string as is, content parts' `text` joined by newlines (vLLM's text-only path). */
-export function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  let out = '';
-  for (let i = 0; i < content.length; i++) {
-    const p = content[i] as { text?: unknown } | null;
-    if (i > 0) out += '\n';
-    if (p && typeof p === 'object' && typeof p.text === 'string') out += p.text;
-  }
-  return out;
-}
 
 /** Renders the chat template; a template that fails (bad request template, raise_exception) is the client's 400. */
 export function renderPrompt(model: PromptModel, messages: readonly ChatMessageLike[], options: ChatTemplateOptions): string {

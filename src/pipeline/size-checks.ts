@@ -7,6 +7,7 @@
 import type { PrepModel } from '../serving/context.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { ApiError } from '../protocol/errors.ts';
+import { contentChars } from '../protocol/content-parts.ts';
 
 const longest = new WeakMap<Tokenizer, number>();
 
@@ -24,11 +25,7 @@ export function longestTokenBytes(tokenizer: Tokenizer): number {
 /** Characters of text in a message list (string contents and text parts), without joining them. */
 export function messageChars(messages: readonly { readonly content?: unknown }[]): number {
   let chars = 0;
-  for (const m of messages) {
-    const c = m.content;
-    if (typeof c === 'string') chars += c.length;
-    else if (Array.isArray(c)) for (const p of c) if (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string') chars += ((p as { text: string }).text).length;
-  }
+  for (const m of messages) chars += contentChars(m.content);
   return chars;
 }
 

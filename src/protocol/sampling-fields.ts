@@ -50,3 +50,6 @@ export const samplingFields = {
   response_format: opt(pDict()),
   structured_outputs: opt(pDict()),
 } as const;
+
+/** The shared fields as parsed: the one definition of their types (both request types spread them). */
+export type SharedFields = z.infer<z.ZodObject<typeof samplingFields>>;

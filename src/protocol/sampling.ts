@@ -1,29 +1,34 @@
 /** @module vLLM `SamplingParams` construction and `_verify_args` checks, with vLLM's exact messages (BadRequestError, bare text). */
 import { errors, type ApiError } from './errors.ts';
 import { pyFloat } from './pyformat.ts';
+import type { SharedFields } from './sampling-fields.ts';
 
-/** Sampling fields as they arrive on the wire (chat and completions share them). */
-export interface WireSampling {
-  n?: number | null;
-  temperature?: number | null;
-  top_p?: number | null;
-  top_k?: number | null;
-  min_p?: number | null;
-  presence_penalty?: number | null;
-  frequency_penalty?: number | null;
-  repetition_penalty?: number | null;
-  seed?: number | null;
-  stop?: string | string[] | null;
-  stop_token_ids?: number[] | null;
-  include_stop_str_in_output?: boolean | null;
-  ignore_eos?: boolean | null;
-  min_tokens?: number | null;
-  skip_special_tokens?: boolean | null;
-  prompt_logprobs?: number | null;
-  logit_bias?: Record<string, number> | null;
-  allowed_token_ids?: number[] | null;
-  bad_words?: string[] | null;
-}
+/**
+ * The request fields sampling params are built from, typed by the request schemas (sampling-fields.ts). Chat and
+ * completions pass their parsed request; Ollama and Responses pass the few they map onto these names.
+ */
+export type WireSampling = Pick<
+  SharedFields,
+  | 'n'
+  | 'temperature'
+  | 'top_p'
+  | 'top_k'
+  | 'min_p'
+  | 'presence_penalty'
+  | 'frequency_penalty'
+  | 'repetition_penalty'
+  | 'seed'
+  | 'stop'
+  | 'stop_token_ids'
+  | 'include_stop_str_in_output'
+  | 'ignore_eos'
+  | 'min_tokens'
+  | 'skip_special_tokens'
+  | 'prompt_logprobs'
+  | 'logit_bias'
+  | 'allowed_token_ids'
+  | 'bad_words'
+>;
 
 /** Normalised sampling parameters the generator consumes. */
 export interface SamplingParams {

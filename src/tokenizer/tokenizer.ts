@@ -6,6 +6,7 @@ import { TokenizerLoader } from '@lenml/tokenizers';
 import { Template } from '@huggingface/jinja';
 import { compileRequestTemplate, renderRequestTemplate, type TemplateBudget } from './request-template.ts';
 import { createFastEncoder } from './fast-encoder.ts';
+import { contentText } from '../protocol/content-parts.ts';
 
 export interface ChatTemplateOptions {
   readonly addGenerationPrompt: boolean;
@@ -128,14 +129,8 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
 /** Chat templates expect `content` as a string; OpenAI content parts are joined like vLLM's text-only path. */
 function normaliseMessage(message: ChatMessageLike): Record<string, unknown> {
   const content = message.content;
-  let text: unknown = content;
-  if (Array.isArray(content)) {
-    text = content
-      .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
-      .join('\n');
-  } else if (content === null || content === undefined) {
-    text = '';
-  }
+  // A string stays as is; parts are joined; anything else (an object, a number) goes to the template untouched.
+  const text = Array.isArray(content) || content === null || content === undefined ? contentText(content) : content;
   return { ...message, content: text };
 }
 

@@ -1,6 +1,6 @@
 /** @module Anthropic Messages request (validated by its schema) → the chat shape the planner understands, as vLLM converts it. */
-import { contentText } from '../../pipeline/prompt.ts';
-import type { AnthropicContentBlock, AnthropicCountTokensRequest, AnthropicMessage } from '../../protocol/anthropic.ts';
+import { contentText } from '../../protocol/content-parts.ts';
+import type { AnthropicCountTokensRequest, AnthropicMessage } from '../../protocol/anthropic.ts';
 
 type Body = Record<string, unknown>;
 
@@ -13,7 +13,7 @@ export function toChat(r: AnthropicCountTokensRequest & { thinking?: { type?: st
   const messages: Body[] = [];
   const system = r.system;
   if (typeof system === 'string') messages.push({ role: 'system', content: system });
-  else if (Array.isArray(system)) messages.push({ role: 'system', content: blocksText(system) });
+  else if (Array.isArray(system)) messages.push({ role: 'system', content: contentText(system) });
   for (const m of r.messages) messages.push(...messageOf(m));
   const tools = (r.tools ?? []).map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } }));
   const choice = r.tool_choice;
@@ -32,17 +32,13 @@ function messageOf(m: AnthropicMessage): Body[] {
   const content = m.content;
   if (typeof content === 'string') return [{ role, content }];
   const out: Body[] = [];
-  const text = blocksText(content.filter((b) => b.type === 'text'));
+  const text = contentText(content.filter((b) => b.type === 'text'));
   const toolUses = content.filter((b) => b.type === 'tool_use');
   if (role === 'assistant' && toolUses.length > 0) {
     out.push({ role, content: text, tool_calls: toolUses.map((b) => ({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } })) });
   } else if (text || content.every((b) => b.type !== 'tool_result')) out.push({ role, content: text });
   for (const b of content.filter((x) => x.type === 'tool_result')) {
-    out.push({ role: 'tool', tool_call_id: b.tool_use_id, content: typeof b.content === 'string' ? b.content : Array.isArray(b.content) ? blocksText(b.content as Body[]) : '' });
+    out.push({ role: 'tool', tool_call_id: b.tool_use_id, content: typeof b.content === 'string' ? b.content : Array.isArray(b.content) ? contentText(b.content as Body[]) : '' });
   }
   return out;
-}
-
-function blocksText(blocks: readonly (AnthropicContentBlock | Body)[]): string {
-  return contentText(blocks);
 }

@@ -7,11 +7,13 @@ import { resolveModel, loraOf, type PrepareEnv, type PrepModel } from '../../ser
 import { requestTemplate, type RequestTemplate } from '../../serving/safety.ts';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
 import { parseRequest } from '../../protocol/fields.ts';
+import { checkCacheSalt, checkStreamFields } from '../../protocol/request-checks.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
 import { readOutputContract, type OutputContract } from '../../pipeline/output-contract.ts';
-import { chatPromptIds as renderedPromptIds, contentText, truncatePrompt } from '../../pipeline/prompt.ts';
+import { chatPromptIds as renderedPromptIds, truncatePrompt } from '../../pipeline/prompt.ts';
+import { contentText } from '../../protocol/content-parts.ts';
 import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
 import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
 
@@ -69,12 +71,7 @@ function chatPromptIds(model: PrepModel, request: ChatCompletionRequest, addGene
 
 /** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */
 function checkChatRequest(r: ChatCompletionRequest): void {
-  if (r.stream_options && Object.keys(r.stream_options).length > 0 && !r.stream) throw valueError('Stream options can only be defined when `stream=True`.');
-  const pl = r.prompt_logprobs;
-  if (pl !== null && pl !== undefined) {
-    if (r.stream && (pl > 0 || pl === -1)) throw valueError('`prompt_logprobs` are not available when `stream=True`.');
-    if (pl < 0 && pl !== -1) throw valueError('`prompt_logprobs` must be a positive value or -1.');
-  }
+  checkStreamFields(r);
   const tl = r.top_logprobs;
   if (tl !== null && tl !== undefined) {
     if (tl < 0 && tl !== -1) throw valueError('`top_logprobs` must be a positive value or -1.');
@@ -82,5 +79,5 @@ function checkChatRequest(r: ChatCompletionRequest): void {
   }
   if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools) throw valueError('When using `tool_choice`, `tools` must be set.');
   if (r.continue_final_message && r.add_generation_prompt) throw valueError('Cannot set both `continue_final_message` and `add_generation_prompt` to True.');
-  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
+  checkCacheSalt(r);
 }

@@ -5,6 +5,7 @@
 import { resolveModel, loraOf, type PrepareEnv, type PrepModel } from '../../serving/context.ts';
 import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/completions.ts';
 import { parseRequest } from '../../protocol/fields.ts';
+import { checkCacheSalt, checkStreamFields } from '../../protocol/request-checks.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
@@ -69,17 +70,12 @@ export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): 
 }
 
 function checkCompletionRequest(r: CompletionRequest): void {
-  if (r.stream_options && Object.keys(r.stream_options).length > 0 && !r.stream) throw valueError('Stream options can only be defined when `stream=True`.');
-  const pl = r.prompt_logprobs;
-  if (pl !== null && pl !== undefined) {
-    if (r.stream && (pl > 0 || pl === -1)) throw valueError('`prompt_logprobs` are not available when `stream=True`.');
-    if (pl < 0 && pl !== -1) throw valueError('`prompt_logprobs` must be a positive value or -1.');
-  }
+  checkStreamFields(r);
   if (r.logprobs !== null && r.logprobs !== undefined && r.logprobs < 0) throw valueError('`logprobs` must be a positive value.');
   const p = r.prompt;
   const empty = p === null || p === undefined || p === '' || (Array.isArray(p) && (p.length === 0 || p.some((x) => x === '' || (Array.isArray(x) && x.length === 0))));
   if (empty && (r.prompt_embeds === null || r.prompt_embeds === undefined)) throw valueError('Either prompt or prompt_embeds must be provided and non-empty.');
-  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
+  checkCacheSalt(r);
 }
 
 /** Normalises the four prompt shapes into token-id lists (text is tokenized with `add_special_tokens`, default true). */

@@ -1,6 +1,6 @@
 /** @module OpenAI Responses request → the chat shape the planner understands (instructions, input items, flat function tools, text.format). */
 import { ApiError } from '../../protocol/errors.ts';
-import { contentText } from '../../pipeline/prompt.ts';
+import { contentText } from '../../protocol/content-parts.ts';
 
 type Body = Record<string, unknown>;
 

@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
+import { contentText } from '../../protocol/content-parts.ts';
 import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
 import { checkAdmission, runToCompletion, singleRun } from '../../pipeline/engine-run.ts';
 import { streamEngine } from '../../pipeline/engine-stream.ts';
@@ -72,8 +73,8 @@ function outputMessages(response: Body): Body[] {
   const out: Body[] = [];
   for (const item of (response['output'] as Body[] | undefined) ?? []) {
     if (item['type'] === 'message') {
-      const text = ((item['content'] as Body[] | undefined) ?? []).map((p) => (typeof p['text'] === 'string' ? p['text'] : '')).join('');
-      out.push({ role: 'assistant', content: text });
+      // Stored output messages have one output_text part (items.ts), so this is its text.
+      out.push({ role: 'assistant', content: contentText(item['content']) });
     } else if (item['type'] === 'function_call') {
       out.push({ role: 'assistant', content: '', tool_calls: [{ id: item['call_id'], type: 'function', function: { name: item['name'], arguments: item['arguments'] } }] });
     }
