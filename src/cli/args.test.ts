@@ -34,6 +34,10 @@ describe('vLLM command lines', () => {
     expect(o.apiKeys).toEqual(['k1', 'k2']);
     expect(o.loraModules).toEqual([{ name: 'x', path: '/p/x' }, { name: 'y', path: '/p/y' }]);
     expect(o.dataParallelSize).toBe(2);
+    expect(o.apiServerCount).toBe(1);
+    expect(parse('m -dp 2 --api-server-count 2').apiServerCount).toBe(2);
+    expect(parse('m -asc 3').apiServerCount).toBe(3);
+    expect(() => parse('m --api-server-count 0')).toThrow(/api-server-count/);
     const kv = parse(`m --kv-events-config {"enable_kv_cache_events":true,"publisher":"zmq","endpoint":"tcp://*:5557","topic":"kv@pod@m"}`);
     expect(kv.kvEvents).toMatchObject({ publisher: 'zmq', endpoint: 'tcp://*:5557', topic: 'kv@pod@m', replay_endpoint: null, buffer_steps: 10000 });
     expect(parse('m --kv-events-config {"enable_kv_cache_events":false}').kvEvents).toBeNull();

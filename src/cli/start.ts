@@ -16,9 +16,10 @@ import { createTraceWriter, type TraceWriter } from '../engine/trace.ts';
 import type { RequestReport } from '../engine/observer.ts';
 import { buildModelEngine } from '../engine/build-engine.ts';
 import { afterFlush } from '../http/sse-writer.ts';
-import { loadProfile, kvBytesPerToken } from '../timing/profile.ts';
+import { loadProfile, kvBytesPerToken, frontEndCosts } from '../timing/profile.ts';
 import type { Engine } from '../engine/types.ts';
 import { createDataParallelEngine } from '../engine/data-parallel.ts';
+import { withFrontEnd } from '../engine/frontend.ts';
 import { createKvEventCollector } from '../kv-events/collector.ts';
 import { encodeBatch } from '../kv-events/encode.ts';
 import { createZmqPublisher, type KvEventPublisher } from '../kv-events/zmq-publisher.ts';
@@ -163,6 +164,7 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
       afterDelivery: afterFlush,
       traceTokens: options.traceTokens === true,
       engineIndex: String(rank),
+      frontEnd: false,
       ...(collector && publisher
         ? {
             kvEvents: {
@@ -193,7 +195,9 @@ async function startReplica(options: ServeOptions, deployment: Deployment, index
   const deps: BuildDeps = {
     createEngine: ({ name, config, maxModelLen, profile }) => {
       const ranks = Array.from({ length: dp }, (_, r) => buildRank(name, config, maxModelLen, profile, r));
-      const engine = dp > 1 ? createDataParallelEngine(ranks) : (ranks[0] as Engine);
+      // vLLM runs the API server in front of all ranks of a deployment (DESIGN.md §10.2): the ranks share its loop(s).
+      const costs = frontEndCosts(loadProfile(profile ?? FALLBACK_PROFILE));
+      const engine = withFrontEnd(dp > 1 ? createDataParallelEngine(ranks) : (ranks[0] as Engine), clock, costs, options.apiServerCount);
       return options.logRequests ? withRequestLog(engine, logger) : engine;
     },
     unixSeconds: () => clock.unixSeconds(),

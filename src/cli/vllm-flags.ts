@@ -44,7 +44,7 @@ const VALUE = [
   'log-config-file', 'max-log-len', 'cohere-format', 'fingerprint-mode', 'fingerprint-value', 'data-parallel-supervisor-port',
   'dp-supervisor-probe-interval-s', 'dp-supervisor-probe-timeout-s', 'dp-supervisor-probe-failure-threshold', 'uds', 'uvicorn-log-level',
   'disable-access-log-for-endpoints', 'ssl-keyfile', 'ssl-certfile', 'ssl-ca-certs', 'ssl-cert-reqs', 'ssl-ciphers', 'root-path',
-  'middleware', 'h11-max-incomplete-event-size', 'h11-max-header-count', 'api-server-count',
+  'middleware', 'h11-max-incomplete-event-size', 'h11-max-header-count',
 ] as const;
 
 const LIST = ['allowed-media-domains', 'ignore-patterns', 'logits-processors', 'collect-detailed-traces', 'cudagraph-capture-sizes', 'cuda-graph-sizes'] as const;

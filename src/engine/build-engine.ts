@@ -33,6 +33,11 @@ export interface ModelEngineOptions {
   readonly kvEvents?: KvCacheListener & { flush(): void };
   /** `--trace-tokens`: per-token times in the trace. */
   readonly traceTokens?: boolean;
+  /**
+   * false: no front-end queue in front of this engine; the caller puts one in front of several (the data-parallel
+   * ranks of one model share the API server, src/cli/start.ts).
+   */
+  readonly frontEnd?: boolean;
 }
 
 /** What an engine was sized to (the start-up banner prints it). */
@@ -126,7 +131,7 @@ export function buildModelEngine(o: ModelEngineOptions): Engine & { readonly siz
     maxNumBatchedTokens: o.settings.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens,
   };
   // The API-server loop in front of the engine when the profile gives it costs (a pass-through otherwise).
-  return Object.assign(withFrontEnd(engine, o.clock, frontEndCosts(profile)), {
+  return Object.assign(o.frontEnd === false ? { ...engine } : withFrontEnd(engine, o.clock, frontEndCosts(profile)), {
     sizing,
     resetPrefixCache(): boolean {
       const done = kv.resetPrefixCache();

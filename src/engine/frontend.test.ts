@@ -84,6 +84,44 @@ describe('front-end queue (one FIFO loop in front of the engine, virtual clock)'
   });
 });
 
+describe('several front-end loops (--api-server-count)', () => {
+  it('a burst spreads round-robin over idle loops; a loop keeps its requests and their chunks', () => {
+    const clock = createVirtualClock();
+    const inner = fakeEngine(() => clock.now());
+    const fe = withFrontEnd(inner, clock, { perRequest: 0.01, perPromptToken: 0, perChunk: 0.004 }, 2);
+    const out: [string, number][] = [];
+    for (const id of ['a', 'b', 'c', 'd']) fe.submit(req(id), { onTokens: () => out.push([id, +clock.now().toFixed(6)]), onFinished: () => {} });
+    clock.runUntilIdle();
+    // Two loops: a and b at 10 ms, c and d behind them at 20 ms (one loop would give 10, 20, 30, 40).
+    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6)])).toEqual([['a', 0.01], ['b', 0.01], ['c', 0.02], ['d', 0.02]]);
+    // a's chunk (loop 0) and b's (loop 1) are served side by side; c's waits behind a's on loop 0.
+    inner.seen[0]!.sink.onTokens(0, 1, false);
+    inner.seen[1]!.sink.onTokens(0, 1, false);
+    inner.seen[2]!.sink.onTokens(0, 1, false);
+    clock.runUntilIdle();
+    expect(out).toEqual([['a', 0.024], ['b', 0.024], ['c', 0.028]]);
+  });
+
+  it('a request takes the loop that is free first, not the next in turn', () => {
+    const clock = createVirtualClock();
+    const inner = fakeEngine(() => clock.now());
+    const fe = withFrontEnd(inner, clock, { perRequest: 0, perPromptToken: 0.001, perChunk: 0 }, 2);
+    const none: EngineSink = { onTokens: () => {}, onFinished: () => {} };
+    fe.submit(req('long', 50), none); // loop 0 busy until 50 ms
+    fe.submit(req('short', 5), none); // loop 1 free at 5 ms
+    fe.submit(req('next', 5), none); // loop 1 again (free at 5 ms, loop 0 at 50 ms)
+    clock.runUntilIdle();
+    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6)])).toEqual([['short', 0.005], ['next', 0.01], ['long', 0.05]]);
+  });
+
+  it('keeps the data-parallel ranks visible through the wrapper', () => {
+    const clock = createVirtualClock();
+    const ranks = [fakeEngine(() => clock.now()), fakeEngine(() => clock.now())];
+    const fe = withFrontEnd({ ...fakeEngine(() => clock.now()), ranks }, clock, { perRequest: 0.01, perPromptToken: 0, perChunk: 0 }, 3);
+    expect(fe.ranks).toBe(ranks);
+  });
+});
+
 describe('front-end queue in a built engine (the live server and --simulate path)', () => {
   it("delays the first token by the profile's per-request cost; a profile without costs is unchanged", async () => {
     const { buildModelEngine } = await import('./build-engine.ts');
