@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { boundedConstrainedText, checkConstraint, constrainedText, ConstraintError, type Constraint } from './structured.ts';
-import { MAX_SCHEMA_DEPTH } from './structured-schema-walk.ts';
+import { MAX_OBJECT_PROPERTIES, MAX_SCHEMA_DEPTH, MAX_SCHEMA_PROPERTIES } from './structured-schema-walk.ts';
 import { createRng } from './rng.ts';
 import { loadTokenizer, defaultTokenizerDir } from '../tokenizer/tokenizer.ts';
 
@@ -105,6 +105,14 @@ describe('schema walks are depth-limited', () => {
   it('refuses a schema nested 5,000 deep with a 400-worthy reason, without overflowing the stack', () => {
     expect(() => checkConstraint({ kind: 'json', schema: nested(5000) })).toThrow(`nested deeper than ${MAX_SCHEMA_DEPTH} levels`);
     expect(() => checkConstraint({ kind: 'json', schema: nested(40) })).not.toThrow();
+  });
+
+  it('refuses too many properties before ajv compiles them (one object, and in all), and compiles 300', () => {
+    const flat = (n: number, tag = 'p') => ({ type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`${tag}${i}`, { type: 'string' }])) });
+    expect(() => checkConstraint({ kind: 'json', schema: flat(2200) })).toThrow(`has an object with 2200 properties, above llmsim's limit of ${MAX_OBJECT_PROPERTIES}`);
+    const wide = { type: 'object', properties: { a: flat(700, 'a'), b: flat(700, 'b'), c: flat(700, 'c') } };
+    expect(() => checkConstraint({ kind: 'json', schema: wide })).toThrow(`has more than ${MAX_SCHEMA_PROPERTIES} properties in all`);
+    expect(() => checkConstraint({ kind: 'json', schema: flat(300) })).not.toThrow();
   });
 
   it('refuses a schema whose instances can never close, and closes optional recursion', () => {

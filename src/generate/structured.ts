@@ -32,7 +32,9 @@ export const MAX_UNBUDGETED_CHARS = 262_144;
 const ATTEMPTS = 5;
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => void;
-const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, code: { regExp: re2Engine } });
+// No logger: on a failed compile ajv prints the whole generated validator (megabytes for a big schema) to the console.
+// Nothing a client is told comes from it: compile errors are thrown (a 400 below), validation errors read errorsText.
+const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, logger: false, code: { regExp: re2Engine } });
 addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
 

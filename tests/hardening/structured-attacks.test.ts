@@ -4,9 +4,10 @@
  * its counters return to zero. Sizes are the attacks' own where generation is lazy (minItems 1e8 costs what
  * max_tokens lets through), scaled down only for what the client itself must upload.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
+import { MAX_OBJECT_PROPERTIES, MAX_SCHEMA_PROPERTIES } from '../../src/generate/structured-schema-walk.ts';
 
 let sim: Simulator;
 let M: string;
@@ -140,6 +141,52 @@ describe('planned work is capped per request and per batch (llmsim limits)', () 
     const { status, json } = await post('/v1/chat/completions', chat({ ...jsonSchema(HUGE_STRING), n: 64, max_tokens: 4200 }));
     expect(status).toBe(400);
     expect(json['error'].message).toMatch(/structured-output tokens \(summed over choices and prompts\), above the simulator's limit of 262144/);
+    await expectIdle();
+  });
+});
+
+describe('schema size is capped before ajv compiles it (llmsim limits), and ajv never logs', () => {
+  // ajv compiles one nested check per property: 2,200 in one object overflowed its stack after ~1.8 s and printed the
+  // whole generated validator (megabytes) to the console.
+  const flat = (n: number, tag = 'p') => ({ type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`${tag}${i}`, { type: 'string' }])), required: Array.from({ length: n }, (_, i) => `${tag}${i}`) });
+  const console$ = () => [vi.spyOn(console, 'log'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'error')];
+  const tooMany = `has an object with 2200 properties, above llmsim's limit of ${MAX_OBJECT_PROPERTIES}`;
+
+  it.each([
+    ['response_format json_schema', jsonSchema(flat(2200)), `the JSON schema ${tooMany}`],
+    ['structured_outputs json', { structured_outputs: { json: flat(2200) } }, `the JSON schema ${tooMany}`],
+    ['tool parameters', { tools: [{ type: 'function', function: { name: 'f', parameters: flat(2200) } }] }, `the parameters schema of tool "f" ${tooMany}`],
+    ['3 objects of 700 properties', jsonSchema({ type: 'object', properties: { a: flat(700, 'a'), b: flat(700, 'b'), c: flat(700, 'c') } }), `the JSON schema has more than ${MAX_SCHEMA_PROPERTIES} properties in all, above llmsim's limit`],
+  ])('refuses %s over the cap at once, logging nothing', async (_name, extra, message) => {
+    const spies = console$();
+    try {
+      const t0 = performance.now();
+      const { status, json } = await post('/v1/chat/completions', chat(extra));
+      // Wall time only as a loose guard: the refusal is a linear walk (milliseconds), ajv took seconds.
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(status).toBe(400);
+      expect(json['error']).toMatchObject({ type: 'BadRequestError', code: 400 });
+      expect(json['error'].message).toContain(message);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    await expectIdle();
+  });
+
+  it('still writes a 300-property schema, and an unknown format is ignored without a console warning', async () => {
+    const spies = console$();
+    try {
+      const { status, json } = await post('/v1/chat/completions', chat({ ...jsonSchema(flat(300)), max_tokens: 8000, seed: 2 }));
+      expect(status, JSON.stringify(json).slice(0, 300)).toBe(200);
+      expect(json['choices'][0].finish_reason).toBe('stop');
+      expect(Object.keys(JSON.parse(json['choices'][0].message.content) as object)).toHaveLength(300);
+      const odd = await post('/v1/chat/completions', chat(jsonSchema({ type: 'object', properties: { id: { type: 'string', format: 'no-such-format' } }, required: ['id'] })));
+      expect(odd.status).toBe(200);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
     await expectIdle();
   });
 });
