@@ -58,8 +58,11 @@ describe('step model terms', () => {
 
   it('keeps the 0.6-era release as a named variant with its own front-end delay', () => {
     const p = loadProfile('llama-3.1-8b-instruct-h100');
-    expect(p.vllm).toBe('v1');
-    expect(createStepModel(p).ingress).toBeCloseTo(RELEASES.v1!.overheads.ingress_ms / 1000, 9);
+    // A profile naming no release models current vLLM (v0.14: async scheduling; was v1 until issue 16 switched it).
+    expect(p.vllm).toBe('v0.14');
+    expect(createStepModel(p).ingress).toBeCloseTo(RELEASES['v0.14']!.overheads.ingress_ms / 1000, 9);
+    expect(loadProfile('qwen3-8b-h100').overheads.async_scheduling).toBe(true);
+    expect(loadProfile('qwen3-32b-h100').overheads.async_scheduling).toBe(false);
     expect(createStepModel(withRelease(p, 'v0.6')).ingress).toBeCloseTo(0.025, 9);
     expect(() => parseProfile({ name: 'x', vllm: 'v0.1', instant: true })).toThrow(/unknown vLLM release/);
     expect(() => parseProfile({ name: 'x', model: 'no-such-model', gpu: 'h100-sxm' })).toThrow(/unknown shape 'no-such-model'/);

@@ -34,19 +34,20 @@ export interface Release {
 }
 
 /**
- * `v1` is the default: vLLM ≥ 0.9 (V1 engine, separate engine-core process, async output, CUDA graphs) with the
- * synchronous scheduler of 0.9–0.13; fitted on the ≥ 0.9 anchors of docs/CALIBRATION.md. `v0.14` is the same engine
- * with async scheduling, on by default since 0.14 (vllm-project/vllm#27614): same CPU terms, one step more between a
- * busy engine receiving a request and scheduling it. `v0.6` keeps the values fitted on Lambda's 0.6-era runs
+ * `v1`: vLLM ≥ 0.9 (V1 engine, separate engine-core process, async output, CUDA graphs) with the synchronous
+ * scheduler of 0.9–0.13; fitted on the ≥ 0.9 anchors of docs/CALIBRATION.md. `v0.14` (the default for a profile that
+ * names no release: current vLLM) is the same engine with async scheduling, on by default since 0.14
+ * (vllm-project/vllm#27614): same CPU terms, one step more between a busy engine receiving a request and scheduling
+ * it. Profiles fitted on 0.9–0.13 anchors say `vllm: v1`. `v0.6` keeps the values fitted on Lambda's 0.6-era runs
  * (multi-step scheduling).
  */
 export const RELEASES: Readonly<Record<string, Release>> = {
   v1: {
-    description: 'vLLM 0.9-0.13, V1 engine, synchronous scheduling (default)',
+    description: 'vLLM 0.9-0.13, V1 engine, synchronous scheduling',
     overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: false },
   },
   'v0.14': {
-    description: 'vLLM >= 0.14, V1 engine with async scheduling (the default since 0.14)',
+    description: 'vLLM >= 0.14, V1 engine with async scheduling (the default since 0.14; llmsim default)',
     overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: true },
   },
   'v0.11': {
@@ -59,4 +60,4 @@ export const RELEASES: Readonly<Record<string, Release>> = {
   },
 };
 
-export const DEFAULT_RELEASE = 'v1';
+export const DEFAULT_RELEASE = 'v0.14';
