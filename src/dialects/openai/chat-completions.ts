@@ -6,16 +6,10 @@ import { responseId } from '../../pipeline/plan-prompt.ts';
 import { checkAdmission, runToCompletion, singleRun, type EngineRun } from '../../pipeline/engine-run.ts';
 import { prepare } from '../../pipeline/prepare.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
-import { kvTransferOf, type KvTransfer } from '../../pipeline/kv-transfer.ts';
+import { kvTransferOf } from '../../pipeline/kv-transfer.ts';
 import { chatResponseJson } from './chat-response.ts';
-import { CHAT_JOB, planChat, type PlannedChat } from './chat-prepare.ts';
+import { CHAT_JOB, planChat, type PlannedChat, type PreparedChat } from './chat-prepare.ts';
 import { streamChat } from './chat-stream.ts';
-
-export interface PreparedChat extends Served<PlannedChat> {
-  readonly id: string;
-  readonly created: number;
-  readonly transfer: KvTransfer;
-}
 
 
 export function chatCompletionsRoute(ctx: ServerContext): Hono {

@@ -14,7 +14,8 @@ import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } 
 import { readOutputContract, type OutputContract } from '../../pipeline/output-contract.ts';
 import { chatPromptIds as renderedPromptIds, truncatePrompt } from '../../pipeline/prompt.ts';
 import { contentText } from '../../protocol/content-parts.ts';
-import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
+import { readKvTransfer, type KvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
+import type { Served } from '../../pipeline/prepare-wire.ts';
 import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
 
 /** The preparation job kind of this route's preparation (dialects/prepare-jobs.ts). */
@@ -33,6 +34,13 @@ export interface PlannedChat {
   readonly echoText: string | null;
   readonly contract: OutputContract;
   readonly ask: KvTransferAsk;
+}
+
+/** A chat request ready for the engine (chat-completions.ts adds, on the engine's thread, the id, `created` and P/D transfer). */
+export interface PreparedChat extends Served<PlannedChat> {
+  readonly id: string;
+  readonly created: number;
+  readonly transfer: KvTransfer;
 }
 
 export function planChat(env: PrepareEnv, body: Record<string, unknown>): PlannedChat {

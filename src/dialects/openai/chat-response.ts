@@ -1,6 +1,6 @@
 /** @module Non-streaming chat completion body: every field vLLM serialises, nulls included, in pydantic field order. */
 import type { ServerContext } from '../../serving/context.ts';
-import type { PreparedChat } from './chat-completions.ts';
+import type { PreparedChat } from './chat-prepare.ts';
 import { chatLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-format.ts';
 import { promptLogprobEntry } from '../../generate/logprobs.ts';
 import { usageOf } from './usage.ts';

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
-import type { PreparedChat } from './chat-completions.ts';
+import type { PreparedChat } from './chat-prepare.ts';
 import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { chatLogprobs } from './logprob-format.ts';

@@ -1,6 +1,6 @@
 /** @module One non-streaming completion choice (`index = prompt_idx * n + j`), with echo and legacy logprobs. */
 import type { ServerContext } from '../../serving/context.ts';
-import type { PreparedCompletion } from './completions.ts';
+import type { PreparedCompletion } from './completion-prepare.ts';
 import { completionLogprobs, concatLogprobs, echoLogprobs, plannedPromptLogprobs, promptLogprobsK, type CompletionLogprobs } from './logprob-format.ts';
 import { promptLogprobEntry, type TokenLogprob } from '../../generate/logprobs.ts';
 

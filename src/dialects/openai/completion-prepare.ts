@@ -12,7 +12,8 @@ import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } 
 import { truncatePrompt } from '../../pipeline/prompt.ts';
 import { fimPromptText, supportsFim } from '../../pipeline/fim.ts';
 import { readOutputContract } from '../../pipeline/output-contract.ts';
-import { readKvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
+import { readKvTransfer, type KvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
+import type { Served } from '../../pipeline/prepare-wire.ts';
 import { WorkMeter } from '../../pipeline/work-budget.ts';
 import { checkCharsCanFit } from '../../pipeline/size-checks.ts';
 import { canonicalHash } from '../../generate/rng.ts';
@@ -33,6 +34,13 @@ export interface PlannedCompletion {
   /** Seeds the response id (with the request's own X-Request-Id or `request_id`, when given). */
   readonly key: string;
   readonly ask: KvTransferAsk;
+}
+
+/** A completion request ready for the engine (completions.ts adds, on the engine's thread, the id, `created` and P/D transfer). */
+export interface PreparedCompletion extends Served<PlannedCompletion> {
+  readonly id: string;
+  readonly created: number;
+  readonly transfer: KvTransfer;
 }
 
 export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): PlannedCompletion {

@@ -1,7 +1,7 @@
 /** @module Completions SSE stream as vLLM: no role chunk, every choice field present (`"usage":null` too), echo in the first chunk, usage only when asked. */
 import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
-import type { PreparedCompletion } from './completions.ts';
+import type { PreparedCompletion } from './completion-prepare.ts';
 import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
 import { visibleDelta } from '../../generate/plan.ts';
 import { completionLogprobs, concatLogprobs, echoLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-format.ts';

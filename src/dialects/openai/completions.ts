@@ -9,14 +9,8 @@ import type { Served } from '../../pipeline/prepare-wire.ts';
 import { completionChoice } from './completion-choice.ts';
 import { streamCompletions } from './completions-stream.ts';
 import { usageOf } from './usage.ts';
-import { kvTransferOf, kvTransferResponse, NO_TRANSFER, type KvTransfer } from '../../pipeline/kv-transfer.ts';
-import { COMPLETION_JOB, planCompletion, type PlannedCompletion } from './completion-prepare.ts';
-
-export interface PreparedCompletion extends Served<PlannedCompletion> {
-  readonly id: string;
-  readonly created: number;
-  readonly transfer: KvTransfer;
-}
+import { kvTransferOf, kvTransferResponse, NO_TRANSFER } from '../../pipeline/kv-transfer.ts';
+import { COMPLETION_JOB, planCompletion, type PlannedCompletion, type PreparedCompletion } from './completion-prepare.ts';
 
 
 export function completionsRoute(ctx: ServerContext): Hono {
