@@ -5,15 +5,18 @@
  */
 import { Piscina } from 'piscina';
 import { parentPort } from 'node:worker_threads';
-import { prepareEnvOf, type PrepareConfig } from '../serving/build.ts';
+import { prepareEnvOf } from '../serving/build.ts';
 import { runJob } from '../pipeline/prepare.ts';
-import type { PoolTask, StartedMessage } from '../pipeline/prepare-pool.ts';
+import { CANCEL_SLOTS, SKIPPED, type PoolTask, type StartedMessage, type WorkerData } from '../pipeline/prepare-pool.ts';
 import type { WireResult } from '../pipeline/prepare-wire.ts';
 import { PREPARE_TABLE } from './prepare-jobs.ts';
 
-const env = prepareEnvOf(Piscina.workerData as PrepareConfig);
+const data = Piscina.workerData as WorkerData;
+const env = prepareEnvOf(data.config);
 
-export default function prepareTask(task: PoolTask): WireResult {
+export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED {
+  // Its client left while it waited: nothing to prepare (prepare-pool.ts says why it is not aborted in piscina).
+  if (Atomics.load(data.cancelled, task.job % CANCEL_SLOTS) === 1) return SKIPPED;
   // Tells the pool its deadline starts now.
   parentPort?.postMessage({ llmsimStarted: task.job } satisfies StartedMessage);
   return runJob(env, PREPARE_TABLE, task.kind, task.body, task.given);

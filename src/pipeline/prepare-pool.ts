@@ -12,6 +12,13 @@
  * Qwen3, ~160 for Llama 3.1, ~190 for Gemma 3) is not the request's fault: its pool is marked broken, stopped (piscina
  * would otherwise stop replacing workers that fail while starting and leave every later job queued forever), and
  * every job for that configuration gets a 500 naming the limit at once, with one warning on the server's log.
+ *
+ * A client that leaves is not a reason to stop a worker: aborting a piscina task that has been handed to a worker
+ * terminates the worker (and its replacement loads a tokenizer for ~1-2 s while every request waits; 50 abandoned
+ * 8k-token prompts held a small request for 2 s that way), and from here a task handed over cannot be told from one
+ * still queued. So a departed client's job is only marked, in a shared flag per job that the worker reads when it
+ * takes the job (`WorkerData.cancelled`): a job not started yet is skipped there, one running finishes and its
+ * result is dropped (prepare.ts).
  */
 import { Piscina } from 'piscina';
 import type { PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
@@ -47,6 +54,19 @@ export interface StartedMessage {
   readonly llmsimStarted: number;
 }
 
+/** What each worker is started with: the configuration snapshot, and the departed clients' flags (by job). */
+export interface WorkerData {
+  readonly config: ReturnType<typeof prepareConfigOf>;
+  /** Int32 flags over a SharedArrayBuffer: `cancelled[job % CANCEL_SLOTS]` is 1 once job's client left. */
+  readonly cancelled: Int32Array;
+}
+
+/** Slots of the cancel flags: more than the jobs ever in flight at once (a slot is reset when its job is queued). */
+export const CANCEL_SLOTS = 1 << 14;
+
+/** What a worker answers for a job whose client left before it started: nothing was prepared. */
+export const SKIPPED = { skipped: true } as const;
+
 /** Budget errors, in the dialect's envelope (docs/errors.md). */
 export const budgetErrors = {
   deadline: (ms: number) => new ApiError(400, 'BadRequestError', `Preparing this request (template, tokenization, planning) took longer than the llmsim limit of ${ms} ms (--max-prepare-ms). Send a smaller prompt, schema or template.`, null),
@@ -74,6 +94,8 @@ export interface PreparePool extends Preparer {
   warm(ctx: ServerContext): void;
   /** Worker threads alive (tests: a worker stopped for its budget is replaced). */
   threads(): number;
+  /** Worker threads started so far, replacements included (tests: departed clients cost no worker). */
+  workersStarted(): number;
 }
 
 export function createPreparePool(o: PreparePoolOptions): PreparePool {
@@ -81,7 +103,9 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
   const pools = new Map<string, PoolEntry>();
   // Jobs handed to piscina and not started yet, by number: told when their worker starts them.
   const waiting = new Map<number, () => void>();
+  const cancelled = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
   let jobs = 0;
+  let workersStarted = 0;
   const onStarted = (m: unknown): void => {
     const n = (m as Partial<StartedMessage> | null)?.llmsimStarted;
     if (typeof n !== 'number') return;
@@ -105,7 +129,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
         maxThreads: o.workers,
         idleTimeout: Number.POSITIVE_INFINITY,
         concurrentTasksPerWorker: 1,
-        workerData: config,
+        workerData: { config, cancelled } satisfies WorkerData,
         resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb },
       });
       const created: PoolEntry = { pool, users: new Set(), broken: null };
@@ -113,6 +137,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       // event) died loading the served models (e.g. over its heap cap): never a crash here, and the pool is broken.
       pool.on('error', (err: unknown) => markBroken(created, err));
       pool.on('message', onStarted);
+      pool.on('workerCreate', () => void workersStarted++);
       pools.set(key, (entry = created));
     }
     entry.users.add(ctx);
@@ -139,14 +164,17 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
   return {
     releasesClockHold: o.releasesClockHold,
     threads: () => [...pools.values()].reduce((n, e) => n + e.pool.threads.length, 0),
+    workersStarted: () => workersStarted,
     warm: (ctx) => void poolFor(ctx),
     async run(ctx, job, signal) {
       const entry = poolFor(ctx);
       if (entry.broken) throw entry.broken;
       const pool = entry.pool;
       const n = ++jobs;
-      // One controller stops the job in piscina for both reasons: the client left before it started, or its deadline.
+      // Stops the job in piscina (terminating its worker) for one reason only: its deadline.
       const stop = new AbortController();
+      const slot = n % CANCEL_SLOTS;
+      Atomics.store(cancelled, slot, 0);
       let timer: ReturnType<typeof setTimeout> | null = null;
       let started = false;
       let overran = false;
@@ -158,10 +186,9 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
           stop.abort();
         }, o.maxPrepareMs);
       });
-      // A client that leaves takes its job out of the queue; a job already running is left to finish and its result
-      // dropped (prepare.ts): stopping it would kill the worker, and a new one loads its tokenizer for ~1 s.
+      // A client that leaves marks its job: skipped by the worker if not started yet, else finished and dropped.
       const onGone = (): void => {
-        if (!started) stop.abort();
+        if (!started) Atomics.store(cancelled, slot, 1);
       };
       signal?.addEventListener('abort', onGone, { once: true });
       try {

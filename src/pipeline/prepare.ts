@@ -92,7 +92,8 @@ export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerCo
     if (abort.signal.aborted) throw gone();
     return decodeResult<T>(ctx, wire);
   } catch (err) {
-    if (abort.signal.aborted) throw gone();
+    // Counted once: a ClientGoneError thrown above already counted its abort.
+    if (abort.signal.aborted && !(err instanceof ClientGoneError)) throw gone();
     throw err;
   } finally {
     detach();

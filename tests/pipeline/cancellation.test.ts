@@ -7,6 +7,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import http from 'node:http';
 import { startTestServer } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
+import type { PreparePool } from '../../src/pipeline/prepare-pool.ts';
 
 const MODEL = 'Qwen/Qwen3-8B';
 const sims: Simulator[] = [];
@@ -73,6 +74,9 @@ describe.each([0, 1])('clients that leave (--prepare-workers %i)', (workers) => 
   it('cancels requests whose client leaves while they are prepared, on every dialect: nothing scheduled, counted as aborts', async () => {
     const sim = await startTestServer({ prepareWorkers: workers, speedup: 1 });
     sims.push(sim);
+    const pool = sim.ctx.preparer as PreparePool | undefined;
+    pool?.warm(sim.ctx);
+    const workersBefore = pool?.workersStarted();
     const before = await aborts(sim);
     const words = Array.from({ length: 3000 }, (_, i) => `w${(i * 7919) % 100_003}`).join(' ');
     const routes: [string, (text: string) => Record<string, unknown>][] = [
@@ -95,5 +99,7 @@ describe.each([0, 1])('clients that leave (--prepare-workers %i)', (workers) => 
     const stats = sim.ctx.models[0]!.engine.stats();
     expect(stats.running + stats.waiting).toBe(0);
     expect(await aborts(sim)).toBe(before + 20);
+    // Leaving costs no worker: jobs not started are skipped, not aborted in piscina (which terminates the worker).
+    expect(pool?.workersStarted()).toBe(workersBefore);
   });
 });
