@@ -24,6 +24,8 @@ export function embedInputs(env: PrepareEnv, body: Record<string, unknown>): Oll
   const model = resolveOllamaModel(env, r.model);
   const inputs = r.input === undefined || r.input === null ? [] : typeof r.input === 'string' ? [r.input] : r.input;
   if (inputs.length === 0) throw new ApiError(400, 'BadRequestError', 'input is required');
+  // Ollama refuses a negative size (0 or absent: the model's full width).
+  if (r.dimensions !== null && r.dimensions !== undefined && r.dimensions < 0) throw new ApiError(400, 'BadRequestError', 'dimensions must be a non-negative number');
   let promptTokens = 0;
   const embeddings = inputs.map((text) => {
     const ids = model.tokenizer.encode(text);
