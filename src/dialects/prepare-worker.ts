@@ -7,17 +7,48 @@ import { Piscina } from 'piscina';
 import { parentPort } from 'node:worker_threads';
 import { prepareEnvOf } from '../serving/build.ts';
 import { runJob } from '../pipeline/prepare.ts';
-import { CANCEL_SLOTS, SKIPPED, type PoolTask, type StartedMessage, type WorkerData } from '../pipeline/prepare-pool.ts';
+import { CANCEL_SLOTS, JOB_CANCELLED, JOB_FINISHED, SKIPPED, type PoolTask, type StartedMessage, type WorkerData } from '../pipeline/prepare-pool.ts';
 import type { WireResult } from '../pipeline/prepare-wire.ts';
 import { PREPARE_TABLE } from './prepare-jobs.ts';
+import { CHAT_JOB } from './openai/chat-prepare.ts';
+import { COMPLETION_JOB } from './openai/completion-prepare.ts';
 
 const data = Piscina.workerData as WorkerData;
 const env = prepareEnvOf(data.config);
+warmUp();
 
 export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED {
   // Its client left while it waited: nothing to prepare (prepare-pool.ts says why it is not aborted in piscina).
-  if (Atomics.load(data.cancelled, task.job % CANCEL_SLOTS) === 1) return SKIPPED;
+  const slot = task.job % CANCEL_SLOTS;
+  if (Atomics.load(data.cancelled, slot) === JOB_CANCELLED) return SKIPPED;
   // Tells the pool its deadline starts now.
   parentPort?.postMessage({ llmsimStarted: task.job } satisfies StartedMessage);
-  return runJob(env, PREPARE_TABLE, task.kind, task.body, task.given);
+  try {
+    return runJob(env, PREPARE_TABLE, task.kind, task.body, task.given);
+  } finally {
+    // Before the answer is posted: a deadline that fires while it is on its way does not stop a finished job.
+    Atomics.store(data.cancelled, slot, JOB_FINISHED);
+  }
+}
+
+/**
+ * Runs one small chat and completion job per served model before taking work: a worker's first job otherwise pays
+ * the JIT and every lazily built piece (request schemas, the compiled chat template, encoder caches), which on a
+ * loaded machine stretched a trivial request past `--max-prepare-ms` (a 400 for `n: 0`'s validation error). Errors are
+ * expected (a model without a chat template) and ignored: only the warming counts.
+ */
+function warmUp(): void {
+  for (const model of env.models) {
+    const messages = [{ role: 'user', content: 'Warm up: 1, 2, 3.' }];
+    for (const [kind, body] of [
+      [CHAT_JOB, { model: model.name, messages, max_tokens: 4 }],
+      [COMPLETION_JOB, { model: model.name, prompt: 'Warm up: 1, 2, 3.', max_tokens: 4 }],
+    ] as const) {
+      try {
+        runJob(env, PREPARE_TABLE, kind, JSON.stringify(body));
+      } catch {
+        /* only the warming matters */
+      }
+    }
+  }
 }

@@ -57,12 +57,17 @@ export interface StartedMessage {
 /** What each worker is started with: the configuration snapshot, and the departed clients' flags (by job). */
 export interface WorkerData {
   readonly config: ReturnType<typeof prepareConfigOf>;
-  /** Int32 flags over a SharedArrayBuffer: `cancelled[job % CANCEL_SLOTS]` is 1 once job's client left. */
+  /**
+   * Int32 flags over a SharedArrayBuffer, one per job (`job % CANCEL_SLOTS`): 0 queued, `JOB_CANCELLED` once its
+   * client left (set here), `JOB_FINISHED` once the worker is done with it (set there, before its answer is posted).
+   */
   readonly cancelled: Int32Array;
 }
 
 /** Slots of the cancel flags: more than the jobs ever in flight at once (a slot is reset when its job is queued). */
 export const CANCEL_SLOTS = 1 << 14;
+export const JOB_CANCELLED = 1;
+export const JOB_FINISHED = 2;
 
 /** What a worker answers for a job whose client left before it started: nothing was prepared. */
 export const SKIPPED = { skipped: true } as const;
@@ -182,13 +187,16 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       waiting.set(n, () => {
         started = true;
         timer = setTimeout(() => {
+          // Finished in time, its answer not read yet: this thread was busy past the deadline (a timer runs before
+          // the messages that arrived meanwhile), which is not the job's fault.
+          if (Atomics.load(cancelled, slot) === JOB_FINISHED) return;
           overran = true;
           stop.abort();
         }, o.maxPrepareMs);
       });
       // A client that leaves marks its job: skipped by the worker if not started yet, else finished and dropped.
       const onGone = (): void => {
-        if (!started) Atomics.store(cancelled, slot, 1);
+        if (!started) Atomics.store(cancelled, slot, JOB_CANCELLED);
       };
       signal?.addEventListener('abort', onGone, { once: true });
       try {
