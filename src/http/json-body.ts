@@ -126,6 +126,7 @@ export function checkJsonMediaType(c: Context): void {
 
 /** Decodes a request body that must be a JSON object, with FastAPI's errors for anything else. */
 export function parseJsonObject(text: string): Record<string, unknown> {
+  if (text.length > COUNT_FROM_CHARS && tooManyContainers(text, MAX_JSON_CONTAINERS)) throw errors.jsonTooMany(MAX_JSON_CONTAINERS);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -137,6 +138,43 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   }
   if (tooDeep(body, MAX_JSON_DEPTH)) throw errors.jsonTooDeep(MAX_JSON_DEPTH);
   return body as Record<string, unknown>;
+}
+
+/**
+ * Most objects and arrays a body may hold. A 31 MiB body of empty objects (`{"prompt":[{},{},…]}`, ~10 M of them)
+ * parses into more than a preparation worker's heap cap, and a worker torn down over its cap while the heap is that
+ * full has aborted the whole process (FATAL ERROR; nodejs/node#47224) twice in two tries: counted before parsing,
+ * it is a 400 in ~20 ms. A million is ten times the largest real request seen (a 100k-part message).
+ */
+export const MAX_JSON_CONTAINERS = 1_000_000;
+
+/** Bodies shorter than this cannot hold MAX_JSON_CONTAINERS (each takes two characters at least): no scan. */
+const COUNT_FROM_CHARS = 2 * MAX_JSON_CONTAINERS;
+
+/**
+ * True when `text` opens more than `limit` objects and arrays outside strings. Braces are first counted with
+ * `indexOf` (fast, stops past the limit; a 30 MB prompt without braces costs a few ms); only when that count, which
+ * includes braces inside strings, is over the limit does a character-by-character pass tell them apart.
+ */
+export function tooManyContainers(text: string, limit: number): boolean {
+  if (occurrences(text, '{', limit) + occurrences(text, '[', limit) <= limit) return false;
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if ((c === 123 || c === 91) && ++n > limit) return true;
+  }
+  return false;
+}
+
+function occurrences(text: string, ch: string, limit: number): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1 && n <= limit; i = text.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 /**

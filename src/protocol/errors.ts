@@ -66,6 +66,7 @@ export const errors = {
   plannedWorkLimit: (what: string, amount: number, limit: number, reduce: string) =>
     bad(`llmsim cannot plan this request: it asks for ${amount} ${what}, above the simulator's limit of ${limit}. Reduce ${reduce}.`, 'n'),
   queueFull: (maxWaiting: number) => new ApiError(429, 'Too Many Requests', `The server is overloaded: the waiting queue is full (max_waiting=${maxWaiting}). Retry later.`),
+  jsonTooMany: (limit: number) => validationError([{ kind: 'json_invalid', loc: ['body'], msg: `JSON has more than ${limit} objects and arrays (llmsim limit)` }]),
   jsonTooDeep: (limit: number) => validationError([{ kind: 'json_invalid', loc: ['body'], msg: `JSON nesting is deeper than ${limit} levels (llmsim limit)` }]),
   payloadTooLarge: (limit: number) => new ApiError(413, 'Request Entity Too Large', `Request body exceeds the limit of ${limit} bytes.`),
   internal: () => new ApiError(500, 'InternalServerError', 'Internal server error'),
