@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks';
 const port = Number(process.argv[2] ?? 9100);
 const itlMs = Number(process.argv[3] ?? 20);
 const WORDS = [' the', ' cache', ' keeps', ' recent', ' prompts', ' so', ' a', ' repeated', ' prefix', ' is', ' fast', '.'];
-const HEAD = 'data: {"id":"chatcmpl-0123456789abcdef0123456789abcdef","object":"chat.completion.chunk","created":1730000000,"model":"Qwen/Qwen3-8B","choices":[{"index":0,"delta":{"content":';
+const HEAD =
+  'data: {"id":"chatcmpl-0123456789abcdef0123456789abcdef","object":"chat.completion.chunk","created":1730000000,"model":"Qwen/Qwen3-8B","choices":[{"index":0,"delta":{"content":';
 const TAIL = '},"logprobs":null,"finish_reason":null,"token_ids":null}]}\n\n';
 
 interface Stream {
@@ -58,10 +59,36 @@ function completion(words: number): string {
   let content = '';
   for (let i = 0; i < words; i++) content += WORDS[i % WORDS.length];
   return JSON.stringify({
-    id: 'chatcmpl-0123456789abcdef0123456789abcdef', object: 'chat.completion', created: 1730000000, model: 'Qwen/Qwen3-8B',
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: null, audio: null, function_call: null, tool_calls: [], reasoning: null, reasoning_content: null }, logprobs: null, finish_reason: 'length', stop_reason: null, token_ids: null }],
-    service_tier: null, system_fingerprint: null, usage: { prompt_tokens: 12, total_tokens: 12 + words, completion_tokens: words, prompt_tokens_details: null },
-    prompt_logprobs: null, prompt_token_ids: null, kv_transfer_params: null,
+    id: 'chatcmpl-0123456789abcdef0123456789abcdef',
+    object: 'chat.completion',
+    created: 1730000000,
+    model: 'Qwen/Qwen3-8B',
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content,
+          refusal: null,
+          annotations: null,
+          audio: null,
+          function_call: null,
+          tool_calls: [],
+          reasoning: null,
+          reasoning_content: null,
+        },
+        logprobs: null,
+        finish_reason: 'length',
+        stop_reason: null,
+        token_ids: null,
+      },
+    ],
+    service_tier: null,
+    system_fingerprint: null,
+    usage: { prompt_tokens: 12, total_tokens: 12 + words, completion_tokens: words, prompt_tokens_details: null },
+    prompt_logprobs: null,
+    prompt_token_ids: null,
+    kv_transfer_params: null,
   });
 }
 
@@ -71,7 +98,16 @@ createServer((req, res) => {
       const sorted = [...list].sort((a, b) => a - b);
       return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
     };
-    res.end(JSON.stringify({ events, lag_p50_ms: q(lags, 0.5), lag_p99_ms: q(lags, 0.99), delivery_p99_ms: q(deliveryLags, 0.99), rss: process.memoryUsage().rss, streams: streams.size }));
+    res.end(
+      JSON.stringify({
+        events,
+        lag_p50_ms: q(lags, 0.5),
+        lag_p99_ms: q(lags, 0.99),
+        delivery_p99_ms: q(deliveryLags, 0.99),
+        rss: process.memoryUsage().rss,
+        streams: streams.size,
+      }),
+    );
     lags.length = 0;
     deliveryLags.length = 0;
     events = 0;

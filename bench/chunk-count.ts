@@ -10,7 +10,13 @@ export interface ChunkCount {
 }
 
 export function countChunks(port: number, maxTokens: number): Promise<ChunkCount> {
-  const body = JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'count my chunks' }], max_tokens: maxTokens, ignore_eos: true, stream: true });
+  const body = JSON.stringify({
+    model: 'Qwen/Qwen3-8B',
+    messages: [{ role: 'user', content: 'count my chunks' }],
+    max_tokens: maxTokens,
+    ignore_eos: true,
+    stream: true,
+  });
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let raw = Buffer.alloc(0);
@@ -34,6 +40,8 @@ export function countChunks(port: number, maxTokens: number): Promise<ChunkCount
     socket.once('error', reject);
     // A server that closes without the last chunk must fail the count, not leave it waiting forever.
     socket.once('close', () => reject(new Error(`stream closed after ${raw.length} bytes without its last chunk`)));
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 }

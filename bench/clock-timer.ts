@@ -20,7 +20,11 @@ function clockChain(): Promise<{ cpuPercent: number; lateP50: number; lateP99: n
         if (lates.length < STEPS) return step(t + GAP_S);
         const u = process.cpuUsage(cpu0);
         lates.sort((a, b) => a - b);
-        resolve({ cpuPercent: (u.user + u.system) / 10 / (performance.now() - w0), lateP50: lates[STEPS >> 1] as number, lateP99: lates[Math.floor(STEPS * 0.99)] as number });
+        resolve({
+          cpuPercent: (u.user + u.system) / 10 / (performance.now() - w0),
+          lateP50: lates[STEPS >> 1] as number,
+          lateP99: lates[Math.floor(STEPS * 0.99)] as number,
+        });
       });
     };
     step(clock.now() + GAP_S);

@@ -25,21 +25,37 @@ function cpu(f: (i: number) => unknown, n = calls): number {
 }
 
 const options = (code: CodeSource | null, i: number, maxTokens: number, ignoreEos = false): PlanOptions => ({
-  tokenizer: tok, rng: createRng(0, 'bench', i, 'content'), maxTokens, ignoreEos, minTokens: 0, stop: [], stopTokenIds: [],
-  includeStopStrInOutput: false, style: code ? 'code' : 'prose', code, lengths: DEFAULT_OUTPUT_LENGTHS,
+  tokenizer: tok,
+  rng: createRng(0, 'bench', i, 'content'),
+  maxTokens,
+  ignoreEos,
+  minTokens: 0,
+  stop: [],
+  stopTokenIds: [],
+  includeStopStrInOutput: false,
+  style: code ? 'code' : 'prose',
+  code,
+  lengths: DEFAULT_OUTPUT_LENGTHS,
 });
 
 const prose = tok.encode('The quick brown fox jumps over the lazy dog. '.repeat(200));
 const random = randomPrompts(500, 1000, 7).map((p) => tok.encode(p));
 const taken = random.filter((ids) => codeSourceFor(tok, ids, 'prompt') !== null).length;
-const fim = codeSourceFor(tok, tok.encode(fimPromptText('import json\n\ndef load(path):\n    with open(path) as f:\n        data = json.load(f)\n    ', '\n\nprint(load("x.json"))\n')), 'prompt');
+const fim = codeSourceFor(
+  tok,
+  tok.encode(fimPromptText('import json\n\ndef load(path):\n    with open(path) as f:\n        data = json.load(f)\n    ', '\n\nprint(load("x.json"))\n')),
+  'prompt',
+);
 const cont = codeSourceFor(tok, tok.encode('function add(a, b) {'), 'prompt');
 const chat = codeSourceFor(tok, [], chatCodeHint('Write a Python function that reverses a string'));
 const rows: [string, number][] = [
   ['detect: 2,000-token prose completion prompt', cpu(() => codeSourceFor(tok, prose, 'prompt'))],
   ['detect: 1,000-token random prompt', cpu((i) => codeSourceFor(tok, random[i % random.length]!, 'prompt'))],
   ['detect: chat message, prose', cpu(() => chatCodeHint('Explain how the prefix cache works and why it matters for latency.'))],
-  ['plan: FIM middle (context read + write), max_tokens 200', cpu((i) => planChoice(options(codeSourceFor(tok, tok.encode(fimPromptText('def f(a, b):\n    ', '\n    return c\n')), 'prompt'), i, 200)))],
+  [
+    'plan: FIM middle (context read + write), max_tokens 200',
+    cpu((i) => planChoice(options(codeSourceFor(tok, tok.encode(fimPromptText('def f(a, b):\n    ', '\n    return c\n')), 'prompt'), i, 200))),
+  ],
   ['plan: FIM middle, context already read', cpu((i) => planChoice(options(fim, i, 200)))],
   ['plan: code continuation, max_tokens 200', cpu((i) => planChoice(options(cont, i, 200)))],
   ['plan: chat code answer, max_tokens 1000', cpu((i) => planChoice(options(chat, i, 1000)))],

@@ -28,10 +28,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 function post(body: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      `http://127.0.0.1:${port}/v1/chat/completions`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(-1));
     req.end(body);
   });
@@ -52,7 +56,11 @@ function threadTicks(pid: number): Map<number, number> {
 }
 
 const nodeArgs = (process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-const proc = spawn('node', [...nodeArgs, 'bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(workers), '--disable-log-requests'], { stdio: ['ignore', 'pipe', 'pipe'] });
+const proc = spawn(
+  'node',
+  [...nodeArgs, 'bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(workers), '--disable-log-requests'],
+  { stdio: ['ignore', 'pipe', 'pipe'] },
+);
 await new Promise<void>((resolve, reject) => {
   let out = '';
   const on = (d: Buffer): void => {
@@ -85,9 +93,15 @@ const main = deltas.find(([tid]) => tid === pid)?.[1] ?? 0;
 const others = deltas.filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1]);
 const prep = others.slice(0, workers).reduce((n, [, d]) => n + d, 0);
 const helpers = others.slice(workers).reduce((n, [, d]) => n + d, 0);
-const rows: [string, number][] = [['engine thread', main], ...(workers > 0 ? [['preparation workers', prep] as [string, number]] : []), ['other threads (GC)', helpers]];
+const rows: [string, number][] = [
+  ['engine thread', main],
+  ...(workers > 0 ? [['preparation workers', prep] as [string, number]] : []),
+  ['other threads (GC)', helpers],
+];
 const total = rows.reduce((n, [, d]) => n + d, 0);
-process.stdout.write(`${count} unique ${largeMb > 0 ? `${largeMb} MB` : `${tokens}-token`} prompts, --prepare-workers ${workers}: ${(count / seconds).toFixed(0)} req/s, ${errors} errors, server CPU ${((total * 10) / count).toFixed(2)} ms/request\n`);
+process.stdout.write(
+  `${count} unique ${largeMb > 0 ? `${largeMb} MB` : `${tokens}-token`} prompts, --prepare-workers ${workers}: ${(count / seconds).toFixed(0)} req/s, ${errors} errors, server CPU ${((total * 10) / count).toFixed(2)} ms/request\n`,
+);
 for (const [name, d] of rows) process.stdout.write(`  ${name.padEnd(20)} ${((d * 10) / count).toFixed(2)} ms/request\n`);
 agent.destroy();
 proc.kill('SIGINT');

@@ -25,4 +25,6 @@ for (let r = 0; r < rounds; r++) {
   const d = process.cpuUsage(t);
   us += d.user + d.system;
 }
-process.stdout.write(`${pkg}: ${count * rounds} random ${tokens}-token prompts, ${(us / ids).toFixed(3)} µs CPU per token (${(us / 1000 / (count * rounds)).toFixed(3)} ms per prompt)\n`);
+process.stdout.write(
+  `${pkg}: ${count * rounds} random ${tokens}-token prompts, ${(us / ids).toFixed(3)} µs CPU per token (${(us / 1000 / (count * rounds)).toFixed(3)} ms per prompt)\n`,
+);

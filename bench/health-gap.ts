@@ -21,10 +21,14 @@ interface Answer {
 function post(url: string, body: string, abortAfterMs?: number): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
     req.on('error', () => resolve({ status: -1, ms: performance.now() - started }));
     req.end(body);
     if (abortAfterMs !== undefined) setTimeout(() => req.destroy(), abortAfterMs);
@@ -95,10 +99,17 @@ interface Attack {
 const attacks: Attack[] = [
   { name: '10 MB prompt', run: (b) => post(`${b}/v1/chat/completions`, chat('x '.repeat(5 * 1024 * 1024))) },
   { name: '2 MB unique prose prompt', run: (b) => post(`${b}/v1/chat/completions`, chat(words(300_000))) },
-  { name: '100k-part message', run: (b) => post(`${b}/v1/chat/completions`, chat(Array.from({ length: 100_000 }, (_, i) => ({ type: 'text', text: `part ${i}` })))) },
+  {
+    name: '100k-part message',
+    run: (b) => post(`${b}/v1/chat/completions`, chat(Array.from({ length: 100_000 }, (_, i) => ({ type: 'text', text: `part ${i}` })))),
+  },
   {
     name: 'structured output, 20k-property schema',
-    run: (b) => post(`${b}/v1/chat/completions`, chat('fill it', { max_tokens: 4000, response_format: { type: 'json_schema', json_schema: { name: 'big', schema: hugeSchema() } } })),
+    run: (b) =>
+      post(
+        `${b}/v1/chat/completions`,
+        chat('fill it', { max_tokens: 4000, response_format: { type: 'json_schema', json_schema: { name: 'big', schema: hugeSchema() } } }),
+      ),
   },
   { name: 'trusted long request template', run: (b) => post(`${b}/v1/chat/completions`, chat(words(2_000), { chat_template: heavyTemplate })) },
   {
@@ -114,7 +125,9 @@ const attacks: Attack[] = [
 const extra = process.argv.slice(2);
 const server = await llmsim(Number(process.env['HEALTH_GAP_PORT'] ?? 9170), ['--profile', 'instant', '--trust-request-chat-template', ...extra]);
 const poller = healthPoller(server.url);
-process.stdout.write(`health-gap bench: llmsim ${extra.join(' ') || '(defaults)'}\n\n| attack | status | attack ms | small request ms | worst /health gap ms |\n| --- | --- | --- | --- | --- |\n`);
+process.stdout.write(
+  `health-gap bench: llmsim ${extra.join(' ') || '(defaults)'}\n\n| attack | status | attack ms | small request ms | worst /health gap ms |\n| --- | --- | --- | --- | --- |\n`,
+);
 const small = chat('Hello there', { max_tokens: 4 });
 for (const attack of attacks) {
   await post(`${server.url}/v1/chat/completions`, small);

@@ -106,7 +106,8 @@ export async function closedLoop(base: string, concurrency: number, seconds: num
   const deadline = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let body = bodies.next(); body !== null && performance.now() < deadline; body = bodies.next()) out.push(await post(agent, url, body, performance.now()));
+      for (let body = bodies.next(); body !== null && performance.now() < deadline; body = bodies.next())
+        out.push(await post(agent, url, body, performance.now()));
     }),
   );
   agent.destroy();

@@ -18,7 +18,8 @@ export async function scrapeLag(url: string): Promise<LagScrape> {
 
 function buckets(text: string, name: string): Buckets {
   const out: Buckets = new Map();
-  for (const m of text.matchAll(new RegExp(`^llmsim:${name}_seconds_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  for (const m of text.matchAll(new RegExp(`^llmsim:${name}_seconds_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm')))
+    out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
   return out;
 }
 

@@ -57,7 +57,13 @@ export function runLeanLoad(o: LeanLoadOptions): Promise<{ eventsPerSecond: numb
       const id = counter++;
       const tokens = lengthOf(id);
       const requestId = `lean-${id}`;
-      const body = JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: `stream ${id}` }], max_tokens: tokens, ignore_eos: true, stream: true });
+      const body = JSON.stringify({
+        model: 'Qwen/Qwen3-8B',
+        messages: [{ role: 'user', content: `stream ${id}` }],
+        max_tokens: tokens,
+        ignore_eos: true,
+        stream: true,
+      });
       let text = '';
       let tail = '';
       let firstAt = 0;
@@ -86,7 +92,9 @@ export function runLeanLoad(o: LeanLoadOptions): Promise<{ eventsPerSecond: numb
       };
       socket.on('data', onData);
       const sentAt = performance.now();
-      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-request-id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-request-id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     };
     const open = (): void => {
       active++;
@@ -104,8 +112,11 @@ export function runLeanLoad(o: LeanLoadOptions): Promise<{ eventsPerSecond: numb
     for (let i = 0; i < o.concurrency; i++) setTimeout(open, (ramp * i) / o.concurrency);
     if (o.onWindowStart) setTimeout(o.onWindowStart, windowStart - started);
     // Streams still open at the deadline are abandoned (their events are outside the window anyway).
-    setTimeout(() => {
-      for (const s of sockets) s.destroy();
-    }, o.seconds * 1000 + 200);
+    setTimeout(
+      () => {
+        for (const s of sockets) s.destroy();
+      },
+      o.seconds * 1000 + 200,
+    );
   });
 }

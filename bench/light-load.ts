@@ -29,9 +29,22 @@ async function measure(setup: string, server: Child, ports: number[], perPort: n
   const windowStart = (): void => {
     if (++opened === ports.length) [cpu0, t0] = [server.cpuSeconds(), performance.now()];
   };
-  const results = perPort === 0
-    ? await idle(server, (c, t) => ([cpu0, t0] = [c, t]))
-    : await Promise.all(ports.map((port) => runStreamLoad({ url: `http://127.0.0.1:${port}`, concurrency: perPort, seconds: SECONDS, maxTokens: 4000, body: BODY, rampSeconds: 1, onWindowStart: windowStart })));
+  const results =
+    perPort === 0
+      ? await idle(server, (c, t) => ([cpu0, t0] = [c, t]))
+      : await Promise.all(
+          ports.map((port) =>
+            runStreamLoad({
+              url: `http://127.0.0.1:${port}`,
+              concurrency: perPort,
+              seconds: SECONDS,
+              maxTokens: 4000,
+              body: BODY,
+              rampSeconds: 1,
+              onWindowStart: windowStart,
+            }),
+          ),
+        );
   const wall = (performance.now() - t0) / 1000;
   const cpu = server.cpuSeconds() - cpu0;
   const tokens = results.reduce((s, r) => s + r.events, 0);
@@ -85,4 +98,5 @@ const f = (x: number, d = 0): string => (Number.isFinite(x) ? x.toFixed(d) : '�
 console.log(`\nLight load, real time, profile qwen3-8b-h100, ${SECONDS} s windows (server CPU from /proc)\n`);
 console.log('| setup | open streams | tokens/s | server CPU % | CPU µs/token | scheduler lag p99 ms |');
 console.log('| --- | --- | --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.setup} | ${r.streams} | ${f(r.tokensPerSecond)} | ${f(r.cpuPercent, 1)} | ${f(r.cpuUsPerToken, 1)} | ≤ ${f(r.lagP99Ms, 1)} |`);
+for (const r of rows)
+  console.log(`| ${r.setup} | ${r.streams} | ${f(r.tokensPerSecond)} | ${f(r.cpuPercent, 1)} | ${f(r.cpuUsPerToken, 1)} | ≤ ${f(r.lagP99Ms, 1)} |`);

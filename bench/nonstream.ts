@@ -35,7 +35,7 @@ export async function autocannonLoad(child: Child, o: SteadyLoad): Promise<Side>
   // autocannon may build a request or two more than it sends: past the end of a 'once' cycle, repeat its first body.
   const next = (c: BodyCycle): string => {
     const body = c.next();
-    if (body !== null) return (first ??= body), body;
+    if (body !== null) return ((first ??= body), body);
     repeated = true;
     return first ?? CHAT;
   };
@@ -48,9 +48,17 @@ export async function autocannonLoad(child: Child, o: SteadyLoad): Promise<Side>
   };
   const once = cycle?.mode === 'once';
   const size = cycle?.size ?? 0;
-  const warm: Length = once ? { amount: Math.max(o.connections, Math.floor(size / 8)) } : o.amount ? { amount: Math.max(50, Math.floor(o.amount / 10)) } : { duration: o.warmSeconds ?? 2 };
+  const warm: Length = once
+    ? { amount: Math.max(o.connections, Math.floor(size / 8)) }
+    : o.amount
+      ? { amount: Math.max(50, Math.floor(o.amount / 10)) }
+      : { duration: o.warmSeconds ?? 2 };
   await autocannon({ ...opts, ...warm });
-  const run: Length = once ? { amount: Math.max(o.connections, size - (cycle?.sent ?? 0) - o.connections) } : o.amount ? { amount: o.amount } : { duration: o.seconds ?? 5 };
+  const run: Length = once
+    ? { amount: Math.max(o.connections, size - (cycle?.sent ?? 0) - o.connections) }
+    : o.amount
+      ? { amount: o.amount }
+      : { duration: o.seconds ?? 5 };
   const [r, cpu] = await withCpu(child, () => autocannon({ ...opts, ...run }));
   const total = r.requests.total;
   return { rate: total / (r.duration || 1), p50Ms: r.latency.p50, p99Ms: r.latency.p99, cpuUs: (cpu * 1e6) / total, errors: r.non2xx + r.errors, repeated };
@@ -64,14 +72,37 @@ export async function nonStreamVariants(prompts: PromptSets, rounds: number, sec
   const s = await llmsim(9121, ['--profile', 'instant', '--prepare-workers', '1']);
   const out: VariantResult[] = [];
   const steady = (list: readonly string[] | null, connections: number) => (c: Child, once: boolean) =>
-    autocannonLoad(c, { connections, bodies: list ? bodyCycle(list.map((p) => chatBody(p)), once ? 'once' : 'wrap') : null, seconds, warmSeconds: list ? 1 : 2 });
-  for (let i = 0; i < rounds; i++) out.push(await sideBySide(`(a) repeated small body, 100 connections${rounds > 1 ? `, round ${i + 1}` : ''}`, b, s, steady(null, 100)));
+    autocannonLoad(c, {
+      connections,
+      bodies: list
+        ? bodyCycle(
+            list.map((p) => chatBody(p)),
+            once ? 'once' : 'wrap',
+          )
+        : null,
+      seconds,
+      warmSeconds: list ? 1 : 2,
+    });
+  for (let i = 0; i < rounds; i++)
+    out.push(await sideBySide(`(a) repeated small body, 100 connections${rounds > 1 ? `, round ${i + 1}` : ''}`, b, s, steady(null, 100)));
   out.push(await sideBySide('(b) unique ~1k-token prompts, 16 connections', b, s, steady(prompts.steady1k, 16)));
   out.push(await sideBySide('(c) unique ~8k-token prompts, 16 connections', b, s, steady(prompts.steady8k, 16)));
   const n = rounds > 1 ? 6 : 3;
-  out.push(await sideBySide(`(d) bursts: ${n} × ${BURST.size} simultaneous unique 1k prompts, one every ${BURST.periodMs / 1000} s`, b, s, (c, once) => burstSide(c, once, prompts.burst1k, { ...BURST, bursts: n }, (p) => chatBody(p), false)));
-  out.push(await sideBySide('(e) light load: 1 client, unique 1k prompts', b, s, (c, once) => lightSide(c, once, prompts.light1, 1, seconds, (p) => chatBody(p), false)));
-  out.push(await sideBySide('(e) light load: 10 clients, unique 1k prompts', b, s, (c, once) => lightSide(c, once, prompts.light10, 10, seconds, (p) => chatBody(p), false)));
+  out.push(
+    await sideBySide(`(d) bursts: ${n} × ${BURST.size} simultaneous unique 1k prompts, one every ${BURST.periodMs / 1000} s`, b, s, (c, once) =>
+      burstSide(c, once, prompts.burst1k, { ...BURST, bursts: n }, (p) => chatBody(p), false),
+    ),
+  );
+  out.push(
+    await sideBySide('(e) light load: 1 client, unique 1k prompts', b, s, (c, once) =>
+      lightSide(c, once, prompts.light1, 1, seconds, (p) => chatBody(p), false),
+    ),
+  );
+  out.push(
+    await sideBySide('(e) light load: 10 clients, unique 1k prompts', b, s, (c, once) =>
+      lightSide(c, once, prompts.light10, 10, seconds, (p) => chatBody(p), false),
+    ),
+  );
   await b.stop();
   await s.stop();
   return out;

@@ -43,14 +43,32 @@ for (let r = 0; r < rounds; r++) {
   const rendered = prompts.map((p) => tokenizer.renderChat([{ role: 'user', content: p }], { addGenerationPrompt: true }));
   const prompts2 = randomPrompts(count, tokens, 2000 + r);
   const bodies = prompts2.map(body);
-  add('encode (rendered text)', cpuMs(() => rendered.forEach((t) => tokenizer.encode(t))));
-  add('template render', cpuMs(() => prompts.forEach((p) => tokenizer.renderChat([{ role: 'user', content: p }], { addGenerationPrompt: true }))));
+  add(
+    'encode (rendered text)',
+    cpuMs(() => rendered.forEach((t) => tokenizer.encode(t))),
+  );
+  add(
+    'template render',
+    cpuMs(() => prompts.forEach((p) => tokenizer.renderChat([{ role: 'user', content: p }], { addGenerationPrompt: true }))),
+  );
   let wires: WireResult[] = [];
-  add('worker job (runJob)', cpuMs(() => (wires = bodies.map((b) => runJob(env, PREPARE_TABLE, CHAT_JOB, b)))));
+  add(
+    'worker job (runJob)',
+    cpuMs(() => (wires = bodies.map((b) => runJob(env, PREPARE_TABLE, CHAT_JOB, b)))),
+  );
   let clones: WireResult[] = [];
-  add('structured clone of task body', cpuMs(() => bodies.forEach((b) => structuredClone({ kind: CHAT_JOB, body: b }))));
-  add('structured clone of result', cpuMs(() => (clones = wires.map((w) => structuredClone(w)))));
-  add('decode on engine thread', cpuMs(() => clones.forEach((w) => decodeResult(ctx, w))));
+  add(
+    'structured clone of task body',
+    cpuMs(() => bodies.forEach((b) => structuredClone({ kind: CHAT_JOB, body: b }))),
+  );
+  add(
+    'structured clone of result',
+    cpuMs(() => (clones = wires.map((w) => structuredClone(w)))),
+  );
+  add(
+    'decode on engine thread',
+    cpuMs(() => clones.forEach((w) => decodeResult(ctx, w))),
+  );
 }
 process.stdout.write(`unique ${tokens}-token chat prompts, ${count} x ${rounds} rounds, CPU ms per request:\n`);
 for (const [k, v] of sums) process.stdout.write(`  ${k.padEnd(32)} ${(v / (count * rounds)).toFixed(3)}\n`);

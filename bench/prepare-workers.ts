@@ -17,10 +17,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 function post(url: string, body: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(-1));
     req.end(body);
   });
@@ -30,15 +34,27 @@ process.stdout.write('| --prepare-workers | requests | req/s | server CPU ms / r
 let next = 0;
 for (const [k, workers] of settings.entries()) {
   const port = 9190 + k;
-  const server = await startPinned(['bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(workers)], port, '0-1' as unknown as number, /serving .* on http/);
+  const server = await startPinned(
+    ['bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(workers)],
+    port,
+    '0-1' as unknown as number,
+    /serving .* on http/,
+  );
   // Workers load their tokenizer after start: one request per worker warms them.
-  await Promise.all(Array.from({ length: Math.max(1, workers) }, () => post(`${server.url}/v1/chat/completions`, JSON.stringify({ messages: [{ role: 'user', content: 'warm' }], max_tokens: 1 }))));
+  await Promise.all(
+    Array.from({ length: Math.max(1, workers) }, () =>
+      post(`${server.url}/v1/chat/completions`, JSON.stringify({ messages: [{ role: 'user', content: 'warm' }], max_tokens: 1 })),
+    ),
+  );
   const cpu0 = server.cpuSeconds();
   const started = performance.now();
   let errors = 0;
   const lane = async (): Promise<void> => {
     for (let i = next++; i < (k + 1) * count; i = next++) {
-      const status = await post(`${server.url}/v1/chat/completions`, JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: prompts[i] }], max_tokens: 1 }));
+      const status = await post(
+        `${server.url}/v1/chat/completions`,
+        JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: prompts[i] }], max_tokens: 1 }),
+      );
       if (status !== 200) errors++;
     }
   };

@@ -65,7 +65,12 @@ export async function llmsim(port: number, extra: string[]): Promise<Child> {
 async function firstAnswer(child: Child): Promise<void> {
   const body = JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'warm up' }], max_tokens: 1 });
   for (let attempt = 1; attempt <= 8; attempt++) {
-    const ok = await fetch(`${child.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }).then(
+    const ok = await fetch(`${child.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(5000),
+    }).then(
       async (r) => (await r.arrayBuffer(), r.ok),
       () => false,
     );

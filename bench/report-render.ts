@@ -13,7 +13,32 @@ import { runBench } from '../src/loadgen/command.ts';
 
 const png = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), 'llmsim-report-')), 'report.png');
 const html = png.replace(/\.png$/, '.html');
-await runBench(parseBenchArgs(['--simulate', '--num-prompts', '2000', '--random-input-len', '1024', '--random-output-len', '128', '--random-range-ratio', '0.5', '--request-rate', '30', '--html-report', html]) as BenchOptions);
-const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--hide-scrollbars', '--window-size=1240,1800'];
+await runBench(
+  parseBenchArgs([
+    '--simulate',
+    '--num-prompts',
+    '2000',
+    '--random-input-len',
+    '1024',
+    '--random-output-len',
+    '128',
+    '--random-range-ratio',
+    '0.5',
+    '--request-rate',
+    '30',
+    '--html-report',
+    html,
+  ]) as BenchOptions,
+);
+const flags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--hide-scrollbars',
+  '--window-size=1240,1800',
+];
 execFileSync('chromium', [...flags, `--screenshot=${png}`, `file://${html}`], { stdio: 'ignore', timeout: 60_000 });
 process.stdout.write(`report ${html} (${statSync(html).size} bytes) rendered to ${png} (${statSync(png).size} bytes)\n`);

@@ -10,7 +10,17 @@ import { simulate } from '../src/loadgen/simulate.ts';
 import { computeMetrics } from '../src/loadgen/metrics.ts';
 
 const n = Number(process.argv[2] ?? 10_000);
-const o = parseBenchArgs(['--simulate', '--num-prompts', String(n), '--random-input-len', '1024', '--random-output-len', '128', '--request-rate', '20']) as BenchOptions;
+const o = parseBenchArgs([
+  '--simulate',
+  '--num-prompts',
+  String(n),
+  '--random-input-len',
+  '1024',
+  '--random-output-len',
+  '128',
+  '--request-rate',
+  '20',
+]) as BenchOptions;
 const cpu = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -23,5 +33,9 @@ const run = simulate(o.profile, samples, offsets, null);
 const c2 = cpu();
 const m = computeMetrics(run.outputs, run.durationS, [50, 99]);
 const c3 = cpu();
-process.stdout.write(`| requests | simulated s | sampling CPU s | simulation CPU s | metrics CPU s | total CPU s | mean TTFT ms | output tok/s |\n|---|---|---|---|---|---|---|---|\n`);
-process.stdout.write(`| ${n} | ${run.durationS.toFixed(1)} | ${(c1 - c0).toFixed(2)} | ${(c2 - c1).toFixed(2)} | ${(c3 - c2).toFixed(2)} | ${(c3 - c0).toFixed(2)} | ${m.stats.ttft.mean.toFixed(1)} | ${m.outputThroughput.toFixed(0)} |\n`);
+process.stdout.write(
+  `| requests | simulated s | sampling CPU s | simulation CPU s | metrics CPU s | total CPU s | mean TTFT ms | output tok/s |\n|---|---|---|---|---|---|---|---|\n`,
+);
+process.stdout.write(
+  `| ${n} | ${run.durationS.toFixed(1)} | ${(c1 - c0).toFixed(2)} | ${(c2 - c1).toFixed(2)} | ${(c3 - c2).toFixed(2)} | ${(c3 - c0).toFixed(2)} | ${m.stats.ttft.mean.toFixed(1)} | ${m.outputThroughput.toFixed(0)} |\n`,
+);

@@ -28,7 +28,7 @@ faults:
 
 // A seeded LCG, so the traffic mix replays.
 let x = 12345;
-const rand = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = (): number => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 const counts = { ok: 0, http503: 0, otherStatus: 0, truncated: 0, dropped: 0, disconnected: 0 };
 const sim = await llmsim(9150, ['--scenario', scenario, '--speedup', '4']);
@@ -41,7 +41,14 @@ function one(): Promise<void> {
     const stream = r < 0.6;
     const disconnect = r >= 0.9;
     const path = r < 0.8 || disconnect ? '/v1/chat/completions' : '/v1/completions';
-    const body = path === '/v1/completions' ? { prompt: `soak ${Math.floor(rand() * 1e6)}`, max_tokens: 32 } : { messages: [{ role: 'user', content: `soak ${Math.floor(rand() * 1e6)}` }], max_tokens: 16 + Math.floor(rand() * 112), stream: stream || disconnect };
+    const body =
+      path === '/v1/completions'
+        ? { prompt: `soak ${Math.floor(rand() * 1e6)}`, max_tokens: 32 }
+        : {
+            messages: [{ role: 'user', content: `soak ${Math.floor(rand() * 1e6)}` }],
+            max_tokens: 16 + Math.floor(rand() * 112),
+            stream: stream || disconnect,
+          };
     let done = false;
     let left = false;
     const finish = (outcome: keyof typeof counts): void => {
@@ -84,9 +91,21 @@ const samples: string[][] = [];
 let lagBefore = await scrapeLag(sim.url);
 const sampler = setInterval(async () => {
   const text = await (await fetch(`${sim.url}/metrics`)).text();
-  const gauge = (name: string): string => /^(\S+)\{[^}]*\} (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(name)).join('\n'))?.[2] ?? '?';
+  const gauge = (name: string): string =>
+    /^(\S+)\{[^}]*\} (\S+)$/m.exec(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(name))
+        .join('\n'),
+    )?.[2] ?? '?';
   const lag = await scrapeLag(sim.url);
-  samples.push([String(samples.length + 1), (sim.rssBytes() / 2 ** 20).toFixed(0), (lagQuantile(lagBefore.scheduler, lag.scheduler, 0.99) * 1000).toString(), gauge('vllm:num_requests_running'), gauge('vllm:num_requests_waiting')]);
+  samples.push([
+    String(samples.length + 1),
+    (sim.rssBytes() / 2 ** 20).toFixed(0),
+    (lagQuantile(lagBefore.scheduler, lag.scheduler, 0.99) * 1000).toString(),
+    gauge('vllm:num_requests_running'),
+    gauge('vllm:num_requests_waiting'),
+  ]);
   lagBefore = lag;
 }, 60_000);
 
@@ -96,17 +115,27 @@ const final = await (await fetch(`${sim.url}/metrics`)).text();
 const metric = (re: RegExp): number => Number(re.exec(final)?.[1] ?? NaN);
 const running = metric(/^vllm:num_requests_running\{[^}]*\} (\S+)$/m);
 const waiting = metric(/^vllm:num_requests_waiting\{[^}]*\} (\S+)$/m);
-const success = metric(/^vllm:request_success_total\{[^}]*finished_reason="stop"[^}]*\} (\S+)$/m) + metric(/^vllm:request_success_total\{[^}]*finished_reason="length"[^}]*\} (\S+)$/m);
+const success =
+  metric(/^vllm:request_success_total\{[^}]*finished_reason="stop"[^}]*\} (\S+)$/m) +
+  metric(/^vllm:request_success_total\{[^}]*finished_reason="length"[^}]*\} (\S+)$/m);
 const aborted = metric(/^vllm:request_success_total\{[^}]*finished_reason="abort"[^}]*\} (\S+)$/m);
 const injected = metric(/^llmsim:faults_injected_total\{kind="http_error"\} (\S+)$/m);
 await sim.stop();
 
-process.stdout.write(`\nSoak: ${minutes} min, 48 closed-loop clients, qwen3-8b-h100 at --speedup 4, faults (503 2 %, truncate 1 %, drop 1 %), 10 % client disconnects\n`);
-process.stdout.write(`| minute | RSS MB | scheduler lag p99 ms (bucket) | running | waiting |\n| --- | --- | --- | --- | --- |\n${samples.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`);
+process.stdout.write(
+  `\nSoak: ${minutes} min, 48 closed-loop clients, qwen3-8b-h100 at --speedup 4, faults (503 2 %, truncate 1 %, drop 1 %), 10 % client disconnects\n`,
+);
+process.stdout.write(
+  `| minute | RSS MB | scheduler lag p99 ms (bucket) | running | waiting |\n| --- | --- | --- | --- | --- |\n${samples.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`,
+);
 process.stdout.write(`\n| check | value |\n| --- | --- |\n`);
 process.stdout.write(`| client outcomes | ${JSON.stringify(counts)} |\n`);
 process.stdout.write(`| running + waiting at the end | ${running + waiting} |\n`);
 const reached = counts.ok + counts.truncated + counts.dropped + counts.disconnected + counts.otherStatus;
-process.stdout.write(`| requests that reached the engine: engine (completed + aborted) vs clients (all but injected 503s) | ${success + aborted} vs ${reached} |\n`);
-process.stdout.write(`| engine completions vs answers clients received whole | ${success} vs ${counts.ok} (the rest finished in the engine before the client left or a fault cut the HTTP stream) |\n`);
+process.stdout.write(
+  `| requests that reached the engine: engine (completed + aborted) vs clients (all but injected 503s) | ${success + aborted} vs ${reached} |\n`,
+);
+process.stdout.write(
+  `| engine completions vs answers clients received whole | ${success} vs ${counts.ok} (the rest finished in the engine before the client left or a fault cut the HTTP stream) |\n`,
+);
 process.stdout.write(`| injected http_error faults vs 503s seen | ${injected} vs ${counts.http503} |\n`);

@@ -40,8 +40,16 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
   const target = new URL(`${o.url}/v1/chat/completions`);
   const spread = o.lengthSpread ?? 0;
   const lengthOf = (id: number): number => Math.max(1, Math.round(o.maxTokens * (1 - spread + 2 * spread * ((id * 0.6180339887498949) % 1))));
-  const payload = (id: number): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: o.content?.(id) ?? `stream ${id}` }], max_tokens: lengthOf(id), ignore_eos: true, stream: true, ...o.body });
-  let events = 0;
+  const payload = (id: number): string =>
+    JSON.stringify({
+      model: 'Qwen/Qwen3-8B',
+      messages: [{ role: 'user', content: o.content?.(id) ?? `stream ${id}` }],
+      max_tokens: lengthOf(id),
+      ignore_eos: true,
+      stream: true,
+      ...o.body,
+    });
+  let _events = 0;
   let windowEvents = 0;
   let streams = 0;
   let errors = 0;
@@ -54,9 +62,12 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
   return new Promise((resolve) => {
     let active = 0;
     // At the deadline, abandon the streams still open (their events are outside the window anyway).
-    setTimeout(() => {
-      for (const r of inFlight) r.destroy();
-    }, o.seconds * 1000 + 200);
+    setTimeout(
+      () => {
+        for (const r of inFlight) r.destroy();
+      },
+      o.seconds * 1000 + 200,
+    );
     const finish = (): void => {
       if (active === 0) {
         agent.destroy();
@@ -70,23 +81,30 @@ export function runStreamLoad(o: StreamLoadOptions): Promise<StreamLoadResult> {
       const requestId = `bench-${id}`;
       const sentAt = performance.now();
       const eventTimes: number[] = [];
-      const req: import('node:http').ClientRequest = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-request-id': requestId } }, (res) => {
-        res.setEncoding('utf8');
-        res.on('data', sseEvents((now) => {
-          events++;
-          if (now >= windowStart && now < deadline) windowEvents++;
-          eventTimes.push(now);
-        }));
-        const done = (): void => {
-          if (!inFlight.delete(req)) return;
-          streams++;
-          active--;
-          o.onStreamDone?.({ requestId, sentAt, eventTimes, tokens: lengthOf(id), inWindow: sentAt >= windowStart });
-          open();
-        };
-        res.on('end', done);
-        res.on('close', done);
-      });
+      const req: import('node:http').ClientRequest = request(
+        target,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-request-id': requestId } },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on(
+            'data',
+            sseEvents((now) => {
+              _events++;
+              if (now >= windowStart && now < deadline) windowEvents++;
+              eventTimes.push(now);
+            }),
+          );
+          const done = (): void => {
+            if (!inFlight.delete(req)) return;
+            streams++;
+            active--;
+            o.onStreamDone?.({ requestId, sentAt, eventTimes, tokens: lengthOf(id), inWindow: sentAt >= windowStart });
+            open();
+          };
+          res.on('end', done);
+          res.on('close', done);
+        },
+      );
       inFlight.add(req);
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (!inFlight.delete(req)) return;

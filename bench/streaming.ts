@@ -30,19 +30,31 @@ export async function streamingLevel(concurrency: number, seconds: number): Prom
   const b = await baseline(9102, 20);
   let cpu0 = 0;
   let t0 = 0;
-  const br = await runStreamLoad({ url: b.url, concurrency, seconds, ...STREAM, onWindowStart: () => {
-    [cpu0, t0] = [b.cpuSeconds(), performance.now()];
-    void fetch(`${b.url}/stats`);
-  } });
+  const br = await runStreamLoad({
+    url: b.url,
+    concurrency,
+    seconds,
+    ...STREAM,
+    onWindowStart: () => {
+      [cpu0, t0] = [b.cpuSeconds(), performance.now()];
+      void fetch(`${b.url}/stats`);
+    },
+  });
   const bCpu = (100 * (b.cpuSeconds() - cpu0)) / ((performance.now() - t0) / 1000);
   const stats = (await (await fetch(`${b.url}/stats`)).json()) as { lag_p99_ms: number; delivery_p99_ms: number };
   await b.stop();
   const s = await llmsim(9103, ['--profile', 'bench-fixed-20ms', ...UNCAPPED]);
   let before = await scrapeLag(s.url);
-  const sr = await runStreamLoad({ url: s.url, concurrency, seconds, ...STREAM, onWindowStart: () => {
-    [cpu0, t0] = [s.cpuSeconds(), performance.now()];
-    void scrapeLag(s.url).then((x) => (before = x));
-  } });
+  const sr = await runStreamLoad({
+    url: s.url,
+    concurrency,
+    seconds,
+    ...STREAM,
+    onWindowStart: () => {
+      [cpu0, t0] = [s.cpuSeconds(), performance.now()];
+      void scrapeLag(s.url).then((x) => (before = x));
+    },
+  });
   const sCpu = (100 * (s.cpuSeconds() - cpu0)) / ((performance.now() - t0) / 1000);
   const after = await scrapeLag(s.url);
   const lag = lagQuantile(before.scheduler, after.scheduler, 0.99) * 1000;
@@ -73,7 +85,10 @@ export async function openStreamMemory(count: number, seconds: number): Promise<
 
 /** Tokens per write for one 200-token stream: 20 ms steps at several speedups ('inf' = virtual time), and the instant profile. */
 export async function coalescing(speedups: readonly string[]): Promise<{ mode: string; events: number; chunks: number }[]> {
-  const cases = [...speedups.map((x) => ({ mode: `20 ms steps, --speedup ${x}`, args: ['--profile', 'bench-fixed-20ms', '--speedup', x] })), { mode: 'instant profile (zero-time steps), real clock', args: ['--profile', 'instant'] }];
+  const cases = [
+    ...speedups.map((x) => ({ mode: `20 ms steps, --speedup ${x}`, args: ['--profile', 'bench-fixed-20ms', '--speedup', x] })),
+    { mode: 'instant profile (zero-time steps), real clock', args: ['--profile', 'instant'] },
+  ];
   const out: { mode: string; events: number; chunks: number }[] = [];
   for (const c of cases) {
     const sim = await llmsim(9106, c.args);
@@ -95,7 +110,11 @@ async function steadyStreams(child: Child, concurrency: number, seconds: number,
   let opened = 0;
   const ramp = 1;
   const r = await runStreamLoad({
-    url: child.url, concurrency, seconds, ...STREAM, rampSeconds: ramp,
+    url: child.url,
+    concurrency,
+    seconds,
+    ...STREAM,
+    rampSeconds: ramp,
     content: (id) => {
       opened = Math.max(opened, id + 1);
       return prompts ? (prompts[id % prompts.length] as string) : 'Hello, how are you today?';
@@ -108,7 +127,14 @@ async function steadyStreams(child: Child, concurrency: number, seconds: number,
     },
   });
   ttfts.sort((a, b) => a - b);
-  return { rate: r.events / r.window, p50Ms: percentile(ttfts, 50), p99Ms: percentile(ttfts, 99), cpuUs: ((cpu1 - cpu0) * 1e6) / r.events, errors: r.errors, repeated: prompts !== null && opened > prompts.length };
+  return {
+    rate: r.events / r.window,
+    p50Ms: percentile(ttfts, 50),
+    p99Ms: percentile(ttfts, 99),
+    cpuUs: ((cpu1 - cpu0) * 1e6) / r.events,
+    errors: r.errors,
+    repeated: prompts !== null && opened > prompts.length,
+  };
 }
 
 /** Every streamed-chat variant: 20 ms steps for both servers (llmsim `bench-fixed-20ms`, caps lifted, one preparation worker). */
@@ -121,9 +147,18 @@ export async function streamVariants(prompts: PromptSets, concurrency: number, s
     await sideBySide(`(a) same small prompt, ${concurrency} streams`, b, s, (c) => steadyStreams(c, concurrency, seconds, null)),
     await sideBySide(`(b) unique ~1k-token prompts, ${concurrency} streams`, b, s, (c) => steadyStreams(c, concurrency, seconds, prompts.steady1k)),
     await sideBySide(`(c) unique ~8k-token prompts, ${concurrency} streams`, b, s, (c) => steadyStreams(c, concurrency, seconds, prompts.steady8k)),
-    await sideBySide(`(d) bursts: ${n} × ${burst.size} simultaneous 32-token streams of unique 1k prompts, one every ${burst.periodMs / 1000} s`, b, s, (c, once) => burstSide(c, once, prompts.burst1k, burst, shortStream, true)),
-    await sideBySide('(e) light load: 1 stream of 32 tokens at a time, unique 1k prompts', b, s, (c, once) => lightSide(c, once, prompts.light1, 1, lightSeconds, shortStream, true)),
-    await sideBySide('(e) light load: 10 streams of 32 tokens at a time, unique 1k prompts', b, s, (c, once) => lightSide(c, once, prompts.light10, 10, lightSeconds, shortStream, true)),
+    await sideBySide(
+      `(d) bursts: ${n} × ${burst.size} simultaneous 32-token streams of unique 1k prompts, one every ${burst.periodMs / 1000} s`,
+      b,
+      s,
+      (c, once) => burstSide(c, once, prompts.burst1k, burst, shortStream, true),
+    ),
+    await sideBySide('(e) light load: 1 stream of 32 tokens at a time, unique 1k prompts', b, s, (c, once) =>
+      lightSide(c, once, prompts.light1, 1, lightSeconds, shortStream, true),
+    ),
+    await sideBySide('(e) light load: 10 streams of 32 tokens at a time, unique 1k prompts', b, s, (c, once) =>
+      lightSide(c, once, prompts.light10, 10, lightSeconds, shortStream, true),
+    ),
   ];
   await b.stop();
   await s.stop();

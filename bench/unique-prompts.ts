@@ -46,7 +46,10 @@ for (const c of cases) {
   const s = await llmsim(9111, ['--profile', 'instant']);
   const sim = await run(s, bodies, c.amount);
   await s.stop();
-  rows.push([c.label, 'node:http baseline', base.rps.toFixed(0), base.cpuMsPerRequest.toFixed(3)], [c.label, 'llmsim (instant profile)', sim.rps.toFixed(0), sim.cpuMsPerRequest.toFixed(3)]);
+  rows.push(
+    [c.label, 'node:http baseline', base.rps.toFixed(0), base.cpuMsPerRequest.toFixed(3)],
+    [c.label, 'llmsim (instant profile)', sim.rps.toFixed(0), sim.cpuMsPerRequest.toFixed(3)],
+  );
 }
 {
   const b = await baseline(9110, 20);
@@ -55,9 +58,14 @@ for (const c of cases) {
   const s = await llmsim(9111, ['--profile', 'instant']);
   const sim = await run(s, null, 20000);
   await s.stop();
-  rows.push(['repeated small body', 'node:http baseline', base.rps.toFixed(0), base.cpuMsPerRequest.toFixed(3)], ['repeated small body', 'llmsim (instant profile)', sim.rps.toFixed(0), sim.cpuMsPerRequest.toFixed(3)]);
+  rows.push(
+    ['repeated small body', 'node:http baseline', base.rps.toFixed(0), base.cpuMsPerRequest.toFixed(3)],
+    ['repeated small body', 'llmsim (instant profile)', sim.rps.toFixed(0), sim.cpuMsPerRequest.toFixed(3)],
+  );
 }
-process.stdout.write(`\nNon-streamed chat, 16 connections, 16 output tokens (prompt tokens per request: ${promptTokens.map((t) => t.toFixed(0)).join(', ')})\n| workload | server | req/s | server CPU ms/request |\n| --- | --- | --- | --- |\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`);
+process.stdout.write(
+  `\nNon-streamed chat, 16 connections, 16 output tokens (prompt tokens per request: ${promptTokens.map((t) => t.toFixed(0)).join(', ')})\n| workload | server | req/s | server CPU ms/request |\n| --- | --- | --- | --- |\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`,
+);
 
 const tokJson = join(defaultTokenizerDir(), 'tokenizer.json');
 const hf = execFileSync('python3', ['bench/hf_tokenizers.py', tokJson, ...files], { encoding: 'utf8' })
@@ -68,4 +76,6 @@ const sim1k = Number(rows[1]![3]);
 const sim8k = Number(rows[3]![3]);
 const marginalUs = ((sim8k - sim1k) * 1000) / ((promptTokens[1] ?? 8000) - (promptTokens[0] ?? 1000));
 process.stdout.write(`HF tokenizers (Python, Rust core) on the same texts: ${hf.map((h) => `${h.file} ${h.us_per_token} µs/token`).join(', ')}\n`);
-process.stdout.write(`llmsim marginal server CPU per prompt token (8k row - 1k row): ${marginalUs.toFixed(2)} µs = ${(marginalUs / (hf[1]?.us_per_token ?? 1)).toFixed(2)}x HF (target <= 0.7x)\n`);
+process.stdout.write(
+  `llmsim marginal server CPU per prompt token (8k row - 1k row): ${marginalUs.toFixed(2)} µs = ${(marginalUs / (hf[1]?.us_per_token ?? 1)).toFixed(2)}x HF (target <= 0.7x)\n`,
+);

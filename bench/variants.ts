@@ -69,7 +69,14 @@ export function sideOf(s: LoadStats, cpu: number, size: number, perToken: boolea
 }
 
 /** Bursts of `size` simultaneous clients every `periodMs` (one warm-up burst first, on the same connections). */
-export async function burstSide(child: Child, once: boolean, prompts: readonly string[], o: { bursts: number; size: number; periodMs: number }, body: (p: string) => string, perToken: boolean): Promise<Side> {
+export async function burstSide(
+  child: Child,
+  once: boolean,
+  prompts: readonly string[],
+  o: { bursts: number; size: number; periodMs: number },
+  body: (p: string) => string,
+  perToken: boolean,
+): Promise<Side> {
   const bodies = bodyCycle(prompts.map(body), once ? 'once' : 'wrap');
   const agent = new Agent({ keepAlive: true, maxSockets: o.size });
   await bursts(child.url, agent, { ...o, bursts: 1 }, bodies);
@@ -79,7 +86,15 @@ export async function burstSide(child: Child, once: boolean, prompts: readonly s
 }
 
 /** `clients` in a closed loop for `seconds` after one second of warm-up. */
-export async function lightSide(child: Child, once: boolean, prompts: readonly string[], clients: number, seconds: number, body: (p: string) => string, perToken: boolean): Promise<Side> {
+export async function lightSide(
+  child: Child,
+  once: boolean,
+  prompts: readonly string[],
+  clients: number,
+  seconds: number,
+  body: (p: string) => string,
+  perToken: boolean,
+): Promise<Side> {
   const bodies = bodyCycle(prompts.map(body), once ? 'once' : 'wrap');
   await closedLoop(child.url, clients, 1, bodies);
   const [s, cpu] = await withCpu(child, () => closedLoop(child.url, clients, seconds, bodies));
@@ -94,7 +109,13 @@ export function variantTable(title: string, units: { rate: string; latency: stri
   const side = (who: string): string[] => [`${who} ${units.rate}`, `${who} ${units.latency} p50 ms`, `${who} p99 ms`, `${who} CPU µs/${units.cpu}`];
   const head = ['workload', ...side('baseline'), ...side('llmsim'), `llmsim ${units.rate} % of baseline`, 'llmsim CPU ÷ baseline'];
   const cells = (s: Side): string[] => [`${f(s.rate, 0)}${mark(s)}`, f(s.p50Ms, 2), f(s.p99Ms, 2), f(s.cpuUs, s.cpuUs < 100 ? 1 : 0)];
-  const body = rows.map((r) => [r.label, ...cells(r.base), ...cells(r.sim), `${f((100 * r.sim.rate) / r.base.rate, 0)}%`, `${f(r.sim.cpuUs / r.base.cpuUs, 1)}x`]);
+  const body = rows.map((r) => [
+    r.label,
+    ...cells(r.base),
+    ...cells(r.sim),
+    `${f((100 * r.sim.rate) / r.base.rate, 0)}%`,
+    `${f(r.sim.cpuUs / r.base.cpuUs, 1)}x`,
+  ]);
   const note = rows.some((r) => r.base.repeated || r.sim.repeated) ? '\n† the run outlasted its prompt set: some prompts were sent twice\n' : '';
   return `\n${title}\n| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |\n${body.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n${note}`;
 }

@@ -22,7 +22,11 @@ describe('llmsim calibrate: fitting a profile to benchmark results', () => {
     const truth = setTerms(base, truthValues);
     const points: BenchPoint[] = WORKLOADS.map((workload, i) => {
       const m = simulateBench(truth, workload);
-      return { label: `p${i}`, workload, measured: { meanTtftMs: m.meanTtftMs, meanTpotMs: m.meanTpotMs, meanItlMs: m.meanItlMs, outputThroughput: m.outputThroughput } };
+      return {
+        label: `p${i}`,
+        workload,
+        measured: { meanTtftMs: m.meanTtftMs, meanTpotMs: m.meanTpotMs, meanItlMs: m.meanItlMs, outputThroughput: m.outputThroughput },
+      };
     });
     const terms = Object.keys(truthValues) as FitTerm[];
     const fit = fitProfile(base, points, terms, 250);

@@ -47,7 +47,11 @@ export function objective(p: Profile, points: readonly BenchPoint[]): number {
 }
 
 /** Minimizes f over R^n from x0 (Nelder–Mead, standard coefficients); stops on tolerance or the evaluation budget. */
-export function nelderMead(f: (x: number[]) => number, x0: number[], { step = 0.2, maxEvals = 400, tol = 1e-10 } = {}): { x: number[]; fx: number; evals: number } {
+export function nelderMead(
+  f: (x: number[]) => number,
+  x0: number[],
+  { step = 0.2, maxEvals = 400, tol = 1e-10 } = {},
+): { x: number[]; fx: number; evals: number } {
   const n = x0.length;
   let evals = 0;
   const F = (x: number[]): number => {
@@ -73,7 +77,10 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], { step = 0.
       const contracted = { x: at(reflected.fx < worst.fx ? -0.5 : 0.5), fx: 0 };
       contracted.fx = F(contracted.x);
       if (contracted.fx < Math.min(worst.fx, reflected.fx)) simplex[n] = contracted;
-      else simplex = simplex.map((v, i) => (i === 0 ? v : { x: v.x.map((xj, j) => best.x[j]! + 0.5 * (xj - best.x[j]!)), fx: F(v.x.map((xj, j) => best.x[j]! + 0.5 * (xj - best.x[j]!))) }));
+      else
+        simplex = simplex.map((v, i) =>
+          i === 0 ? v : { x: v.x.map((xj, j) => best.x[j]! + 0.5 * (xj - best.x[j]!)), fx: F(v.x.map((xj, j) => best.x[j]! + 0.5 * (xj - best.x[j]!))) },
+        );
     }
   }
   simplex.sort((a, b) => a.fx - b.fx);
@@ -92,7 +99,16 @@ export interface FitResult {
  * from a small positive value. Two restarts from the best point guard against a collapsed simplex.
  */
 export function fitProfile(start: Profile, points: readonly BenchPoint[], terms: readonly FitTerm[], maxEvals = 400): FitResult {
-  const floor: Record<FitTerm, number> = { weights: 0.05, compute: 0.05, kv: 0.05, ingress_ms: 0.1, per_step_ms: 0.01, per_seq_us: 0.1, frontend_request_ms: 1, frontend_chunk_us: 20 };
+  const floor: Record<FitTerm, number> = {
+    weights: 0.05,
+    compute: 0.05,
+    kv: 0.05,
+    ingress_ms: 0.1,
+    per_step_ms: 0.01,
+    per_seq_us: 0.1,
+    frontend_request_ms: 1,
+    frontend_chunk_us: 20,
+  };
   const x0 = terms.map((t) => Math.log(Math.max(getTerm(start, t), floor[t])));
   // Efficiencies are fractions of a datasheet peak: never above 1.
   const bound = (t: FitTerm, v: number): number => (t === 'weights' || t === 'compute' || t === 'kv' ? Math.min(1, v) : v);

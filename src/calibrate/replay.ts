@@ -111,7 +111,14 @@ export function simulateBench(profile: Profile, w: BenchWorkload): BenchMetrics 
     let last = -1;
     let released = 0;
     engine.submit(
-      { requestId: `b${i}`, promptTokenIds: new Array<number>(Math.max(1, w.inputLens[i] ?? 1)).fill(0), cacheSalt: `b${i}`, sequences: [{ outputTokens: out }], priority: 0, maxTokens: out },
+      {
+        requestId: `b${i}`,
+        promptTokenIds: new Array<number>(Math.max(1, w.inputLens[i] ?? 1)).fill(0),
+        cacheSalt: `b${i}`,
+        sequences: [{ outputTokens: out }],
+        priority: 0,
+        maxTokens: out,
+      },
       {
         onTokens: (_seq, total) => {
           const now = clock.now();

@@ -70,8 +70,16 @@ function fromGuidellm(bench: Json, label: string): BenchPoint {
   if (!count) throw new Error(`${label}: no successful requests in this guidellm benchmark`);
   const promptMean = mean(metrics.prompt_token_count);
   const outputMean = mean(metrics.output_token_count);
-  const inputLens = requests.length ? requests.map((r) => num(r.prompt_tokens) ?? 0) : promptMean !== undefined ? even(count, Math.round(promptMean * count)) : undefined;
-  const outputLens = requests.length ? requests.map((r) => num(r.output_tokens) ?? 0) : outputMean !== undefined ? even(count, Math.round(outputMean * count)) : undefined;
+  const inputLens = requests.length
+    ? requests.map((r) => num(r.prompt_tokens) ?? 0)
+    : promptMean !== undefined
+      ? even(count, Math.round(promptMean * count))
+      : undefined;
+  const outputLens = requests.length
+    ? requests.map((r) => num(r.output_tokens) ?? 0)
+    : outputMean !== undefined
+      ? even(count, Math.round(outputMean * count))
+      : undefined;
   if (!inputLens || !outputLens) throw new Error(`${label}: guidellm benchmark without prompt/output token counts`);
   const concurrency = mean(metrics.request_concurrency);
   return {

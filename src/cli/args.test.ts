@@ -17,9 +17,21 @@ describe('vLLM command lines', () => {
   });
 
   it('accepts flags without effect and lists them', () => {
-    const o = parse('Qwen/Qwen3-8B --dtype bfloat16 --trust-remote-code --enforce-eager --no-enable-chunked-prefill --kv-cache-dtype fp8 --hf-token --ignore-patterns a b --disable-log-requests -O3 --uvicorn-log-level=warning');
+    const o = parse(
+      'Qwen/Qwen3-8B --dtype bfloat16 --trust-remote-code --enforce-eager --no-enable-chunked-prefill --kv-cache-dtype fp8 --hf-token --ignore-patterns a b --disable-log-requests -O3 --uvicorn-log-level=warning',
+    );
     expect(o.models).toEqual(['Qwen/Qwen3-8B']);
-    expect(o.ignoredFlags).toEqual(['--dtype', '--trust-remote-code', '--enforce-eager', '--no-enable-chunked-prefill', '--kv-cache-dtype', '--hf-token', '--ignore-patterns', '--compilation-config', '--uvicorn-log-level']);
+    expect(o.ignoredFlags).toEqual([
+      '--dtype',
+      '--trust-remote-code',
+      '--enforce-eager',
+      '--no-enable-chunked-prefill',
+      '--kv-cache-dtype',
+      '--hf-token',
+      '--ignore-patterns',
+      '--compilation-config',
+      '--uvicorn-log-level',
+    ]);
   });
 
   it('reads --no-X for vLLM booleans that act', () => {
@@ -32,7 +44,10 @@ describe('vLLM command lines', () => {
     const o = parse('m --served-model-name a b --api-key k1 k2 --lora-modules x=/p/x y=/p/y --data-parallel-size 2');
     expect(o.servedModelNames).toEqual(['a', 'b']);
     expect(o.apiKeys).toEqual(['k1', 'k2']);
-    expect(o.loraModules).toEqual([{ name: 'x', path: '/p/x' }, { name: 'y', path: '/p/y' }]);
+    expect(o.loraModules).toEqual([
+      { name: 'x', path: '/p/x' },
+      { name: 'y', path: '/p/y' },
+    ]);
     expect(o.dataParallelSize).toBe(2);
     expect(o.apiServerCount).toBe(1);
     expect(parse('m -dp 2 --api-server-count 2').apiServerCount).toBe(2);
@@ -47,10 +62,10 @@ describe('vLLM command lines', () => {
     expect(() => parse('--max-num-seq 3')).toThrow(new UsageError("unknown option '--max-num-seq' (did you mean '--max-num-seqs'?)"));
     expect(() => parse('--tensor-paralel-size 2')).toThrow("did you mean '--tensor-parallel-size'?");
     expect(() => parse('--zzzzzz')).toThrow(new UsageError("unknown option '--zzzzzz'"));
-    expect(() => parse('--dtype')).toThrow("argument missing");
+    expect(() => parse('--dtype')).toThrow('argument missing');
   });
 
-  it('runs the command line of vLLM\'s Kubernetes guide and llm-d\'s decode pods', () => {
+  it("runs the command line of vLLM's Kubernetes guide and llm-d's decode pods", () => {
     // docs.vllm.ai deployment/k8s: `vllm serve meta-llama/Llama-3.2-1B-Instruct --trust-remote-code --enable-chunked-prefill`
     expect(parse('meta-llama/Llama-3.2-1B-Instruct --trust-remote-code --enable-chunked-prefill').models).toEqual(['meta-llama/Llama-3.2-1B-Instruct']);
     // llm-d decode container args (a ModelService pod): port, prefix caching, KV events, block size, TP
@@ -65,7 +80,16 @@ describe('vLLM command lines', () => {
 
   it('keeps the llmsim flags', () => {
     const o = parse('--model a --model b --replicas 3 --speedup inf --profile instant --max-waiting 4 --enable-suffix --scenario s.yaml --trace t.jsonl');
-    expect(o).toMatchObject({ models: ['a', 'b'], replicas: 3, speedup: Infinity, profile: 'instant', enableSuffix: true, scenario: 's.yaml', trace: 't.jsonl', engine: { maxWaiting: 4 } });
+    expect(o).toMatchObject({
+      models: ['a', 'b'],
+      replicas: 3,
+      speedup: Infinity,
+      profile: 'instant',
+      enableSuffix: true,
+      scenario: 's.yaml',
+      trace: 't.jsonl',
+      engine: { maxWaiting: 4 },
+    });
     expect(parseServeArgs(['-h'], {})).toBe('help');
   });
 });

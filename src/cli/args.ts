@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { normalizeArgv, FlagError } from './normalize-argv.ts';
-import { inertFlagsHelp } from './vllm-flags.ts';
 import { parseKvEventsConfig } from '../kv-events/config.ts';
 import { DEFAULT_MODEL, type ServeOptions } from '../scenario/options.ts';
 import { SAFETY_OPTIONS, safetyOverrides } from './safety-flags.ts';
@@ -95,7 +94,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const policy = v['scheduling-policy'];
   if (policy !== 'fcfs' && policy !== 'priority') throw new UsageError(`--scheduling-policy must be fcfs or priority, got '${policy}'`);
   const parser = v['reasoning-parser'];
-  if (parser !== undefined && parser !== 'qwen3' && parser !== 'deepseek_r1') throw new UsageError(`--reasoning-parser must be qwen3 or deepseek_r1, got '${parser}'`);
+  if (parser !== undefined && parser !== 'qwen3' && parser !== 'deepseek_r1')
+    throw new UsageError(`--reasoning-parser must be qwen3 or deepseek_r1, got '${parser}'`);
   const envKey = env['VLLM_API_KEY'];
   let kvEvents;
   try {
@@ -136,7 +136,9 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       ...(v['gpu-memory-utilization'] !== undefined ? { gpuMemoryUtilization: fraction('--gpu-memory-utilization', v['gpu-memory-utilization']) } : {}),
       ...(v['no-enable-prefix-caching'] || off('enable-prefix-caching')
         ? { enablePrefixCaching: false }
-        : v['enable-prefix-caching'] ? { enablePrefixCaching: true } : {}),
+        : v['enable-prefix-caching']
+          ? { enablePrefixCaching: true }
+          : {}),
     },
     profile: v.profile ?? null,
     speedup: speedupOf(v.speedup),
@@ -252,7 +254,10 @@ function jsonList(flag: string, raw: string | undefined): string[] {
     // fall through to the comma form
   }
   if (raw.trim().startsWith('[')) throw new UsageError(`${flag} expects a JSON list of strings, got '${raw}'`);
-  return raw.split(',').map((x) => x.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function fraction(flag: string, raw: string): number {
@@ -271,6 +276,7 @@ function speedupOf(raw: string): number {
 
 function int(flag: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
-  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} expects an integer in [${min}, ${max}], got '${raw}'`);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} expects an integer in [${min}, ${max}], got '${raw}'`);
   return n;
 }

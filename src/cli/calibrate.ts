@@ -56,7 +56,10 @@ function parse(argv: readonly string[]): CalibrateOptions | 'help' {
     else if (a === '--name') o.name = value();
     else if (a === '--max-evals') o.maxEvals = Number(value());
     else if (a === '--fit') {
-      const terms = value().split(',').map((t) => t.trim()).filter(Boolean);
+      const terms = value()
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
       const bad = terms.filter((t) => !(FIT_TERMS as readonly string[]).includes(t));
       if (bad.length) throw new Error(`--fit: unknown term(s) ${bad.join(', ')}; known: ${FIT_TERMS.join(', ')}`);
       o.fit = terms as FitTerm[];
@@ -99,11 +102,22 @@ export function calibrateCommand(argv: readonly string[], out: (s: string) => vo
     const terms = o.fit ?? (['weights', 'compute', 'ingress_ms', 'per_step_ms', ...(busy ? ['per_seq_us' as const] : [])] as FitTerm[]);
     out(`llmsim calibrate: ${points.length} point(s), starting from ${startName}, fitting ${terms.join(', ')}\n`);
     const fit = fitProfile(start, points, terms, o.maxEvals);
-    out(`${Object.entries(fit.values).map(([k, v]) => `  ${k}: ${v.toPrecision(4)}`).join('\n')}\n  (${fit.evals} replays, objective ${fit.objective.toExponential(3)})\n\n`);
+    out(
+      `${Object.entries(fit.values)
+        .map(([k, v]) => `  ${k}: ${v.toPrecision(4)}`)
+        .join('\n')}\n  (${fit.evals} replays, objective ${fit.objective.toExponential(3)})\n\n`,
+    );
     out(formatTable(errorRows(points, start, fit.profile)));
     const name = o.name ?? `${start.name}-calibrated`;
     const file = o.out ?? `${name}.yaml`;
-    writeFileSync(file, profileYaml(fit.profile, name, o.files.map((f) => basename(f))));
+    writeFileSync(
+      file,
+      profileYaml(
+        fit.profile,
+        name,
+        o.files.map((f) => basename(f)),
+      ),
+    );
     out(`\nwrote ${file}\n`);
     return 0;
   } catch (err) {

@@ -92,7 +92,7 @@ function scenarioCommand([sub, file]: readonly string[]): number {
       process.stdout.write(summarizeScenario(file, scenario));
       return 0;
     }
-    process.stderr.write("llmsim: usage: llmsim scenario check FILE | llmsim scenario schema\n");
+    process.stderr.write('llmsim: usage: llmsim scenario check FILE | llmsim scenario schema\n');
     return 2;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);

@@ -15,7 +15,12 @@ export const SAFETY_OPTIONS = {
 type Values = { readonly [K in keyof typeof SAFETY_OPTIONS]?: (typeof SAFETY_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 /** The safety flags typed on the command line; `VLLM_ENABLE_RESPONSES_API_STORE=1` enables the store as in vLLM. */
-export function safetyOverrides(v: Values, env: NodeJS.ProcessEnv, int: (flag: string, raw: string, min: number) => number, off: (flag: string) => boolean): SafetyOverrides {
+export function safetyOverrides(
+  v: Values,
+  env: NodeJS.ProcessEnv,
+  int: (flag: string, raw: string, min: number) => number,
+  off: (flag: string) => boolean,
+): SafetyOverrides {
   const envStore = /^(1|true)$/i.test(env['VLLM_ENABLE_RESPONSES_API_STORE'] ?? '');
   const num = (flag: keyof Values, min: number): number | undefined => {
     const raw = v[flag];
@@ -31,7 +36,11 @@ export function safetyOverrides(v: Values, env: NodeJS.ProcessEnv, int: (flag: s
     templateBudget: { ...(steps !== undefined ? { maxSteps: steps } : {}), ...(chars !== undefined ? { maxChars: chars } : {}) },
     ...(v['disable-fault-header'] ? { faultHeader: false } : {}),
     ...(holdSeconds !== undefined ? { maxFaultHeaderSeconds: holdSeconds } : {}),
-    responsesStore: { ...(v['enable-responses-store'] || envStore ? { enabled: true } : {}), ...(entries !== undefined ? { maxEntries: entries } : {}), ...(bytes !== undefined ? { maxBytes: bytes } : {}) },
+    responsesStore: {
+      ...(v['enable-responses-store'] || envStore ? { enabled: true } : {}),
+      ...(entries !== undefined ? { maxEntries: entries } : {}),
+      ...(bytes !== undefined ? { maxBytes: bytes } : {}),
+    },
   };
 }
 

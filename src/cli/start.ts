@@ -133,7 +133,12 @@ interface Started {
   close(): Promise<void>;
 }
 
-async function startReplica(options: ServeOptions, deployment: Deployment, index: number, { clock, trace: shared, logger, statsLogs, fleet, preparer }: Shared): Promise<Started> {
+async function startReplica(
+  options: ServeOptions,
+  deployment: Deployment,
+  index: number,
+  { clock, trace: shared, logger, statsLogs, fleet, preparer }: Shared,
+): Promise<Started> {
   const trace = shared && fleet ? { ...shared, write: (m: string, r: RequestReport) => shared.write(m, r, deployment.replica) } : shared;
   const metrics = createMetrics();
   metrics.setClock(() => clock.unixSeconds());

@@ -6,7 +6,14 @@ import type { EngineRequest, EngineSink } from './types.ts';
 
 const sink: EngineSink = { onTokens: () => {}, onFinished: () => {} };
 const prompt = Array.from({ length: 100 }, (_, i) => (i * 7919) % 151_000);
-const request = (extra: Partial<EngineRequest>): EngineRequest => ({ requestId: 'r', promptTokenIds: prompt, sequences: [{ outputTokens: 4, finishReason: 'length' }], priority: 0, maxTokens: 4, ...extra });
+const request = (extra: Partial<EngineRequest>): EngineRequest => ({
+  requestId: 'r',
+  promptTokenIds: prompt,
+  sequences: [{ outputTokens: 4, finishReason: 'length' }],
+  priority: 0,
+  maxTokens: 4,
+  ...extra,
+});
 
 describe('prompt block hashes', () => {
   const kv = createKvCache({ totalBlocks: 64, blockSize: 16, enablePrefixCaching: true });

@@ -19,7 +19,7 @@ export function chainedBlockHashes(tokens: readonly number[], salt: string, bloc
   let prev = salt;
   for (let end = blockSize; end <= tokens.length; end += blockSize) {
     let text = prev + tokens[end - blockSize];
-    for (let i = end - blockSize + 1; i < end; i++) text += ',' + tokens[i];
+    for (let i = end - blockSize + 1; i < end; i++) text += `,${tokens[i]}`;
     prev = hash('sha1', text, 'base64');
     out.push(prev);
   }

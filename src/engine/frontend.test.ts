@@ -19,7 +19,13 @@ function fakeEngine(now: () => number): Engine & { seen: { id: string; at: numbe
   };
 }
 
-const req = (id: string, promptLen = 4): EngineRequest => ({ requestId: id, promptTokenIds: new Array<number>(promptLen).fill(0), sequences: [{ outputTokens: 2 }], priority: 0, maxTokens: 2 });
+const req = (id: string, promptLen = 4): EngineRequest => ({
+  requestId: id,
+  promptTokenIds: new Array<number>(promptLen).fill(0),
+  sequences: [{ outputTokens: 2 }],
+  priority: 0,
+  maxTokens: 2,
+});
 const summary = { cachedTokens: 0, arrivalTime: 0, firstScheduledTime: 0, firstTokenTime: 0, finishedTime: 0, preemptions: 0 };
 
 describe('front-end queue (one FIFO loop in front of the engine, virtual clock)', () => {
@@ -37,7 +43,10 @@ describe('front-end queue (one FIFO loop in front of the engine, virtual clock)'
     fe.submit(req('a', 10), none);
     fe.submit(req('b', 0), none);
     clock.runUntilIdle();
-    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6), +(s.arrival ?? -1).toFixed(6)])).toEqual([['a', 0.02, 0.02], ['b', 0.03, 0.03]]);
+    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6), +(s.arrival ?? -1).toFixed(6)])).toEqual([
+      ['a', 0.02, 0.02],
+      ['b', 0.03, 0.03],
+    ]);
   });
 
   it('delays each streamed chunk by the loop time of the chunks before it, and the finish after the last chunk', () => {
@@ -45,7 +54,10 @@ describe('front-end queue (one FIFO loop in front of the engine, virtual clock)'
     const inner = fakeEngine(() => clock.now());
     const fe = withFrontEnd(inner, clock, { perRequest: 0, perPromptToken: 0, perChunk: 0.002 });
     const got: string[] = [];
-    const sink = (id: string): EngineSink => ({ onTokens: (_s, n) => got.push(`${id}${n}@${(clock.now() * 1000).toFixed(0)}`), onFinished: () => got.push(`${id}done@${(clock.now() * 1000).toFixed(0)}`) });
+    const sink = (id: string): EngineSink => ({
+      onTokens: (_s, n) => got.push(`${id}${n}@${(clock.now() * 1000).toFixed(0)}`),
+      onFinished: () => got.push(`${id}done@${(clock.now() * 1000).toFixed(0)}`),
+    });
     fe.submit(req('a'), sink('a'));
     fe.submit(req('b'), sink('b'));
     clock.runUntilIdle();
@@ -93,13 +105,22 @@ describe('several front-end loops (--api-server-count)', () => {
     for (const id of ['a', 'b', 'c', 'd']) fe.submit(req(id), { onTokens: () => out.push([id, +clock.now().toFixed(6)]), onFinished: () => {} });
     clock.runUntilIdle();
     // Two loops: a and b at 10 ms, c and d behind them at 20 ms (one loop would give 10, 20, 30, 40).
-    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6)])).toEqual([['a', 0.01], ['b', 0.01], ['c', 0.02], ['d', 0.02]]);
+    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6)])).toEqual([
+      ['a', 0.01],
+      ['b', 0.01],
+      ['c', 0.02],
+      ['d', 0.02],
+    ]);
     // a's chunk (loop 0) and b's (loop 1) are served side by side; c's waits behind a's on loop 0.
     inner.seen[0]!.sink.onTokens(0, 1, false);
     inner.seen[1]!.sink.onTokens(0, 1, false);
     inner.seen[2]!.sink.onTokens(0, 1, false);
     clock.runUntilIdle();
-    expect(out).toEqual([['a', 0.024], ['b', 0.024], ['c', 0.028]]);
+    expect(out).toEqual([
+      ['a', 0.024],
+      ['b', 0.024],
+      ['c', 0.028],
+    ]);
   });
 
   it('a request takes the loop that is free first, not the next in turn', () => {
@@ -111,7 +132,11 @@ describe('several front-end loops (--api-server-count)', () => {
     fe.submit(req('short', 5), none); // loop 1 free at 5 ms
     fe.submit(req('next', 5), none); // loop 1 again (free at 5 ms, loop 0 at 50 ms)
     clock.runUntilIdle();
-    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6)])).toEqual([['short', 0.005], ['next', 0.01], ['long', 0.05]]);
+    expect(inner.seen.map((s) => [s.id, +s.at.toFixed(6)])).toEqual([
+      ['short', 0.005],
+      ['next', 0.01],
+      ['long', 0.05],
+    ]);
   });
 
   it('keeps the data-parallel ranks visible through the wrapper', () => {
@@ -135,7 +160,16 @@ describe('front-end queue in a built engine (the live server and --simulate path
     const firstToken = (profile: string): number => {
       const clock = createVirtualClock();
       const trace = { write: () => {}, writeFault: () => {}, close: async () => {} };
-      const engine = buildModelEngine({ name: 'm', profile, settings: {}, schedulingPolicy: 'fcfs', clock, metrics: createMetrics(), trace, maxModelLen: 4096 });
+      const engine = buildModelEngine({
+        name: 'm',
+        profile,
+        settings: {},
+        schedulingPolicy: 'fcfs',
+        clock,
+        metrics: createMetrics(),
+        trace,
+        maxModelLen: 4096,
+      });
       let at = -1;
       engine.submit(req('a'), { onTokens: () => (at < 0 ? (at = clock.now()) : 0), onFinished: () => {} });
       clock.runUntilIdle();

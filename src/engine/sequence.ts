@@ -63,7 +63,20 @@ export function createSequences(request: EngineRequest, sink: EngineSink, arriva
     tokenTimes: recordTokens ? [] : null,
   };
   request.sequences.forEach((plan, index) => {
-    req.seqs.push({ req, index, promptLen: request.promptTokenIds.length, target: Math.max(1, plan.outputTokens), generated: 0, computed: 0, blocks: [], registered: 0, state: 'pending', stepTokens: 0, stepOut: 0, lastToken: null });
+    req.seqs.push({
+      req,
+      index,
+      promptLen: request.promptTokenIds.length,
+      target: Math.max(1, plan.outputTokens),
+      generated: 0,
+      computed: 0,
+      blocks: [],
+      registered: 0,
+      state: 'pending',
+      stepTokens: 0,
+      stepOut: 0,
+      lastToken: null,
+    });
   });
   return req;
 }

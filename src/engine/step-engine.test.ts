@@ -20,12 +20,29 @@ interface Run {
   submit(id: string, promptLen: number, outputs: number[], extra?: Partial<EngineRequest>): { abort(): void };
 }
 
-function setup({ maxNumSeqs = 256, maxNumBatchedTokens = 8192, blocks = 10_000, stepModel = model }: { maxNumSeqs?: number; maxNumBatchedTokens?: number; blocks?: number; stepModel?: StepModel } = {}): Run {
+function setup({
+  maxNumSeqs = 256,
+  maxNumBatchedTokens = 8192,
+  blocks = 10_000,
+  stepModel = model,
+}: {
+  maxNumSeqs?: number;
+  maxNumBatchedTokens?: number;
+  blocks?: number;
+  stepModel?: StepModel;
+} = {}): Run {
   const clock = createVirtualClock();
   const steps: StepReport[] = [];
   const reports: RequestReport[] = [];
   const kv = createKvCache({ totalBlocks: blocks, blockSize: 16, enablePrefixCaching: true });
-  const engine = createStepEngine({ clock, model: stepModel, kv, maxNumSeqs, maxNumBatchedTokens, observer: { step: (s) => steps.push(s), requestDone: (r) => reports.push(r) } });
+  const engine = createStepEngine({
+    clock,
+    model: stepModel,
+    kv,
+    maxNumSeqs,
+    maxNumBatchedTokens,
+    observer: { step: (s) => steps.push(s), requestDone: (r) => reports.push(r) },
+  });
   const tokens = new Map<string, number[]>();
   const summaries = new Map<string, RequestSummary>();
   return {
@@ -40,10 +57,13 @@ function setup({ maxNumSeqs = 256, maxNumBatchedTokens = 8192, blocks = 10_000, 
       tokens.set(id, times);
       const salt = [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 100_003, 7);
       const promptTokenIds = extra.promptTokenIds ?? Array.from({ length: promptLen }, (_, i) => (i * 7919 + salt * 104729) % 50000);
-      return engine.submit({ requestId: id, promptTokenIds, sequences: outputs.map((o) => ({ outputTokens: o, finishReason: 'length' })), priority: 0, maxTokens: 1000, ...extra }, {
-        onTokens: () => times.push(clock.now()),
-        onFinished: (s) => summaries.set(id, s),
-      });
+      return engine.submit(
+        { requestId: id, promptTokenIds, sequences: outputs.map((o) => ({ outputTokens: o, finishReason: 'length' })), priority: 0, maxTokens: 1000, ...extra },
+        {
+          onTokens: () => times.push(clock.now()),
+          onFinished: (s) => summaries.set(id, s),
+        },
+      );
     },
   };
 }
@@ -161,13 +181,22 @@ describe('step engine on the virtual clock', () => {
       const times: number[] = [];
       run.tokens.set(id, times);
       handles.push(
-        run.engine.submit({ requestId: id, promptTokenIds: Array.from({ length: 32 }, (_, k) => k + i * 100), sequences: [{ outputTokens: 40, finishReason: 'length' }], priority: 0, maxTokens: 40 }, {
-          onTokens: () => {
-            times.push(run.clock.now());
-            if (++seen === 3 + i) handles[i]!.abort();
+        run.engine.submit(
+          {
+            requestId: id,
+            promptTokenIds: Array.from({ length: 32 }, (_, k) => k + i * 100),
+            sequences: [{ outputTokens: 40, finishReason: 'length' }],
+            priority: 0,
+            maxTokens: 40,
           },
-          onFinished: () => {},
-        }),
+          {
+            onTokens: () => {
+              times.push(run.clock.now());
+              if (++seen === 3 + i) handles[i]!.abort();
+            },
+            onFinished: () => {},
+          },
+        ),
       );
     }
     run.submit('steady', 32, [60]);
@@ -190,7 +219,17 @@ describe('step engine on the virtual clock', () => {
     const kv = createKvCache({ totalBlocks: 10_000, blockSize: 16, enablePrefixCaching: true });
     const engine = createStepEngine({ clock, model, kv, maxNumSeqs: 256, maxNumBatchedTokens: 8192, observer: { requestDone: (r) => reports.push(r) } });
     const submit = (i: number): void => {
-      engine.submit({ requestId: `l${i}`, promptTokenIds: Array.from({ length: 40 + i }, (_, k) => k * 31 + i), sequences: [{ outputTokens: 30, finishReason: 'length' }], priority: 0, maxTokens: 30, arrivalTime: clock.now() }, { onTokens: () => {}, onFinished: () => {} });
+      engine.submit(
+        {
+          requestId: `l${i}`,
+          promptTokenIds: Array.from({ length: 40 + i }, (_, k) => k * 31 + i),
+          sequences: [{ outputTokens: 30, finishReason: 'length' }],
+          priority: 0,
+          maxTokens: 30,
+          arrivalTime: clock.now(),
+        },
+        { onTokens: () => {}, onFinished: () => {} },
+      );
     };
     submit(0);
     inner.advanceBy(0.1);
@@ -223,7 +262,7 @@ describe('step engine on the virtual clock', () => {
     const workload = (): string => {
       const run = setup({ blocks: 300, maxNumSeqs: 16, maxNumBatchedTokens: 1024 });
       let x = 42;
-      const rand = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = (): number => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       for (let i = 0; i < 60; i++) {
         run.clock.advanceBy(rand() * 0.05);
         run.submit(`r${i}`, 20 + Math.floor(rand() * 800), [1 + Math.floor(rand() * 200)]);

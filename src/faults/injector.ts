@@ -25,7 +25,15 @@ export interface FaultInjector {
   reset(faults: readonly Fault[]): void;
 }
 
-export function createFaultInjector({ faults, seed, onInject }: { faults: readonly Fault[]; seed: number; onInject?: (kind: FaultKind) => void }): FaultInjector {
+export function createFaultInjector({
+  faults,
+  seed,
+  onInject,
+}: {
+  faults: readonly Fault[];
+  seed: number;
+  onInject?: (kind: FaultKind) => void;
+}): FaultInjector {
   let active = [...faults];
   let seen = active.map(() => 0);
   const injected = zeroFaultCounts();

@@ -76,7 +76,15 @@ function boundHeaderFault(fault: Fault, maxSeconds: number): Fault {
 function errorResponse(c: Context, status: number, message: string | undefined, retryAfter: number | undefined): Response {
   const headers: Record<string, string> = {};
   if (retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(retryAfter));
-  const text = message ?? (status === 429 ? 'Too many requests, please retry later.' : status === 503 ? 'Service temporarily unavailable.' : status === 504 ? 'Request timed out.' : 'Internal server error');
+  const text =
+    message ??
+    (status === 429
+      ? 'Too many requests, please retry later.'
+      : status === 503
+        ? 'Service temporarily unavailable.'
+        : status === 504
+          ? 'Request timed out.'
+          : 'Internal server error');
   return renderError(c, new ApiError(status, errorTypeFor(status), text), headers);
 }
 

@@ -8,15 +8,20 @@ export const FaultSchema = z
     status: z.int().min(400).max(599).optional().describe('http_error status (default 500).'),
     retry_after: z.number().nonnegative().optional().describe('Retry-After seconds sent with 429/503.'),
     message: z.string().optional(),
-    duration: z.number().positive().optional().describe('stall: pause length; timeout: hold this long, then 504 (default: hold until the client leaves). Simulated seconds.'),
+    duration: z
+      .number()
+      .positive()
+      .optional()
+      .describe('stall: pause length; timeout: hold this long, then 504 (default: hold until the client leaves). Simulated seconds.'),
     after_tokens: z.int().nonnegative().optional().describe('Mid-stream faults fire after this many stream events (default 1).'),
     rate: z.number().min(0).max(1).optional().describe('Probability per matching request (seeded: a replayed run fails the same requests).'),
     first_n: z.int().positive().optional().describe('Only the first N matching requests.'),
     every_k: z.int().positive().optional().describe('Every Kth matching request.'),
-    window: z.strictObject({ from: z.number().nonnegative(), to: z.number().positive() }).optional().describe('Only between these simulated seconds since start.'),
-    match: z
-      .strictObject({ model: z.string().optional(), path: z.string().optional().describe('Exact request path, e.g. /v1/chat/completions') })
-      .optional(),
+    window: z
+      .strictObject({ from: z.number().nonnegative(), to: z.number().positive() })
+      .optional()
+      .describe('Only between these simulated seconds since start.'),
+    match: z.strictObject({ model: z.string().optional(), path: z.string().optional().describe('Exact request path, e.g. /v1/chat/completions') }).optional(),
   })
   .describe('A fault; selectors (rate, first_n, every_k, window, match) must all hold. None given: every request.');
 

@@ -51,7 +51,9 @@ function buildProseChain(tokenizer: Tokenizer): ProseChain {
     list.push(b);
     edges.set(a, list);
   };
-  for (const sentence of PROSE_CORPUS.split('\n').map((s) => s.trim()).filter(Boolean)) {
+  for (const sentence of PROSE_CORPUS.split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const pieces: string[] = [];
     sentence.split(' ').forEach((word, i) => {
       const m = /^([A-Za-z]+)([.,]?)$/.exec(word);

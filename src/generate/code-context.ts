@@ -49,21 +49,21 @@ export interface CodeContext {
 const KEYWORDS: Readonly<Record<CodeLang, ReadonlySet<string>>> = {
   python: words(
     'False None True and as assert async await break class continue def del elif else except finally for ' +
-    'from global if import in is lambda nonlocal not or pass raise return try while with yield self print ' +
-    'len range str int float list dict set tuple',
+      'from global if import in is lambda nonlocal not or pass raise return try while with yield self print ' +
+      'len range str int float list dict set tuple',
   ),
   js: words(
     'async await break case catch class const continue debugger default delete do else export extends ' +
-    'false finally for function if import in instanceof let new null of return static super switch this ' +
-    'throw true try typeof undefined var void while yield console log string number boolean any interface ' +
-    'type Math JSON Object Array Promise require module exports',
+      'false finally for function if import in instanceof let new null of return static super switch this ' +
+      'throw true try typeof undefined var void while yield console log string number boolean any interface ' +
+      'type Math JSON Object Array Promise require module exports',
   ),
   c: words(
     'auto break case char const continue default do double else enum extern float for goto if inline int ' +
-    'long register return short signed sizeof static struct switch typedef union unsigned void volatile ' +
-    'while bool true false NULL nullptr include define stdio stdlib string printf std cout endl size_t ' +
-    'public private protected class new delete this namespace using template typename String System out ' +
-    'println main',
+      'long register return short signed sizeof static struct switch typedef union unsigned void volatile ' +
+      'while bool true false NULL nullptr include define stdio stdlib string printf std cout endl size_t ' +
+      'public private protected class new delete this namespace using template typename String System out ' +
+      'println main',
   ),
 };
 
@@ -107,7 +107,15 @@ export function readCodeContext(lang: CodeLang, prefix: string, suffix: string |
     for (const m of head.matchAll(IDENT)) {
       const w = m[0];
       const at = m.index + w.length;
-      if (keywords.has(w) || prefixNames.has(w) || wanted.includes(w) || /^\d/.test(w) || suffix[m.index - 1] === '.' || /^[ \t]*\(/.test(suffix.slice(at, at + 8))) continue;
+      if (
+        keywords.has(w) ||
+        prefixNames.has(w) ||
+        wanted.includes(w) ||
+        /^\d/.test(w) ||
+        suffix[m.index - 1] === '.' ||
+        /^[ \t]*\(/.test(suffix.slice(at, at + 8))
+      )
+        continue;
       if (wanted.length < 2) wanted.push(w);
     }
     collect(suffix, keywords, counts, callees);
@@ -132,7 +140,7 @@ export function readCodeContext(lang: CodeLang, prefix: string, suffix: string |
     written,
     indent,
     unit,
-    closers: lineClosers(partial, after === 'inline' ? (suffix as string).split('\n', 1)[0] as string : ''),
+    closers: lineClosers(partial, after === 'inline' ? ((suffix as string).split('\n', 1)[0] as string) : ''),
     closeBlocks,
     after,
     mayReturn,
@@ -148,8 +156,9 @@ function partialKind(lang: CodeLang, p: string): PartialKind {
   if (lang !== 'c' && /^class(?:[ \t]+[A-Za-z_]\w*)?$/.test(t)) return 'class';
   if (lang === 'c' && /^#[ \t]*include\b/.test(t)) return 'include';
   if (opensBlock(lang, t)) return 'open';
-  if (lang === 'python' ? /^(?:if|elif|while|for|with)\b[^:]*[\w)\]'"]$/.test(t) : /^(?:if|while|for)[ \t]*\(.*\)$/.test(t) && lineClosers(t, '') === '') return 'header';
-  if (/(?:[=(\[,+\-*/%<>!&|:?]|\breturn|\bin|\bnot|\band|\bor)$/.test(t)) return 'operand';
+  if (lang === 'python' ? /^(?:if|elif|while|for|with)\b[^:]*[\w)\]'"]$/.test(t) : /^(?:if|while|for)[ \t]*\(.*\)$/.test(t) && lineClosers(t, '') === '')
+    return 'header';
+  if (/(?:[=([,+\-*/%<>!&|:?]|\breturn|\bin|\bnot|\band|\bor)$/.test(t)) return 'operand';
   if (t.endsWith('.')) return 'member';
   return 'rest';
 }

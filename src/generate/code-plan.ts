@@ -58,7 +58,15 @@ export function freshContext(lang: CodeContext['lang'], code: string | null = nu
 }
 
 const LANG_NAMES: Readonly<Record<string, string>> = {
-  python: 'Python', javascript: 'JavaScript', typescript: 'TypeScript', c: 'C', cpp: 'C++', java: 'Java', csharp: 'C#', go: 'Go', rust: 'Rust',
+  python: 'Python',
+  javascript: 'JavaScript',
+  typescript: 'TypeScript',
+  c: 'C',
+  cpp: 'C++',
+  java: 'Java',
+  csharp: 'C#',
+  go: 'Go',
+  rust: 'Rust',
 };
 
 /** A short lead-in, the code in a fence tagged with the language, and one closing sentence. */

@@ -153,7 +153,13 @@ class Writer {
     this.#scope = [];
     const params = main ? '' : this.#paramList();
     const header =
-      this.#lang === 'python' ? `def ${name}(${params}):` : this.#lang === 'js' ? `function ${name}(${params}) {` : main ? 'int main(void) {' : `int ${name}(${params}) {`;
+      this.#lang === 'python'
+        ? `def ${name}(${params}):`
+        : this.#lang === 'js'
+          ? `function ${name}(${params}) {`
+          : main
+            ? 'int main(void) {'
+            : `int ${name}(${params}) {`;
     this.#out += `${this.#out === '' || this.#out.endsWith('\n') ? '' : '\n\n'}${header}`;
     if (main) {
       this.#body(u, false, true);
@@ -303,8 +309,9 @@ class Writer {
     let text = '';
     // After `(` or `,` come arguments; after an operator or `return`, an expression.
     if (c.partialKind === 'operand' && /[(,]\s*$/.test(c.partial)) text = `${/,$/.test(c.partial) ? ' ' : ''}${this.#args()}`;
-    else if (c.partialKind === 'operand') text = `${/[\s\[]$/.test(c.partial) ? '' : ' '}${this.#expr()}`;
-    else if (c.partialKind === 'member') text = this.#lang === 'python' ? `get(${this.#operand()})` : this.#lang === 'js' ? `push(${this.#operand()})` : 'size()';
+    else if (c.partialKind === 'operand') text = `${/[\s[]$/.test(c.partial) ? '' : ' '}${this.#expr()}`;
+    else if (c.partialKind === 'member')
+      text = this.#lang === 'python' ? `get(${this.#operand()})` : this.#lang === 'js' ? `push(${this.#operand()})` : 'size()';
     else if (c.closers !== '') text = `, ${this.#operand()}`;
     else text = ` + ${this.#operand()}`;
     text += c.closers;

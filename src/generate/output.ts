@@ -17,7 +17,9 @@ export interface ReasoningSpec {
 }
 
 /** A scenario rule's fixed answer: exact text, or exact tool calls (ids still come from the choice's stream). */
-export type CannedAnswer = { readonly kind: 'content'; readonly text: string } | { readonly kind: 'tool_calls'; readonly calls: readonly { readonly name: string; readonly arguments: unknown }[] };
+export type CannedAnswer =
+  | { readonly kind: 'content'; readonly text: string }
+  | { readonly kind: 'tool_calls'; readonly calls: readonly { readonly name: string; readonly arguments: unknown }[] };
 
 export interface OutputSpec extends PlanOptions {
   readonly canned: CannedAnswer | null;
@@ -36,10 +38,18 @@ export function planOutput(spec: OutputSpec): ChoicePlan {
   const lead = thinking ? [thinking] : [];
   if (spec.canned?.kind === 'content') {
     const text = spec.canned.text;
-    return composePlan(spec.tokenizer, [...lead, { kind: 'content', raw: text, from: 0, to: text.length }], { maxTokens: spec.maxTokens, eos: true, finish: 'stop' });
+    return composePlan(spec.tokenizer, [...lead, { kind: 'content', raw: text, from: 0, to: text.length }], {
+      maxTokens: spec.maxTokens,
+      eos: true,
+      finish: 'stop',
+    });
   }
   if (spec.canned?.kind === 'tool_calls') {
-    return composePlan(spec.tokenizer, [...lead, ...cannedToolCalls(spec.canned.calls, spec.structureRng)], { maxTokens: spec.maxTokens, eos: true, finish: 'tool_calls' });
+    return composePlan(spec.tokenizer, [...lead, ...cannedToolCalls(spec.canned.calls, spec.structureRng)], {
+      maxTokens: spec.maxTokens,
+      eos: true,
+      finish: 'tool_calls',
+    });
   }
   // Structured parts are written lazily and cut at the content budget, as guided decoding stops at max_tokens.
   const textBudget = { tokenizer: spec.tokenizer, maxTokens: budget };
@@ -47,7 +57,11 @@ export function planOutput(spec: OutputSpec): ChoicePlan {
   if (calls) return composePlan(spec.tokenizer, [...lead, ...calls], { maxTokens: spec.maxTokens, eos: true, finish: 'tool_calls' });
   if (spec.constraint) {
     const out = boundedConstrainedText(spec.constraint, spec.structureRng, textBudget);
-    return composePlan(spec.tokenizer, [...lead, contentPiece(out)], { maxTokens: spec.maxTokens, eos: out.complete, finish: out.complete ? 'stop' : 'length' });
+    return composePlan(spec.tokenizer, [...lead, contentPiece(out)], {
+      maxTokens: spec.maxTokens,
+      eos: out.complete,
+      finish: out.complete ? 'stop' : 'length',
+    });
   }
   const body = planChoice(spec, budget);
   if (!thinking) return body;
@@ -57,7 +71,9 @@ export function planOutput(spec: OutputSpec): ChoicePlan {
 
 /** A constrained answer as the content piece; a cut one brings its token ids (the budget check already encoded them). */
 function contentPiece(out: BoundedText): RawPiece {
-  return out.ids ? { kind: 'content', raw: out.text, from: 0, to: out.text.length, ids: out.ids } : { kind: 'content', raw: out.text, from: 0, to: out.text.length };
+  return out.ids
+    ? { kind: 'content', raw: out.text, from: 0, to: out.text.length, ids: out.ids }
+    : { kind: 'content', raw: out.text, from: 0, to: out.text.length };
 }
 
 /** Qwen3 writes `<think>\n…\n</think>\n\n`; DeepSeek-R1's prompt already opened `<think>`, so it writes `…\n</think>\n\n`. */
@@ -71,7 +87,13 @@ function reasoningPiece(tokenizer: Tokenizer, spec: ReasoningSpec, rng: Rng): Ra
   const text = ids.map((id) => tokenizer.tokenText(id)).join('');
   const open = spec.parser === 'qwen3' ? '<think>\n' : '';
   const raw = `${open}${text}\n</think>\n\n`;
-  return { kind: 'reasoning', raw, from: open.length, to: open.length + text.length, ids: [...tokenizer.encode(open), ...ids, ...tokenizer.encode('\n</think>\n\n')] };
+  return {
+    kind: 'reasoning',
+    raw,
+    from: open.length,
+    to: open.length + text.length,
+    ids: [...tokenizer.encode(open), ...ids, ...tokenizer.encode('\n</think>\n\n')],
+  };
 }
 
 /** Reasoning tokens first, then the content plan (its channels shifted). */

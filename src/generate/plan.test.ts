@@ -26,14 +26,20 @@ function options(seed: number, overrides: Partial<PlanOptions> = {}): PlanOption
 describe('planChoice', () => {
   it('generates text that re-tokenizes to exactly the planned tokens (EOS counted but not shown)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 400 }), fc.boolean(), fc.constantFrom('prose', 'code'), (seed, maxTokens, ignoreEos, style) => {
-        const plan = planChoice(options(seed, { maxTokens, ignoreEos, style: style as 'prose' | 'code' }));
-        const textTokens = tokenizer.encode(plan.text).length;
-        const eos = plan.finishReason === 'stop' ? 1 : 0;
-        expect(textTokens + eos).toBe(plan.tokenIds.length);
-        expect(plan.tokenIds.length).toBeLessThanOrEqual(maxTokens);
-        if (ignoreEos) expect(plan.tokenIds.length).toBe(maxTokens);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.boolean(),
+        fc.constantFrom('prose', 'code'),
+        (seed, maxTokens, ignoreEos, style) => {
+          const plan = planChoice(options(seed, { maxTokens, ignoreEos, style: style as 'prose' | 'code' }));
+          const textTokens = tokenizer.encode(plan.text).length;
+          const eos = plan.finishReason === 'stop' ? 1 : 0;
+          expect(textTokens + eos).toBe(plan.tokenIds.length);
+          expect(plan.tokenIds.length).toBeLessThanOrEqual(maxTokens);
+          if (ignoreEos) expect(plan.tokenIds.length).toBe(maxTokens);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -88,7 +94,7 @@ describe('planChoice', () => {
     expect(plan.text).toBe(tokenizer.decode(free.tokenIds.slice(0, at)));
   });
 
-  it('plans free prose lazily with exactly the eager planner\'s tokens, text and offsets, in any step pattern', () => {
+  it("plans free prose lazily with exactly the eager planner's tokens, text and offsets, in any step pattern", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 1e6 }),
@@ -113,7 +119,12 @@ describe('planChoice', () => {
             released = upTo;
           }
           expect(streamed).toBe(eager.text);
-          expect([lazy.tokenCount, lazy.finishReason, lazy.stopReason, lazy.holdback]).toEqual([eager.tokenCount, eager.finishReason, eager.stopReason, eager.holdback]);
+          expect([lazy.tokenCount, lazy.finishReason, lazy.stopReason, lazy.holdback]).toEqual([
+            eager.tokenCount,
+            eager.finishReason,
+            eager.stopReason,
+            eager.holdback,
+          ]);
           expect(lazy.tokenIds).toEqual(eager.tokenIds);
           expect(lazy.cumChars).toEqual(eager.cumChars);
           expect(lazy.text).toBe(eager.text);

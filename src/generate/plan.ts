@@ -70,7 +70,8 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
   const contentCount = Math.min(maxTokens, natural);
   let hitEos = natural < maxTokens; // room for the EOS token itself
   // Free prose with nothing to cut at: planned lazily (see prose-plan.ts).
-  if (options.style === 'prose' && options.stop.length === 0 && options.stopTokenIds.length === 0 && canFork(rng)) return new ProsePlan(tokenizer, rng, contentCount, hitEos);
+  if (options.style === 'prose' && options.stop.length === 0 && options.stopTokenIds.length === 0 && canFork(rng))
+    return new ProsePlan(tokenizer, rng, contentCount, hitEos);
   let ids: number[];
   if (options.style === 'code') {
     // Code ends where its structure does (a block closed, the suffix's line reached), not at a sampled count.
@@ -88,7 +89,7 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
     const id = ids[i] as number;
     const pieceStart = raw.length;
     const past = i + 1 > options.minTokens;
-    if (past && stopTokens !== null && stopTokens.has(id)) {
+    if (past && stopTokens?.has(id)) {
       if (options.includeStopStrInOutput) raw += tokenizer.tokenText(id);
       cumChars.push(raw.length);
       return done(ids.slice(0, i + 1), cumChars, raw, holdback, 'stop', id);
@@ -115,7 +116,14 @@ export function planChoice(options: PlanOptions, maxTokens = options.maxTokens):
 
 const NO_TOOL_CALLS: readonly ToolCallPlan[] = Object.freeze([]);
 
-function done(tokenIds: number[], cumChars: number[], text: string, holdback: number, finishReason: FinishReason, stopReason: string | number | null): ChoicePlan {
+function done(
+  tokenIds: number[],
+  cumChars: number[],
+  text: string,
+  holdback: number,
+  finishReason: FinishReason,
+  stopReason: string | number | null,
+): ChoicePlan {
   if (cumChars.length > tokenIds.length) cumChars.length = tokenIds.length;
   // Reading a character flattens the rope that `+=` built (one 32-byte node per token) into one flat string.
   text.charCodeAt(0);

@@ -86,11 +86,11 @@ describe('promptSchema', () => {
     const cases = [
       '{'.repeat(5_000_000),
       '}'.repeat(5_000_000),
-      '{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000),
-      '{"a":'.repeat(9_000) + '1' + '}'.repeat(9_000), // parses (under 64 KB) but is too deep for an example
+      `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`,
+      `${'{"a":'.repeat(9_000)}1${'}'.repeat(9_000)}`, // parses (under 64 KB) but is too deep for an example
       '{"a":1,} '.repeat(600_000),
       '{{"a":1,}} '.repeat(500_000),
-      ('{"' + 'x'.repeat(100)).repeat(50_000),
+      `{"${'x'.repeat(100)}`.repeat(50_000),
       '```json\n{"a":}\n```\n'.repeat(300_000),
       '```'.repeat(2_000_000),
     ];

@@ -52,13 +52,19 @@ export function promptSchema(texts: readonly string[], limits: PromptSchemaLimit
   // No fenced schema: the latest inline schema wins over any example; otherwise a fenced example over an inline one.
   let inlineSchema: Json | null = null;
   let inlineExample: Json | null = null;
-  scanInline(text, inline, limits.maxCandidateChars, () => parses > 0 && !inlineSchema, (span) => {
-    const value = parseCandidate(text, span, limits.maxCandidateChars, allow);
-    const found = classify(value, limits.maxSchemaNodes);
-    inlineSchema ??= found?.schema ?? null;
-    inlineExample ??= found?.example ?? null;
-    return value !== undefined;
-  });
+  scanInline(
+    text,
+    inline,
+    limits.maxCandidateChars,
+    () => parses > 0 && !inlineSchema,
+    (span) => {
+      const value = parseCandidate(text, span, limits.maxCandidateChars, allow);
+      const found = classify(value, limits.maxSchemaNodes);
+      inlineSchema ??= found?.schema ?? null;
+      inlineExample ??= found?.example ?? null;
+      return value !== undefined;
+    },
+  );
   return inlineSchema ?? fencedExample ?? inlineExample;
 }
 
@@ -109,7 +115,10 @@ function splitFences(text: string): { fences: Span[]; inline: Span[] } {
     if (lineEnd < 0) break;
     const close = text.indexOf('```', lineEnd + 1);
     if (close < 0) break;
-    const info = text.slice(open + 3, Math.min(lineEnd, open + 40)).trim().toLowerCase();
+    const info = text
+      .slice(open + 3, Math.min(lineEnd, open + 40))
+      .trim()
+      .toLowerCase();
     if (info === '' || info.startsWith('json')) {
       const body = trimmed(text, lineEnd + 1, close);
       if (body && text.charCodeAt(body.start) === LBRACE && text.charCodeAt(body.end) === RBRACE) fences.push(body);

@@ -11,10 +11,23 @@ const budget = (maxTokens: number) => ({ tokenizer, maxTokens });
 
 /** Each asks for far more than any budget: generated lazily, they must stop just past it. */
 const HUGE: [string, Constraint][] = [
-  ['minItems 1e8', { kind: 'json', schema: { type: 'array', minItems: 1e8, items: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } } }],
+  [
+    'minItems 1e8',
+    { kind: 'json', schema: { type: 'array', minItems: 1e8, items: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } } },
+  ],
   ['minLength 1e7', { kind: 'json', schema: { type: 'object', properties: { s: { type: 'string', minLength: 1e7 } }, required: ['s'] } }],
   ['minProperties 1e8', { kind: 'json', schema: { type: 'object', minProperties: 1e8 } }],
-  ['nested minItems 1000^4', { kind: 'json', schema: { type: 'array', minItems: 1000, items: { type: 'array', minItems: 1000, items: { type: 'array', minItems: 1000, items: { type: 'string', minLength: 1000 } } } } }],
+  [
+    'nested minItems 1000^4',
+    {
+      kind: 'json',
+      schema: {
+        type: 'array',
+        minItems: 1000,
+        items: { type: 'array', minItems: 1000, items: { type: 'array', minItems: 1000, items: { type: 'string', minLength: 1000 } } },
+      },
+    },
+  ],
   ['pattern a{1000000}', { kind: 'json', schema: { type: 'string', pattern: '^a{1000000}$' } }],
   ['regex a{1000000}', { kind: 'regex', pattern: 'a{1000000}' }],
   ['regex ((ab){1000}){1000}', { kind: 'regex', pattern: '((ab){1000}c){1000}' }],
@@ -26,7 +39,10 @@ describe('structured output bounded by the token budget', () => {
   it.each(HUGE)('%s stops just past max_tokens, as a prefix of the same instance', (_name, constraint) => {
     const small = boundedConstrainedText(constraint, rng(), budget(50));
     const large = boundedConstrainedText(constraint, rng(), budget(400));
-    for (const [out, max] of [[small, 50], [large, 400]] as const) {
+    for (const [out, max] of [
+      [small, 50],
+      [large, 400],
+    ] as const) {
       expect(out.complete).toBe(false);
       expect(out.ids!.length).toBeGreaterThan(max);
       expect(out.ids!.length).toBeLessThan(max + 1100);
@@ -38,7 +54,11 @@ describe('structured output bounded by the token budget', () => {
   });
 
   it('keeps small instances whole and valid, tokenized exactly as the whole text', () => {
-    const out = boundedConstrainedText({ kind: 'json', schema: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] } }, rng(), budget(100));
+    const out = boundedConstrainedText(
+      { kind: 'json', schema: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] } },
+      rng(),
+      budget(100),
+    );
     expect(out.complete).toBe(true);
     expect(out.ids).toEqual(tokenizer.encode(out.text));
     expect(Object.keys(JSON.parse(out.text) as object)).toEqual(['a']);
@@ -51,7 +71,13 @@ describe('structured output bounded by the token budget', () => {
 
 describe('regexes without backtracking', () => {
   it('refuses lookaround and backreferences with a reason', () => {
-    for (const [pattern, why] of [['(a|a){28,32}(?=b)', /lookahead/], ['(?<=x)a', /lookbehind/], ['(?!a)b', /lookahead/], ['(a)\\1', /backreference/], ['([a-z', /invalid regex/]] as const) {
+    for (const [pattern, why] of [
+      ['(a|a){28,32}(?=b)', /lookahead/],
+      ['(?<=x)a', /lookbehind/],
+      ['(?!a)b', /lookahead/],
+      ['(a)\\1', /backreference/],
+      ['([a-z', /invalid regex/],
+    ] as const) {
       expect(() => checkConstraint({ kind: 'regex', pattern })).toThrow(why);
       expect(() => checkConstraint({ kind: 'json', schema: { type: 'string', pattern } })).toThrow(ConstraintError);
     }
@@ -108,8 +134,13 @@ describe('schema walks are depth-limited', () => {
   });
 
   it('refuses too many properties before ajv compiles them (one object, and in all), and compiles 300', () => {
-    const flat = (n: number, tag = 'p') => ({ type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`${tag}${i}`, { type: 'string' }])) });
-    expect(() => checkConstraint({ kind: 'json', schema: flat(2200) })).toThrow(`has an object with 2200 properties, above llmsim's limit of ${MAX_OBJECT_PROPERTIES}`);
+    const flat = (n: number, tag = 'p') => ({
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`${tag}${i}`, { type: 'string' }])),
+    });
+    expect(() => checkConstraint({ kind: 'json', schema: flat(2200) })).toThrow(
+      `has an object with 2200 properties, above llmsim's limit of ${MAX_OBJECT_PROPERTIES}`,
+    );
     const wide = { type: 'object', properties: { a: flat(700, 'a'), b: flat(700, 'b'), c: flat(700, 'c') } };
     expect(() => checkConstraint({ kind: 'json', schema: wide })).toThrow(`has more than ${MAX_SCHEMA_PROPERTIES} properties in all`);
     expect(() => checkConstraint({ kind: 'json', schema: flat(300) })).not.toThrow();

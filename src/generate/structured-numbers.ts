@@ -50,4 +50,3 @@ export function number(s: Schema, rng: Rng): number {
   const ok = (v: number): boolean => (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
   return ok(x) ? x : ok((lo + hi) / 2) ? (lo + hi) / 2 : lo;
 }
-

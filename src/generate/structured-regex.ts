@@ -98,7 +98,8 @@ function refuseUnsupported(alts: readonly AST.Alternative[]): void {
 function refuseElement(el: AST.Element): void {
   switch (el.type) {
     case 'Assertion':
-      if (el.kind === 'lookahead' || el.kind === 'lookbehind') throw new ConstraintError(`regex ${el.kind} assertions (${el.raw}) are not supported: a grammar-constrained decoder cannot look around`);
+      if (el.kind === 'lookahead' || el.kind === 'lookbehind')
+        throw new ConstraintError(`regex ${el.kind} assertions (${el.raw}) are not supported: a grammar-constrained decoder cannot look around`);
       return;
     case 'Backreference':
       throw new ConstraintError(`regex backreferences (${el.raw}) are not supported: a grammar-constrained decoder cannot match them`);

@@ -43,8 +43,10 @@ export function checkSchema(schema: unknown, what = 'the JSON schema'): void {
     const props = obj['properties'];
     if (props !== null && typeof props === 'object' && !Array.isArray(props)) {
       const count = Object.keys(props).length;
-      if (count > MAX_OBJECT_PROPERTIES) throw new ConstraintError(`${what} has an object with ${count} properties, above llmsim's limit of ${MAX_OBJECT_PROPERTIES}`);
-      if ((properties += count) > MAX_SCHEMA_PROPERTIES) throw new ConstraintError(`${what} has more than ${MAX_SCHEMA_PROPERTIES} properties in all, above llmsim's limit`);
+      if (count > MAX_OBJECT_PROPERTIES)
+        throw new ConstraintError(`${what} has an object with ${count} properties, above llmsim's limit of ${MAX_OBJECT_PROPERTIES}`);
+      if ((properties += count) > MAX_SCHEMA_PROPERTIES)
+        throw new ConstraintError(`${what} has more than ${MAX_SCHEMA_PROPERTIES} properties in all, above llmsim's limit`);
     }
     if (typeof obj['pattern'] === 'string') compileRegex(obj['pattern']);
     const pp = obj['patternProperties'];
@@ -58,7 +60,8 @@ export function resolveRef(root: Schema, ref: string): Schema | boolean {
   if (!ref.startsWith('#')) throw new ConstraintError(`$ref ${JSON.stringify(ref)} is not supported: only references inside the schema (#/...) are`);
   let node: unknown = root;
   const path = ref.length <= 1 ? [] : ref.slice(ref.startsWith('#/') ? 2 : 1).split('/');
-  if (!ref.startsWith('#/') && ref.length > 1) throw new ConstraintError(`$ref ${JSON.stringify(ref)} is not supported: anchors are not resolved, use a JSON pointer`);
+  if (!ref.startsWith('#/') && ref.length > 1)
+    throw new ConstraintError(`$ref ${JSON.stringify(ref)} is not supported: anchors are not resolved, use a JSON pointer`);
   for (const raw of path) {
     const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
@@ -82,7 +85,8 @@ export function mergeSchemas(a: Schema, b: Schema): Schema {
     else if (key === 'required' && Array.isArray(prev) && Array.isArray(value)) out[key] = [...new Set([...prev, ...value])];
     else if (key === 'properties' && isObject(prev) && isObject(value)) out[key] = mergeProperties(prev, value);
     else if (key === 'type') out[key] = intersectTypes(prev, value);
-    else if (key === 'enum' && Array.isArray(prev) && Array.isArray(value)) out[key] = prev.filter((p) => value.some((v) => JSON.stringify(v) === JSON.stringify(p)));
+    else if (key === 'enum' && Array.isArray(prev) && Array.isArray(value))
+      out[key] = prev.filter((p) => value.some((v) => JSON.stringify(v) === JSON.stringify(p)));
     else if (key === 'additionalProperties' && (prev === false || value === false)) out[key] = false;
     else if ((key === 'items' || key === 'additionalProperties') && isObject(prev) && isObject(value)) out[key] = { allOf: [prev, value] };
     else out[key] = value;
@@ -102,7 +106,8 @@ function intersectTypes(a: unknown, b: unknown): unknown {
   const both = list(a).filter((t) => bs.includes(t) || (t === 'integer' && bs.includes('number')));
   const extra = bs.filter((t) => t === 'integer' && list(a).includes('number'));
   const types = [...new Set([...both, ...extra])];
-  if (types.length === 0) throw new ConstraintError(`the JSON schema cannot be satisfied: allOf requires types ${JSON.stringify(a)} and ${JSON.stringify(b)} at once`);
+  if (types.length === 0)
+    throw new ConstraintError(`the JSON schema cannot be satisfied: allOf requires types ${JSON.stringify(a)} and ${JSON.stringify(b)} at once`);
   return types.length === 1 ? types[0] : types;
 }
 

@@ -85,7 +85,8 @@ function cheapest<T>(options: readonly T[], root: Schema): T {
 }
 
 function* value(input: Schema | boolean, walk: Walk, depth: number): Pieces {
-  if (depth > MAX_INSTANCE_DEPTH) throw new ConstraintError(`the JSON schema requires instances nested deeper than ${MAX_INSTANCE_DEPTH} levels (a required cycle never closes)`);
+  if (depth > MAX_INSTANCE_DEPTH)
+    throw new ConstraintError(`the JSON schema requires instances nested deeper than ${MAX_INSTANCE_DEPTH} levels (a required cycle never closes)`);
   const s = flatten(input, walk, depth);
   if (s === false) throw new ConstraintError('the JSON schema cannot be satisfied: it requires a value matching `false`');
   if (s === true) return yield* literal(words(walk.rng));
@@ -219,7 +220,8 @@ function* object(s: Schema, walk: Walk, depth: number): Pieces {
   }
   // Still short of minProperties: extra keys, as many as needed (lazily: a huge minimum is cut by the token budget).
   const patterns = isObject(s['patternProperties']) ? Object.entries(s['patternProperties']) : [];
-  if (count < minProps && additional === false && patterns.length === 0) throw new ConstraintError(`the JSON schema cannot be satisfied: minProperties ${minProps} with only ${count} allowed properties`);
+  if (count < minProps && additional === false && patterns.length === 0)
+    throw new ConstraintError(`the JSON schema cannot be satisfied: minProperties ${minProps} with only ${count} allowed properties`);
   for (let i = 0; count < minProps; i++) {
     const [key, schema] = additional === false ? patternKey(patterns, walk.rng, i) : [`${word(walk.rng)}_${i}`, additionalSchema(additional)];
     yield `${count++ === 0 ? '' : ', '}${JSON.stringify(key)}: `;

@@ -25,13 +25,39 @@ const leaf = fc.oneof(
 );
 
 const { schema } = fc.letrec<{ schema: unknown; object: unknown }>((tie) => ({
-  schema: fc.oneof({ maxDepth: 3, depthIdentifier: 'schema' }, leaf, tie('object'), fc.record({ type: fc.constant('array'), items: tie('schema'), minItems: fc.integer({ min: 0, max: 2 }), maxItems: fc.integer({ min: 2, max: 4 }) }), fc.record({ anyOf: fc.array(tie('schema'), { minLength: 1, maxLength: 3 }) }), fc.record({ oneOf: fc.tuple(fc.constant({ type: 'string' }), fc.constant({ type: 'integer' })) })),
+  schema: fc.oneof(
+    { maxDepth: 3, depthIdentifier: 'schema' },
+    leaf,
+    tie('object'),
+    fc.record({ type: fc.constant('array'), items: tie('schema'), minItems: fc.integer({ min: 0, max: 2 }), maxItems: fc.integer({ min: 2, max: 4 }) }),
+    fc.record({ anyOf: fc.array(tie('schema'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ oneOf: fc.tuple(fc.constant({ type: 'string' }), fc.constant({ type: 'integer' })) }),
+  ),
   object: fc
     .dictionary(fc.constantFrom('name', 'city', 'count', 'when', 'tags', 'inner', 'id', 'score'), tie('schema'), { minKeys: 1, maxKeys: 5 })
-    .chain((properties) => fc.record({ type: fc.constant('object'), properties: fc.constant(properties), required: fc.subarray(Object.keys(properties)), additionalProperties: fc.constant(false) })),
+    .chain((properties) =>
+      fc.record({
+        type: fc.constant('object'),
+        properties: fc.constant(properties),
+        required: fc.subarray(Object.keys(properties)),
+        additionalProperties: fc.constant(false),
+      }),
+    ),
 }));
 
-const withDefs = fc.record({ type: fc.constant('object'), properties: fc.constant({ home: { $ref: '#/$defs/address' }, work: { $ref: '#/$defs/address' } }), required: fc.constant(['home']), $defs: fc.constant({ address: { type: 'object', properties: { street: { type: 'string' }, zip: { type: 'string', pattern: '^[0-9]{5}$' } }, required: ['street', 'zip'], additionalProperties: false } }) });
+const withDefs = fc.record({
+  type: fc.constant('object'),
+  properties: fc.constant({ home: { $ref: '#/$defs/address' }, work: { $ref: '#/$defs/address' } }),
+  required: fc.constant(['home']),
+  $defs: fc.constant({
+    address: {
+      type: 'object',
+      properties: { street: { type: 'string' }, zip: { type: 'string', pattern: '^[0-9]{5}$' } },
+      required: ['street', 'zip'],
+      additionalProperties: false,
+    },
+  }),
+});
 
 describe('constrainedText', () => {
   it('always returns JSON that validates against the schema, deterministically per stream', () => {
@@ -71,23 +97,31 @@ describe('constrainedText', () => {
 describe('planToolCalls', () => {
   it('generates arguments that validate against each function schema', () => {
     fc.assert(
-      fc.property(fc.array(schema, { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom('auto', 'required'), (params, seed, mode) => {
-        const tools = params.map((p, i) => ({ name: `fn_${i}`, parameters: { type: 'object', properties: { arg: p }, required: ['arg'] } }));
-        const pieces = planToolCalls({ tools, mode, parallel: true, autoCallProbability: 1 }, createRng(0, 'tools', seed, 'structure'));
-        expect(pieces).not.toBeNull();
-        for (const piece of pieces ?? []) {
-          const tool = tools.find((t) => t.name === piece.toolName)!;
-          const args: unknown = JSON.parse(piece.raw.slice(piece.from, piece.to));
-          expect(ajv.validate(tool.parameters, args)).toBe(true);
-          expect(piece.toolCallId).toMatch(/^chatcmpl-tool-[0-9a-f]{32}$/);
-        }
-      }),
+      fc.property(
+        fc.array(schema, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.constantFrom('auto', 'required'),
+        (params, seed, mode) => {
+          const tools = params.map((p, i) => ({ name: `fn_${i}`, parameters: { type: 'object', properties: { arg: p }, required: ['arg'] } }));
+          const pieces = planToolCalls({ tools, mode, parallel: true, autoCallProbability: 1 }, createRng(0, 'tools', seed, 'structure'));
+          expect(pieces).not.toBeNull();
+          for (const piece of pieces ?? []) {
+            const tool = tools.find((t) => t.name === piece.toolName)!;
+            const args: unknown = JSON.parse(piece.raw.slice(piece.from, piece.to));
+            expect(ajv.validate(tool.parameters, args)).toBe(true);
+            expect(piece.toolCallId).toMatch(/^chatcmpl-tool-[0-9a-f]{32}$/);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('calls exactly the named function, and may answer in text under auto', () => {
-    const tools = [{ name: 'a', parameters: null }, { name: 'b', parameters: null }];
+    const tools = [
+      { name: 'a', parameters: null },
+      { name: 'b', parameters: null },
+    ];
     const named = planToolCalls({ tools, mode: { name: 'b' }, parallel: true, autoCallProbability: 0 }, createRng(0, 'n', 0, 's'));
     expect(named?.map((p) => p.toolName)).toEqual(['b']);
     expect(planToolCalls({ tools, mode: 'auto', parallel: true, autoCallProbability: 0 }, createRng(0, 'n', 0, 's'))).toBeNull();

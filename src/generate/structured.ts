@@ -41,7 +41,11 @@ const compiled = new Map<string, ValidateFunction>();
 /** Any JSON object when the request only asked for `json_object`. */
 const ANY_OBJECT: Record<string, unknown> = {
   type: 'object',
-  properties: { answer: { type: 'string' }, details: { type: 'array', items: { type: 'string' }, maxItems: 3 }, confidence: { type: 'number', minimum: 0, maximum: 1 } },
+  properties: {
+    answer: { type: 'string' },
+    details: { type: 'array', items: { type: 'string' }, maxItems: 3 },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+  },
   required: ['answer', 'confidence'],
 };
 

@@ -56,7 +56,14 @@ export function planToolCalls(spec: ToolSpec, rng: Rng, budget: TextBudget | nul
     calls.forEach((call, i) => {
       const head = `${i === 0 ? '[' : ', '}{"name": ${JSON.stringify(call.tool.name)}, "parameters": `;
       const tail = `}${i === calls.length - 1 ? ']' : ''}`;
-      pieces.push({ kind: 'tool_call', raw: head + call.args + tail, from: head.length, to: head.length + call.args.length, toolName: call.tool.name, toolCallId: call.id });
+      pieces.push({
+        kind: 'tool_call',
+        raw: head + call.args + tail,
+        from: head.length,
+        to: head.length + call.args.length,
+        toolName: call.tool.name,
+        toolCallId: call.id,
+      });
     });
     return pieces;
   }
@@ -76,6 +83,9 @@ export function toolCallId(rng: Rng): string {
 
 function hex32(rng: Rng): string {
   let out = '';
-  for (let i = 0; i < 4; i++) out += Math.floor(rng() * 2 ** 32).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++)
+    out += Math.floor(rng() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   return out;
 }

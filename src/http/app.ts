@@ -58,7 +58,7 @@ export function createApp(ctx: ServerContext): Hono {
       // Generation requests start their work on a later turn, after queued stream chunks, about 1 ms of them per
       // turn (planning-gate.ts says why).
       if (generation) await planningTurn();
-      const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? frontDoor(c) ?? (await faults(c)) : null);
+      const early = (headers && cors.preflight(c, headers)) ?? guard(c) ?? (generation ? (frontDoor(c) ?? (await faults(c))) : null);
       if (early) c.res = early;
       else await next();
     } catch (err) {
@@ -145,7 +145,8 @@ function checkRouteTable(app: Hono, sleepMode: boolean): void {
   const expected = new Set(ROUTE_TABLE.filter((s: RouteSpec) => sleepMode || !s.sleepMode).map((s) => key(s.method, s.path)));
   const missing = [...registered].filter((k) => !expected.has(k));
   const extra = [...expected].filter((k) => !registered.has(k));
-  if (missing.length > 0 || extra.length > 0) throw new Error(`route table out of date: not in routes.ts: [${missing.join(', ')}]; not registered: [${extra.join(', ')}]`);
+  if (missing.length > 0 || extra.length > 0)
+    throw new Error(`route table out of date: not in routes.ts: [${missing.join(', ')}]; not registered: [${extra.join(', ')}]`);
 }
 
 function digest(value: string): Buffer {

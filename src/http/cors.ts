@@ -33,7 +33,10 @@ export function createCors(settings: CorsSettings, hidden: readonly string[] = [
   const anyOrigin = settings.origins.includes('*');
   const hiddenSet = new Set(hidden.map((h) => h.toLowerCase()));
   const visible = (list: readonly string[]): string =>
-    list.map((h) => h.trim()).filter((h) => h !== '' && !hiddenSet.has(h.toLowerCase())).join(', ');
+    list
+      .map((h) => h.trim())
+      .filter((h) => h !== '' && !hiddenSet.has(h.toLowerCase()))
+      .join(', ');
   return {
     headersFor(c) {
       const origin = header(c, 'origin');

@@ -5,7 +5,7 @@
  * whichever code raised it.
  */
 import type { Context } from 'hono';
-import { ApiError } from '../protocol/errors.ts';
+import type { ApiError } from '../protocol/errors.ts';
 import { ROUTE_TABLE, indexRoutes, type Dialect } from './routes.ts';
 
 const routes = indexRoutes(ROUTE_TABLE);

@@ -57,7 +57,7 @@ export function stampArrival(incoming: IncomingMessage, outgoing: ServerResponse
 /** The stated arrival (at least `floor`), undefined without the header, or why it is invalid. */
 function statedArrival(value: string | string[] | undefined, floor: number): number | string | undefined {
   if (value === undefined) return undefined;
-  const text = Array.isArray(value) ? value[0] ?? '' : value;
+  const text = Array.isArray(value) ? (value[0] ?? '') : value;
   const seconds = text.trim() === '' ? NaN : Number(text);
   if (!Number.isFinite(seconds) || seconds < 0) return `invalid ${ARRIVAL_HEADER} header: expected simulated seconds (a finite number >= 0), got '${text}'`;
   return Math.max(seconds, floor);
@@ -163,7 +163,8 @@ export function tooManyContainers(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if ((c === 123 || c === 91) && ++n > limit) return true;
@@ -194,11 +195,11 @@ export function tooDeep(root: object, limit: number): boolean {
     const depth = depths.pop() as number;
     if (depth > limit) return true;
     if (Array.isArray(node)) {
-      for (const v of node) if (v !== null && typeof v === 'object') (stack.push(v), depths.push(depth + 1));
+      for (const v of node) if (v !== null && typeof v === 'object') stack.push(v), depths.push(depth + 1);
     } else {
       for (const k in node) {
         const v = (node as Record<string, unknown>)[k];
-        if (v !== null && typeof v === 'object') (stack.push(v), depths.push(depth + 1));
+        if (v !== null && typeof v === 'object') stack.push(v), depths.push(depth + 1);
       }
     }
   }

@@ -25,7 +25,13 @@ export interface RouteSpec {
   readonly sleepMode?: true;
 }
 
-const r = (method: RouteSpec['method'], path: string, dialect: Dialect, access: Access, extra: Partial<RouteSpec> = {}): RouteSpec => ({ method, path, dialect, access, ...extra });
+const r = (method: RouteSpec['method'], path: string, dialect: Dialect, access: Access, extra: Partial<RouteSpec> = {}): RouteSpec => ({
+  method,
+  path,
+  dialect,
+  access,
+  ...extra,
+});
 const GEN = { generation: true } as const;
 
 export const ROUTE_TABLE: readonly RouteSpec[] = [

@@ -12,7 +12,8 @@ let server: Server | null = null;
 afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
 
 /** A minimal Hono-like context over a real Node response: what openStream reads from it. */
-const contextOf = (req: IncomingMessage, res: ServerResponse): Context => ({ env: { incoming: req, outgoing: res }, get: () => undefined }) as unknown as Context;
+const contextOf = (req: IncomingMessage, res: ServerResponse): Context =>
+  ({ env: { incoming: req, outgoing: res }, get: () => undefined }) as unknown as Context;
 
 /** Serves one stream with `handler`, returns the raw response bytes a raw socket client reads until the zero chunk. */
 async function serve(handler: (writer: StreamWriter, res: ServerResponse) => void): Promise<string> {

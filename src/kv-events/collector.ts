@@ -23,7 +23,14 @@ export function createKvEventCollector(blockSize: number): KvEventCollector {
         (last.blockHashes as bigint[]).push(externalHash(hash));
         (last.tokenIds as number[]).push(...tokens);
       } else {
-        events.push({ type: 'BlockStored', blockHashes: [externalHash(hash)], parentBlockHash: parent === null ? null : externalHash(parent), tokenIds: [...tokens], blockSize, loraName: lora });
+        events.push({
+          type: 'BlockStored',
+          blockHashes: [externalHash(hash)],
+          parentBlockHash: parent === null ? null : externalHash(parent),
+          tokenIds: [...tokens],
+          blockSize,
+          loraName: lora,
+        });
       }
       lastStored = hash;
       lastLora = lora;

@@ -8,7 +8,14 @@
 import { Encoder } from '@msgpack/msgpack';
 
 export type KvEvent =
-  | { readonly type: 'BlockStored'; readonly blockHashes: readonly bigint[]; readonly parentBlockHash: bigint | null; readonly tokenIds: readonly number[]; readonly blockSize: number; readonly loraName: string | null }
+  | {
+      readonly type: 'BlockStored';
+      readonly blockHashes: readonly bigint[];
+      readonly parentBlockHash: bigint | null;
+      readonly tokenIds: readonly number[];
+      readonly blockSize: number;
+      readonly loraName: string | null;
+    }
   | { readonly type: 'BlockRemoved'; readonly blockHashes: readonly bigint[] }
   | { readonly type: 'AllBlocksCleared' };
 

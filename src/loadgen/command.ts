@@ -62,12 +62,38 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
   if (o.simulate) {
     const run = simulate(o.profile, samples, offsets, o.maxConcurrency);
     ({ outputs, durationS, engine } = run);
-    trace = run.trace.map((r) => ({ request_id: r.requestId, arrival: r.arrival, first_token: r.firstToken, finished: r.finished, finish_reason: r.finishReason, prompt_tokens: r.promptTokens, cached_tokens: r.cachedTokens }));
+    trace = run.trace.map((r) => ({
+      request_id: r.requestId,
+      arrival: r.arrival,
+      first_token: r.firstToken,
+      finished: r.finished,
+      finish_reason: r.finishReason,
+      prompt_tokens: r.promptTokens,
+      cached_tokens: r.cachedTokens,
+    }));
   } else {
     const baseUrl = o.baseUrl as string;
-    const run = await runOverHttp({ baseUrl, endpoint: o.endpoint, model: o.model, ignoreEos: o.ignoreEos, maxConcurrency: o.maxConcurrency, progress: !o.disableTqdm && process.stderr.isTTY === true, llmsimUrl: o.llmsimUrl ?? baseUrl, virtualTime: o.virtualTime, promptText: extras.promptText ?? wordsPrompt }, samples, offsets);
+    const run = await runOverHttp(
+      {
+        baseUrl,
+        endpoint: o.endpoint,
+        model: o.model,
+        ignoreEos: o.ignoreEos,
+        maxConcurrency: o.maxConcurrency,
+        progress: !o.disableTqdm && process.stderr.isTTY === true,
+        llmsimUrl: o.llmsimUrl ?? baseUrl,
+        virtualTime: o.virtualTime,
+        promptText: extras.promptText ?? wordsPrompt,
+      },
+      samples,
+      offsets,
+    );
     ({ outputs, durationS, engine, model } = run);
-    if (o.traceFile) trace = await readTraceFor(o.traceFile, outputs.filter((x) => x.success).map((x) => x.requestId));
+    if (o.traceFile)
+      trace = await readTraceFor(
+        o.traceFile,
+        outputs.filter((x) => x.success).map((x) => x.requestId),
+      );
     // In virtual time the client's wall clock measures the host, not the engine: with per-token times in the trace
     // (`serve --trace-tokens`) every observation is rebuilt on simulated time, as --simulate reports it.
     if (o.virtualTime && trace?.some((r) => r.token_times)) ({ outputs, durationS } = onSimulatedTime(outputs, trace));
@@ -90,9 +116,19 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
     ...(truth ? { llmsim_ground_truth: { ...truth, addedTtft: undefined } } : {}),
     ...(o.simulate && trace ? { llmsim_trace: trace } : {}),
   });
-  const html = htmlReport({ title: `llmsim bench: ${o.numPrompts} x ${o.datasetName} on ${o.simulate ? `${o.profile} (simulated)` : o.baseUrl}`, summary, metrics, outputs, engine, truth, simulated: simulatedTime });
+  const html = htmlReport({
+    title: `llmsim bench: ${o.numPrompts} x ${o.datasetName} on ${o.simulate ? `${o.profile} (simulated)` : o.baseUrl}`,
+    summary,
+    metrics,
+    outputs,
+    engine,
+    truth,
+    simulated: simulatedTime,
+  });
   if (o.saveResult) {
-    const name = o.resultFilename ?? `${o.endpoint.endsWith('chat/completions') ? 'openai-chat' : 'openai'}-${o.requestRate === Infinity ? 'inf' : o.requestRate}qps${o.maxConcurrency !== null ? `-concurrency${o.maxConcurrency}` : ''}-${model.split('/').pop()}.json`;
+    const name =
+      o.resultFilename ??
+      `${o.endpoint.endsWith('chat/completions') ? 'openai-chat' : 'openai'}-${o.requestRate === Infinity ? 'inf' : o.requestRate}qps${o.maxConcurrency !== null ? `-concurrency${o.maxConcurrency}` : ''}-${model.split('/').pop()}.json`;
     const file = o.resultDir ? (mkdirSync(o.resultDir, { recursive: true }), join(o.resultDir, name)) : name;
     writeFileSync(file, JSON.stringify(result));
   }

@@ -48,7 +48,8 @@ function prefixRepetition(o: BenchOptions, rng: Rng, id: (i: number) => string):
   const out: { promptIds: number[]; outputLen: number }[] = [];
   for (let p = 0; p < o.prefixRepetitionNumPrefixes; p++) {
     const prefix = tokens(rng, o.prefixRepetitionPrefixLen);
-    for (let k = 0; k < perPrefix; k++) out.push({ promptIds: prefix.concat(tokens(rng, o.prefixRepetitionSuffixLen)), outputLen: o.prefixRepetitionOutputLen });
+    for (let k = 0; k < perPrefix; k++)
+      out.push({ promptIds: prefix.concat(tokens(rng, o.prefixRepetitionSuffixLen)), outputLen: o.prefixRepetitionOutputLen });
   }
   // Fisher-Yates with the seeded stream (vLLM shuffles too).
   for (let i = out.length - 1; i > 0; i--) {
@@ -95,7 +96,7 @@ export function arrivalOffsets(n: number, rate: number, burstiness: number, seed
 
 /** Gamma(shape, 1) by Marsaglia-Tsang (shape < 1 boosted). */
 function gamma(rng: Rng, shape: number): number {
-  if (shape < 1) return gamma(rng, shape + 1) * Math.pow(Math.max(rng(), 1e-12), 1 / shape);
+  if (shape < 1) return gamma(rng, shape + 1) * Math.max(rng(), 1e-12) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

@@ -3,7 +3,21 @@ import { computeMetrics, percentile, resultJson, type RequestOutput } from './me
 import { arrivalOffsets, sampleRequests } from './dataset.ts';
 import { parseBenchArgs, type BenchOptions } from './options.ts';
 
-const out = (o: Partial<RequestOutput>): RequestOutput => ({ requestId: 'r', success: true, error: '', promptLen: 10, outputTokens: 3, ttft: 0.1, itl: [0.02, 0.04], latency: 0.16, startTime: 0, queueTime: 0, generatedText: '', responseId: null, ...o });
+const out = (o: Partial<RequestOutput>): RequestOutput => ({
+  requestId: 'r',
+  success: true,
+  error: '',
+  promptLen: 10,
+  outputTokens: 3,
+  ttft: 0.1,
+  itl: [0.02, 0.04],
+  latency: 0.16,
+  startTime: 0,
+  queueTime: 0,
+  generatedText: '',
+  responseId: null,
+  ...o,
+});
 
 describe('vLLM benchmark metrics', () => {
   it('percentiles interpolate linearly as numpy, and empty lists give 0', () => {
@@ -13,7 +27,12 @@ describe('vLLM benchmark metrics', () => {
   });
 
   it('computes TTFT, TPOT ((E2EL - TTFT) / (n - 1)), ITL, E2EL, throughputs and peaks with vLLM definitions', () => {
-    const outputs = [out({ startTime: 0 }), out({ startTime: 0.5, ttft: 0.3, itl: [0.1], outputTokens: 2, latency: 0.4 }), out({ success: false, outputTokens: 0, error: 'boom' }), out({ outputTokens: 1, itl: [], latency: 0.1 })];
+    const outputs = [
+      out({ startTime: 0 }),
+      out({ startTime: 0.5, ttft: 0.3, itl: [0.1], outputTokens: 2, latency: 0.4 }),
+      out({ success: false, outputTokens: 0, error: 'boom' }),
+      out({ outputTokens: 1, itl: [], latency: 0.1 }),
+    ];
     const m = computeMetrics(outputs, 2, [99]);
     expect([m.completed, m.failed, m.totalInput, m.totalOutput]).toEqual([3, 1, 30, 6]);
     expect(m.requestThroughput).toBe(1.5);
@@ -25,7 +44,25 @@ describe('vLLM benchmark metrics', () => {
     expect(m.stats.e2el.std).toBeGreaterThan(0);
     expect(m.maxConcurrentRequests).toBe(2);
     const json = resultJson(m, outputs, 2, {});
-    for (const key of ['duration', 'completed', 'failed', 'total_input_tokens', 'total_output_tokens', 'request_throughput', 'output_throughput', 'total_token_throughput', 'mean_ttft_ms', 'median_ttft_ms', 'p99_ttft_ms', 'mean_tpot_ms', 'p99_itl_ms', 'median_e2el_ms', 'ttfts', 'itls', 'errors']) {
+    for (const key of [
+      'duration',
+      'completed',
+      'failed',
+      'total_input_tokens',
+      'total_output_tokens',
+      'request_throughput',
+      'output_throughput',
+      'total_token_throughput',
+      'mean_ttft_ms',
+      'median_ttft_ms',
+      'p99_ttft_ms',
+      'mean_tpot_ms',
+      'p99_itl_ms',
+      'median_e2el_ms',
+      'ttfts',
+      'itls',
+      'errors',
+    ]) {
       expect(json).toHaveProperty(key);
     }
     expect(json['output_lens']).toEqual([3, 2, 0, 1]);
@@ -45,7 +82,20 @@ describe('workloads', () => {
   });
 
   it('prefix-repetition: N shared prefixes, each with its own suffixes', () => {
-    const a = sampleRequests(opts(['--dataset-name', 'prefix-repetition', '--num-prompts', '20', '--prefix-repetition-num-prefixes', '4', '--prefix-repetition-prefix-len', '32', '--prefix-repetition-suffix-len', '8']));
+    const a = sampleRequests(
+      opts([
+        '--dataset-name',
+        'prefix-repetition',
+        '--num-prompts',
+        '20',
+        '--prefix-repetition-num-prefixes',
+        '4',
+        '--prefix-repetition-prefix-len',
+        '32',
+        '--prefix-repetition-suffix-len',
+        '8',
+      ]),
+    );
     expect(a).toHaveLength(20);
     expect(new Set(a.map((r) => r.promptIds.slice(0, 32).join())).size).toBe(4);
     expect(new Set(a.map((r) => r.promptIds.join())).size).toBe(20);

@@ -64,7 +64,12 @@ export function computeMetrics(outputs: readonly RequestOutput[], durationS: num
   }
   const stats = (values: number[]): MetricStats => {
     const sorted = Float64Array.from(values).sort();
-    return { mean: mean(values) * 1000, median: percentile(sorted, 50) * 1000, std: std(values) * 1000, percentiles: percentiles.map((p) => [p, percentile(sorted, p) * 1000] as const) };
+    return {
+      mean: mean(values) * 1000,
+      median: percentile(sorted, 50) * 1000,
+      std: std(values) * 1000,
+      percentiles: percentiles.map((p) => [p, percentile(sorted, p) * 1000] as const),
+    };
   };
   return {
     completed: ok.length,

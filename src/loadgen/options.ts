@@ -142,9 +142,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     throw new BenchUsageError(`--dataset-name must be random, sharegpt-synthetic or prefix-repetition, got '${dataset}'`);
   }
   const endpoint = str('endpoint');
-  if (endpoint !== '/v1/completions' && endpoint !== '/v1/chat/completions') throw new BenchUsageError(`--endpoint must be /v1/completions or /v1/chat/completions, got '${endpoint}'`);
-  const percentiles = str('metric-percentiles').split(',').map((p) => Number(p.trim()));
-  if (percentiles.some((p) => !(p >= 0 && p <= 100))) throw new BenchUsageError(`--metric-percentiles must be numbers in [0, 100], got '${str('metric-percentiles')}'`);
+  if (endpoint !== '/v1/completions' && endpoint !== '/v1/chat/completions')
+    throw new BenchUsageError(`--endpoint must be /v1/completions or /v1/chat/completions, got '${endpoint}'`);
+  const percentiles = str('metric-percentiles')
+    .split(',')
+    .map((p) => Number(p.trim()));
+  if (percentiles.some((p) => !(p >= 0 && p <= 100)))
+    throw new BenchUsageError(`--metric-percentiles must be numbers in [0, 100], got '${str('metric-percentiles')}'`);
   return {
     baseUrl: (values['base-url'] as string | undefined) ?? (values['simulate'] ? null : `http://${str('host')}:${int('port', 1)}`),
     endpoint,

@@ -46,7 +46,10 @@ export function htmlReport(r: ReportInput): string {
       lineChart('llmsim KV-cache usage', time, '%', [{ name: 'KV usage', points: r.engine.map((e) => [e.t, e.kvUsage * 100] as const), color: '#2ca02c' }]),
     );
   }
-  if (r.truth && r.truth.addedTtft.length > 0) figures.push(lineChart('TTFT added by the path (client - engine, CDF)', 'ms', 'fraction', [{ name: 'added TTFT', points: cdf(r.truth.addedTtft), color: '#8c564b' }]));
+  if (r.truth && r.truth.addedTtft.length > 0)
+    figures.push(
+      lineChart('TTFT added by the path (client - engine, CDF)', 'ms', 'fraction', [{ name: 'added TTFT', points: cdf(r.truth.addedTtft), color: '#8c564b' }]),
+    );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title>
 <style>body{font-family:sans-serif;margin:24px;color:#222}pre{background:#f6f6f6;padding:12px;font-size:12px}

@@ -35,7 +35,12 @@ export interface HttpRun {
 export async function runOverHttp(o: HttpRunOptions, samples: readonly SampleRequest[], offsets: readonly number[]): Promise<HttpRun> {
   const model = o.model ?? (await firstModel(o.baseUrl));
   const target = createTarget(o.baseUrl, o.endpoint, model, o.ignoreEos, o.maxConcurrency ?? Infinity, o.promptText);
-  const bar = o.progress ? new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic) : null;
+  const bar = o.progress
+    ? new SingleBar(
+        { format: ' {bar} {percentage}% | {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}', hideCursor: true },
+        Presets.shades_classic,
+      )
+    : null;
   bar?.start(samples.length, 0);
   const engine: EngineSample[] = [];
   const sampler = o.llmsimUrl ? sampleEngine(o.llmsimUrl, engine) : null;
@@ -56,7 +61,14 @@ export async function runOverHttp(o: HttpRunOptions, samples: readonly SampleReq
 }
 
 /** vLLM's pacing: request i goes out at t0 + offset i (waiting for a concurrency slot when capped). */
-async function sendPaced(target: Target, samples: readonly SampleRequest[], offsets: readonly number[], cap: number | null, t0: number, finished: (i: number, out: RequestOutput) => void): Promise<void> {
+async function sendPaced(
+  target: Target,
+  samples: readonly SampleRequest[],
+  offsets: readonly number[],
+  cap: number | null,
+  t0: number,
+  finished: (i: number, out: RequestOutput) => void,
+): Promise<void> {
   let inflight = 0;
   const slots: (() => void)[] = [];
   const acquire = (): Promise<void> | null => (cap === null || inflight < cap ? (inflight++, null) : new Promise((r) => slots.push(r)));
@@ -85,7 +97,14 @@ async function sendPaced(target: Target, samples: readonly SampleRequest[], offs
 }
 
 /** Virtual time: hold llmsim's clock, send everything with stated arrivals, release once all have reached it. */
-async function sendUnderHold(baseUrl: string, target: Target, samples: readonly SampleRequest[], offsets: readonly number[], t0: number, finished: (i: number, out: RequestOutput) => void): Promise<void> {
+async function sendUnderHold(
+  baseUrl: string,
+  target: Target,
+  samples: readonly SampleRequest[],
+  offsets: readonly number[],
+  t0: number,
+  finished: (i: number, out: RequestOutput) => void,
+): Promise<void> {
   const abort = new AbortController();
   const res = await fetch(new URL('/admin/clock/hold', baseUrl), { method: 'POST', signal: abort.signal });
   if (res.status !== 200) throw new Error(`--virtual-time needs llmsim's POST /admin/clock/hold (got HTTP ${res.status})`);
@@ -94,7 +113,9 @@ async function sendUnderHold(baseUrl: string, target: Target, samples: readonly 
   while (!line.includes('\n')) line += new TextDecoder().decode((await reader.read()).value);
   const heldAt = (JSON.parse(line) as { held_at: number }).held_at;
   const before = await serverLoad(baseUrl);
-  const all = samples.map((s, i) => sendRequest(target, s, t0, 0, { 'x-llmsim-arrival': String(heldAt + (offsets[i] as number)) }).then((out) => finished(i, out)));
+  const all = samples.map((s, i) =>
+    sendRequest(target, s, t0, 0, { 'x-llmsim-arrival': String(heldAt + (offsets[i] as number)) }).then((out) => finished(i, out)),
+  );
   while ((await serverLoad(baseUrl)) < before + samples.length) await new Promise((r) => setImmediate(r));
   abort.abort();
   await Promise.all(all);
@@ -123,7 +144,12 @@ function sampleEngine(url: string, into: EngineSample[]): { stop(): Promise<void
         const res = await fetch(new URL('/admin/config', url));
         const cfg = (await res.json()) as { models?: { engine: { running: number; waiting: number; kvCacheUsage: number } }[] };
         const e = (cfg.models ?? []).map((m) => m.engine);
-        into.push({ t: (hostMs() - t0) / 1000, running: sum(e.map((x) => x.running)), waiting: sum(e.map((x) => x.waiting)), kvUsage: Math.max(0, ...e.map((x) => x.kvCacheUsage)) });
+        into.push({
+          t: (hostMs() - t0) / 1000,
+          running: sum(e.map((x) => x.running)),
+          waiting: sum(e.map((x) => x.waiting)),
+          kvUsage: Math.max(0, ...e.map((x) => x.kvCacheUsage)),
+        });
       } catch {
         return;
       }

@@ -19,11 +19,26 @@ export interface SimulatedRun {
   readonly trace: RequestReport[];
 }
 
-export function simulate(profile: string, samples: readonly SampleRequest[], offsets: readonly number[], maxConcurrency: number | null, sampleEvery = 0.1): SimulatedRun {
+export function simulate(
+  profile: string,
+  samples: readonly SampleRequest[],
+  offsets: readonly number[],
+  maxConcurrency: number | null,
+  sampleEvery = 0.1,
+): SimulatedRun {
   const clock = createVirtualClock();
   const trace: RequestReport[] = [];
   const sink = { write: (_m: string, r: RequestReport) => void trace.push(r), writeFault: () => {}, close: async () => {} };
-  const engine = buildModelEngine({ name: 'sim', profile, settings: {}, schedulingPolicy: 'fcfs', clock, metrics: createMetrics(), trace: sink, maxModelLen: 1 << 20 });
+  const engine = buildModelEngine({
+    name: 'sim',
+    profile,
+    settings: {},
+    schedulingPolicy: 'fcfs',
+    clock,
+    metrics: createMetrics(),
+    trace: sink,
+    maxModelLen: 1 << 20,
+  });
   const outputs: RequestOutput[] = new Array(samples.length);
   const queue: { i: number; due: number }[] = [];
   let inflight = 0;
@@ -33,26 +48,42 @@ export function simulate(profile: string, samples: readonly SampleRequest[], off
     inflight++;
     const s = samples[i] as SampleRequest;
     const sent = clock.now();
-    const out: RequestOutput = { requestId: s.requestId, success: false, error: '', promptLen: s.promptIds.length, outputTokens: s.outputLen, ttft: 0, itl: [], latency: 0, startTime: sent, queueTime: sent - due, generatedText: '', responseId: s.requestId };
+    const out: RequestOutput = {
+      requestId: s.requestId,
+      success: false,
+      error: '',
+      promptLen: s.promptIds.length,
+      outputTokens: s.outputLen,
+      ttft: 0,
+      itl: [],
+      latency: 0,
+      startTime: sent,
+      queueTime: sent - due,
+      generatedText: '',
+      responseId: s.requestId,
+    };
     outputs[i] = out;
     let last = sent;
-    engine.submit({ requestId: s.requestId, promptTokenIds: s.promptIds, sequences: [{ outputTokens: s.outputLen }], priority: 0, maxTokens: s.outputLen }, {
-      onTokens() {
-        const now = clock.now();
-        if (last === sent) out.ttft = now - sent;
-        else out.itl.push(now - last);
-        last = now;
+    engine.submit(
+      { requestId: s.requestId, promptTokenIds: s.promptIds, sequences: [{ outputTokens: s.outputLen }], priority: 0, maxTokens: s.outputLen },
+      {
+        onTokens() {
+          const now = clock.now();
+          if (last === sent) out.ttft = now - sent;
+          else out.itl.push(now - last);
+          last = now;
+        },
+        onFinished() {
+          out.success = true;
+          out.latency = last - sent;
+          end = Math.max(end, last);
+          inflight--;
+          done++;
+          const next = queue.shift();
+          if (next) start(next.i, next.due);
+        },
       },
-      onFinished() {
-        out.success = true;
-        out.latency = last - sent;
-        end = Math.max(end, last);
-        inflight--;
-        done++;
-        const next = queue.shift();
-        if (next) start(next.i, next.due);
-      },
-    });
+    );
   };
   offsets.forEach((due, i) =>
     clock.at(due, () => {

@@ -2,14 +2,23 @@
 import type { BenchMetrics } from './metrics.ts';
 import type { GroundTruth } from './ground-truth.ts';
 
-const row = (label: string, value: string | number): string => `${label.padEnd(40)} ${typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : value}`;
+const row = (label: string, value: string | number): string =>
+  `${label.padEnd(40)} ${typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : value}`;
 const title = (s: string, fill: string): string => {
   const left = Math.floor((50 - s.length) / 2);
   return `${fill.repeat(Math.max(0, left))}${s}${fill.repeat(Math.max(0, 50 - s.length - left))}`;
 };
 
-export function summaryText(m: BenchMetrics, o: { durationS: number; maxConcurrency: number | null; requestRate: number; simulated: boolean }, truth: GroundTruth | null): string {
-  const lines = [title(o.simulated ? ' Simulated Benchmark Result ' : ' Serving Benchmark Result ', '='), row('Successful requests:', m.completed), row('Failed requests:', m.failed)];
+export function summaryText(
+  m: BenchMetrics,
+  o: { durationS: number; maxConcurrency: number | null; requestRate: number; simulated: boolean },
+  truth: GroundTruth | null,
+): string {
+  const lines = [
+    title(o.simulated ? ' Simulated Benchmark Result ' : ' Serving Benchmark Result ', '='),
+    row('Successful requests:', m.completed),
+    row('Failed requests:', m.failed),
+  ];
   if (o.maxConcurrency !== null) lines.push(row('Maximum request concurrency:', o.maxConcurrency));
   if (o.requestRate !== Infinity) lines.push(row('Request rate configured (RPS):', o.requestRate.toFixed(2)));
   lines.push(

@@ -4,9 +4,12 @@ import { createEngineStatsLog } from './stats-logger.ts';
 import type { EngineStats } from '../engine/types.ts';
 
 describe('vLLM-style stats line', () => {
-  it('prints vLLM\'s wording with interval throughputs, and stays quiet when idle twice', () => {
+  it("prints vLLM's wording with interval throughputs, and stays quiet when idle twice", () => {
     const lines: string[] = [];
-    const logger = createLogger(() => 1_730_000_000 + 12.5, (l) => lines.push(l));
+    const logger = createLogger(
+      () => 1_730_000_000 + 12.5,
+      (l) => lines.push(l),
+    );
     let stats: EngineStats = { running: 3, waiting: 1, kvCacheUsage: 0.125 };
     const log = createEngineStatsLog(1, () => stats, logger);
     log.observer.step?.({ start: 0, duration: 0.1, prefillTokens: 800, generatedTokens: 200, scheduledTokens: 1000, batchSize: 4 });

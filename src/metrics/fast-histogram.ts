@@ -20,7 +20,13 @@ export class FastHistogram {
     let s = this.series.get(key);
     if (!s) {
       const labelled = modelName !== null;
-      s = { counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, engine: labelled ? `engine="${escapeLabel(engine)}"` : '', model: labelled ? `model_name="${escapeLabel(modelName)}"` : '' };
+      s = {
+        counts: new Float64Array(this.buckets.length + 1),
+        sum: 0,
+        count: 0,
+        engine: labelled ? `engine="${escapeLabel(engine)}"` : '',
+        model: labelled ? `model_name="${escapeLabel(modelName)}"` : '',
+      };
       this.series.set(key, s);
     }
     const series = s;

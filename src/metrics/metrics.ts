@@ -33,10 +33,11 @@ function pythonStyle(text: string): string {
 /** 1-2-5 series up to max_model_len, as vLLM's `build_1_2_5_buckets`. */
 function buckets125(max: number): number[] {
   const out: number[] = [];
-  for (let m = 1; ; m *= 10) for (const k of [1, 2, 5]) {
-    if (k * m > max) return out;
-    out.push(k * m);
-  }
+  for (let m = 1; ; m *= 10)
+    for (const k of [1, 2, 5]) {
+      if (k * m > max) return out;
+      out.push(k * m);
+    }
 }
 
 interface FastCounter {
@@ -136,7 +137,10 @@ export function createMetrics(): MetricsRegistry {
       for (const src of sources.values()) {
         if (src.maxLoras === undefined) continue;
         const s = src.stats();
-        this.set({ max_lora: String(src.maxLoras), running_lora_adapters: (s.runningLoras ?? []).join(','), waiting_lora_adapters: (s.waitingLoras ?? []).join(',') }, loraInfoUpdated);
+        this.set(
+          { max_lora: String(src.maxLoras), running_lora_adapters: (s.runningLoras ?? []).join(','), waiting_lora_adapters: (s.waitingLoras ?? []).join(',') },
+          loraInfoUpdated,
+        );
       }
     },
   });
@@ -144,7 +148,11 @@ export function createMetrics(): MetricsRegistry {
   const h = (name: string, help: string, buckets: readonly number[]) => new FastHistogram(name, help, buckets);
   const ttft = h('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT);
   const itl = h('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL);
-  const tpot = h('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.', ITL);
+  const tpot = h(
+    'vllm:time_per_output_token_seconds',
+    'Histogram of time per output token in seconds.DEPRECATED: Use vllm:inter_token_latency_seconds instead.',
+    ITL,
+  );
   const requestTpot = h('vllm:request_time_per_output_token_seconds', 'Histogram of time_per_output_token_seconds per request.', ITL);
   const e2e = h('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', REQUEST);
   const queue = h('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', REQUEST);
@@ -154,9 +162,17 @@ export function createMetrics(): MetricsRegistry {
   const iteration = h('vllm:iteration_tokens_total', 'Histogram of number of tokens per engine_step.', ITERATION);
   const paramsN = h('vllm:request_params_n', 'Histogram of the n request parameter.', N_BUCKETS);
   const lengthHistograms: FastHistogram[] = [];
-  const lag = new FastHistogram('llmsim:scheduler_lag_seconds', 'How late each engine step fired against its planned end, counting a step as fired once the earlier steps\' chunks were written (wall seconds); grows when llmsim itself is saturated.', LAG);
+  const lag = new FastHistogram(
+    'llmsim:scheduler_lag_seconds',
+    "How late each engine step fired against its planned end, counting a step as fired once the earlier steps' chunks were written (wall seconds); grows when llmsim itself is saturated.",
+    LAG,
+  );
   const observeLag = lag.series_(null);
-  const delivery = new FastHistogram('llmsim:step_delivery_lag_seconds', 'How late the last stream chunk of each engine step was written to its socket, against the step\'s planned end (wall seconds).', LAG);
+  const delivery = new FastHistogram(
+    'llmsim:step_delivery_lag_seconds',
+    "How late the last stream chunk of each engine step was written to its socket, against the step's planned end (wall seconds).",
+    LAG,
+  );
   const observeDelivery = delivery.series_(null);
   const histograms = (): FastHistogram[] => [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN, ...lengthHistograms];
 
@@ -177,7 +193,15 @@ export function createMetrics(): MetricsRegistry {
         );
       }
       for (const hist of histograms()) hist.series_(source.name, engine);
-      if (cacheInfo.length === 0) cacheInfo.push(`# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n# TYPE vllm:cache_config_info gauge\nvllm:cache_config_info{${Object.entries({ engine: '0', ...source.cacheConfig }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`).join(',')}} 1\n`);
+      if (cacheInfo.length === 0)
+        cacheInfo.push(
+          `# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n# TYPE vllm:cache_config_info gauge\nvllm:cache_config_info{${Object.entries(
+            { engine: '0', ...source.cacheConfig },
+          )
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(',')}} 1\n`,
+        );
     },
     setClock(unixSeconds: () => number) {
       loraInfoNow = unixSeconds;
@@ -190,7 +214,19 @@ export function createMetrics(): MetricsRegistry {
       const addHit = cacheHits.cell(l);
       const addPrompt = promptTokens.cell(l);
       const addSuccess = new Map(FINISH_REASONS.map((reason) => [reason as string, success.cell({ ...l, finished_reason: reason })]));
-      const [obsTtft, obsItl, obsTpot, obsReqTpot, obsE2e, obsQueue, obsPrefill, obsDecode, obsInference, obsIteration, obsN] = [ttft, itl, tpot, requestTpot, e2e, queue, prefill, decode, inference, iteration, paramsN].map((x) => x.series_(modelName, engine)) as ((v: number) => void)[];
+      const [obsTtft, obsItl, obsTpot, obsReqTpot, obsE2e, obsQueue, obsPrefill, obsDecode, obsInference, obsIteration, obsN] = [
+        ttft,
+        itl,
+        tpot,
+        requestTpot,
+        e2e,
+        queue,
+        prefill,
+        decode,
+        inference,
+        iteration,
+        paramsN,
+      ].map((x) => x.series_(modelName, engine)) as ((v: number) => void)[];
       const lens = (): ((v: number) => void)[] => lengthHistograms.map((x) => x.series_(modelName, engine));
       let obsLens: ((v: number) => void)[] | null = null;
       return {
@@ -238,7 +274,15 @@ export function createMetrics(): MetricsRegistry {
     stepDeliveryLag: (seconds) => observeDelivery(seconds),
     fault: (kind) => faults.inc({ kind }, 1),
     async render() {
-      return pythonStyle(await registry.metrics()) + cacheInfo.join('') + histograms().map((x) => x.render()).join('') + lag.render() + delivery.render();
+      return (
+        pythonStyle(await registry.metrics()) +
+        cacheInfo.join('') +
+        histograms()
+          .map((x) => x.render())
+          .join('') +
+        lag.render() +
+        delivery.render()
+      );
     },
   };
 }

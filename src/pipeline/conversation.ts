@@ -34,7 +34,12 @@ export function planConversation(ctx: PrepareEnv, model: PrepModel, body: Record
   const promptIds =
     o.promptText !== undefined
       ? model.tokenizer.encode(o.promptText)
-      : chatPromptIds(model, messages, { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs, ...requestTemplate(ctx.settings.safety, null, kwargs) });
+      : chatPromptIds(model, messages, {
+          addGenerationPrompt: true,
+          tools: (body['tools'] as unknown[] | undefined) ?? null,
+          kwargs,
+          ...requestTemplate(ctx.settings.safety, null, kwargs),
+        });
   const maxTokens = effectiveMaxTokens(model, promptIds.length, o.maxTokens);
   const params = toSamplingParams(o.sampling, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   return { planned: withPrefixHashes(model, planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules)), null), params };

@@ -26,7 +26,15 @@ const NO_SINK: EngineSink = { onTokens: () => {}, onFinished: () => {} };
  * `finished_reason="abort"`, trace) for a one-token stand-in that is withdrawn before anything is scheduled.
  */
 export function countAborted(c: Context, model: ServedModel, traceId: string): void {
-  const request = { requestId: traceId, promptTokenIds: [model.tokenizer.eosTokenId], sequences: [{ outputTokens: 1, finishReason: 'length' as const }], priority: 0, maxTokens: 1, arrivalTime: submitArrival(c), dataParallelRank: dataParallelRankOf(c) };
+  const request = {
+    requestId: traceId,
+    promptTokenIds: [model.tokenizer.eosTokenId],
+    sequences: [{ outputTokens: 1, finishReason: 'length' as const }],
+    priority: 0,
+    maxTokens: 1,
+    arrivalTime: submitArrival(c),
+    dataParallelRank: dataParallelRankOf(c),
+  };
   model.engine.submit(request, NO_SINK).abort();
 }
 
@@ -42,7 +50,12 @@ export interface EngineRun {
 }
 
 /** The run of a one-prompt request (a prepared job's model, prompt and sampling params). */
-export function singleRun(job: { readonly model: ServedModel; readonly planned: PlannedPrompt; readonly params: SamplingParams }, traceId: string, priority = 0, cacheSalt: string | null | undefined = null): EngineRun {
+export function singleRun(
+  job: { readonly model: ServedModel; readonly planned: PlannedPrompt; readonly params: SamplingParams },
+  traceId: string,
+  priority = 0,
+  cacheSalt: string | null | undefined = null,
+): EngineRun {
   return { model: job.model, prompts: [job.planned], params: job.params, priority, cacheSalt, traceId };
 }
 
@@ -51,7 +64,9 @@ export function submitRun(c: Context, run: EngineRun, sinkOf: (i: number) => Eng
   const arrival = submitArrival(c);
   const rank = dataParallelRankOf(c);
   const several = run.prompts.length > 1;
-  return run.prompts.map((planned, i) => submitPrompt(run.model, planned, run.params, run.priority ?? 0, run.cacheSalt, sinkOf(i), several ? `${run.traceId}-${i}` : run.traceId, arrival, rank));
+  return run.prompts.map((planned, i) =>
+    submitPrompt(run.model, planned, run.params, run.priority ?? 0, run.cacheSalt, sinkOf(i), several ? `${run.traceId}-${i}` : run.traceId, arrival, rank),
+  );
 }
 
 /**
@@ -85,7 +100,17 @@ export async function runToCompletion(c: Context, run: EngineRun): Promise<Reque
   }
 }
 
-function submitPrompt(model: ServedModel, planned: PlannedPrompt, params: SamplingParams, priority: number, cacheSalt: string | null | undefined, sink: EngineSink, traceId: string, arrivalTime: number | undefined, dataParallelRank: number | undefined): EngineHandle {
+function submitPrompt(
+  model: ServedModel,
+  planned: PlannedPrompt,
+  params: SamplingParams,
+  priority: number,
+  cacheSalt: string | null | undefined,
+  sink: EngineSink,
+  traceId: string,
+  arrivalTime: number | undefined,
+  dataParallelRank: number | undefined,
+): EngineHandle {
   return model.engine.submit(
     {
       requestId: traceId,

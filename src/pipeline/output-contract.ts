@@ -30,16 +30,27 @@ export function readOutputContract(model: PrepModel, body: Body, chat: boolean, 
   checked(() => {
     // Before anything recursive (hashing, ajv, generation) walks them: depth, size and regex limits are a 400.
     if (constraint) checkConstraint(constraint);
-    for (const tool of tools?.tools ?? []) if (tool.parameters) checkToolSchema(tool.parameters, `the parameters schema of tool ${JSON.stringify(tool.name.slice(0, 64))}`);
+    for (const tool of tools?.tools ?? [])
+      if (tool.parameters) checkToolSchema(tool.parameters, `the parameters schema of tool ${JSON.stringify(tool.name.slice(0, 64))}`);
   });
   if (tools && constraint && body['structured_outputs']) throw valueError('You can only either use constraints for structured outputs or tools, not both.');
-  return { canned: cannedAnswer(model, body, chat, rules), constraint, tools, reasoning: chat ? readReasoning(model, body) : null, code: chat ? chatCodeHint(lastUserText(body, true)) : 'prompt' };
+  return {
+    canned: cannedAnswer(model, body, chat, rules),
+    constraint,
+    tools,
+    reasoning: chat ? readReasoning(model, body) : null,
+    code: chat ? chatCodeHint(lastUserText(body, true)) : 'prompt',
+  };
 }
 
 /** Applies the scenario's response rules; an `error` rule fails the request right here, before any generation. */
 function cannedAnswer(model: PrepModel, body: Body, chat: boolean, rules: readonly Rule[]): CannedAnswer | null {
   if (rules.length === 0) return null;
-  const rule = matchRule(rules, { model: typeof body['model'] === 'string' && body['model'] ? body['model'] : model.name, lastUserText: lastUserText(body, chat), body });
+  const rule = matchRule(rules, {
+    model: typeof body['model'] === 'string' && body['model'] ? body['model'] : model.name,
+    lastUserText: lastUserText(body, chat),
+    body,
+  });
   if (!rule) return null;
   const r = rule.respond;
   if ('error' in r) throw new ApiError(r.error.status, r.error.type ?? errorTypeFor(r.error.status), r.error.message);
@@ -49,7 +60,12 @@ function cannedAnswer(model: PrepModel, body: Body, chat: boolean, rules: readon
 }
 
 function lastUserText(body: Body, chat: boolean): string {
-  if (!chat) return typeof body['prompt'] === 'string' ? body['prompt'] : Array.isArray(body['prompt']) && typeof body['prompt'][0] === 'string' ? body['prompt'][0] : '';
+  if (!chat)
+    return typeof body['prompt'] === 'string'
+      ? body['prompt']
+      : Array.isArray(body['prompt']) && typeof body['prompt'][0] === 'string'
+        ? body['prompt'][0]
+        : '';
   const messages = Array.isArray(body['messages']) ? body['messages'] : [];
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = asObject(messages[i]);
@@ -64,8 +80,10 @@ function readConstraint(body: Body): Constraint | null {
   if (so) {
     const kinds = ['json', 'regex', 'choice'].filter((k) => so[k] !== undefined && so[k] !== null);
     if (kinds.length > 1) throw valueError("You can only use one kind of constraints for structured outputs ('json', 'regex' or 'choice').");
-    if (so['grammar'] !== undefined && so['grammar'] !== null) throw errors.unsupportedConstraint('grammar (EBNF/Lark) constraints are not supported by llmsim; use json, regex or choice');
-    if (so['structural_tag'] !== undefined && so['structural_tag'] !== null) throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
+    if (so['grammar'] !== undefined && so['grammar'] !== null)
+      throw errors.unsupportedConstraint('grammar (EBNF/Lark) constraints are not supported by llmsim; use json, regex or choice');
+    if (so['structural_tag'] !== undefined && so['structural_tag'] !== null)
+      throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
     if (so['json'] !== undefined && so['json'] !== null) return { kind: 'json', schema: schemaOf(so['json']) };
     if (typeof so['regex'] === 'string') return { kind: 'regex', pattern: so['regex'] };
     if (Array.isArray(so['choice'])) return { kind: 'choice', choices: so['choice'].map(String) };
@@ -138,7 +156,8 @@ function readTools(model: PrepModel, body: Body): ToolSpec | null {
   let mode: ToolMode;
   if (typeof choice === 'string') {
     if (choice === 'none') return null;
-    if (choice !== 'auto' && choice !== 'required') throw valueError(`Invalid value for \`tool_choice\`: ${choice}! Only named tools, "none", "auto" or "required" are supported.`);
+    if (choice !== 'auto' && choice !== 'required')
+      throw valueError(`Invalid value for \`tool_choice\`: ${choice}! Only named tools, "none", "auto" or "required" are supported.`);
     mode = choice;
   } else {
     const fn = asObject(asObject(choice)?.['function']);

@@ -49,7 +49,16 @@ export function effectiveMaxTokens(model: PrepModel, promptLen: number, requeste
  * Plans all `n` choices for one prompt. Text depends only on (global seed, prompt, sampling knobs, seed, choice).
  * Work is charged to `meter` (one per request, shared by a completions batch's prompts; see work-budget.ts).
  */
-export function planPrompt(ctx: PrepareEnv, model: PrepModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null = null, remotePrefillSeconds?: number, meter: WorkMeter = new WorkMeter()): PlannedPrompt {
+export function planPrompt(
+  ctx: PrepareEnv,
+  model: PrepModel,
+  promptIds: readonly number[],
+  params: SamplingParams,
+  contract: OutputContract,
+  lora: string | null = null,
+  remotePrefillSeconds?: number,
+  meter: WorkMeter = new WorkMeter(),
+): PlannedPrompt {
   const perChoice = params.ignoreEos ? params.maxTokens : Math.min(params.maxTokens, Math.max(model.outputLengths.max, params.minTokens) + 1);
   const structured = contract.constraint !== null || contract.tools !== null;
   // The estimate, before any planning; a structured choice longer than it is charged the rest once planned.
@@ -97,7 +106,8 @@ export function planPrompt(ctx: PrepareEnv, model: PrepModel, promptIds: readonl
  * per request over a fixed-order string; the structured parts (constraint, tools, canned answer) only when present.
  */
 function requestKey(model: PrepModel, promptIds: readonly number[], params: SamplingParams, contract: OutputContract, lora: string | null): string {
-  const structured = contract.constraint ?? contract.tools ?? contract.canned ? canonicalJson({ c: contract.constraint, t: contract.tools, k: contract.canned }) : '';
+  const structured =
+    (contract.constraint ?? contract.tools ?? contract.canned) ? canonicalJson({ c: contract.constraint, t: contract.tools, k: contract.canned }) : '';
   const knobs = `${params.seed}|${params.temperature}|${params.topP}|${params.topK}|${params.minP}`;
   return sha256Hex(`${model.root}\u0000${lora ?? ''}\u0000${knobs}\u0000${structured}\u0000${promptDigest(promptIds)}`);
 }

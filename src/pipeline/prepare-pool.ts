@@ -74,16 +74,27 @@ export const SKIPPED = { skipped: true } as const;
 
 /** Budget errors, in the dialect's envelope (docs/errors.md). */
 export const budgetErrors = {
-  deadline: (ms: number) => new ApiError(400, 'BadRequestError', `Preparing this request (template, tokenization, planning) took longer than the llmsim limit of ${ms} ms (--max-prepare-ms). Send a smaller prompt, schema or template.`, null),
-  memory: (mb: number) => new ApiError(400, 'BadRequestError', `Preparing this request needed more memory than the llmsim limit of ${mb} MB (--max-prepare-memory-mb). Send a smaller prompt, schema or template.`, null),
+  deadline: (ms: number) =>
+    new ApiError(
+      400,
+      'BadRequestError',
+      `Preparing this request (template, tokenization, planning) took longer than the llmsim limit of ${ms} ms (--max-prepare-ms). Send a smaller prompt, schema or template.`,
+      null,
+    ),
+  memory: (mb: number) =>
+    new ApiError(
+      400,
+      'BadRequestError',
+      `Preparing this request needed more memory than the llmsim limit of ${mb} MB (--max-prepare-memory-mb). Send a smaller prompt, schema or template.`,
+      null,
+    ),
 } as const;
 
 /** A pool whose workers die before they start a job: a server configuration problem, not the client's (500). */
 export function workersCannotStart(mb: number, err: unknown): ApiError {
-  const message =
-    outOfMemory(err)
-      ? `The llmsim preparation workers cannot load the served models within the limit of ${mb} MB (--max-prepare-memory-mb). Restart llmsim with a larger limit (the default is 512).`
-      : `The llmsim preparation workers could not start: ${err instanceof Error ? err.message : String(err)}`;
+  const message = outOfMemory(err)
+    ? `The llmsim preparation workers cannot load the served models within the limit of ${mb} MB (--max-prepare-memory-mb). Restart llmsim with a larger limit (the default is 512).`
+    : `The llmsim preparation workers could not start: ${err instanceof Error ? err.message : String(err)}`;
   return new ApiError(500, 'InternalServerError', message, null);
 }
 

@@ -52,7 +52,13 @@ export interface PrepareOptions {
  * Reads the body (vLLM's media-type guard unless `anyMediaType`: Ollama never checks it) and prepares it. A client
  * that leaves mid-upload is counted as aborted (generation requests) and answered 499, to no one.
  */
-export async function prepareBody<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, o: PrepareOptions & { readonly anyMediaType?: boolean } = {}): Promise<Served<T>> {
+export async function prepareBody<T extends PreparedShape>(
+  c: Context,
+  ctx: ServerContext,
+  kind: string,
+  fn: PrepareFn<T>,
+  o: PrepareOptions & { readonly anyMediaType?: boolean } = {},
+): Promise<Served<T>> {
   if (!o.anyMediaType) checkJsonMediaType(c);
   let text: BodyPayload;
   try {
@@ -68,7 +74,14 @@ export async function prepareBody<T extends PreparedShape>(c: Context, ctx: Serv
  * Prepares the request in `c` (body already read as `text`). Throws the dialect's ApiError for an invalid request or
  * a broken preparation budget, and ClientGoneError when the client went away first.
  */
-export async function prepare<T extends PreparedShape>(c: Context, ctx: ServerContext, kind: string, fn: PrepareFn<T>, text: BodyPayload, o: PrepareOptions = {}): Promise<Served<T>> {
+export async function prepare<T extends PreparedShape>(
+  c: Context,
+  ctx: ServerContext,
+  kind: string,
+  fn: PrepareFn<T>,
+  text: BodyPayload,
+  o: PrepareOptions = {},
+): Promise<Served<T>> {
   const generation = o.generation !== false;
   // Looked up now: a large body's bytes are gone from this thread once handed to a worker.
   const named = generation ? modelNamed(text) : null;

@@ -11,7 +11,6 @@ import { errors } from '../protocol/errors.ts';
 /** The model fields prompt building reads (a preparation worker has no engine). */
 type PromptModel = Pick<PrepModel, 'tokenizer' | 'configKey'>;
 
-
 /** Renders the chat template; a template that fails (bad request template, raise_exception) is the client's 400. */
 export function renderPrompt(model: PromptModel, messages: readonly ChatMessageLike[], options: ChatTemplateOptions): string {
   try {
@@ -29,7 +28,9 @@ const promptCache = new PromptCache<number[]>({ capacity: 2048, maxBytes: 64 * 1
  * every request with the same prompt: never mutate it.
  */
 export function chatPromptIds(model: PromptModel, messages: readonly ChatMessageLike[], options: ChatTemplateOptions, addSpecial = false): number[] {
-  return promptCache.getOrCompute(promptKey(model, messages, options, addSpecial), () => model.tokenizer.encode(renderPrompt(model, messages, options), addSpecial));
+  return promptCache.getOrCompute(promptKey(model, messages, options, addSpecial), () =>
+    model.tokenizer.encode(renderPrompt(model, messages, options), addSpecial),
+  );
 }
 
 /**
@@ -39,7 +40,8 @@ export function chatPromptIds(model: PromptModel, messages: readonly ChatMessage
  */
 function promptKey(model: PromptModel, messages: readonly ChatMessageLike[], o: ChatTemplateOptions, addSpecial: boolean): string {
   let key = `${model.configKey}\u0000${o.addGenerationPrompt ? 1 : 0}${o.continueFinalMessage ? 1 : 0}${addSpecial ? 1 : 0}`;
-  if (o.tools || o.documents || o.chatTemplate || o.kwargs) key += JSON.stringify([o.tools ?? null, o.documents ?? null, o.chatTemplate ?? null, o.kwargs ?? null]);
+  if (o.tools || o.documents || o.chatTemplate || o.kwargs)
+    key += JSON.stringify([o.tools ?? null, o.documents ?? null, o.chatTemplate ?? null, o.kwargs ?? null]);
   for (const m of messages) {
     const content = m.content;
     if (typeof content === 'string' && onlyRoleAndContent(m)) key += `\u0001${m.role.length}:${m.role}${content.length}:${content}`;

@@ -89,7 +89,8 @@ export async function prepareWithMemo<T extends Memoizable>(
   const seen = text === null ? null : memo.get(ctx, text);
   if (seen) return again(seen, headerId);
   const prepared = await prepare(body, headerId);
-  if (text !== null && !prepared.request.stream && prepared.params.logprobs === null && plannedTokens(prepared) <= MAX_MEMO_TOKENS) memo.set(ctx, text, prepared);
+  if (text !== null && !prepared.request.stream && prepared.params.logprobs === null && plannedTokens(prepared) <= MAX_MEMO_TOKENS)
+    memo.set(ctx, text, prepared);
   return prepared;
 }
 

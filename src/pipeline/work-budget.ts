@@ -26,15 +26,33 @@ export class WorkMeter {
   charge(tokens: number, top: number | null): void {
     if (tokens <= 0) return;
     this.#tokens += tokens;
-    if (this.#tokens > MAX_PLANNED_TOKENS) throw errors.plannedWorkLimit('output tokens (n × max_tokens, summed over prompts)', this.#tokens, MAX_PLANNED_TOKENS, 'n, max_tokens or the number of prompts');
+    if (this.#tokens > MAX_PLANNED_TOKENS)
+      throw errors.plannedWorkLimit(
+        'output tokens (n × max_tokens, summed over prompts)',
+        this.#tokens,
+        MAX_PLANNED_TOKENS,
+        'n, max_tokens or the number of prompts',
+      );
     if (top === null) return;
     this.#entries += tokens * (1 + Math.max(0, top));
-    if (this.#entries > MAX_LOGPROB_ENTRIES) throw errors.plannedWorkLimit('logprob entries (n × max_tokens × (1 + top logprobs), summed over prompts)', this.#entries, MAX_LOGPROB_ENTRIES, 'n, max_tokens, top_logprobs or the number of prompts');
+    if (this.#entries > MAX_LOGPROB_ENTRIES)
+      throw errors.plannedWorkLimit(
+        'logprob entries (n × max_tokens × (1 + top logprobs), summed over prompts)',
+        this.#entries,
+        MAX_LOGPROB_ENTRIES,
+        'n, max_tokens, top_logprobs or the number of prompts',
+      );
   }
 
   /** Charges tokens a choice wrote under a constraint or as tool calls. */
   chargeStructured(tokens: number): void {
     this.#structured += tokens;
-    if (this.#structured > MAX_STRUCTURED_TOKENS) throw errors.plannedWorkLimit('structured-output tokens (summed over choices and prompts)', this.#structured, MAX_STRUCTURED_TOKENS, 'n, max_tokens or the number of prompts');
+    if (this.#structured > MAX_STRUCTURED_TOKENS)
+      throw errors.plannedWorkLimit(
+        'structured-output tokens (summed over choices and prompts)',
+        this.#structured,
+        MAX_STRUCTURED_TOKENS,
+        'n, max_tokens or the number of prompts',
+      );
   }
 }

@@ -9,7 +9,9 @@ export const EmbeddingRequestSchema = z.looseObject({
   model: opt(pStr()),
   input: opt(PromptSchema),
   messages: opt(pList(ChatMessageSchema)),
-  encoding_format: opt(z.enum(['float', 'base64', 'bytes', 'bytes_only'], { error: "literal_error::Input should be 'float', 'base64', 'bytes' or 'bytes_only'" })),
+  encoding_format: opt(
+    z.enum(['float', 'base64', 'bytes', 'bytes_only'], { error: "literal_error::Input should be 'float', 'base64', 'bytes' or 'bytes_only'" }),
+  ),
   dimensions: opt(lInt()),
   user: opt(pStr()),
   // vLLM: Annotated[int, Field(ge=-1)]; below -1 the prompt was cut to nothing (a 500).

@@ -37,7 +37,13 @@ export const OllamaChatSchema = z.looseObject({
   tools: opt(pList(pDict())),
 });
 
-export const OllamaEmbedSchema = z.looseObject({ model: pStr(), input: opt(z.union([pStr(), pList(pStr())])), prompt: opt(pStr()), dimensions: opt(pInt()), truncate: opt(pBool()) });
+export const OllamaEmbedSchema = z.looseObject({
+  model: pStr(),
+  input: opt(z.union([pStr(), pList(pStr())])),
+  prompt: opt(pStr()),
+  dimensions: opt(pInt()),
+  truncate: opt(pBool()),
+});
 export const OllamaShowSchema = z.looseObject({ model: opt(pStr()), name: opt(pStr()), verbose: opt(pBool()) });
 
 export type OllamaGenerate = z.infer<typeof OllamaGenerateSchema>;

@@ -17,5 +17,6 @@ export function checkStreamFields(r: Pick<SharedFields, 'stream' | 'stream_optio
 
 /** A given `cache_salt` is not empty. */
 export function checkCacheSalt(r: Pick<SharedFields, 'cache_salt'>): void {
-  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '') throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
+  if (r.cache_salt !== null && r.cache_salt !== undefined && r.cache_salt === '')
+    throw valueError("Parameter 'cache_salt' must be a non-empty string if provided.");
 }

@@ -22,7 +22,8 @@ export const ResponsesToolSchema = pModel('Tool', {
   parameters: opt(pDict()),
   strict: opt(lBool()),
 }).superRefine((t, ctx) => {
-  if (t.type === 'function' && typeof t.name !== 'string') ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: ['name'], message: 'missing::Field required' });
+  if (t.type === 'function' && typeof t.name !== 'string')
+    ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: ['name'], message: 'missing::Field required' });
 });
 
 export const ResponsesRequestSchema = z.looseObject({

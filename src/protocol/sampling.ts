@@ -93,9 +93,11 @@ export function toSamplingParams(wire: WireSampling, maxTokens: number, logprobs
 function verify(p: SamplingParams, wire: WireSampling, limits: SamplingLimits): ApiError | null {
   const e = errors.sampling;
   if (p.n < 1) return e(`n must be at least 1, got ${p.n}.`, 'n');
-  if (p.n > MAX_N_SEQUENCES) return e(`n must be at most ${MAX_N_SEQUENCES}, got ${p.n}. To increase this limit, set the VLLM_MAX_N_SEQUENCES environment variable.`, 'n');
+  if (p.n > MAX_N_SEQUENCES)
+    return e(`n must be at most ${MAX_N_SEQUENCES}, got ${p.n}. To increase this limit, set the VLLM_MAX_N_SEQUENCES environment variable.`, 'n');
   if (p.presencePenalty < -2 || p.presencePenalty > 2) return e(`presence_penalty must be in [-2, 2], got ${pyFloat(p.presencePenalty)}.`, 'presence_penalty');
-  if (p.frequencyPenalty < -2 || p.frequencyPenalty > 2) return e(`frequency_penalty must be in [-2, 2], got ${pyFloat(p.frequencyPenalty)}.`, 'frequency_penalty');
+  if (p.frequencyPenalty < -2 || p.frequencyPenalty > 2)
+    return e(`frequency_penalty must be in [-2, 2], got ${pyFloat(p.frequencyPenalty)}.`, 'frequency_penalty');
   if (p.repetitionPenalty <= 0) return e(`repetition_penalty must be greater than zero, got ${pyFloat(p.repetitionPenalty)}.`, 'repetition_penalty');
   if (p.temperature < 0) return e(`temperature must be non-negative, got ${pyFloat(p.temperature)}.`, 'temperature');
   if (!(p.topP > 0 && p.topP <= 1)) return e(`top_p must be in (0, 1], got ${pyFloat(p.topP)}.`, 'top_p');
@@ -105,9 +107,11 @@ function verify(p: SamplingParams, wire: WireSampling, limits: SamplingLimits): 
   if (p.minTokens < 0) return e(`min_tokens must be greater than or equal to 0, got ${p.minTokens}.`, 'min_tokens');
   if (p.minTokens > p.maxTokens) return e(`min_tokens must be less than or equal to max_tokens=${p.maxTokens}, got ${p.minTokens}.`, 'min_tokens');
   if (p.logprobs !== null && p.logprobs !== -1 && p.logprobs < 0) return e(`logprobs must be non-negative or -1, got ${p.logprobs}.`, 'logprobs');
-  if (p.promptLogprobs !== null && p.promptLogprobs !== -1 && p.promptLogprobs < 0) return e(`prompt_logprobs must be non-negative or -1, got ${p.promptLogprobs}.`, 'prompt_logprobs');
+  if (p.promptLogprobs !== null && p.promptLogprobs !== -1 && p.promptLogprobs < 0)
+    return e(`prompt_logprobs must be non-negative or -1, got ${p.promptLogprobs}.`, 'prompt_logprobs');
   if (p.stop.some((s) => s === '')) return e('stop cannot contain an empty string.', 'stop');
-  if ((wire.bad_words ?? []).some((s) => s === '')) return e(`bad_words cannot contain an empty string. Got bad_words=[${(wire.bad_words ?? []).map((w) => `'${w}'`).join(', ')}]`, 'bad_words');
+  if ((wire.bad_words ?? []).some((s) => s === ''))
+    return e(`bad_words cannot contain an empty string. Got bad_words=[${(wire.bad_words ?? []).map((w) => `'${w}'`).join(', ')}]`, 'bad_words');
   if (p.n > 1 && p.temperature < 1e-5) return e(`n must be 1 when using greedy sampling, got ${p.n}.`, 'n');
   // Engine-side checks (vLLM's input processor) come after the sampling params were built.
   const k = p.logprobs === -1 ? limits.vocabSize : p.logprobs;

@@ -20,7 +20,9 @@ function matches(rule: Rule, input: RuleInput): boolean {
   if (m.model !== undefined && m.model !== input.model) return false;
   if (m.last_user_message !== undefined && !regex(m.last_user_message).test(input.lastUserText)) return false;
   if (m.json_path) {
-    const value = m.json_path.path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), input.body);
+    const value = m.json_path.path
+      .split('.')
+      .reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), input.body);
     if ('equals' in m.json_path && JSON.stringify(value) !== JSON.stringify(m.json_path.equals)) return false;
     if (m.json_path.matches !== undefined && !(typeof value === 'string' && regex(m.json_path.matches).test(value))) return false;
     if (!('equals' in m.json_path) && m.json_path.matches === undefined && value === undefined) return false;

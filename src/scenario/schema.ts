@@ -43,9 +43,17 @@ export const ModelSpecSchema = z.strictObject({
 export const RuleMatchSchema = z
   .strictObject({
     model: z.string().optional(),
-    last_user_message: z.string().refine(isRegex, 'not a valid regular expression').optional().describe('Regular expression tested against the last user message (or the prompt).'),
+    last_user_message: z
+      .string()
+      .refine(isRegex, 'not a valid regular expression')
+      .optional()
+      .describe('Regular expression tested against the last user message (or the prompt).'),
     json_path: z
-      .strictObject({ path: z.string().describe('Dotted path into the request body, e.g. metadata.case'), equals: z.unknown().optional(), matches: z.string().refine(isRegex, 'not a valid regular expression').optional() })
+      .strictObject({
+        path: z.string().describe('Dotted path into the request body, e.g. metadata.case'),
+        equals: z.unknown().optional(),
+        matches: z.string().refine(isRegex, 'not a valid regular expression').optional(),
+      })
       .optional(),
   })
   .describe('All given conditions must hold.');
@@ -68,7 +76,7 @@ export const ReplicaSchema = z
     name: z.string().optional().describe('Shown in logs and /admin/config (default replica-<i>).'),
     port: z.int().min(0).max(65535).optional().describe('Default: the scenario port + the replica index.'),
     profile: z.string().optional().describe("Overrides every model's latency profile on this replica (e.g. a slower GPU)."),
-    engine: EngineSettingsSchema.optional().describe("Overrides engine settings of every model on this replica."),
+    engine: EngineSettingsSchema.optional().describe('Overrides engine settings of every model on this replica.'),
     faults: z.array(FaultSchema).optional().describe("This replica's faults (instead of the scenario-wide ones)."),
   })
   .describe('One independent engine set on its own port, with its own metrics and faults.');

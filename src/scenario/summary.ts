@@ -16,12 +16,21 @@ function tally(values: readonly string[]): string {
 
 /** `key=value` for each set field of a settings object (engine, safety). */
 function settings(o: Readonly<Record<string, unknown>> | undefined): string[] {
-  return o ? Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`) : [];
+  return o
+    ? Object.entries(o)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${String(v)}`)
+    : [];
 }
 
 export function summarizeScenario(file: string, s: Scenario): string {
   const lines = [`${file}: ok`];
-  const header = [s.seed !== undefined ? `seed ${s.seed}` : null, s.host !== undefined ? `host ${s.host}` : null, s.port !== undefined ? `port ${s.port}` : null, s.api_key !== undefined ? plural(typeof s.api_key === 'string' ? 1 : s.api_key.length, 'API key') : null].filter((x) => x !== null);
+  const header = [
+    s.seed !== undefined ? `seed ${s.seed}` : null,
+    s.host !== undefined ? `host ${s.host}` : null,
+    s.port !== undefined ? `port ${s.port}` : null,
+    s.api_key !== undefined ? plural(typeof s.api_key === 'string' ? 1 : s.api_key.length, 'API key') : null,
+  ].filter((x) => x !== null);
   if (header.length > 0) lines.push(`  ${header.join(', ')}`);
   lines.push(`  ${plural(s.models.length, 'model')}:`);
   for (const m of s.models) {
@@ -42,7 +51,9 @@ export function summarizeScenario(file: string, s: Scenario): string {
   const rules = s.rules ?? [];
   lines.push(`  ${plural(rules.length, 'rule')}${rules.length > 0 ? `: ${tally(rules.map((r) => Object.keys(r.respond)[0] ?? '?'))}` : ''}`);
   const faults = s.faults ?? [];
-  lines.push(`  ${plural(faults.length, 'fault')}${faults.length > 0 ? `: ${tally(faults.map((f) => (f.kind === 'http_error' && f.status !== undefined ? `http_error ${f.status}` : f.kind)))}` : ''}`);
+  lines.push(
+    `  ${plural(faults.length, 'fault')}${faults.length > 0 ? `: ${tally(faults.map((f) => (f.kind === 'http_error' && f.status !== undefined ? `http_error ${f.status}` : f.kind)))}` : ''}`,
+  );
   const replicas = s.replicas ?? [];
   if (replicas.length > 0) {
     const own = replicas.filter((r) => r.profile || r.engine || r.faults).length;

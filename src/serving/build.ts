@@ -63,7 +63,10 @@ export function buildServerContext(deployment: Deployment, options: ServeOptions
     elapsed: deps.elapsed,
     after: deps.after,
     address: { host: deployment.host, port: deployment.port },
-    faults: createFaultInjector({ faults: deployment.faults, seed: deployment.seed, onInject: (kind) => {
+    faults: createFaultInjector({
+      faults: deployment.faults,
+      seed: deployment.seed,
+      onInject: (kind) => {
         deps.metrics.fault(kind);
         deps.onFault?.(kind);
       },
@@ -90,7 +93,10 @@ export function buildModels(deployment: Deployment, deps: BuildDeps, previous: r
     const key = JSON.stringify(config);
     const kept = previous.find((m) => m.configKey === key);
     if (kept) return kept;
-    const prep = buildPrepModel(config, config.loraModules.map((l) => [l.name, l.path]));
+    const prep = buildPrepModel(
+      config,
+      config.loraModules.map((l) => [l.name, l.path]),
+    );
     const entry = catalogEntry(config.root);
     const profile = config.profile ?? entry?.profile ?? null;
     if (!entry) deps.onWarning?.(unknownModelWarning(config));
@@ -150,7 +156,9 @@ export function prepareEnvOf(config: PrepareConfig): PrepareEnv {
  * surprise: say which tokenizer and chat template, context window and latency profile stand in for it.
  */
 export function unknownModelWarning(config: ModelConfig): string {
-  const tokenizer = config.tokenizerDir ? `the tokenizer in ${config.tokenizerDir}` : "Qwen/Qwen3-8B's tokenizer and chat template (pass --tokenizer DIR for its own)";
+  const tokenizer = config.tokenizerDir
+    ? `the tokenizer in ${config.tokenizerDir}`
+    : "Qwen/Qwen3-8B's tokenizer and chat template (pass --tokenizer DIR for its own)";
   const len = config.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
   const profile = config.profile ?? 'the default latency profile (pass --profile for its own)';
   return `Model '${config.root}' is not in llmsim's catalog: simulating it with ${tokenizer}, max_model_len ${len}, ${profile}. Known models: ${catalogNames().join(', ')}.`;

@@ -58,7 +58,12 @@ export interface ServerSettings {
   /** `--enable-suffix`: build the FIM prompt from `suffix` instead of vLLM's 400. */
   readonly enableSuffix: boolean;
   readonly maxBodyBytes: number;
-  readonly cors: { readonly origins: readonly string[]; readonly methods: readonly string[]; readonly headers: readonly string[]; readonly credentials: boolean };
+  readonly cors: {
+    readonly origins: readonly string[];
+    readonly methods: readonly string[];
+    readonly headers: readonly string[];
+    readonly credentials: boolean;
+  };
   readonly version: string;
   /** Request templates, the fault header, the Responses store: switches and bounds (serving/safety.ts). */
   readonly safety: SafetySettings;

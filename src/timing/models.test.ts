@@ -9,8 +9,17 @@ const near = (a: number, b: number, rel: number): boolean => Math.abs(a / b - 1)
 describe('model-shape library (parameter counts derived from config.json values)', () => {
   it('matches the published sizes of the models', () => {
     const published: Record<string, [total: number, active?: number]> = {
-      'llama-3.1-8b': [8.03], 'llama-3.1-70b': [70.6], 'mistral-7b-v0.3': [7.25], 'qwen2.5-7b': [7.62], 'qwen2.5-72b': [72.7],
-      'qwen3-4b': [4.02], 'qwen3-8b': [8.19], 'qwen3-14b': [14.8], 'qwen3-32b': [32.8], 'qwen3-30b-a3b': [30.5, 3.3], 'deepseek-v3': [671, 37],
+      'llama-3.1-8b': [8.03],
+      'llama-3.1-70b': [70.6],
+      'mistral-7b-v0.3': [7.25],
+      'qwen2.5-7b': [7.62],
+      'qwen2.5-72b': [72.7],
+      'qwen3-4b': [4.02],
+      'qwen3-8b': [8.19],
+      'qwen3-14b': [14.8],
+      'qwen3-32b': [32.8],
+      'qwen3-30b-a3b': [30.5, 3.3],
+      'deepseek-v3': [671, 37],
     };
     for (const [key, [total, active]] of Object.entries(published)) {
       const m = MODELS[key]!;
@@ -39,7 +48,8 @@ describe('model-shape library (parameter counts derived from config.json values)
 });
 
 describe('step model terms', () => {
-  const decode = (name: string, batch: number, ctx = 512): number => createStepModel(loadProfile(name)).stepTime({ prefill: [], decodeContexts: new Array<number>(batch).fill(ctx) });
+  const decode = (name: string, batch: number, ctx = 512): number =>
+    createStepModel(loadProfile(name)).stepTime({ prefill: [], decodeContexts: new Array<number>(batch).fill(ctx) });
 
   it('FP8 weights decode faster than bf16; MoE at batch 1 reads only the active experts', () => {
     expect(decode('llama-3.1-8b-instruct-fp8-h100', 1)).toBeLessThan(0.75 * decode('llama-3.1-8b-instruct-h100', 1));
@@ -52,7 +62,10 @@ describe('step model terms', () => {
   it('charges the per-sequence CPU term of the release', () => {
     const p = loadProfile('llama-3.1-8b-instruct-h100');
     const withSeq = createStepModel(p).stepTime({ prefill: [], decodeContexts: new Array<number>(128).fill(256) });
-    const without = createStepModel({ ...p, overheads: { ...p.overheads, per_seq_us: 0 } }).stepTime({ prefill: [], decodeContexts: new Array<number>(128).fill(256) });
+    const without = createStepModel({ ...p, overheads: { ...p.overheads, per_seq_us: 0 } }).stepTime({
+      prefill: [],
+      decodeContexts: new Array<number>(128).fill(256),
+    });
     expect(withSeq - without).toBeCloseTo(128 * p.overheads.per_seq_us * 1e-6, 9);
   });
 

@@ -66,7 +66,9 @@ function fromConfig(c: DenseConfig, source: string): ModelShape {
     lm_head_params_b: round(head / B),
     total_params_b: round((layer + head * (c.tied ? 1 : 2)) / B),
     dtype_bytes: 2,
-    ...(c.moe ? { moe: { experts: c.moe.experts, active: c.moe.active, expert_params_b: round((c.moe.experts * 3 * c.hidden * c.moe.intermediate * c.layers) / B) } } : {}),
+    ...(c.moe
+      ? { moe: { experts: c.moe.experts, active: c.moe.active, expert_params_b: round((c.moe.experts * 3 * c.hidden * c.moe.intermediate * c.layers) / B) } }
+      : {}),
     source,
   };
 }
@@ -77,7 +79,11 @@ function fromConfig(c: DenseConfig, source: string): ModelShape {
  * (top-8, moe_intermediate 2048) plus one shared expert.
  */
 function deepseekV3(): ModelShape {
-  const d = 7168, L = 61, H = 128, dense = 3, moeLayers = L - dense;
+  const d = 7168,
+    L = 61,
+    H = 128,
+    dense = 3,
+    moeLayers = L - dense;
   const attn = d * 1536 + 1536 * H * 192 + d * (512 + 64) + 512 * H * (128 + 128) + H * 128 * d;
   const expert = 3 * d * 2048;
   const routed = 256 * expert * moeLayers;
@@ -85,9 +91,17 @@ function deepseekV3(): ModelShape {
   const head = 129280 * d;
   return {
     name: 'deepseek-ai/DeepSeek-V3',
-    layers: L, hidden: d, heads: H, kv_heads: H, head_dim: 192, vocab: 129280,
-    layer_params_b: round(layer / B), lm_head_params_b: round(head / B), total_params_b: round((layer + 2 * head) / B),
-    dtype_bytes: 2, weight_bytes: 1,
+    layers: L,
+    hidden: d,
+    heads: H,
+    kv_heads: H,
+    head_dim: 192,
+    vocab: 129280,
+    layer_params_b: round(layer / B),
+    lm_head_params_b: round(head / B),
+    total_params_b: round((layer + 2 * head) / B),
+    dtype_bytes: 2,
+    weight_bytes: 1,
     moe: { experts: 256, active: 8, expert_params_b: round(routed / B) },
     mla: { kv_lora_rank: 512, qk_rope_head_dim: 64 },
     source: 'huggingface.co/deepseek-ai/DeepSeek-V3 config.json (FP8 weights as published)',
@@ -98,21 +112,76 @@ const hf = (repo: string): string => `huggingface.co/${repo} config.json`;
 
 /** Shapes by short name. Values are the models' config.json fields (hidden_size, num_hidden_layers, ...). */
 export const MODELS: Readonly<Record<string, ModelShape>> = {
-  'llama-3.1-8b': fromConfig({ name: 'meta-llama/Llama-3.1-8B-Instruct', layers: 32, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 14336, vocab: 128256 }, hf('meta-llama/Llama-3.1-8B-Instruct')),
-  'llama-3.1-70b': fromConfig({ name: 'meta-llama/Llama-3.1-70B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 28672, vocab: 128256 }, hf('meta-llama/Llama-3.1-70B-Instruct')),
-  'llama-3.3-70b': fromConfig({ name: 'meta-llama/Llama-3.3-70B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 28672, vocab: 128256 }, hf('meta-llama/Llama-3.3-70B-Instruct')),
-  'mistral-7b-v0.3': fromConfig({ name: 'mistralai/Mistral-7B-Instruct-v0.3', layers: 32, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 14336, vocab: 32768 }, hf('mistralai/Mistral-7B-Instruct-v0.3')),
-  'qwen2.5-0.5b': fromConfig({ name: 'Qwen/Qwen2.5-0.5B-Instruct', layers: 24, hidden: 896, heads: 14, kv_heads: 2, head_dim: 64, intermediate: 4864, vocab: 151936, tied: true }, hf('Qwen/Qwen2.5-0.5B-Instruct')),
-  'qwen2.5-7b': fromConfig({ name: 'Qwen/Qwen2.5-7B-Instruct', layers: 28, hidden: 3584, heads: 28, kv_heads: 4, head_dim: 128, intermediate: 18944, vocab: 152064 }, hf('Qwen/Qwen2.5-7B-Instruct')),
-  'qwen2.5-14b': fromConfig({ name: 'Qwen/Qwen2.5-14B-Instruct', layers: 48, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 13824, vocab: 152064 }, hf('Qwen/Qwen2.5-14B-Instruct')),
-  'qwen2.5-32b': fromConfig({ name: 'Qwen/Qwen2.5-32B-Instruct', layers: 64, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 27648, vocab: 152064 }, hf('Qwen/Qwen2.5-32B-Instruct')),
-  'qwen2.5-coder-32b': fromConfig({ name: 'Qwen/Qwen2.5-Coder-32B-Instruct', layers: 64, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 27648, vocab: 152064 }, hf('Qwen/Qwen2.5-Coder-32B-Instruct')),
-  'qwen2.5-72b': fromConfig({ name: 'Qwen/Qwen2.5-72B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 29568, vocab: 152064 }, hf('Qwen/Qwen2.5-72B-Instruct')),
-  'qwen3-4b': fromConfig({ name: 'Qwen/Qwen3-4B', layers: 36, hidden: 2560, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 9728, vocab: 151936, tied: true }, hf('Qwen/Qwen3-4B')),
-  'qwen3-8b': fromConfig({ name: 'Qwen/Qwen3-8B', layers: 36, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 12288, vocab: 151936 }, hf('Qwen/Qwen3-8B')),
-  'qwen3-14b': fromConfig({ name: 'Qwen/Qwen3-14B', layers: 40, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 17408, vocab: 151936 }, hf('Qwen/Qwen3-14B')),
-  'qwen3-32b': fromConfig({ name: 'Qwen/Qwen3-32B', layers: 64, hidden: 5120, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 25600, vocab: 151936 }, hf('Qwen/Qwen3-32B')),
-  'qwen3-30b-a3b': fromConfig({ name: 'Qwen/Qwen3-30B-A3B', layers: 48, hidden: 2048, heads: 32, kv_heads: 4, head_dim: 128, intermediate: 0, vocab: 151936, moe: { experts: 128, active: 8, intermediate: 768 } }, hf('Qwen/Qwen3-30B-A3B')),
+  'llama-3.1-8b': fromConfig(
+    { name: 'meta-llama/Llama-3.1-8B-Instruct', layers: 32, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 14336, vocab: 128256 },
+    hf('meta-llama/Llama-3.1-8B-Instruct'),
+  ),
+  'llama-3.1-70b': fromConfig(
+    { name: 'meta-llama/Llama-3.1-70B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 28672, vocab: 128256 },
+    hf('meta-llama/Llama-3.1-70B-Instruct'),
+  ),
+  'llama-3.3-70b': fromConfig(
+    { name: 'meta-llama/Llama-3.3-70B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 28672, vocab: 128256 },
+    hf('meta-llama/Llama-3.3-70B-Instruct'),
+  ),
+  'mistral-7b-v0.3': fromConfig(
+    { name: 'mistralai/Mistral-7B-Instruct-v0.3', layers: 32, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 14336, vocab: 32768 },
+    hf('mistralai/Mistral-7B-Instruct-v0.3'),
+  ),
+  'qwen2.5-0.5b': fromConfig(
+    { name: 'Qwen/Qwen2.5-0.5B-Instruct', layers: 24, hidden: 896, heads: 14, kv_heads: 2, head_dim: 64, intermediate: 4864, vocab: 151936, tied: true },
+    hf('Qwen/Qwen2.5-0.5B-Instruct'),
+  ),
+  'qwen2.5-7b': fromConfig(
+    { name: 'Qwen/Qwen2.5-7B-Instruct', layers: 28, hidden: 3584, heads: 28, kv_heads: 4, head_dim: 128, intermediate: 18944, vocab: 152064 },
+    hf('Qwen/Qwen2.5-7B-Instruct'),
+  ),
+  'qwen2.5-14b': fromConfig(
+    { name: 'Qwen/Qwen2.5-14B-Instruct', layers: 48, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 13824, vocab: 152064 },
+    hf('Qwen/Qwen2.5-14B-Instruct'),
+  ),
+  'qwen2.5-32b': fromConfig(
+    { name: 'Qwen/Qwen2.5-32B-Instruct', layers: 64, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 27648, vocab: 152064 },
+    hf('Qwen/Qwen2.5-32B-Instruct'),
+  ),
+  'qwen2.5-coder-32b': fromConfig(
+    { name: 'Qwen/Qwen2.5-Coder-32B-Instruct', layers: 64, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 27648, vocab: 152064 },
+    hf('Qwen/Qwen2.5-Coder-32B-Instruct'),
+  ),
+  'qwen2.5-72b': fromConfig(
+    { name: 'Qwen/Qwen2.5-72B-Instruct', layers: 80, hidden: 8192, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 29568, vocab: 152064 },
+    hf('Qwen/Qwen2.5-72B-Instruct'),
+  ),
+  'qwen3-4b': fromConfig(
+    { name: 'Qwen/Qwen3-4B', layers: 36, hidden: 2560, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 9728, vocab: 151936, tied: true },
+    hf('Qwen/Qwen3-4B'),
+  ),
+  'qwen3-8b': fromConfig(
+    { name: 'Qwen/Qwen3-8B', layers: 36, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, intermediate: 12288, vocab: 151936 },
+    hf('Qwen/Qwen3-8B'),
+  ),
+  'qwen3-14b': fromConfig(
+    { name: 'Qwen/Qwen3-14B', layers: 40, hidden: 5120, heads: 40, kv_heads: 8, head_dim: 128, intermediate: 17408, vocab: 151936 },
+    hf('Qwen/Qwen3-14B'),
+  ),
+  'qwen3-32b': fromConfig(
+    { name: 'Qwen/Qwen3-32B', layers: 64, hidden: 5120, heads: 64, kv_heads: 8, head_dim: 128, intermediate: 25600, vocab: 151936 },
+    hf('Qwen/Qwen3-32B'),
+  ),
+  'qwen3-30b-a3b': fromConfig(
+    {
+      name: 'Qwen/Qwen3-30B-A3B',
+      layers: 48,
+      hidden: 2048,
+      heads: 32,
+      kv_heads: 4,
+      head_dim: 128,
+      intermediate: 0,
+      vocab: 151936,
+      moe: { experts: 128, active: 8, intermediate: 768 },
+    },
+    hf('Qwen/Qwen3-30B-A3B'),
+  ),
   'deepseek-v3': deepseekV3(),
 };
 

@@ -75,12 +75,22 @@ export const ProfileSchema = z
     /** Synthetic engine whose every step takes exactly this long, whatever the batch (benchmarks, fixed-ITL tests). */
     fixed_step_ms: z.number().positive().optional(),
     /** The vLLM release whose CPU-side overheads this profile models (releases.ts). */
-    vllm: z.string().refine((r) => r in RELEASES, { message: `unknown vLLM release; known: ${Object.keys(RELEASES).join(', ')}` }).default(DEFAULT_RELEASE),
+    vllm: z
+      .string()
+      .refine((r) => r in RELEASES, { message: `unknown vLLM release; known: ${Object.keys(RELEASES).join(', ')}` })
+      .default(DEFAULT_RELEASE),
     model: ModelSchema.optional(),
     gpu: GpuSchema.optional(),
     tensor_parallel: z.int().positive().default(1),
     efficiency: z
-      .strictObject({ weights: positive(), compute: positive(), kv: positive(), attention: positive(), blend_p: positive(), gemm_half_hidden: nonneg().default(GEMM_HALF_HIDDEN) })
+      .strictObject({
+        weights: positive(),
+        compute: positive(),
+        kv: positive(),
+        attention: positive(),
+        blend_p: positive(),
+        gemm_half_hidden: nonneg().default(GEMM_HALF_HIDDEN),
+      })
       .default({ weights: 0.85, compute: 0.65, kv: 0.7, attention: 0.45, blend_p: 1.5, gemm_half_hidden: GEMM_HALF_HIDDEN }),
     /** Overrides of the release's CPU terms. */
     overheads: OverheadsSchema.default({}),
@@ -130,7 +140,8 @@ export function parseProfile(data: unknown, origin = 'profile'): Profile {
   const parsed = ProfileSchema.safeParse(resolveRefs(data, origin));
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${origin}: ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n'));
   const profile = parsed.data;
-  if (!profile.instant && profile.fixed_step_ms === undefined && (!profile.model || !profile.gpu)) throw new Error(`${origin}: a non-instant profile needs model and gpu sections`);
+  if (!profile.instant && profile.fixed_step_ms === undefined && (!profile.model || !profile.gpu))
+    throw new Error(`${origin}: a non-instant profile needs model and gpu sections`);
   return profile;
 }
 
@@ -152,7 +163,12 @@ export function loadProfile(nameOrPath: string): Profile {
 }
 
 export function listProfiles(): string[] {
-  return existsSync(PROFILE_DIR) ? readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort() : [];
+  return existsSync(PROFILE_DIR)
+    ? readdirSync(PROFILE_DIR)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => f.replace(/\.yaml$/, ''))
+        .sort()
+    : [];
 }
 
 /** The same profile modelling another vLLM release (its CPU terms replace the profile's). */

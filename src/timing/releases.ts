@@ -44,19 +44,59 @@ export interface Release {
 export const RELEASES: Readonly<Record<string, Release>> = {
   v1: {
     description: 'vLLM 0.9-0.13, V1 engine, synchronous scheduling',
-    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: false },
+    overheads: {
+      ingress_ms: 12,
+      per_step_ms: 0.5,
+      per_seq_us: 15,
+      per_layer_us: 40,
+      per_moe_layer_us: 80,
+      frontend_request_ms: 0,
+      frontend_prompt_token_us: 0,
+      frontend_chunk_us: 0,
+      async_scheduling: false,
+    },
   },
   'v0.14': {
     description: 'vLLM >= 0.14, V1 engine with async scheduling (the default since 0.14; llmsim default)',
-    overheads: { ingress_ms: 12, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: true },
+    overheads: {
+      ingress_ms: 12,
+      per_step_ms: 0.5,
+      per_seq_us: 15,
+      per_layer_us: 40,
+      per_moe_layer_us: 80,
+      frontend_request_ms: 0,
+      frontend_prompt_token_us: 0,
+      frontend_chunk_us: 0,
+      async_scheduling: true,
+    },
   },
   'v0.11': {
     description: 'vLLM 0.11 (V1 engine) behind the chat endpoint, as gpustack measured it: a slower front end',
-    overheads: { ingress_ms: 30, per_step_ms: 0.5, per_seq_us: 15, per_layer_us: 40, per_moe_layer_us: 80, frontend_request_ms: 20, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: false },
+    overheads: {
+      ingress_ms: 30,
+      per_step_ms: 0.5,
+      per_seq_us: 15,
+      per_layer_us: 40,
+      per_moe_layer_us: 80,
+      frontend_request_ms: 20,
+      frontend_prompt_token_us: 0,
+      frontend_chunk_us: 0,
+      async_scheduling: false,
+    },
   },
   'v0.6': {
     description: 'vLLM 0.6 era (V0 engine, multi-step scheduling; Lambda benchmark anchors)',
-    overheads: { ingress_ms: 25, per_step_ms: 0.5, per_seq_us: 0, per_layer_us: 40, per_moe_layer_us: 0, frontend_request_ms: 0, frontend_prompt_token_us: 0, frontend_chunk_us: 0, async_scheduling: false },
+    overheads: {
+      ingress_ms: 25,
+      per_step_ms: 0.5,
+      per_seq_us: 0,
+      per_layer_us: 40,
+      per_moe_layer_us: 0,
+      frontend_request_ms: 0,
+      frontend_prompt_token_us: 0,
+      frontend_chunk_us: 0,
+      async_scheduling: false,
+    },
   },
 };
 

@@ -24,7 +24,18 @@ export interface EncoderSpec {
 }
 
 /** Classes that @lenml/tokenizers builds as the base class (no encoding override). */
-const PLAIN_CLASSES = new Set(['PreTrainedTokenizer', 'GPT2Tokenizer', 'Qwen2Tokenizer', 'GPTNeoXTokenizer', 'FalconTokenizer', 'CodeGenTokenizer', 'CohereTokenizer', 'Grok1Tokenizer', 'RobertaTokenizer', 'BartTokenizer']);
+const PLAIN_CLASSES = new Set([
+  'PreTrainedTokenizer',
+  'GPT2Tokenizer',
+  'Qwen2Tokenizer',
+  'GPTNeoXTokenizer',
+  'FalconTokenizer',
+  'CodeGenTokenizer',
+  'CohereTokenizer',
+  'Grok1Tokenizer',
+  'RobertaTokenizer',
+  'BartTokenizer',
+]);
 
 /** GPT-2's pre-tokenizer regex, used by a `ByteLevel` pre-tokenizer with `use_regex` (as the reference writes it). */
 const GPT2_PATTERN = String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`;
@@ -33,7 +44,7 @@ export function readEncoderSpec(json: Record<string, unknown>, config: Record<st
   const cls = typeof config['tokenizer_class'] === 'string' ? config['tokenizer_class'].replace(/Fast$/, '') : 'PreTrainedTokenizer';
   if (!PLAIN_CLASSES.has(cls) || config['remove_space'] === true || config['do_lowercase_and_remove_accent']) return null;
   const model = json['model'] as Record<string, unknown> | undefined;
-  if (!model || model['type'] !== 'BPE' || model['dropout'] || model['end_of_word_suffix'] || model['continuing_subword_suffix'] || model['byte_fallback']) return null;
+  if (model?.['type'] !== 'BPE' || model['dropout'] || model['end_of_word_suffix'] || model['continuing_subword_suffix'] || model['byte_fallback']) return null;
   const merges = readMerges(model['merges']);
   const pre = readPreTokenizer(json['pre_tokenizer']);
   const normalization = readNormalizer(json['normalizer']);

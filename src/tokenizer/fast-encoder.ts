@@ -41,7 +41,19 @@ export function createFastEncoder({ json, config, vocab, cacheCapacity }: FastEn
   for (const content of spec.addedTokens) added.set(content, vocab.get(content)!);
   const splitter = createAddedTokenSplitter(added);
   const whole = new TextIdTable(wholeWordIds(vocab));
-  return new ByteLevelEncoder(table, splitter, spec.pattern, spec.scanner, spec.keepGaps, spec.normalization, whole, spec.ignoreMerges, prefix as number[], suffix as number[], cacheCapacity);
+  return new ByteLevelEncoder(
+    table,
+    splitter,
+    spec.pattern,
+    spec.scanner,
+    spec.keepGaps,
+    spec.normalization,
+    whole,
+    spec.ignoreMerges,
+    prefix as number[],
+    suffix as number[],
+    cacheCapacity,
+  );
 }
 
 class ByteLevelEncoder implements FastEncoder {

@@ -60,7 +60,15 @@ export function renderRequestTemplate(template: Template, context: Record<string
   // Template.render's globals, except `range` (checks its size before allocating) and `strftime_now` (left undefined:
   // templates test `strftime_now is defined`; a request template gets no host date, so the same request renders the same).
   const env = new Environment();
-  for (const [name, value] of [['false', false], ['true', true], ['none', null], ['False', false], ['True', true], ['None', null]] as const) env.set(name, value);
+  for (const [name, value] of [
+    ['false', false],
+    ['true', true],
+    ['none', null],
+    ['False', false],
+    ['True', true],
+    ['None', null],
+  ] as const)
+    env.set(name, value);
   env.set('raise_exception', (message: unknown) => {
     throw new Error(String(message));
   });
@@ -76,7 +84,9 @@ interface RuntimeValue {
 }
 
 /** The interpreter's shape as used here (the package's runtime typings do not resolve under NodeNext). */
-const BaseInterpreter = Interpreter as unknown as new (env: Environment) => {
+const BaseInterpreter = Interpreter as unknown as new (
+  env: Environment,
+) => {
   run(program: unknown): unknown;
   evaluate(statement: unknown, environment: unknown): unknown;
   evaluateBlock(statements: unknown, environment: unknown): unknown;
@@ -111,7 +121,8 @@ class BoundedInterpreter extends BaseInterpreter {
       this.steps += length >> 10;
     } else if (result.type === 'ArrayValue') {
       const length = (result.value as unknown[]).length;
-      if (length > this.budget.maxItems) throw new TemplateBudgetError(`chat template built a list longer than llmsim's limit of ${this.budget.maxItems} items`);
+      if (length > this.budget.maxItems)
+        throw new TemplateBudgetError(`chat template built a list longer than llmsim's limit of ${this.budget.maxItems} items`);
       this.steps += length;
     }
     return result;
@@ -119,7 +130,8 @@ class BoundedInterpreter extends BaseInterpreter {
 
   private step(): void {
     if (++this.steps > this.budget.maxSteps) throw new TemplateBudgetError(`chat template exceeded llmsim's budget of ${this.budget.maxSteps} steps`);
-    if ((this.steps & 255) === 0 && hostMs() > this.deadline) throw new TemplateBudgetError(`chat template exceeded llmsim's budget of ${this.budget.maxMs} ms`);
+    if ((this.steps & 255) === 0 && hostMs() > this.deadline)
+      throw new TemplateBudgetError(`chat template exceeded llmsim's budget of ${this.budget.maxMs} ms`);
   }
 }
 

@@ -84,7 +84,10 @@ class WordTable {
   private idsUsed = 0;
   count = 0;
 
-  constructor(private readonly capacity: number, maxWord: number) {
+  constructor(
+    private readonly capacity: number,
+    maxWord: number,
+  ) {
     let size = 16;
     while (size < capacity * 2) size <<= 1;
     this.mask = size - 1;
@@ -161,7 +164,10 @@ export class RangeWordCache {
   private young: WordTable;
   private old: WordTable;
 
-  constructor(capacity: number, private readonly maxWord: number) {
+  constructor(
+    capacity: number,
+    private readonly maxWord: number,
+  ) {
     this.young = new WordTable(capacity, maxWord);
     this.old = new WordTable(capacity, maxWord);
   }

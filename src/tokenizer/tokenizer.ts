@@ -77,7 +77,7 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
   for (const t of inner.added_tokens ?? []) if (t.special) special.add(t.id);
   const eosToken = tokenContent(config['eos_token']);
   const bosToken = tokenContent(config['bos_token']);
-  const eosTokenId = eosToken !== null ? inner.model.tokens_to_ids.get(eosToken) ?? 0 : 0;
+  const eosTokenId = eosToken !== null ? (inner.model.tokens_to_ids.get(eosToken) ?? 0) : 0;
   const template = templateSource ? new Template(templateSource) : null;
   const textCache: (string | undefined)[] = new Array(vocab.length);
 
@@ -118,7 +118,9 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
       } else if (template) {
         rendered = template.render(context);
       } else {
-        throw new Error('As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.');
+        throw new Error(
+          'As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.',
+        );
       }
       if (options.continueFinalMessage) rendered = trimAfterFinalMessage(rendered, messages);
       return rendered;

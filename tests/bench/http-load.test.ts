@@ -44,10 +44,16 @@ describe('summarize', () => {
 describe('sseEvents', () => {
   it('counts data events split across chunks, not [DONE] and not a JSON body', () => {
     let n = 0;
-    const feed = sseEvents(() => n++, () => 0);
+    const feed = sseEvents(
+      () => n++,
+      () => 0,
+    );
     for (const chunk of ['data: {"a":1}\n', '\ndata: {"b"', ':2}\n\ndata: [DONE]\n\n']) feed(chunk);
     expect(n).toBe(2);
-    const json = sseEvents(() => n++, () => 0);
+    const json = sseEvents(
+      () => n++,
+      () => 0,
+    );
     json('{"id":"chatcmpl-1","choices":[]}');
     expect(n).toBe(2);
   });

@@ -33,7 +33,19 @@ interface Timeline {
 /** Every request's timeline, times shifted by `origin`, keyed by request id. */
 function timelines(records: (Timeline & { request_id: string })[], origin = 0): Map<string, Timeline> {
   const shift = (t: number | null): number | null => (t === null ? null : t - origin);
-  return new Map(records.map((r) => [r.request_id, { arrival: r.arrival - origin, queued: r.queued - origin, first_scheduled: shift(r.first_scheduled), first_token: shift(r.first_token), finished: r.finished - origin, prefill_chunks: r.prefill_chunks.map((c) => ({ time: c.time - origin, tokens: c.tokens })) }]));
+  return new Map(
+    records.map((r) => [
+      r.request_id,
+      {
+        arrival: r.arrival - origin,
+        queued: r.queued - origin,
+        first_scheduled: shift(r.first_scheduled),
+        first_token: shift(r.first_token),
+        finished: r.finished - origin,
+        prefill_chunks: r.prefill_chunks.map((c) => ({ time: c.time - origin, tokens: c.tokens })),
+      },
+    ]),
+  );
 }
 
 function inProcess(arrivals: readonly number[], maxModelLen: number): Map<string, Timeline> {
@@ -42,9 +54,24 @@ function inProcess(arrivals: readonly number[], maxModelLen: number): Map<string
   const trace = { write: (_m: string, r: RequestReport) => void reports.push(r), writeFault: () => {}, close: async () => {} };
   const engine = buildModelEngine({ name: 'm', profile: PROFILE, settings: {}, schedulingPolicy: 'fcfs', clock, metrics: createMetrics(), trace, maxModelLen });
   const sink = { onTokens: () => {}, onFinished: () => {} };
-  arrivals.forEach((arrival, i) => engine.submit({ requestId: `cmpl-r${i}`, promptTokenIds: prompt(i), sequences: [{ outputTokens: OUTPUT }], priority: 0, maxTokens: OUTPUT, arrivalTime: arrival }, sink));
+  arrivals.forEach((arrival, i) =>
+    engine.submit(
+      { requestId: `cmpl-r${i}`, promptTokenIds: prompt(i), sequences: [{ outputTokens: OUTPUT }], priority: 0, maxTokens: OUTPUT, arrivalTime: arrival },
+      sink,
+    ),
+  );
   clock.runUntilIdle();
-  return timelines(reports.map((r) => ({ request_id: r.requestId, arrival: r.arrival, queued: r.queued, first_scheduled: r.firstScheduled, first_token: r.firstToken, finished: r.finished, prefill_chunks: [...r.prefillChunks] })));
+  return timelines(
+    reports.map((r) => ({
+      request_id: r.requestId,
+      arrival: r.arrival,
+      queued: r.queued,
+      first_scheduled: r.firstScheduled,
+      first_token: r.firstToken,
+      finished: r.finished,
+      prefill_chunks: [...r.prefillChunks],
+    })),
+  );
 }
 
 let sim: Simulator | null = null;
@@ -95,7 +122,10 @@ async function overHttp(speedup: number, offsets: readonly number[], stateArriva
   const maxModelLen = sim.ctx.models[0]!.maxModelLen;
   await sim.close();
   sim = null;
-  const records = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Timeline & { request_id: string });
+  const records = readFileSync(trace, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Timeline & { request_id: string });
   return { lines: timelines(records, lease.heldAt), maxModelLen };
 }
 
@@ -123,7 +153,7 @@ describe('a burst over HTTP replays the in-process engine', () => {
 
   it('virtual time: Poisson arrivals stated with x-llmsim-arrival replay exactly', async () => {
     let x = 1;
-    const gaps = Array.from({ length: 32 }, () => -Math.log(((x = (x * 48271) % 2147483647) / 2147483647)) / 20);
+    const gaps = Array.from({ length: 32 }, () => -Math.log((x = (x * 48271) % 2147483647) / 2147483647) / 20);
     const offsets = gaps.map((_, i) => gaps.slice(0, i + 1).reduce((a, b) => a + b, 0));
     const { lines, maxModelLen } = await overHttp(Infinity, offsets, true);
     expectSame(lines, inProcess(offsets, maxModelLen), 1e-9);

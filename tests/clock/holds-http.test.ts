@@ -51,7 +51,8 @@ describe('clock holds over HTTP', () => {
 
   it('a client that hangs up mid-stream, or before a non-streamed answer, releases its hold', async () => {
     const body = (stream: boolean): string => JSON.stringify({ prompt: 'hello', max_tokens: 500, ignore_eos: true, stream });
-    const head = (b: string): string => `POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
+    const head = (b: string): string =>
+      `POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
     await rawThenHangUp(head(body(true)), 'data:');
     await rawThenHangUp(head(body(false)));
     await noHoldsLeft();
@@ -66,7 +67,9 @@ describe('clock holds over HTTP', () => {
     for (const bad of ['soon', '-1', 'NaN', 'Infinity', '']) {
       const r = await postRaw(`${sim.url}/v1/completions`, { prompt: 'hi', max_tokens: 2 }, { 'x-llmsim-arrival': bad });
       expect(r.status).toBe(400);
-      expect((JSON.parse(r.text) as { error: { message: string } }).error.message).toBe(`invalid x-llmsim-arrival header: expected simulated seconds (a finite number >= 0), got '${bad}'`);
+      expect((JSON.parse(r.text) as { error: { message: string } }).error.message).toBe(
+        `invalid x-llmsim-arrival header: expected simulated seconds (a finite number >= 0), got '${bad}'`,
+      );
     }
     expect(sim.clock.openHolds()).toBe(0);
     await clockRuns();
@@ -94,7 +97,7 @@ describe('clock holds over HTTP', () => {
     const first = JSON.parse(new TextDecoder().decode((await reader.read()).value)) as { held_at: number };
     expect(first.held_at).toBe(sim.clock.now());
     const pending = postRaw(`${sim.url}/v1/completions`, { prompt: 'hi', max_tokens: 3, ignore_eos: true });
-    while ((((await (await fetch(`${sim.url}/load`)).json()) as { server_load: number }).server_load) < 1) await turn();
+    while (((await (await fetch(`${sim.url}/load`)).json()) as { server_load: number }).server_load < 1) await turn();
     for (let i = 0; i < 20; i++) await turn();
     expect(sim.clock.now()).toBe(first.held_at);
     abort.abort();

@@ -23,7 +23,8 @@ interface LegacyLogprobs {
 }
 type PromptEntry = Record<string, { logprob: number; rank: number }> | null;
 
-const ids = async (text: string): Promise<number[]> => (JSON.parse((await postRaw(`${sim.url}/tokenize`, { prompt: text, add_special_tokens: false })).text) as { tokens: number[] }).tokens;
+const ids = async (text: string): Promise<number[]> =>
+  (JSON.parse((await postRaw(`${sim.url}/tokenize`, { prompt: text, add_special_tokens: false })).text) as { tokens: number[] }).tokens;
 const completion = async (body: Record<string, unknown>) => {
   const r = await postRaw(`${sim.url}/v1/completions`, { model: MODEL, ...body });
   expect(r.status).toBe(200);
@@ -109,7 +110,15 @@ describe('generated logprobs are a sorted sub-distribution holding the sampled t
           max_tokens: fc.integer({ min: 1, max: 10 }),
         }),
         async (r) => {
-          const base = { model: MODEL, temperature: r.temperature, top_p: r.top_p, top_k: r.top_k, seed: r.seed, max_tokens: r.max_tokens, return_tokens_as_token_ids: true };
+          const base = {
+            model: MODEL,
+            temperature: r.temperature,
+            top_p: r.top_p,
+            top_k: r.top_k,
+            seed: r.seed,
+            max_tokens: r.max_tokens,
+            return_tokens_as_token_ids: true,
+          };
           const greedy = r.temperature === 0 || r.top_k === 1;
           if (r.chat) {
             const body = { ...base, messages: [{ role: 'user' as const, content: `Tell me about seed ${r.seed}.` }], logprobs: true, top_logprobs: r.k };

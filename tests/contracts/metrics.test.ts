@@ -26,10 +26,20 @@ const L = `{engine="0",model_name="${M}"}`;
 describe('GET /metrics', () => {
   it('exposes every vLLM series at zero before the first request, labels sorted like prometheus_client', async () => {
     const text = await scrape();
-    for (const name of ['vllm:num_requests_running', 'vllm:num_requests_waiting', 'vllm:kv_cache_usage_perc', 'vllm:prompt_tokens_total', 'vllm:generation_tokens_total', 'vllm:num_preemptions_total', 'vllm:prefix_cache_queries_total', 'vllm:prefix_cache_hits_total']) {
+    for (const name of [
+      'vllm:num_requests_running',
+      'vllm:num_requests_waiting',
+      'vllm:kv_cache_usage_perc',
+      'vllm:prompt_tokens_total',
+      'vllm:generation_tokens_total',
+      'vllm:num_preemptions_total',
+      'vllm:prefix_cache_queries_total',
+      'vllm:prefix_cache_hits_total',
+    ]) {
       expect(value(text, `${name}${L}`)).toBe(0);
     }
-    for (const reason of ['stop', 'length', 'abort', 'error']) expect(value(text, `vllm:request_success_total{engine="0",finished_reason="${reason}",model_name="${M}"}`)).toBe(0);
+    for (const reason of ['stop', 'length', 'abort', 'error'])
+      expect(value(text, `vllm:request_success_total{engine="0",finished_reason="${reason}",model_name="${M}"}`)).toBe(0);
     expect(text).toContain(`vllm:time_to_first_token_seconds_bucket{engine="0",le="0.001",model_name="${M}"} 0.0`);
     expect(text).toContain(`vllm:e2e_request_latency_seconds_bucket{engine="0",le="7680.0",model_name="${M}"} 0.0`);
     expect(text).toContain('# TYPE vllm:iteration_tokens_total histogram');
@@ -44,7 +54,11 @@ describe('GET /metrics', () => {
     const scrapedBefore = await scrape();
     const before = count(scrapedBefore);
     const deliveryBefore = count(scrapedBefore, 'step_delivery_lag');
-    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'lag' }], max_tokens: 6, ignore_eos: true, stream: true }) });
+    const res = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'lag' }], max_tokens: 6, ignore_eos: true, stream: true }),
+    });
     expect((await res.text()).endsWith('data: [DONE]\n\n')).toBe(true);
     // One prefill step and five decode steps, each observed once its chunks have left (virtual time: zero lag).
     const after = await scrape();
@@ -57,7 +71,12 @@ describe('GET /metrics', () => {
   it('counts what the engine did, consistently with usage', async () => {
     const before = await scrape();
     const bodies = await Promise.all(
-      [8, 12, 20].map(async (n) => JSON.parse((await postRaw(`${sim.url}/v1/chat/completions`, { messages: [{ role: 'user', content: `count ${n}` }], max_tokens: n, ignore_eos: true })).text) as { usage: { prompt_tokens: number; completion_tokens: number } }),
+      [8, 12, 20].map(
+        async (n) =>
+          JSON.parse(
+            (await postRaw(`${sim.url}/v1/chat/completions`, { messages: [{ role: 'user', content: `count ${n}` }], max_tokens: n, ignore_eos: true })).text,
+          ) as { usage: { prompt_tokens: number; completion_tokens: number } },
+      ),
     );
     const after = await scrape();
     const delta = (series: string): number => value(after, series) - value(before, series);
@@ -74,7 +93,10 @@ describe('GET /metrics', () => {
 
   it('histogram buckets are cumulative and end at the count', async () => {
     const text = await scrape();
-    const buckets = text.split('\n').filter((l) => l.startsWith('vllm:inter_token_latency_seconds_bucket')).map((l) => Number(l.split(' ').pop()));
+    const buckets = text
+      .split('\n')
+      .filter((l) => l.startsWith('vllm:inter_token_latency_seconds_bucket'))
+      .map((l) => Number(l.split(' ').pop()));
     for (let i = 1; i < buckets.length; i++) expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
     expect(buckets[buckets.length - 1]).toBe(value(text, `vllm:inter_token_latency_seconds_count${L}`));
   });
@@ -89,7 +111,9 @@ describe('GET /metrics', () => {
       output = `${(err as { stdout?: Buffer }).stdout ?? ''}${(err as { stderr?: Buffer }).stderr ?? ''}`;
       expect((err as { status?: number }).status).toBe(3);
     }
-    const problems = output.split('\n').filter((l) => l.trim() && !/metric names should not contain ':'|non-counter metrics should not have "_total" suffix/.test(l));
+    const problems = output
+      .split('\n')
+      .filter((l) => l.trim() && !/metric names should not contain ':'|non-counter metrics should not have "_total" suffix/.test(l));
     expect(problems).toEqual([]);
   });
 });

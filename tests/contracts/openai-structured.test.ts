@@ -17,7 +17,10 @@ afterAll(() => sim.close());
 
 const Event = z.object({
   title: z.string(),
-  attendees: z.array(z.object({ name: z.string(), email: z.string().email() })).min(1).max(3),
+  attendees: z
+    .array(z.object({ name: z.string(), email: z.string().email() }))
+    .min(1)
+    .max(3),
   priority: z.enum(['low', 'medium', 'high']),
   starts: z.string().datetime(),
   duration_minutes: z.number().int().min(5).max(240),
@@ -27,7 +30,12 @@ const Event = z.object({
 describe('structured output through the openai SDK', () => {
   it('parses a zod-derived json_schema response with chat.completions.parse', async () => {
     for (const seed of [1, 2, 3]) {
-      const completion = await client.chat.completions.parse({ model: MODEL, seed, messages: [{ role: 'user', content: 'Plan a meeting' }], response_format: zodResponseFormat(Event, 'event') });
+      const completion = await client.chat.completions.parse({
+        model: MODEL,
+        seed,
+        messages: [{ role: 'user', content: 'Plan a meeting' }],
+        response_format: zodResponseFormat(Event, 'event'),
+      });
       const message = completion.choices[0]!.message;
       expect(Event.safeParse(message.parsed).success).toBe(true);
       expect(completion.choices[0]!.finish_reason).toBe('stop');
@@ -35,7 +43,12 @@ describe('structured output through the openai SDK', () => {
   });
 
   it('streams structured output token by token and assembles the same JSON', async () => {
-    const body = { model: MODEL, seed: 4, messages: [{ role: 'user' as const, content: 'Plan a meeting' }], response_format: zodResponseFormat(Event, 'event') };
+    const body = {
+      model: MODEL,
+      seed: 4,
+      messages: [{ role: 'user' as const, content: 'Plan a meeting' }],
+      response_format: zodResponseFormat(Event, 'event'),
+    };
     const stream = client.chat.completions.stream(body);
     let chunks = 0;
     stream.on('content', () => chunks++);
@@ -46,20 +59,43 @@ describe('structured output through the openai SDK', () => {
   });
 
   it('returns a valid JSON object for json_object and honours regex and choice constraints', async () => {
-    const obj = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'json please' }], response_format: { type: 'json_object' } });
+    const obj = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'json please' }],
+      response_format: { type: 'json_object' },
+    });
     expect(typeof JSON.parse(obj.choices[0]!.message.content ?? '')).toBe('object');
-    const regex = await postRaw(`${sim.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'code?' }], structured_outputs: { regex: '[A-Z]{3}-[0-9]{4}' } });
+    const regex = await postRaw(`${sim.url}/v1/chat/completions`, {
+      messages: [{ role: 'user', content: 'code?' }],
+      structured_outputs: { regex: '[A-Z]{3}-[0-9]{4}' },
+    });
     expect(JSON.parse(regex.text).choices[0].message.content).toMatch(/^[A-Z]{3}-[0-9]{4}$/);
     const choice = await postRaw(`${sim.url}/v1/completions`, { prompt: 'Sentiment:', guided_choice: ['positive', 'negative'] });
     expect(['positive', 'negative']).toContain(JSON.parse(choice.text).choices[0].text);
   });
 
   it('cuts JSON with finish_reason length when max_tokens is too small, and stop strings never cut JSON', async () => {
-    const short = await client.chat.completions.create({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'x' }], response_format: zodResponseFormat(Event, 'event') });
+    const short = await client.chat.completions.create({
+      model: MODEL,
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'x' }],
+      response_format: zodResponseFormat(Event, 'event'),
+    });
     expect(short.choices[0]!.finish_reason).toBe('length');
     expect(short.usage?.completion_tokens).toBe(5);
-    const full = await client.chat.completions.create({ model: MODEL, seed: 9, messages: [{ role: 'user', content: 'x' }], response_format: zodResponseFormat(Event, 'event') });
-    const stopped = await client.chat.completions.create({ model: MODEL, seed: 9, stop: ['"'], messages: [{ role: 'user', content: 'x' }], response_format: zodResponseFormat(Event, 'event') });
+    const full = await client.chat.completions.create({
+      model: MODEL,
+      seed: 9,
+      messages: [{ role: 'user', content: 'x' }],
+      response_format: zodResponseFormat(Event, 'event'),
+    });
+    const stopped = await client.chat.completions.create({
+      model: MODEL,
+      seed: 9,
+      stop: ['"'],
+      messages: [{ role: 'user', content: 'x' }],
+      response_format: zodResponseFormat(Event, 'event'),
+    });
     expect(stopped.choices[0]!.message.content).toBe(full.choices[0]!.message.content);
   });
 

@@ -11,10 +11,18 @@ const weather: OpenAI.ChatCompletionTool = {
   type: 'function',
   function: {
     name: 'get_weather',
-    parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['city', 'unit'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+      required: ['city', 'unit'],
+      additionalProperties: false,
+    },
   },
 };
-const time: OpenAI.ChatCompletionTool = { type: 'function', function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } } };
+const time: OpenAI.ChatCompletionTool = {
+  type: 'function',
+  function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } },
+};
 
 beforeAll(async () => {
   sim = await startTestServer();
@@ -43,7 +51,12 @@ describe('tool calls through the openai SDK', () => {
   });
 
   it('calls exactly the named function (finish "stop" when not streaming, as vLLM)', async () => {
-    const r = await client.chat.completions.create({ model: MODEL, messages: ask, tools: [weather, time], tool_choice: { type: 'function', function: { name: 'get_time' } } });
+    const r = await client.chat.completions.create({
+      model: MODEL,
+      messages: ask,
+      tools: [weather, time],
+      tool_choice: { type: 'function', function: { name: 'get_time' } },
+    });
     expect(r.choices[0]!.message.tool_calls!.map((c) => (c.type === 'function' ? c.function.name : ''))).toEqual(['get_time']);
     expect(r.choices[0]!.finish_reason).toBe('stop');
   });
@@ -60,7 +73,11 @@ describe('tool calls through the openai SDK', () => {
   it('round-trips with runTools: the tool result is accepted and answered in text', async () => {
     // `auto` calls with the model's probability (0.8): use the first seed for which it decides to call.
     let seed = 1;
-    while ((await client.chat.completions.create({ model: MODEL, seed, messages: ask, tools: [weather], tool_choice: 'auto' })).choices[0]!.finish_reason !== 'tool_calls') seed++;
+    while (
+      (await client.chat.completions.create({ model: MODEL, seed, messages: ask, tools: [weather], tool_choice: 'auto' })).choices[0]!.finish_reason !==
+      'tool_calls'
+    )
+      seed++;
     const calls: string[] = [];
     const runner = client.chat.completions.runTools({
       model: MODEL,
@@ -92,7 +109,11 @@ describe('tool calls through the openai SDK', () => {
   it('counts assistant tool_calls and tool messages in the prompt, like /tokenize', async () => {
     const messages = [
       ...ask,
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris", "unit": "celsius"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris", "unit": "celsius"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: '{"temperature": 21}' },
     ];
     const r = await postRaw(`${sim.url}/v1/chat/completions`, { messages, tools: [weather] });
@@ -108,7 +129,9 @@ describe('tool calls through the openai SDK', () => {
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.text).error.message).toContain('The tool specified in `tool_choice` does not match any of the specified `tools`');
     const invalid = await post({ tools: [weather], tool_choice: 'sometimes' });
-    expect(JSON.parse(invalid.text).error.message).toContain('Invalid value for `tool_choice`: sometimes! Only named tools, "none", "auto" or "required" are supported.');
+    expect(JSON.parse(invalid.text).error.message).toContain(
+      'Invalid value for `tool_choice`: sometimes! Only named tools, "none", "auto" or "required" are supported.',
+    );
     const none = await post({ tools: [weather], tool_choice: 'none' });
     expect(JSON.parse(none.text).choices[0].message.tool_calls).toEqual([]);
   });

@@ -15,11 +15,18 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const tokenize = async (body: Record<string, unknown>): Promise<{ count: number; tokens: number[] }> => JSON.parse((await postRaw(`${sim.url}/tokenize`, body)).text);
+const tokenize = async (body: Record<string, unknown>): Promise<{ count: number; tokens: number[] }> =>
+  JSON.parse((await postRaw(`${sim.url}/tokenize`, body)).text);
 
 describe('reasoning models', () => {
   it('puts thinking in reasoning_content before the answer and counts its tokens', async () => {
-    const r = await client.chat.completions.create({ model: QWEN, seed: 2, ignore_eos: true, max_tokens: 400, messages: [{ role: 'user', content: 'Why?' }] } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const r = await client.chat.completions.create({
+      model: QWEN,
+      seed: 2,
+      ignore_eos: true,
+      max_tokens: 400,
+      messages: [{ role: 'user', content: 'Why?' }],
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     const message = r.choices[0]!.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string; reasoning?: string };
     expect(message.reasoning_content!.length).toBeGreaterThan(20);
     expect(message.reasoning).toBe(message.reasoning_content);
@@ -50,13 +57,19 @@ describe('reasoning models', () => {
       return total;
     };
     expect(await lengths({ reasoning_effort: 'low' })).toBeLessThan(await lengths({ reasoning_effort: 'high' }));
-    const off = await client.chat.completions.create({ ...base, chat_template_kwargs: { enable_thinking: false } } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const off = await client.chat.completions.create({
+      ...base,
+      chat_template_kwargs: { enable_thinking: false },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     expect((off.choices[0]!.message as { reasoning_content?: string | null }).reasoning_content).toBeNull();
   });
 });
 
 describe('chat templates per model family', () => {
-  const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello there' }];
+  const messages = [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Hello there' },
+  ];
 
   it('uses each model’s own template and tokenizer for prompt_tokens', async () => {
     const counts: number[] = [];
@@ -66,7 +79,8 @@ describe('chat templates per model family', () => {
       expect(r.usage!.prompt_tokens).toBe(t.count);
       counts.push(t.count);
     }
-    const text = async (model: string) => JSON.parse((await postRaw(`${sim.url}/detokenize`, { model, tokens: (await tokenize({ model, messages })).tokens })).text).prompt as string;
+    const text = async (model: string) =>
+      JSON.parse((await postRaw(`${sim.url}/detokenize`, { model, tokens: (await tokenize({ model, messages })).tokens })).text).prompt as string;
     expect(await text(QWEN)).toContain('<|im_start|>user\nHello there<|im_end|>');
     expect(await text(LLAMA)).toContain('<|start_header_id|>user<|end_header_id|>');
     expect(await text(GEMMA)).toContain('<start_of_turn>user');
@@ -77,7 +91,12 @@ describe('chat templates per model family', () => {
     const withPrompt = await tokenize({ model: QWEN, messages });
     const without = await tokenize({ model: QWEN, messages, add_generation_prompt: false });
     expect(withPrompt.count).toBeGreaterThan(without.count);
-    const cont = await tokenize({ model: QWEN, messages: [...messages, { role: 'assistant', content: 'Sure, the answer' }], add_generation_prompt: false, continue_final_message: true });
+    const cont = await tokenize({
+      model: QWEN,
+      messages: [...messages, { role: 'assistant', content: 'Sure, the answer' }],
+      add_generation_prompt: false,
+      continue_final_message: true,
+    });
     const contText = JSON.parse((await postRaw(`${sim.url}/detokenize`, { tokens: cont.tokens })).text).prompt as string;
     expect(contText.endsWith('Sure, the answer')).toBe(true);
     const noThink = await tokenize({ model: QWEN, messages, chat_template_kwargs: { enable_thinking: false } });
@@ -92,7 +111,13 @@ describe('fill-in-the-middle', () => {
     const prompt = '<|fim_prefix|>def area(r):\n    <|fim_suffix|>\n    return result<|fim_middle|>';
     const t = await tokenize({ model: QWEN, prompt });
     for (const id of [151659, 151661, 151660]) expect(t.tokens.filter((x) => x === id)).toHaveLength(1);
-    const r = await client.completions.create({ model: QWEN, prompt, max_tokens: 40, temperature: 0.2, stop: ['<|endoftext|>', '<|fim_prefix|>', '<|file_sep|>'] });
+    const r = await client.completions.create({
+      model: QWEN,
+      prompt,
+      max_tokens: 40,
+      temperature: 0.2,
+      stop: ['<|endoftext|>', '<|fim_prefix|>', '<|file_sep|>'],
+    });
     expect(r.choices[0]!.text).toMatch(/[=():]/);
     expect(r.usage!.prompt_tokens).toBe(t.count);
   });

@@ -58,7 +58,7 @@ async function status(p: Promise<unknown>): Promise<{ status: number; error: unk
   return { status: 200, error: null };
 }
 
-describe('--max-waiting: 429 on every dialect\'s generation routes', () => {
+describe("--max-waiting: 429 on every dialect's generation routes", () => {
   const message = 'The server is overloaded: the waiting queue is full (max_waiting=0). Retry later.';
 
   it('OpenAI chat, completions and Responses (openai client), streamed or not', async () => {
@@ -109,11 +109,35 @@ describe('the first chunk of every stream leaves at once', () => {
     const drain = async (it: AsyncIterable<unknown>): Promise<void> => {
       for await (const _ of it);
     };
-    await firstContent('/v1/chat/completions', async () => drain(await openai.chat.completions.create({ model: M, messages: user, max_tokens: 16, stream: true })), (c) => c.includes('"role"'));
-    await firstContent('/v1/completions', async () => drain(await openai.completions.create({ model: M, prompt: 'The sea', max_tokens: 16, stream: true })), (c) => c.includes('"text"'));
-    await firstContent('/v1/responses', async () => drain(await openai.responses.create({ model: M, input: 'The sea', max_output_tokens: 16, stream: true })), (c) => c.includes('.delta'));
-    await firstContent('/v1/messages', async () => drain(await anthropic.messages.create({ model: M, max_tokens: 16, messages: user, stream: true })), (c) => c.includes('content_block_delta'));
-    await firstContent('/api/chat', async () => drain(await ollama.chat({ model: M, messages: user, stream: true, options: { num_predict: 16 } })), (c) => c.includes('"done":false'));
-    await firstContent('/api/generate', async () => drain(await ollama.generate({ model: M, prompt: 'The sea', stream: true, options: { num_predict: 16 } })), (c) => c.includes('"done":false'));
+    await firstContent(
+      '/v1/chat/completions',
+      async () => drain(await openai.chat.completions.create({ model: M, messages: user, max_tokens: 16, stream: true })),
+      (c) => c.includes('"role"'),
+    );
+    await firstContent(
+      '/v1/completions',
+      async () => drain(await openai.completions.create({ model: M, prompt: 'The sea', max_tokens: 16, stream: true })),
+      (c) => c.includes('"text"'),
+    );
+    await firstContent(
+      '/v1/responses',
+      async () => drain(await openai.responses.create({ model: M, input: 'The sea', max_output_tokens: 16, stream: true })),
+      (c) => c.includes('.delta'),
+    );
+    await firstContent(
+      '/v1/messages',
+      async () => drain(await anthropic.messages.create({ model: M, max_tokens: 16, messages: user, stream: true })),
+      (c) => c.includes('content_block_delta'),
+    );
+    await firstContent(
+      '/api/chat',
+      async () => drain(await ollama.chat({ model: M, messages: user, stream: true, options: { num_predict: 16 } })),
+      (c) => c.includes('"done":false'),
+    );
+    await firstContent(
+      '/api/generate',
+      async () => drain(await ollama.generate({ model: M, prompt: 'The sea', stream: true, options: { num_predict: 16 } })),
+      (c) => c.includes('"done":false'),
+    );
   });
 });

@@ -23,8 +23,22 @@ describe('Anthropic Messages API', () => {
     const r = await client.messages.create({ model: M, max_tokens: 40, system: 'Be brief.', messages: [{ role: 'user', content: 'Explain caching.' }] });
     expect(r.type).toBe('message');
     expect(r.id).toMatch(/^chatcmpl-/);
-    const text = r.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text).join('');
-    const chat = JSON.parse((await postRaw(`${sim.url}/v1/chat/completions`, { model: M, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Explain caching.' }], max_tokens: 40 })).text);
+    const text = r.content
+      .filter((b) => b.type === 'text')
+      .map((b) => (b as { text: string }).text)
+      .join('');
+    const chat = JSON.parse(
+      (
+        await postRaw(`${sim.url}/v1/chat/completions`, {
+          model: M,
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Explain caching.' },
+          ],
+          max_tokens: 40,
+        })
+      ).text,
+    );
     expect(text).toBe(chat.choices[0].message.content);
     expect(r.usage).toMatchObject({ input_tokens: chat.usage.prompt_tokens, output_tokens: chat.usage.completion_tokens });
     expect(r.stop_reason).toBe(chat.choices[0].finish_reason === 'length' ? 'max_tokens' : 'end_turn');
@@ -49,8 +63,18 @@ describe('Anthropic Messages API', () => {
   });
 
   it('calls tools with schema-valid input and stop_reason tool_use, streamed as input_json_delta', async () => {
-    const input_schema = { type: 'object' as const, properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 5 } }, required: ['city', 'days'] };
-    const body = { model: M, max_tokens: 200, tools: [{ name: 'forecast', description: 'weather', input_schema }], tool_choice: { type: 'any' as const }, messages: [{ role: 'user' as const, content: 'Weather?' }] };
+    const input_schema = {
+      type: 'object' as const,
+      properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 5 } },
+      required: ['city', 'days'],
+    };
+    const body = {
+      model: M,
+      max_tokens: 200,
+      tools: [{ name: 'forecast', description: 'weather', input_schema }],
+      tool_choice: { type: 'any' as const },
+      messages: [{ role: 'user' as const, content: 'Weather?' }],
+    };
     const r = await client.messages.create(body);
     expect(r.stop_reason).toBe('tool_use');
     const use = r.content.find((b) => b.type === 'tool_use') as { input: unknown; name: string };
@@ -71,13 +95,17 @@ describe('Anthropic Messages API', () => {
   });
 
   it('uses the Anthropic error envelope and accepts x-api-key when a key is set', async () => {
-    await expect(client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+    await expect(client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      Anthropic.NotFoundError,
+    );
     const bad = await postRaw(`${sim.url}/v1/messages`, { model: M, messages: [] });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text)).toMatchObject({ type: 'error', error: { type: 'Bad Request' } });
     const ok = new Anthropic({ baseURL: keyed.url, apiKey: 'secret', maxRetries: 0 });
     expect((await ok.messages.create({ model: M, max_tokens: 3, messages: [{ role: 'user', content: 'x' }] })).type).toBe('message');
     const wrong = new Anthropic({ baseURL: keyed.url, apiKey: 'nope', maxRetries: 0 });
-    await expect(wrong.messages.create({ model: M, max_tokens: 3, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+    await expect(wrong.messages.create({ model: M, max_tokens: 3, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      Anthropic.AuthenticationError,
+    );
   });
 });

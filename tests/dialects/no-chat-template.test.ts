@@ -13,7 +13,8 @@ import { Ollama } from 'ollama';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 
-const MESSAGE = 'As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.';
+const MESSAGE =
+  'As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat template if the tokenizer does not define one.';
 const M = 'base';
 let sim: Simulator;
 
@@ -41,7 +42,7 @@ async function rejection(p: Promise<unknown>): Promise<{ status: number; message
   throw new Error('expected a rejection');
 }
 
-describe('no chat template: 400 with vLLM\'s message on every conversation route', () => {
+describe("no chat template: 400 with vLLM's message on every conversation route", () => {
   it('OpenAI chat completions and Responses (openai client), streaming or not', async () => {
     const openai = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
     for (const stream of [false, true]) {

@@ -38,13 +38,16 @@ describe('Ollama reads JSON bodies whatever their Content-Type', () => {
 
   it('every JSON route of the Ollama dialect skips the guard (chat, embed, embeddings, show)', async () => {
     const plain = { 'content-type': 'text/plain' };
-    expect((await post('/api/chat', JSON.stringify({ model: M, messages: [{ role: 'user', content: 'hi' }], stream: false, options: { num_predict: 2 } }), plain)).status).toBe(200);
+    expect(
+      (await post('/api/chat', JSON.stringify({ model: M, messages: [{ role: 'user', content: 'hi' }], stream: false, options: { num_predict: 2 } }), plain))
+        .status,
+    ).toBe(200);
     expect((await post('/api/embed', JSON.stringify({ model: M, input: 'hi' }), plain)).status).toBe(200);
     expect((await post('/api/embeddings', JSON.stringify({ model: M, prompt: 'hi' }), plain)).status).toBe(200);
     expect((await post('/api/show', JSON.stringify({ model: M }), plain)).status).toBe(200);
   });
 
-  it('bad JSON is still an Ollama 400 and the OpenAI routes keep vLLM\'s media-type guard', async () => {
+  it("bad JSON is still an Ollama 400 and the OpenAI routes keep vLLM's media-type guard", async () => {
     const bad = await post('/api/chat', '{nope', { 'content-type': 'text/plain' });
     expect(bad.status).toBe(400);
     expect(typeof JSON.parse(bad.text).error).toBe('string');
@@ -56,9 +59,21 @@ describe('Ollama reads JSON bodies whatever their Content-Type', () => {
 describe('nothing to generate: Ollama loads the model', () => {
   it('empty prompt and empty messages answer done_reason load, with nothing generated', async () => {
     const g = await ollama.generate({ model: M, prompt: '' });
-    expect(g).toEqual({ model: M, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/), response: '', done: true, done_reason: 'load' });
+    expect(g).toEqual({
+      model: M,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/),
+      response: '',
+      done: true,
+      done_reason: 'load',
+    });
     const c = await ollama.chat({ model: M, messages: [] });
-    expect(c).toEqual({ model: M, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/), message: { role: 'assistant', content: '' }, done_reason: 'load', done: true });
+    expect(c).toEqual({
+      model: M,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/),
+      message: { role: 'assistant', content: '' },
+      done_reason: 'load',
+      done: true,
+    });
     const res = await fetch(`${sim.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: M }) });
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(JSON.parse(await res.text())).toMatchObject({ done: true, done_reason: 'load' });
@@ -93,7 +108,8 @@ describe('created_at', () => {
 
   it('follows the stream on the simulated timeline, nanoseconds included', async () => {
     const stamps: number[] = [];
-    for await (const part of await ollama.generate({ model: M, prompt: 'Tell me a story', think: false, stream: true, options: { num_predict: 64 } })) stamps.push(new Date(part.created_at).getTime());
+    for await (const part of await ollama.generate({ model: M, prompt: 'Tell me a story', think: false, stream: true, options: { num_predict: 64 } }))
+      stamps.push(new Date(part.created_at).getTime());
     expect(stamps.length).toBeGreaterThan(2);
     for (let i = 1; i < stamps.length; i++) expect(stamps[i]).toBeGreaterThanOrEqual(stamps[i - 1] as number);
   });

@@ -24,7 +24,13 @@ describe('Ollama API through the ollama client', () => {
     expect(whole.total_duration).toBeGreaterThanOrEqual(whole.eval_duration);
     let text = '';
     let last: { done: boolean; done_reason?: string; eval_count?: number } | null = null;
-    for await (const part of await ollama.generate({ model: M, prompt: 'Why is the sky blue?', options: { num_predict: 24, seed: 3 }, think: false, stream: true })) {
+    for await (const part of await ollama.generate({
+      model: M,
+      prompt: 'Why is the sky blue?',
+      options: { num_predict: 24, seed: 3 },
+      think: false,
+      stream: true,
+    })) {
       text += part.response;
       last = part;
     }
@@ -56,7 +62,12 @@ describe('Ollama API through the ollama client', () => {
     const schema = { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city', 'days'] };
     const structured = await ollama.chat({ model: M, messages: [{ role: 'user', content: 'plan' }], format: schema, think: false });
     expect(new Ajv2020().validate(schema, JSON.parse(structured.message.content))).toBe(true);
-    const tools = [{ type: 'function', function: { name: 'get_weather', description: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'get_weather', description: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+      },
+    ];
     let called: { function: { name: string; arguments: Record<string, unknown> } }[] = [];
     for (let seed = 1; called.length === 0 && seed < 10; seed++) {
       const r = await ollama.chat({ model: M, messages: [{ role: 'user', content: 'weather in Paris?' }], tools, options: { seed }, think: false });
@@ -85,7 +96,10 @@ describe('Ollama API through the ollama client', () => {
   });
 
   it('answers 404 with Ollama wording and bare-string errors', async () => {
-    await expect(ollama.chat({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status_code: 404, error: "model 'nope' not found" });
+    await expect(ollama.chat({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status_code: 404,
+      error: "model 'nope' not found",
+    });
     const bad = await postRaw(`${sim.url}/api/generate`, { prompt: 'x' });
     expect(bad.status).toBe(400);
     expect(typeof JSON.parse(bad.text).error).toBe('string');
@@ -94,11 +108,18 @@ describe('Ollama API through the ollama client', () => {
 
 describe('Ollama wire format', () => {
   it('streams NDJSON by default: one compact JSON object per line, final line done with integer durations', async () => {
-    const res = await fetch(`${sim.url}/api/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: M, prompt: 'hi', think: false, options: { num_predict: 5 } }) });
+    const res = await fetch(`${sim.url}/api/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: M, prompt: 'hi', think: false, options: { num_predict: 5 } }),
+    });
     expect(res.headers.get('content-type')).toBe('application/x-ndjson');
     const text = await res.text();
     expect(text.endsWith('\n')).toBe(true);
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.slice(0, -1).every((l) => l['done'] === false && typeof l['created_at'] === 'string')).toBe(true);
     const last = lines[lines.length - 1]!;
     expect(last).toMatchObject({ done: true, done_reason: 'length', eval_count: 5 });

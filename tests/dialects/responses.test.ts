@@ -21,7 +21,18 @@ describe('Responses API', () => {
     expect(r.object).toBe('response');
     expect(r.id).toMatch(/^resp_/);
     expect(r.output_text.length).toBeGreaterThan(0);
-    const chat = JSON.parse((await postRaw(`${sim.url}/v1/chat/completions`, { model: M, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Explain caching.' }], max_tokens: 40 })).text);
+    const chat = JSON.parse(
+      (
+        await postRaw(`${sim.url}/v1/chat/completions`, {
+          model: M,
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Explain caching.' },
+          ],
+          max_tokens: 40,
+        })
+      ).text,
+    );
     expect(r.output_text).toBe(chat.choices[0].message.content);
     expect(r.usage?.input_tokens).toBe(chat.usage.prompt_tokens);
     expect(r.usage?.output_tokens).toBe(chat.usage.completion_tokens);
@@ -31,10 +42,13 @@ describe('Responses API', () => {
   it('streams named events in order with increasing sequence numbers and no [DONE]', async () => {
     const raw = await postRaw(`${sim.url}/v1/responses`, { model: M, input: 'Hello', max_output_tokens: 12, stream: true });
     expect(raw.text).not.toContain('[DONE]');
-    const events = raw.text.trim().split('\n\n').map((block) => {
-      const [e, d] = block.split('\n') as [string, string];
-      return { name: e.slice('event: '.length), data: JSON.parse(d.slice('data: '.length)) as { type: string; sequence_number: number } };
-    });
+    const events = raw.text
+      .trim()
+      .split('\n\n')
+      .map((block) => {
+        const [e, d] = block.split('\n') as [string, string];
+        return { name: e.slice('event: '.length), data: JSON.parse(d.slice('data: '.length)) as { type: string; sequence_number: number } };
+      });
     expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
     for (const e of events) expect(e.data.type).toBe(e.name);
     const names = events.map((e) => e.name);
@@ -49,15 +63,30 @@ describe('Responses API', () => {
   });
 
   it('returns JSON for text.format json_schema and function calls for tools', async () => {
-    const schema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } }, required: ['name', 'age'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } },
+      required: ['name', 'age'],
+      additionalProperties: false,
+    };
     const r = await client.responses.create({ model: M, input: 'person', text: { format: { type: 'json_schema', name: 'person', schema, strict: true } } });
     expect(new Ajv2020().validate(schema, JSON.parse(r.output_text))).toBe(true);
-    const tools: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: false }];
+    const tools: OpenAI.Responses.Tool[] = [
+      { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: false },
+    ];
     const t = await client.responses.create({ model: M, input: 'weather?', tools, tool_choice: 'required' });
     const call = t.output.find((o) => o.type === 'function_call');
     expect(call).toMatchObject({ type: 'function_call', name: 'get_weather' });
     expect(typeof JSON.parse((call as { arguments: string }).arguments).city).toBe('string');
-    const followUp = await client.responses.create({ model: M, input: [{ role: 'user', content: 'weather?' }, { type: 'function_call', call_id: (call as { call_id: string }).call_id, name: 'get_weather', arguments: '{"city":"Paris"}' }, { type: 'function_call_output', call_id: (call as { call_id: string }).call_id, output: '{"temp": 21}' }], tools });
+    const followUp = await client.responses.create({
+      model: M,
+      input: [
+        { role: 'user', content: 'weather?' },
+        { type: 'function_call', call_id: (call as { call_id: string }).call_id, name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: (call as { call_id: string }).call_id, output: '{"temp": 21}' },
+      ],
+      tools,
+    });
     expect(followUp.output_text.length).toBeGreaterThan(0);
   });
 

@@ -26,7 +26,8 @@ describe('per-request ids', () => {
       expect(ja.id).toMatch(shape);
       expect(jb.id).not.toBe(ja.id);
       // Responses item ids follow the response id: blank every id-like token before comparing.
-      const blank = (t: string, id: string): string => t.replaceAll(id, 'ID').replaceAll(id.slice(id.indexOf(id.includes('_') ? '_' : '-') + 1).slice(-24), 'HEX');
+      const blank = (t: string, id: string): string =>
+        t.replaceAll(id, 'ID').replaceAll(id.slice(id.indexOf(id.includes('_') ? '_' : '-') + 1).slice(-24), 'HEX');
       expect(blank(b.text, jb.id)).toBe(blank(a.text, ja.id));
       const named = JSON.parse((await postRaw(`${sim.url}${path}`, body, { 'x-request-id': 'client-7' })).text) as { id: string };
       expect(named.id).toBe(`${ja.id.startsWith('resp_') ? 'resp_' : ja.id.startsWith('cmpl-') ? 'cmpl-' : 'chatcmpl-'}client-7`);

@@ -64,7 +64,12 @@ describe('faults before the response', () => {
 
   it('holds a request on a scenario timeout until the client gives up, leaving the server healthy', async () => {
     const controller = new AbortController();
-    const pending = fetch(`${sim.url}/api/generate`, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'Qwen/Qwen3-8B', prompt: 'hi' }) });
+    const pending = fetch(`${sim.url}/api/generate`, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'Qwen/Qwen3-8B', prompt: 'hi' }),
+    });
     const probe = await fetch(`${sim.url}/health`);
     expect(probe.status).toBe(200);
     controller.abort();
@@ -83,8 +88,13 @@ describe('faults during a stream', () => {
 
   it('emits the vLLM mid-stream error event, which the SDK raises as APIError', async () => {
     const r = await forced('error_event; after_tokens=2', streamBody);
-    expect(r.text).toContain('data: {"error": {"message": "Internal server error", "type": "InternalServerError", "param": null, "code": 500}}\n\ndata: [DONE]\n\n');
-    const stream = await client.chat.completions.create({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 8 }, { headers: { 'x-llmsim-fault': 'error_event; after_tokens=2' } });
+    expect(r.text).toContain(
+      'data: {"error": {"message": "Internal server error", "type": "InternalServerError", "param": null, "code": 500}}\n\ndata: [DONE]\n\n',
+    );
+    const stream = await client.chat.completions.create(
+      { model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 8 },
+      { headers: { 'x-llmsim-fault': 'error_event; after_tokens=2' } },
+    );
     await expect(
       (async () => {
         for await (const _ of stream) void _;
@@ -176,7 +186,10 @@ describe('faults in the trace', () => {
     } finally {
       await traced.close();
     }
-    const lines = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(trace, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ fault: 'http_error', replica: 'replica-0' });
     expect(lines[1]).toMatchObject({ finish_reason: 'length', generated_tokens: [8] });
   });

@@ -11,7 +11,10 @@ let sim: Simulator;
 let open: Simulator;
 beforeAll(async () => {
   // Sleep mode on, so its routes are in the app and checked too.
-  [sim, open] = await Promise.all([startTestServer({ profile: 'instant', apiKeys: ['other', KEY], enableSleepMode: true }), startTestServer({ profile: 'instant' })]);
+  [sim, open] = await Promise.all([
+    startTestServer({ profile: 'instant', apiKeys: ['other', KEY], enableSleepMode: true }),
+    startTestServer({ profile: 'instant' }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([sim.close(), open.close()]);
@@ -45,19 +48,28 @@ describe('--api-key on the whole route table', () => {
     );
   });
 
-  it.each(keyed.map((s) => [`${s.method} ${s.path}`, s] as const))('%s: no key, a wrong key or a bare key → 401; the right Bearer key passes', async (_name, spec) => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: KEY }, { authorization: `Basic ${KEY}` }, { 'x-api-key': 'wrong' }] as Record<string, string>[]) {
-      const r = await send(spec, headers);
-      expect(r.status, JSON.stringify(headers)).toBe(401);
-      expect(JSON.parse(r.text)).toEqual({ error: 'Unauthorized' });
-    }
-    expect((await send(spec, { authorization: `Bearer ${KEY}` })).status).not.toBe(401);
-    expect((await send(spec, { authorization: `bearer ${KEY}` })).status).not.toBe(401);
-    // x-api-key (what the Anthropic SDKs send) counts on the Anthropic routes only.
-    const viaXApiKey = (await send(spec, { 'x-api-key': KEY })).status;
-    if (spec.dialect === 'anthropic') expect(viaXApiKey).not.toBe(401);
-    else expect(viaXApiKey).toBe(401);
-  });
+  it.each(keyed.map((s) => [`${s.method} ${s.path}`, s] as const))(
+    '%s: no key, a wrong key or a bare key → 401; the right Bearer key passes',
+    async (_name, spec) => {
+      for (const headers of [
+        {},
+        { authorization: 'Bearer wrong' },
+        { authorization: KEY },
+        { authorization: `Basic ${KEY}` },
+        { 'x-api-key': 'wrong' },
+      ] as Record<string, string>[]) {
+        const r = await send(spec, headers);
+        expect(r.status, JSON.stringify(headers)).toBe(401);
+        expect(JSON.parse(r.text)).toEqual({ error: 'Unauthorized' });
+      }
+      expect((await send(spec, { authorization: `Bearer ${KEY}` })).status).not.toBe(401);
+      expect((await send(spec, { authorization: `bearer ${KEY}` })).status).not.toBe(401);
+      // x-api-key (what the Anthropic SDKs send) counts on the Anthropic routes only.
+      const viaXApiKey = (await send(spec, { 'x-api-key': KEY })).status;
+      if (spec.dialect === 'anthropic') expect(viaXApiKey).not.toBe(401);
+      else expect(viaXApiKey).toBe(401);
+    },
+  );
 
   it.each(exempt.map((s) => [`${s.method} ${s.path}`, s] as const))('%s is open without a key', async (_name, spec) => {
     expect((await send(spec, {})).status).not.toBe(401);
@@ -75,7 +87,11 @@ describe('--api-key on the whole route table', () => {
     for (const spec of ROUTE_TABLE) {
       const res = await fetch(`${sim.url}${concrete(spec)}`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://app.example', 'access-control-request-method': spec.method, 'access-control-request-headers': 'authorization, content-type' },
+        headers: {
+          origin: 'https://app.example',
+          'access-control-request-method': spec.method,
+          'access-control-request-headers': 'authorization, content-type',
+        },
       });
       expect(res.status, spec.path).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -91,9 +107,17 @@ describe('--api-key on the whole route table', () => {
     const model = sim.ctx.models[0]!.name;
     await expect(new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'wrong', maxRetries: 0 }).models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     expect((await new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: KEY, maxRetries: 0 }).models.list()).data[0]!.id).toBe(model);
-    await expect(new Anthropic({ baseURL: sim.url, apiKey: 'wrong', maxRetries: 0 }).messages.countTokens({ model, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
-    expect((await new Anthropic({ baseURL: sim.url, apiKey: KEY, maxRetries: 0 }).messages.countTokens({ model, messages: [{ role: 'user', content: 'x' }] })).input_tokens).toBeGreaterThan(0);
-    expect((await new Anthropic({ baseURL: sim.url, authToken: KEY, maxRetries: 0 }).messages.countTokens({ model, messages: [{ role: 'user', content: 'x' }] })).input_tokens).toBeGreaterThan(0);
+    await expect(
+      new Anthropic({ baseURL: sim.url, apiKey: 'wrong', maxRetries: 0 }).messages.countTokens({ model, messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+    expect(
+      (await new Anthropic({ baseURL: sim.url, apiKey: KEY, maxRetries: 0 }).messages.countTokens({ model, messages: [{ role: 'user', content: 'x' }] }))
+        .input_tokens,
+    ).toBeGreaterThan(0);
+    expect(
+      (await new Anthropic({ baseURL: sim.url, authToken: KEY, maxRetries: 0 }).messages.countTokens({ model, messages: [{ role: 'user', content: 'x' }] }))
+        .input_tokens,
+    ).toBeGreaterThan(0);
     await expect(new Ollama({ host: sim.url }).list()).rejects.toMatchObject({ status_code: 401 });
     const ollama = new Ollama({ host: sim.url, headers: { authorization: `Bearer ${KEY}` } });
     expect((await ollama.list()).models.length).toBeGreaterThan(0);
@@ -101,7 +125,10 @@ describe('--api-key on the whole route table', () => {
 
   it('without --api-key every route is open', async () => {
     for (const path of ['/tokenize', '/api/tags', '/admin/config']) {
-      const res = await fetch(`${open.url}${path}`, path === '/tokenize' ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"x"}' } : {});
+      const res = await fetch(
+        `${open.url}${path}`,
+        path === '/tokenize' ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"x"}' } : {},
+      );
       expect(res.status, path).toBe(200);
     }
   });

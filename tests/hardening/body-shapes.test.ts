@@ -15,7 +15,7 @@ const nested = (depth: number, leaf: unknown = 1): unknown => {
   return v;
 };
 /** A body with `deep` nested `depth` levels at `"@"`: built as text (JSON.stringify itself overflows at these depths). */
-const withDeep = (body: unknown, depth: number): string => JSON.stringify(body).replace('"@"', '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+const withDeep = (body: unknown, depth: number): string => JSON.stringify(body).replace('"@"', `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
 
 /** Every answer of a hostile body: status, the dialect's envelope, and the server still idle afterwards. */
 async function expectRejected(path: string, body: unknown, envelope: 'vllm' | 'anthropic' | 'ollama'): Promise<Record<string, unknown>> {
@@ -43,7 +43,9 @@ describe('bodies that are not the dialect’s shape', () => {
     expect((system['error'] as { message: string }).message).toContain("'loc': ('body', 'system'");
     await expectRejected('/v1/messages', { ...base, messages: [null] }, 'anthropic');
     const hot = await expectRejected('/v1/messages', { ...base, temperature: 'hot' }, 'anthropic');
-    expect((hot['error'] as { message: string }).message).toContain("'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number, unable to parse string as a number'");
+    expect((hot['error'] as { message: string }).message).toContain(
+      "'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number, unable to parse string as a number'",
+    );
     await expectRejected('/v1/messages', { ...base, tools: [{ name: 't', input_schema: nested(MAX_JSON_DEPTH + 5) }] }, 'anthropic');
     await expectRejected('/v1/messages', { ...base, tool_choice: { type: 'tool' } }, 'anthropic');
     await expectRejected('/v1/messages/count_tokens', { model: 'Qwen/Qwen3-8B', messages: [null] }, 'anthropic');
@@ -68,11 +70,27 @@ describe('bodies that are not the dialect’s shape', () => {
   it('deep nesting is a 400 on every dialect, not a stack overflow', async () => {
     const deep = '@';
     const d = 5_000;
-    await expectRejected('/v1/chat/completions', withDeep({ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'f', parameters: deep } }] }, d), 'vllm');
+    await expectRejected(
+      '/v1/chat/completions',
+      withDeep({ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'f', parameters: deep } }] }, d),
+      'vllm',
+    );
     await expectRejected('/v1/chat/completions', withDeep({ messages: [{ role: 'user', content: 'x' }], chat_template_kwargs: deep }, 100_000), 'vllm');
-    await expectRejected('/v1/chat/completions', withDeep({ messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema: deep } } }, d), 'vllm');
-    await expectRejected('/v1/messages', withDeep({ model: 'Qwen/Qwen3-8B', max_tokens: 4, messages: [{ role: 'user', content: 'x' }], tools: [{ name: 't', input_schema: deep }] }, d), 'anthropic');
-    await expectRejected('/api/chat', withDeep({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'x' }], format: deep, stream: false }, d), 'ollama');
+    await expectRejected(
+      '/v1/chat/completions',
+      withDeep({ messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema: deep } } }, d),
+      'vllm',
+    );
+    await expectRejected(
+      '/v1/messages',
+      withDeep({ model: 'Qwen/Qwen3-8B', max_tokens: 4, messages: [{ role: 'user', content: 'x' }], tools: [{ name: 't', input_schema: deep }] }, d),
+      'anthropic',
+    );
+    await expectRejected(
+      '/api/chat',
+      withDeep({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'x' }], format: deep, stream: false }, d),
+      'ollama',
+    );
     await expectRejected('/v1/responses', withDeep({ input: 'x', tools: [{ type: 'function', name: 'f', parameters: deep }] }, d), 'vllm');
     await expectRejected('/tokenize', withDeep({ messages: [{ role: 'user', content: 'x' }], chat_template_kwargs: deep }, d), 'vllm');
     // Just under the limit is fine.

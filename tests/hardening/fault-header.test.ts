@@ -34,12 +34,19 @@ async function idle(sim: Simulator): Promise<void> {
 const preflight = (sim: Simulator) =>
   fetch(`${sim.url}/v1/chat/completions`, {
     method: 'OPTIONS',
-    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, X-LLMSIM-FAULT, authorization' },
+    headers: {
+      origin: 'https://evil.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type, X-LLMSIM-FAULT, authorization',
+    },
   });
 
 describe('x-llmsim-fault is bounded and can be switched off', () => {
   it('a header timeout without duration holds for --max-fault-header-seconds (default 60 simulated s), then 504', async () => {
-    for (const [sim, max] of [[on, 60], [short, 5]] as const) {
+    for (const [sim, max] of [
+      [on, 60],
+      [short, 5],
+    ] as const) {
       const before = sim.ctx.elapsed();
       const r = await forced(sim, 'timeout');
       expect(r.status).toBe(504);
@@ -74,7 +81,11 @@ describe('x-llmsim-fault is bounded and can be switched off', () => {
       expect(r.status, fault).toBe(200);
       expect(r.text).toContain('data: [DONE]');
     }
-    const ollama = await postRaw(`${off.url}/api/generate`, { model: 'Qwen/Qwen3-8B', prompt: 'hi', stream: false, options: { num_predict: 2 } }, { 'x-llmsim-fault': 'http_error; status=500' });
+    const ollama = await postRaw(
+      `${off.url}/api/generate`,
+      { model: 'Qwen/Qwen3-8B', prompt: 'hi', stream: false, options: { num_predict: 2 } },
+      { 'x-llmsim-fault': 'http_error; status=500' },
+    );
     expect(ollama.status).toBe(200);
     const denied = await preflight(off);
     expect(denied.status).toBe(200);

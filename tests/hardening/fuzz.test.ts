@@ -26,17 +26,60 @@ function send(path: string, headers: Record<string, string>, body: string): Prom
 }
 
 const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1e308), fc.constant(-1), fc.constant(''));
-const hostileValue = fc.letrec((tie) => ({ v: fc.oneof({ maxDepth: 4 }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('v'), { maxKeys: 4 })) })).v;
-const FIELDS = ['model', 'messages', 'prompt', 'max_tokens', 'max_completion_tokens', 'n', 'temperature', 'top_p', 'top_k', 'stop', 'stream', 'stream_options', 'logprobs', 'top_logprobs', 'seed', 'tools', 'tool_choice', 'response_format', 'structured_outputs', 'input', 'encoding_format', 'dimensions', 'echo', 'suffix', 'min_tokens', 'ignore_eos', 'logit_bias', 'prompt_logprobs', 'chat_template', 'chat_template_kwargs', 'priority'];
+const hostileValue = fc.letrec((tie) => ({
+  v: fc.oneof({ maxDepth: 4 }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('v'), { maxKeys: 4 })),
+})).v;
+const FIELDS = [
+  'model',
+  'messages',
+  'prompt',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop',
+  'stream',
+  'stream_options',
+  'logprobs',
+  'top_logprobs',
+  'seed',
+  'tools',
+  'tool_choice',
+  'response_format',
+  'structured_outputs',
+  'input',
+  'encoding_format',
+  'dimensions',
+  'echo',
+  'suffix',
+  'min_tokens',
+  'ignore_eos',
+  'logit_bias',
+  'prompt_logprobs',
+  'chat_template',
+  'chat_template_kwargs',
+  'priority',
+];
 const hostileBody = fc.oneof(
   fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 8 }).map((o) => JSON.stringify(o)),
-  fc.record({ messages: fc.array(fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'tool', 'x'), content: hostileValue }), { maxLength: 3 }) }, { requiredKeys: [] }).chain((base) =>
-    fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 4 }).map((extra) => JSON.stringify({ ...extra, ...base, max_tokens: 4 })),
-  ),
+  fc
+    .record(
+      { messages: fc.array(fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'tool', 'x'), content: hostileValue }), { maxLength: 3 }) },
+      { requiredKeys: [] },
+    )
+    .chain((base) =>
+      fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 4 }).map((extra) => JSON.stringify({ ...extra, ...base, max_tokens: 4 })),
+    ),
   fc.string({ maxLength: 200 }),
   fc.constantFrom('', '{', '[]', 'null', '"x"', '{"messages":', '\u0000', '{"a":'.repeat(50)),
 );
-const hostileHeaders = fc.dictionary(fc.constantFrom('content-type', 'x-request-id', 'authorization', 'x-llmsim-fault', 'accept', 'origin'), fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), { maxKeys: 3 });
+const hostileHeaders = fc.dictionary(
+  fc.constantFrom('content-type', 'x-request-id', 'authorization', 'x-llmsim-fault', 'accept', 'origin'),
+  fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+  { maxKeys: 3 },
+);
 const PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/tokenize', '/detokenize'];
 
 describe('fuzzing the HTTP surface', () => {

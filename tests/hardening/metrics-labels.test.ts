@@ -28,7 +28,9 @@ describe('/metrics with a hostile served model name', () => {
     expect(text).toContain(`vllm:inter_token_latency_seconds_count{engine="0",${escaped}} 2.0`);
     expect(text).toContain(`vllm:time_to_first_token_seconds_count{engine="0",${escaped}} 1.0`);
     expect(text).toContain(`vllm:num_requests_running{engine="0",${escaped}} 0.0`);
-    expect(text).toMatch(new RegExp(`vllm:request_success_total\\{engine="0",finished_reason="length",${escaped.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}\\} 1\\.0`));
+    expect(text).toMatch(
+      new RegExp(`vllm:request_success_total\\{engine="0",finished_reason="length",${escaped.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}\\} 1\\.0`),
+    );
     if (existsSync('/usr/bin/promtool')) {
       let output = '';
       try {
@@ -36,7 +38,9 @@ describe('/metrics with a hostile served model name', () => {
       } catch (err) {
         output = `${(err as { stdout?: Buffer }).stdout ?? ''}${(err as { stderr?: Buffer }).stderr ?? ''}`;
       }
-      const problems = output.split('\n').filter((l) => l.trim() && !/metric names should not contain ':'|non-counter metrics should not have "_total" suffix/.test(l));
+      const problems = output
+        .split('\n')
+        .filter((l) => l.trim() && !/metric names should not contain ':'|non-counter metrics should not have "_total" suffix/.test(l));
       expect(problems).toEqual([]);
     }
   });

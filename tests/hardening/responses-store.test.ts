@@ -11,14 +11,18 @@ let on: Simulator;
 let off: Simulator;
 let client: OpenAI;
 beforeAll(async () => {
-  [on, off] = await Promise.all([startTestServer({ profile: 'instant', safety: { responsesStore: { enabled: true, maxEntries: 3 } } }), startTestServer({ profile: 'instant' })]);
+  [on, off] = await Promise.all([
+    startTestServer({ profile: 'instant', safety: { responsesStore: { enabled: true, maxEntries: 3 } } }),
+    startTestServer({ profile: 'instant' }),
+  ]);
   client = new OpenAI({ baseURL: `${on.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(async () => {
   await Promise.all([on.close(), off.close()]);
 });
 
-const create = (sim: Simulator, body: Record<string, unknown>, headers: Record<string, string> = {}) => postRaw(`${sim.url}/v1/responses`, { model: M, max_output_tokens: 4, ...body }, headers);
+const create = (sim: Simulator, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  postRaw(`${sim.url}/v1/responses`, { model: M, max_output_tokens: 4, ...body }, headers);
 const get = (sim: Simulator, id: string) => fetch(`${sim.url}/v1/responses/${encodeURIComponent(id)}`);
 
 describe('the Responses store', () => {
@@ -29,7 +33,9 @@ describe('the Responses store', () => {
     expect(body.store).toBe(false);
     const miss = await get(off, body.id);
     expect(miss.status).toBe(404);
-    expect(await miss.json()).toEqual({ error: { message: `Response with id '${body.id}' not found.`, type: 'invalid_request_error', param: 'response_id', code: 404 } });
+    expect(await miss.json()).toEqual({
+      error: { message: `Response with id '${body.id}' not found.`, type: 'invalid_request_error', param: 'response_id', code: 404 },
+    });
     const chained = await create(off, { input: 'again', previous_response_id: body.id });
     expect(chained.status).toBe(404);
   });
@@ -68,7 +74,14 @@ describe('the Responses store', () => {
   it('answers a malformed id with vLLM’s 400', async () => {
     const bad = await get(on, 'victim');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { message: "Invalid 'response_id': 'victim'. Expected an ID that begins with 'resp'.", type: 'invalid_request_error', param: 'response_id', code: 400 } });
+    expect(await bad.json()).toEqual({
+      error: {
+        message: "Invalid 'response_id': 'victim'. Expected an ID that begins with 'resp'.",
+        type: 'invalid_request_error',
+        param: 'response_id',
+        code: 400,
+      },
+    });
   });
 
   it('is bounded in entries and bytes, least recently used out', async () => {

@@ -47,7 +47,13 @@ describe('structured output is cut at max_tokens, never materialised', () => {
     ['legacy guided_regex a{1000000}', { guided_regex: 'a{1000000}' }],
     ['legacy guided_json minItems 1e8', { guided_json: HUGE_ARRAY }],
     ['legacy guided_choice of 2 MB', { guided_choice: ['x'.repeat(2_000_000)] }],
-    ['named tool with minItems 1e8 parameters', { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { xs: HUGE_ARRAY }, required: ['xs'] } } }], tool_choice: { type: 'function', function: { name: 'f' } } }],
+    [
+      'named tool with minItems 1e8 parameters',
+      {
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { xs: HUGE_ARRAY }, required: ['xs'] } } }],
+        tool_choice: { type: 'function', function: { name: 'f' } },
+      },
+    ],
   ])('%s', async (_name, extra) => {
     const body = chat({ ...extra, seed: 1 });
     const { status, json } = await post('/v1/chat/completions', body);
@@ -69,13 +75,30 @@ describe('structured output is cut at max_tokens, never materialised', () => {
   });
 
   it('cuts through Ollama format, Anthropic input_schema and Responses text.format', async () => {
-    const ollama = await post('/api/chat', { model: M, messages: [{ role: 'user', content: 'x' }], stream: false, format: HUGE_ARRAY, options: { num_predict: MAX } });
+    const ollama = await post('/api/chat', {
+      model: M,
+      messages: [{ role: 'user', content: 'x' }],
+      stream: false,
+      format: HUGE_ARRAY,
+      options: { num_predict: MAX },
+    });
     expect(ollama.status).toBe(200);
     expect([ollama.json['done_reason'], ollama.json['eval_count']]).toEqual(['length', MAX]);
-    const anthropic = await post('/v1/messages', { model: M, max_tokens: MAX, messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'f', input_schema: HUGE_STRING }], tool_choice: { type: 'any' } });
+    const anthropic = await post('/v1/messages', {
+      model: M,
+      max_tokens: MAX,
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ name: 'f', input_schema: HUGE_STRING }],
+      tool_choice: { type: 'any' },
+    });
     expect(anthropic.status).toBe(200);
     expect([anthropic.json['stop_reason'], anthropic.json['usage'].output_tokens]).toEqual(['max_tokens', MAX]);
-    const responses = await post('/v1/responses', { model: M, input: 'x', max_output_tokens: MAX, text: { format: { type: 'json_schema', name: 'f', schema: HUGE_STRING } } });
+    const responses = await post('/v1/responses', {
+      model: M,
+      input: 'x',
+      max_output_tokens: MAX,
+      text: { format: { type: 'json_schema', name: 'f', schema: HUGE_STRING } },
+    });
     expect(responses.status).toBe(200);
     expect([responses.json['status'], responses.json['incomplete_details']]).toEqual(['incomplete', { reason: 'max_output_tokens' }]);
     await expectIdle();
@@ -83,16 +106,28 @@ describe('structured output is cut at max_tokens, never materialised', () => {
 });
 
 describe('constraints llmsim cannot honour are a 400, never a stall or a 500', () => {
-  const nested = (levels: number): string => '{"type":"object","properties":{"a":'.repeat(levels) + '{"type":"string"}' + '}}'.repeat(levels);
+  const nested = (levels: number): string => `${'{"type":"object","properties":{"a":'.repeat(levels)}{"type":"string"}${'}}'.repeat(levels)}`;
   const raw = (extra: string) => `{"messages":[{"role":"user","content":"x"}],"max_tokens":8,${extra}}`;
 
   it.each([
     ['a backtracking-bomb regex with lookahead', chat({ structured_outputs: { regex: '(a|a){28,32}(?=b)' } }), /lookahead assertions/],
     ['a backreference', chat({ guided_regex: '(a)\\1' }), /backreferences/],
     ['a lookahead inside a JSON-schema pattern', chat(jsonSchema({ type: 'string', pattern: '(a|a){28,32}(?=b)' })), /lookahead/],
-    ['a schema nested 2,500 objects (5,000 JSON levels) deep', raw(`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${nested(2500)}}}`), /nest(ed|ing is) deeper than 128 levels/],
-    ['tool parameters nested 5,000 levels deep', raw(`"tools":[{"type":"function","function":{"name":"f","parameters":${nested(2500)}}}]`), /nest(ed|ing is) deeper than 128 levels/],
-    ['a required cycle that never closes', chat(jsonSchema({ type: 'object', properties: { next: { $ref: '#' } }, required: ['next'] })), /nested deeper than 64 levels/],
+    [
+      'a schema nested 2,500 objects (5,000 JSON levels) deep',
+      raw(`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${nested(2500)}}}`),
+      /nest(ed|ing is) deeper than 128 levels/,
+    ],
+    [
+      'tool parameters nested 5,000 levels deep',
+      raw(`"tools":[{"type":"function","function":{"name":"f","parameters":${nested(2500)}}}]`),
+      /nest(ed|ing is) deeper than 128 levels/,
+    ],
+    [
+      'a required cycle that never closes',
+      chat(jsonSchema({ type: 'object', properties: { next: { $ref: '#' } }, required: ['next'] })),
+      /nested deeper than 64 levels/,
+    ],
   ])('%s', async (_name, body, message) => {
     const { status, json } = await post('/v1/chat/completions', body);
     expect(status).toBe(400);
@@ -110,7 +145,12 @@ describe('constraints llmsim cannot honour are a 400, never a stall or a 500', (
 
   it('refuses deep tool schemas through Anthropic and Ollama too', async () => {
     const deep = JSON.parse(nested(200)) as unknown;
-    const anthropic = await post('/v1/messages', { model: M, max_tokens: 8, messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'f', input_schema: deep }] });
+    const anthropic = await post('/v1/messages', {
+      model: M,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ name: 'f', input_schema: deep }],
+    });
     expect(anthropic.status).toBe(400);
     expect(anthropic.json['type']).toBe('error');
     const ollama = await post('/api/chat', { model: M, messages: [{ role: 'user', content: 'x' }], stream: false, format: deep });
@@ -125,7 +165,13 @@ describe('planned work is capped per request and per batch (llmsim limits)', () 
     const c = await post('/v1/chat/completions', chat({ ...heavy, logprobs: true, top_logprobs: 20 }));
     expect(c.status).toBe(400);
     expect(c.json['error'].message).toBe(
-      "llmsim cannot plan this request: it asks for 755200 output tokens (n × max_tokens, summed over prompts), above the simulator's limit of 2097152. Reduce n, max_tokens or the number of prompts.".replace('755200 output tokens (n × max_tokens, summed over prompts)', '15859200 logprob entries (n × max_tokens × (1 + top logprobs), summed over prompts)').replace('2097152', '262144').replace('n, max_tokens or', 'n, max_tokens, top_logprobs or'),
+      "llmsim cannot plan this request: it asks for 755200 output tokens (n × max_tokens, summed over prompts), above the simulator's limit of 2097152. Reduce n, max_tokens or the number of prompts."
+        .replace(
+          '755200 output tokens (n × max_tokens, summed over prompts)',
+          '15859200 logprob entries (n × max_tokens × (1 + top logprobs), summed over prompts)',
+        )
+        .replace('2097152', '262144')
+        .replace('n, max_tokens or', 'n, max_tokens, top_logprobs or'),
     );
     const batch = await post('/v1/completions', { model: M, prompt: Array.from({ length: 20 }, (_, i) => `prompt ${i}`), ...heavy });
     expect(batch.status).toBe(400);
@@ -148,7 +194,11 @@ describe('planned work is capped per request and per batch (llmsim limits)', () 
 describe('schema size is capped before ajv compiles it (llmsim limits), and ajv never logs', () => {
   // ajv compiles one nested check per property: 2,200 in one object overflowed its stack after ~1.8 s and printed the
   // whole generated validator (megabytes) to the console.
-  const flat = (n: number, tag = 'p') => ({ type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`${tag}${i}`, { type: 'string' }])), required: Array.from({ length: n }, (_, i) => `${tag}${i}`) });
+  const flat = (n: number, tag = 'p') => ({
+    type: 'object',
+    properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`${tag}${i}`, { type: 'string' }])),
+    required: Array.from({ length: n }, (_, i) => `${tag}${i}`),
+  });
   const console$ = () => [vi.spyOn(console, 'log'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'error')];
   const tooMany = `has an object with 2200 properties, above llmsim's limit of ${MAX_OBJECT_PROPERTIES}`;
 
@@ -156,7 +206,11 @@ describe('schema size is capped before ajv compiles it (llmsim limits), and ajv 
     ['response_format json_schema', jsonSchema(flat(2200)), `the JSON schema ${tooMany}`],
     ['structured_outputs json', { structured_outputs: { json: flat(2200) } }, `the JSON schema ${tooMany}`],
     ['tool parameters', { tools: [{ type: 'function', function: { name: 'f', parameters: flat(2200) } }] }, `the parameters schema of tool "f" ${tooMany}`],
-    ['3 objects of 700 properties', jsonSchema({ type: 'object', properties: { a: flat(700, 'a'), b: flat(700, 'b'), c: flat(700, 'c') } }), `the JSON schema has more than ${MAX_SCHEMA_PROPERTIES} properties in all, above llmsim's limit`],
+    [
+      '3 objects of 700 properties',
+      jsonSchema({ type: 'object', properties: { a: flat(700, 'a'), b: flat(700, 'b'), c: flat(700, 'c') } }),
+      `the JSON schema has more than ${MAX_SCHEMA_PROPERTIES} properties in all, above llmsim's limit`,
+    ],
   ])('refuses %s over the cap at once, logging nothing', async (_name, extra, message) => {
     const spies = console$();
     try {
@@ -181,7 +235,10 @@ describe('schema size is capped before ajv compiles it (llmsim limits), and ajv 
       expect(status, JSON.stringify(json).slice(0, 300)).toBe(200);
       expect(json['choices'][0].finish_reason).toBe('stop');
       expect(Object.keys(JSON.parse(json['choices'][0].message.content) as object)).toHaveLength(300);
-      const odd = await post('/v1/chat/completions', chat(jsonSchema({ type: 'object', properties: { id: { type: 'string', format: 'no-such-format' } }, required: ['id'] })));
+      const odd = await post(
+        '/v1/chat/completions',
+        chat(jsonSchema({ type: 'object', properties: { id: { type: 'string', format: 'no-such-format' } }, required: ['id'] })),
+      );
       expect(odd.status).toBe(200);
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     } finally {

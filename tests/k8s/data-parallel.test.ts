@@ -12,7 +12,8 @@ const chat = { messages: [{ role: 'user', content: 'which rank?' }], max_tokens:
 const successByEngine = async (url: string): Promise<Record<string, number>> => {
   const text = await (await fetch(`${url}/metrics`)).text();
   const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^vllm:request_success_total\{engine="(\d+)",finished_reason="length",model_name="[^"]+"\} (\S+)$/gm)) out[m[1]!] = Number(m[2]);
+  for (const m of text.matchAll(/^vllm:request_success_total\{engine="(\d+)",finished_reason="length",model_name="[^"]+"\} (\S+)$/gm))
+    out[m[1]!] = Number(m[2]);
   return out;
 };
 
@@ -60,7 +61,7 @@ describe('data parallelism (--data-parallel-size) and identity headers', () => {
     expect(await (await fetch(`${sim.url}/load`)).json()).toEqual({ server_load: 0 });
   });
 
-  it('sleeps and wakes as vLLM\'s dev routes, refusing generation while asleep', async () => {
+  it("sleeps and wakes as vLLM's dev routes, refusing generation while asleep", async () => {
     const sim = await startTestServer({ enableSleepMode: true });
     started.push(sim);
     expect(await (await fetch(`${sim.url}/is_sleeping`)).json()).toEqual({ is_sleeping: false });

@@ -29,7 +29,10 @@ async function burst(sim: Simulator, n: number): Promise<number[]> {
     { length: n },
     (_, i) =>
       new Promise<RequestSummary>((resolve) => {
-        engine.submit({ requestId: `r${i}`, promptTokenIds: [1, 2, 3, 4], sequences: [{ outputTokens: 2 }], priority: 0, maxTokens: 2 }, { onTokens: () => {}, onFinished: resolve });
+        engine.submit(
+          { requestId: `r${i}`, promptTokenIds: [1, 2, 3, 4], sequences: [{ outputTokens: 2 }], priority: 0, maxTokens: 2 },
+          { onTokens: () => {}, onFinished: resolve },
+        );
       }),
   );
   return (await Promise.all(done)).map((s) => +((s.arrivalTime - t0) * 1000).toFixed(3)).sort((a, b) => a - b);
@@ -42,7 +45,10 @@ describe('front-end queue with data parallelism', () => {
     expect(await burst(sim, 4)).toEqual([10, 20, 30, 40]);
     // Both ranks served the burst (the queue is shared, the engines are not; the rank is chosen at the hand-off).
     const text = await (await fetch(`${sim.url}/metrics`)).text();
-    const perEngine = [...text.matchAll(/^vllm:request_success_total\{engine="(\d+)",finished_reason="length",[^}]*\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]);
+    const perEngine = [...text.matchAll(/^vllm:request_success_total\{engine="(\d+)",finished_reason="length",[^}]*\} (\S+)$/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
     expect(perEngine.map(([e]) => e)).toEqual(['0', '1']);
     expect(perEngine.every(([, n]) => (n as number) > 0) && perEngine.reduce((a, [, n]) => a + (n as number), 0)).toBe(4);
   });

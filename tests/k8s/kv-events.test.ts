@@ -48,13 +48,22 @@ function consumerIndex() {
 }
 
 describe('KV-cache events (--kv-events-config)', () => {
-  it('publishes vLLM batches on a ZMQ PUB socket that a SUB decodes into the trace\'s cache hits', async () => {
+  it("publishes vLLM batches on a ZMQ PUB socket that a SUB decodes into the trace's cache hits", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmsim-kv-'));
     const trace = join(dir, 'trace.jsonl');
     const topic = 'kv@pod-0@Qwen/Qwen3-8B';
     const sim = await startTestServer({
       trace,
-      kvEvents: { enable_kv_cache_events: true, publisher: 'zmq', endpoint: 'tcp://127.0.0.1:*', replay_endpoint: null, buffer_steps: 100, hwm: 1000, max_queue_size: 1000, topic },
+      kvEvents: {
+        enable_kv_cache_events: true,
+        publisher: 'zmq',
+        endpoint: 'tcp://127.0.0.1:*',
+        replay_endpoint: null,
+        buffer_steps: 100,
+        hwm: 1000,
+        max_queue_size: 1000,
+        topic,
+      },
     });
     started.push(sim);
     const [kv] = sim.replicas[0]!.kvEvents;
@@ -103,7 +112,10 @@ describe('KV-cache events (--kv-events-config)', () => {
     }
     await sim.close();
     started.pop();
-    const records = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cached_tokens: number; prompt_tokens: number });
+    const records = readFileSync(trace, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { cached_tokens: number; prompt_tokens: number });
     const cached = records.slice(-3).map((r) => r.cached_tokens);
     expect(cached).toEqual([0, 48, 0]);
     expect(predicted).toEqual(cached);
@@ -112,7 +124,16 @@ describe('KV-cache events (--kv-events-config)', () => {
   it('reports evictions as BlockRemoved and replays buffered batches on the ROUTER endpoint', async () => {
     const sim = await startTestServer({
       engine: { numGpuBlocksOverride: 6 },
-      kvEvents: { enable_kv_cache_events: true, publisher: 'zmq', endpoint: 'tcp://127.0.0.1:*', replay_endpoint: 'tcp://127.0.0.1:*', buffer_steps: 100, hwm: 1000, max_queue_size: 1000, topic: 'kv' },
+      kvEvents: {
+        enable_kv_cache_events: true,
+        publisher: 'zmq',
+        endpoint: 'tcp://127.0.0.1:*',
+        replay_endpoint: 'tcp://127.0.0.1:*',
+        buffer_steps: 100,
+        hwm: 1000,
+        max_queue_size: 1000,
+        topic: 'kv',
+      },
     });
     started.push(sim);
     // Three 4-block prompts through a 6-block cache: each evicts the one before.

@@ -15,7 +15,16 @@ describe('per-rank KV events and request logs', () => {
   it('publishes each data-parallel rank on its own port, data_parallel_rank in the batch', async () => {
     const sim = await startTestServer({
       dataParallelSize: 2,
-      kvEvents: { enable_kv_cache_events: true, publisher: 'zmq', endpoint: 'tcp://127.0.0.1:*', replay_endpoint: null, buffer_steps: 10, hwm: 100, max_queue_size: 100, topic: 'kv' },
+      kvEvents: {
+        enable_kv_cache_events: true,
+        publisher: 'zmq',
+        endpoint: 'tcp://127.0.0.1:*',
+        replay_endpoint: null,
+        buffer_steps: 10,
+        hwm: 100,
+        max_queue_size: 100,
+        topic: 'kv',
+      },
     });
     started.push(sim);
     const endpoints = sim.replicas[0]!.kvEvents.map((k) => k.endpoint);
@@ -49,7 +58,7 @@ describe('per-rank KV events and request logs', () => {
       started.push(sim);
       const ok = await postRaw(`${sim.url}/v1/completions`, { prompt: 'hello', max_tokens: 2 });
       expect(ok.status).toBe(200);
-      const id = JSON.parse(ok.text).id as string;
+      const _id = JSON.parse(ok.text).id as string;
       const faulted = await postRaw(`${sim.url}/v1/completions`, { prompt: 'hello', max_tokens: 2 }, { 'x-llmsim-fault': 'http_error; status=503' });
       expect(faulted.status).toBe(503);
     } finally {
@@ -60,10 +69,19 @@ describe('per-rank KV events and request logs', () => {
     expect(lines.some((l) => l.includes("Injected fault 'http_error' (replica-0)"))).toBe(true);
   });
 
-  it('reports sleep\'s prefix-cache reset as AllBlocksCleared', async () => {
+  it("reports sleep's prefix-cache reset as AllBlocksCleared", async () => {
     const sim = await startTestServer({
       enableSleepMode: true,
-      kvEvents: { enable_kv_cache_events: true, publisher: 'zmq', endpoint: 'tcp://127.0.0.1:*', replay_endpoint: 'tcp://127.0.0.1:*', buffer_steps: 10, hwm: 100, max_queue_size: 100, topic: 'kv' },
+      kvEvents: {
+        enable_kv_cache_events: true,
+        publisher: 'zmq',
+        endpoint: 'tcp://127.0.0.1:*',
+        replay_endpoint: 'tcp://127.0.0.1:*',
+        buffer_steps: 10,
+        hwm: 100,
+        max_queue_size: 100,
+        topic: 'kv',
+      },
     });
     started.push(sim);
     const prompt = Array.from({ length: 40 }, (_, k) => 50_000 + k);

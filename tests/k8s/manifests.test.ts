@@ -1,6 +1,6 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
@@ -17,17 +17,31 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.close()));
 });
 
-type Container = { args?: string[]; command?: string[]; image: string; env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] };
+type Container = {
+  args?: string[];
+  command?: string[];
+  image: string;
+  env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+};
 type Workload = { kind: string; spec: { template: { spec: { containers: Container[] } } } };
 const MODELS: Record<string, new (data: never) => { validate(): void }> = { Deployment, StatefulSet, Service, ConfigMap } as never;
-const docs = (file: string): Record<string, unknown>[] => parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+const docs = (file: string): Record<string, unknown>[] =>
+  parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
 
 /** What `kubectl kustomize` renders for these simple bases: the resources, plus one ConfigMap per generator. */
 function render(dir: string): Record<string, unknown>[] {
-  const k = parseYaml(readFileSync(join(ROOT, dir, 'kustomization.yaml'), 'utf8')) as { resources: string[]; configMapGenerator?: { name: string; files: string[] }[] };
+  const k = parseYaml(readFileSync(join(ROOT, dir, 'kustomization.yaml'), 'utf8')) as {
+    resources: string[];
+    configMapGenerator?: { name: string; files: string[] }[];
+  };
   const out = k.resources.flatMap((r) => docs(join(dir, r)));
   for (const g of k.configMapGenerator ?? []) {
-    out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: g.name }, data: Object.fromEntries(g.files.map((f) => [f, readFileSync(join(ROOT, dir, f), 'utf8')])) });
+    out.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: g.name },
+      data: Object.fromEntries(g.files.map((f) => [f, readFileSync(join(ROOT, dir, f), 'utf8')])),
+    });
   }
   return out;
 }
@@ -65,22 +79,36 @@ describe('container and cluster manifests', () => {
         expect(() => new Model!(o as never).validate()).not.toThrow();
       }
     }
-    for (const file of ['deploy/examples/vllm-deployment.yaml', 'deploy/examples/vllm-deployment-llmsim.yaml']) for (const o of docs(file)) new Deployment(o as never).validate();
+    for (const file of ['deploy/examples/vllm-deployment.yaml', 'deploy/examples/vllm-deployment-llmsim.yaml'])
+      for (const o of docs(file)) new Deployment(o as never).validate();
     // A broken manifest does fail: the check is real.
-    expect(() => new Deployment({ metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'a', ports: [{ containerPort: 'http' }] }] } } } } as never).validate()).toThrow();
+    expect(() =>
+      new Deployment({
+        metadata: { name: 'x' },
+        spec: { selector: {}, template: { spec: { containers: [{ name: 'a', ports: [{ containerPort: 'http' }] }] } } },
+      } as never).validate(),
+    ).toThrow();
     const dep = docs('deploy/kustomize/base/deployment.yaml')[0] as Workload & { spec: { template: { metadata: { annotations: Record<string, string> } } } };
-    expect(dep.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000', 'prometheus.io/path': '/metrics' });
+    expect(dep.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8000',
+      'prometheus.io/path': '/metrics',
+    });
     expect(loadScenario(join(ROOT, 'deploy/kustomize/statefulset/fleet.yaml')).replicas).toHaveLength(3);
     expect(existsSync(join(ROOT, 'Dockerfile')) && existsSync(join(ROOT, '.dockerignore'))).toBe(true);
   });
 
-  it('starts llmsim exactly as the Deployment\'s command line does', async () => {
+  it("starts llmsim exactly as the Deployment's command line does", async () => {
     const container = (docs('deploy/kustomize/base/deployment.yaml')[0] as Workload).spec.template.spec.containers[0]!;
     const [command, ...argv] = argsOf(container, { POD_NAME: 'llmsim-6d4f-abc12', POD_NAMESPACE: 'sim' });
     expect(command).toBe('serve');
     const sim = await startAs(argv, { POD_NAME: 'llmsim-6d4f-abc12', POD_NAMESPACE: 'sim' });
     expect(await healthy(sim.url)).toBe(200);
-    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 }) });
+    const res = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-llmsim-replica')).toBe('replica-0');
   });
@@ -88,7 +116,9 @@ describe('container and cluster manifests', () => {
   it('runs each StatefulSet pod as its fleet replica, taken from the ordinal', async () => {
     const container = (docs('deploy/kustomize/statefulset/statefulset.yaml')[0] as Workload).spec.template.spec.containers[0]!;
     const env = { POD_NAME: 'llmsim-fleet-1', POD_NAMESPACE: 'sim' };
-    const argv = argsOf(container, env).slice(1).map((a) => (a === '/etc/llmsim/fleet.yaml' ? join(ROOT, 'deploy/kustomize/statefulset/fleet.yaml') : a));
+    const argv = argsOf(container, env)
+      .slice(1)
+      .map((a) => (a === '/etc/llmsim/fleet.yaml' ? join(ROOT, 'deploy/kustomize/statefulset/fleet.yaml') : a));
     const options = parseServeArgs(argv, env) as ServeOptions;
     expect(options.kvEvents?.topic).toBe('kv@llmsim-fleet-1@Qwen/Qwen3-8B');
     const sim = await startAs(argv, env, { kvEvents: { ...options.kvEvents!, endpoint: 'tcp://127.0.0.1:*' } });
@@ -101,14 +131,17 @@ describe('container and cluster manifests', () => {
     expect(res.headers.get('x-llmsim-pod')).toBe('llmsim-fleet-1');
   });
 
-  it('runs vLLM\'s own Deployment with only the image changed', async () => {
+  it("runs vLLM's own Deployment with only the image changed", async () => {
     const [vllm] = docs('deploy/examples/vllm-deployment.yaml') as Workload[];
     const [ours] = docs('deploy/examples/vllm-deployment-llmsim.yaml') as Workload[];
     const original = vllm!.spec.template.spec.containers[0]!;
     const swapped = ours!.spec.template.spec.containers[0]!;
     expect(original.image).toBe('vllm/vllm-openai:latest');
     expect(swapped.image).toBe('llmsim:latest');
-    expect({ ...ours, spec: { ...ours!.spec, template: { ...ours!.spec.template, spec: { ...ours!.spec.template.spec, containers: [{ ...swapped, image: original.image }] } } } }).toEqual(vllm);
+    expect({
+      ...ours,
+      spec: { ...ours!.spec, template: { ...ours!.spec.template, spec: { ...ours!.spec.template.spec, containers: [{ ...swapped, image: original.image }] } } },
+    }).toEqual(vllm);
     // `/bin/sh -c "vllm serve …"`: the image's `vllm` is llmsim with the same arguments.
     expect(swapped.command).toEqual(['/bin/sh', '-c']);
     const [program, ...argv] = (swapped.args?.[0] ?? '').split(/\s+/);

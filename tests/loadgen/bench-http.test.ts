@@ -22,7 +22,22 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const workload = ['--num-prompts', '24', '--random-input-len', '300', '--random-output-len', '12', '--random-range-ratio', '0.5', '--ignore-eos', '--request-rate', '40', '--seed', '7', '--disable-tqdm'];
+const workload = [
+  '--num-prompts',
+  '24',
+  '--random-input-len',
+  '300',
+  '--random-output-len',
+  '12',
+  '--random-range-ratio',
+  '0.5',
+  '--ignore-eos',
+  '--request-rate',
+  '40',
+  '--seed',
+  '7',
+  '--disable-tqdm',
+];
 
 const flat = (x: unknown): number[] => (x as unknown[]).flat() as number[];
 
@@ -37,7 +52,21 @@ describe('llmsim bench over HTTP', () => {
     sim = await startTestServer({ speedup: Infinity, profile: PROFILE, trace, traceTokens: true });
     const html = join(dir, 'report.html');
     expect(sim.replicas).toHaveLength(1);
-    const o = parseBenchArgs(['--base-url', sim.url, '--virtual-time', '--trace-file', trace, '--html-report', html, '--save-result', '--result-dir', dir, '--result-filename', 'r.json', ...workload]) as BenchOptions;
+    const o = parseBenchArgs([
+      '--base-url',
+      sim.url,
+      '--virtual-time',
+      '--trace-file',
+      trace,
+      '--html-report',
+      html,
+      '--save-result',
+      '--result-dir',
+      dir,
+      '--result-filename',
+      'r.json',
+      ...workload,
+    ]) as BenchOptions;
     const report = await runBench(o);
     expect(report.result['completed']).toBe(24);
     expect(report.result['failed']).toBe(0);
@@ -48,7 +77,8 @@ describe('llmsim bench over HTTP', () => {
     expect(readFileSync(html, 'utf8')).toMatch(/<svg[^>]*>.*TTFT \(CDF\)/s);
     const simulated = await runBench(parseBenchArgs(['--simulate', '--profile', PROFILE, ...workload]) as BenchOptions);
     // With per-token times in the trace, the virtual-time run reports simulated TTFT/ITL/E2EL: --simulate's, exactly.
-    for (const key of ['ttfts', 'itls', 'latencies', 'output_lens']) expect(flat(report.result[key])).toEqual(flat(simulated.result[key]).map((x) => expect.closeTo(x, 9)));
+    for (const key of ['ttfts', 'itls', 'latencies', 'output_lens'])
+      expect(flat(report.result[key])).toEqual(flat(simulated.result[key]).map((x) => expect.closeTo(x, 9)));
     expect(report.result['mean_itl_ms']).toBeCloseTo(simulated.result['mean_itl_ms'] as number, 6);
     await sim.close();
     sim = null;
@@ -66,7 +96,19 @@ describe('llmsim bench over HTTP', () => {
     dir = mkdtempSync(join(tmpdir(), 'llmsim-bench-'));
     const trace = join(dir, 'trace.jsonl');
     sim = await startTestServer({ speedup: 50, profile: PROFILE, trace });
-    const o = parseBenchArgs(['--base-url', sim.url, '--endpoint', '/v1/chat/completions', '--trace-file', trace, '--llmsim-speedup', '50', '--max-concurrency', '8', ...workload]) as BenchOptions;
+    const o = parseBenchArgs([
+      '--base-url',
+      sim.url,
+      '--endpoint',
+      '/v1/chat/completions',
+      '--trace-file',
+      trace,
+      '--llmsim-speedup',
+      '50',
+      '--max-concurrency',
+      '8',
+      ...workload,
+    ]) as BenchOptions;
     const report = await runBench(o);
     expect(report.result['completed']).toBe(24);
     // vLLM counts the role chunk as the first token: one gap per generated token after it.
@@ -113,7 +155,32 @@ describe('llmsim bench through a proxy in front of a fleet', () => {
     await new Promise<void>((ready) => proxy.listen(0, '127.0.0.1', ready));
     const port = (proxy.address() as { port: number }).port;
     try {
-      const o = parseBenchArgs(['--base-url', `http://127.0.0.1:${port}`, '--llmsim-url', a, '--trace-file', trace, '--llmsim-speedup', '5', '--dataset-name', 'prefix-repetition', '--prefix-repetition-num-prefixes', '2', '--prefix-repetition-prefix-len', '64', '--prefix-repetition-suffix-len', '16', '--prefix-repetition-output-len', '32', '--num-prompts', '20', '--max-concurrency', '1', '--ignore-eos', '--disable-tqdm']) as BenchOptions;
+      const o = parseBenchArgs([
+        '--base-url',
+        `http://127.0.0.1:${port}`,
+        '--llmsim-url',
+        a,
+        '--trace-file',
+        trace,
+        '--llmsim-speedup',
+        '5',
+        '--dataset-name',
+        'prefix-repetition',
+        '--prefix-repetition-num-prefixes',
+        '2',
+        '--prefix-repetition-prefix-len',
+        '64',
+        '--prefix-repetition-suffix-len',
+        '16',
+        '--prefix-repetition-output-len',
+        '32',
+        '--num-prompts',
+        '20',
+        '--max-concurrency',
+        '1',
+        '--ignore-eos',
+        '--disable-tqdm',
+      ]) as BenchOptions;
       const report = await runBench(o);
       expect(report.result['failed']).toBe(1);
       expect(report.truth).toMatchObject({ joined: 19, lost: 1, duplicated: 5 });

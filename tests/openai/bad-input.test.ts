@@ -48,8 +48,14 @@ describe('malformed requests', () => {
   it('answers huge and negative values with vLLM errors, not crashes', async () => {
     const m = [{ role: 'user', content: 'x' }];
     expectEnvelope(await postRaw(chatUrl(), { messages: m, max_tokens: 1e12 }), 400, 'BadRequestError');
-    expect(expectEnvelope(await postRaw(chatUrl(), { messages: m, n: 1e9 }), 400, 'BadRequestError')['message']).toBe('n must be at most 128, got 1000000000. To increase this limit, set the VLLM_MAX_N_SEQUENCES environment variable.');
-    const limit = expectEnvelope(await postRaw(chatUrl(), { messages: m, n: 128, max_tokens: 40000, ignore_eos: true, logprobs: true, top_logprobs: 20 }), 400, 'BadRequestError');
+    expect(expectEnvelope(await postRaw(chatUrl(), { messages: m, n: 1e9 }), 400, 'BadRequestError')['message']).toBe(
+      'n must be at most 128, got 1000000000. To increase this limit, set the VLLM_MAX_N_SEQUENCES environment variable.',
+    );
+    const limit = expectEnvelope(
+      await postRaw(chatUrl(), { messages: m, n: 128, max_tokens: 40000, ignore_eos: true, logprobs: true, top_logprobs: 20 }),
+      400,
+      'BadRequestError',
+    );
     expect(limit['message']).toContain("above the simulator's limit");
     expectEnvelope(await postRaw(chatUrl(), { messages: m, n: -1 }), 400, 'BadRequestError');
     expectEnvelope(await postRaw(chatUrl(), { messages: m, temperature: -1 }), 400, 'BadRequestError');
@@ -81,7 +87,15 @@ describe('oversized and concurrent bad requests', () => {
   });
 
   it('handles 200 concurrent bad requests and stays healthy', async () => {
-    const bodies = Array.from({ length: 200 }, (_, i) => (i % 4 === 0 ? '{bad json' : i % 4 === 1 ? { messages: 5 } : i % 4 === 2 ? { model: 'nope', messages: [] } : { messages: [{ role: 'user', content: 'x' }], top_p: 7 }));
+    const bodies = Array.from({ length: 200 }, (_, i) =>
+      i % 4 === 0
+        ? '{bad json'
+        : i % 4 === 1
+          ? { messages: 5 }
+          : i % 4 === 2
+            ? { model: 'nope', messages: [] }
+            : { messages: [{ role: 'user', content: 'x' }], top_p: 7 },
+    );
     const results = await Promise.all(bodies.map((b) => postRaw(chatUrl(), b)));
     for (const r of results) expect([400, 404]).toContain(r.status);
     expect((await fetch(`${sim.url}/health`)).status).toBe(200);
@@ -92,7 +106,12 @@ describe('oversized and concurrent bad requests', () => {
 describe('clients that go away', () => {
   it('aborts a stream whose client disconnects and frees its slot and KV blocks', async () => {
     const controller = new AbortController();
-    const res = await fetch(chatUrl(), { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'long answer' }], max_tokens: 5000, ignore_eos: true, stream: true }) });
+    const res = await fetch(chatUrl(), {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'long answer' }], max_tokens: 5000, ignore_eos: true, stream: true }),
+    });
     const reader = res.body!.getReader();
     await reader.read();
     expect(sim.ctx.models[0]!.engine.stats().running).toBe(1);
@@ -107,7 +126,12 @@ describe('clients that go away', () => {
 
   it('aborts a non-streaming request whose client disconnects', async () => {
     const controller = new AbortController();
-    const pending = fetch(chatUrl(), { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'long' }], max_tokens: 5000, ignore_eos: true }) });
+    const pending = fetch(chatUrl(), {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'long' }], max_tokens: 5000, ignore_eos: true }),
+    });
     await postRaw(chatUrl(), { messages: [{ role: 'user', content: 'x' }], max_tokens: 2 });
     controller.abort();
     await expect(pending).rejects.toThrow();

@@ -35,38 +35,73 @@ describe('protocol.md H.2 fixture rows', () => {
     expect(r.status).toBe(404);
     expect(JSON.parse(r.text)).toEqual({ error: { message: 'The model `nope` does not exist.', type: 'NotFoundError', param: 'model', code: 404 } });
   });
-  it('stream_options without stream → 400 Bad Request', () => expectError(chat({ stream: false, stream_options: { include_usage: true } }), 400, 'Bad Request', 'Stream options can only be defined when `stream=True`.', false));
-  it('top_logprobs without logprobs → 400', () => expectError(chat({ logprobs: false, top_logprobs: 2 }), 400, 'Bad Request', 'when using `top_logprobs`, `logprobs` must be set to true.', false));
-  it('top_logprobs over the cap → 400', () => expectError(chat({ logprobs: true, top_logprobs: 21 }), 400, 'BadRequestError', 'Requested sample logprobs of 21, which is greater than max allowed: 20'));
-  it('prompt_logprobs with stream → 400', () => expectError(chat({ stream: true, prompt_logprobs: 1 }), 400, 'Bad Request', '`prompt_logprobs` are not available when `stream=True`.', false));
+  it('stream_options without stream → 400 Bad Request', () =>
+    expectError(
+      chat({ stream: false, stream_options: { include_usage: true } }),
+      400,
+      'Bad Request',
+      'Stream options can only be defined when `stream=True`.',
+      false,
+    ));
+  it('top_logprobs without logprobs → 400', () =>
+    expectError(chat({ logprobs: false, top_logprobs: 2 }), 400, 'Bad Request', 'when using `top_logprobs`, `logprobs` must be set to true.', false));
+  it('top_logprobs over the cap → 400', () =>
+    expectError(chat({ logprobs: true, top_logprobs: 21 }), 400, 'BadRequestError', 'Requested sample logprobs of 21, which is greater than max allowed: 20'));
+  it('prompt_logprobs with stream → 400', () =>
+    expectError(chat({ stream: true, prompt_logprobs: 1 }), 400, 'Bad Request', '`prompt_logprobs` are not available when `stream=True`.', false));
   it('greedy with n > 1 → 400', () => expectError(chat({ temperature: 0, n: 2 }), 400, 'BadRequestError', 'n must be 1 when using greedy sampling, got 2.'));
   it('top_p 0 → 400 (Python float formatting)', () => expectError(chat({ top_p: 0 }), 400, 'BadRequestError', 'top_p must be in (0, 1], got 0.0.'));
   it('max_tokens 0 → 400', () => expectError(chat({ max_tokens: 0 }), 400, 'BadRequestError', 'max_tokens must be at least 1, got 0.'));
-  it('min_tokens > max_tokens → 400', () => expectError(chat({ min_tokens: 5, max_tokens: 4 }), 400, 'BadRequestError', 'min_tokens must be less than or equal to max_tokens=4, got 5.'));
+  it('min_tokens > max_tokens → 400', () =>
+    expectError(chat({ min_tokens: 5, max_tokens: 4 }), 400, 'BadRequestError', 'min_tokens must be less than or equal to max_tokens=4, got 5.'));
   it('empty stop string → 400', () => expectError(chat({ stop: '' }), 400, 'BadRequestError', 'stop cannot contain an empty string.'));
-  it('presence_penalty out of range → 400', () => expectError(chat({ presence_penalty: 2.1 }), 400, 'BadRequestError', 'presence_penalty must be in [-2, 2], got 2.1.'));
+  it('presence_penalty out of range → 400', () =>
+    expectError(chat({ presence_penalty: 2.1 }), 400, 'BadRequestError', 'presence_penalty must be in [-2, 2], got 2.1.'));
 
   it('prompt of max_model_len tokens → 400 with the input token count', async () => {
     const long = [{ role: 'user', content: 'word '.repeat(80) }];
     const n = (JSON.parse((await postRaw(`${small.url}/tokenize`, { messages: long })).text) as { count: number }).count;
     expect(n).toBeGreaterThanOrEqual(64);
-    await expectError(postRaw(`${small.url}/v1/chat/completions`, { messages: long }), 400, 'BadRequestError', `This model's maximum context length is 64 tokens. However, your request has ${n} input tokens. Please reduce the length of the input messages.`);
+    await expectError(
+      postRaw(`${small.url}/v1/chat/completions`, { messages: long }),
+      400,
+      'BadRequestError',
+      `This model's maximum context length is 64 tokens. However, your request has ${n} input tokens. Please reduce the length of the input messages.`,
+    );
   });
   it('prompt + max_tokens over max_model_len → 400', async () => {
     const n = (JSON.parse((await postRaw(`${small.url}/tokenize`, { messages: msgs })).text) as { count: number }).count;
     const m = 64 - n + 1;
-    await expectError(chat({ max_tokens: m }, small), 400, 'BadRequestError', `'max_tokens' or 'max_completion_tokens' is too large: ${m}. This model's maximum context length is 64 tokens and your request has ${n} input tokens (${m} > 64 - ${n}).`);
+    await expectError(
+      chat({ max_tokens: m }, small),
+      400,
+      'BadRequestError',
+      `'max_tokens' or 'max_completion_tokens' is too large: ${m}. This model's maximum context length is 64 tokens and your request has ${n} input tokens (${m} > 64 - ${n}).`,
+    );
   });
-  it('tool_choice without tools → 400', () => expectError(chat({ tool_choice: 'required' }), 400, 'Bad Request', 'When using `tool_choice`, `tools` must be set.', false));
-  it('continue_final_message with add_generation_prompt → 400', () => expectError(chat({ continue_final_message: true, add_generation_prompt: true }), 400, 'Bad Request', 'Cannot set both `continue_final_message` and `add_generation_prompt` to True.', false));
+  it('tool_choice without tools → 400', () =>
+    expectError(chat({ tool_choice: 'required' }), 400, 'Bad Request', 'When using `tool_choice`, `tools` must be set.', false));
+  it('continue_final_message with add_generation_prompt → 400', () =>
+    expectError(
+      chat({ continue_final_message: true, add_generation_prompt: true }),
+      400,
+      'Bad Request',
+      'Cannot set both `continue_final_message` and `add_generation_prompt` to True.',
+      false,
+    ));
   it('completions suffix → 400', () => expectError(completion({ prompt: 'x', suffix: 'y' }), 400, 'BadRequestError', 'suffix is not currently supported'));
-  it('completions empty prompt → 400', () => expectError(completion({ prompt: '' }), 400, 'Bad Request', 'Either prompt or prompt_embeds must be provided and non-empty.', false));
+  it('completions empty prompt → 400', () =>
+    expectError(completion({ prompt: '' }), 400, 'Bad Request', 'Either prompt or prompt_embeds must be provided and non-empty.', false));
   it('completions without max_tokens → 16 tokens, finish length', async () => {
-    const r = JSON.parse((await completion({ prompt: 'Once upon a time', ignore_eos: true })).text) as { choices: { finish_reason: string }[]; usage: { completion_tokens: number } };
+    const r = JSON.parse((await completion({ prompt: 'Once upon a time', ignore_eos: true })).text) as {
+      choices: { finish_reason: string }[];
+      usage: { completion_tokens: number };
+    };
     expect(r.usage.completion_tokens).toBe(16);
     expect(r.choices[0]!.finish_reason).toBe('length');
   });
-  it('completions best_of 2 → 400', () => expectError(completion({ prompt: 'x', best_of: 2 }), 400, 'BadRequestError', 'vLLM V1 does not yet support best_of.'));
+  it('completions best_of 2 → 400', () =>
+    expectError(completion({ prompt: 'x', best_of: 2 }), 400, 'BadRequestError', 'vLLM V1 does not yet support best_of.'));
 
   it('--api-key: 401 {"error":"Unauthorized"}; Bearer scheme case-insensitive; probes and metrics open', async () => {
     for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'k' }] as Record<string, string>[]) {
@@ -84,7 +119,11 @@ describe('protocol.md H.2 fixture rows', () => {
   });
 
   it('wrong content type → 400 Bad Request (newer vLLM)', async () => {
-    const r = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ messages: msgs }) });
+    const r = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ messages: msgs }),
+    });
     expect(r.status).toBe(400);
     const body = (await r.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe('Bad Request');
@@ -100,10 +139,35 @@ describe('protocol.md H.2 fixture rows', () => {
   });
   it('accepts unknown fields and every vLLM extra sampling/engine parameter', async () => {
     const r = await chat({
-      max_tokens: 4, made_up_field: { x: 1 }, top_k: 20, min_p: 0.05, repetition_penalty: 1.1, length_penalty: 1, stop_token_ids: [], include_stop_str_in_output: false,
-      ignore_eos: false, min_tokens: 1, skip_special_tokens: true, spaces_between_special_tokens: true, truncate_prompt_tokens: 32, allowed_token_ids: [1, 2, 3],
-      bad_words: ['zzz'], priority: 0, request_id: 'abc', cache_salt: 'salt', return_token_ids: true, return_tokens_as_token_ids: false, vllm_xargs: { a: 1 },
-      add_generation_prompt: true, echo: false, user: 'u', service_tier: 'auto', store: false, metadata: { a: 'b' }, best_of: 1, stop: null,
+      max_tokens: 4,
+      made_up_field: { x: 1 },
+      top_k: 20,
+      min_p: 0.05,
+      repetition_penalty: 1.1,
+      length_penalty: 1,
+      stop_token_ids: [],
+      include_stop_str_in_output: false,
+      ignore_eos: false,
+      min_tokens: 1,
+      skip_special_tokens: true,
+      spaces_between_special_tokens: true,
+      truncate_prompt_tokens: 32,
+      allowed_token_ids: [1, 2, 3],
+      bad_words: ['zzz'],
+      priority: 0,
+      request_id: 'abc',
+      cache_salt: 'salt',
+      return_token_ids: true,
+      return_tokens_as_token_ids: false,
+      vllm_xargs: { a: 1 },
+      add_generation_prompt: true,
+      echo: false,
+      user: 'u',
+      service_tier: 'auto',
+      store: false,
+      metadata: { a: 'b' },
+      best_of: 1,
+      stop: null,
     });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text).id).toBe('chatcmpl-abc');

@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => Promise.all([sim.close(), fast.close()]));
 
 const body = JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'Count to ten.' }], max_tokens: 30, stream: true, seed: 3 });
-const request = (version: string, extra = ''): string => `POST /v1/chat/completions ${version}\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+const request = (version: string, extra = ''): string =>
+  `POST /v1/chat/completions ${version}\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
 /** Reads from `socket` until `done(bytes so far)` holds (or the socket ends). */
 function readUntil(socket: Socket, done: (text: string) => boolean): Promise<string> {
@@ -49,7 +50,9 @@ function dechunk(raw: string): { body: string; chunks: number } {
     expect(eol).toBeGreaterThan(at);
     const size = Number.parseInt(raw.slice(at, eol), 16);
     expect(raw.slice(at, eol)).toMatch(/^[0-9a-f]+$/);
-    const data = Buffer.from(raw.slice(eol + 2), 'latin1').subarray(0, size).toString('latin1');
+    const data = Buffer.from(raw.slice(eol + 2), 'latin1')
+      .subarray(0, size)
+      .toString('latin1');
     const next = eol + 2 + data.length;
     expect(raw.slice(next, next + 2)).toBe('\r\n');
     if (size === 0) {
@@ -98,7 +101,11 @@ describe('HTTP chunked framing of streams', () => {
     // 80 streams make each step's flush several slices (24 sockets each): requests arriving meanwhile wait for it.
     const streamBody = (i: number) => ({ messages: [{ role: 'user', content: `flush ${i}` }], max_tokens: 40, ignore_eos: true, stream: true });
     const streams = Array.from({ length: 80 }, (_, i) => postRaw(`${fast.url}/v1/chat/completions`, streamBody(i)));
-    const during = await Promise.all(Array.from({ length: 20 }, (_, i) => postRaw(`${fast.url}/v1/chat/completions`, { messages: [{ role: 'user', content: `during ${i}` }], max_tokens: 5, ignore_eos: true })));
+    const during = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        postRaw(`${fast.url}/v1/chat/completions`, { messages: [{ role: 'user', content: `during ${i}` }], max_tokens: 5, ignore_eos: true }),
+      ),
+    );
     for (const r of during) expect((JSON.parse(r.text) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(5);
     for (const r of await Promise.all(streams)) {
       expect(r.status).toBe(200);

@@ -21,8 +21,26 @@ const blank = (r: { id: string }): unknown => ({ ...r, id: '' });
 
 describe('pydantic lax coercions', () => {
   it('chat: strings, whole floats and yes/no words give the same answer as their typed values', async () => {
-    const typed = await openai.chat.completions.create({ model: 'Qwen/Qwen3-8B', messages: user, max_tokens: 10, temperature: 0.5, seed: 3, n: 2, logprobs: true, top_logprobs: 2 });
-    const lax = await openai.chat.completions.create({ model: 'Qwen/Qwen3-8B', messages: user, max_tokens: '10', temperature: '0.5', seed: 3.0, n: '2', logprobs: 'yes', top_logprobs: '2' } as never);
+    const typed = await openai.chat.completions.create({
+      model: 'Qwen/Qwen3-8B',
+      messages: user,
+      max_tokens: 10,
+      temperature: 0.5,
+      seed: 3,
+      n: 2,
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    const lax = await openai.chat.completions.create({
+      model: 'Qwen/Qwen3-8B',
+      messages: user,
+      max_tokens: '10',
+      temperature: '0.5',
+      seed: 3.0,
+      n: '2',
+      logprobs: 'yes',
+      top_logprobs: '2',
+    } as never);
     expect(blank(lax)).toEqual(blank(typed));
     expect(typed.usage?.completion_tokens).toBe(20);
   });
@@ -35,7 +53,7 @@ describe('pydantic lax coercions', () => {
     expect(r.text).toContain('"text":"Once');
   });
 
-  it('text that is no number or boolean keeps pydantic\'s errors; strings stay strict', async () => {
+  it("text that is no number or boolean keeps pydantic's errors; strings stay strict", async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ max_tokens: '10.5' }, 'int_parsing'],
       [{ max_tokens: 10.5 }, 'int_from_float'],

@@ -21,7 +21,10 @@ const withoutIds = (text: string): string => text.replace(/"id":"(chatcmpl|cmpl)
 
 describe('request memo', () => {
   it('answers a repeated body with the same bytes, and each request with its own X-Request-Id', async () => {
-    for (const [path, body, prefix] of [['/v1/chat/completions', chat, 'chatcmpl-'], ['/v1/completions', completion, 'cmpl-']] as const) {
+    for (const [path, body, prefix] of [
+      ['/v1/chat/completions', chat, 'chatcmpl-'],
+      ['/v1/completions', completion, 'cmpl-'],
+    ] as const) {
       const first = await postRaw(url(path), body);
       const second = await postRaw(url(path), body);
       // Same bytes but the per-request id (README: which fields vary).

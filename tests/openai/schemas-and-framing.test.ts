@@ -38,11 +38,19 @@ function withoutKnownDeviations(body: Record<string, unknown>): Record<string, u
 
 describe('OpenAI component schemas', () => {
   it('validates chat completions (with logprobs and n=2)', async () => {
-    const r = JSON.parse((await postRaw(`${sim.url}/v1/chat/completions`, { messages: msgs, max_tokens: 12, n: 2, logprobs: true, top_logprobs: 2 })).text) as Record<string, unknown>;
+    const r = JSON.parse(
+      (await postRaw(`${sim.url}/v1/chat/completions`, { messages: msgs, max_tokens: 12, n: 2, logprobs: true, top_logprobs: 2 })).text,
+    ) as Record<string, unknown>;
     expect(validateAgainst('CreateChatCompletionResponse', withoutKnownDeviations(r))).toEqual([]);
   });
   it('validates every streamed chat chunk', async () => {
-    const r = await postRaw(`${sim.url}/v1/chat/completions`, { messages: msgs, max_tokens: 8, stream: true, stream_options: { include_usage: true }, logprobs: true });
+    const r = await postRaw(`${sim.url}/v1/chat/completions`, {
+      messages: msgs,
+      max_tokens: 8,
+      stream: true,
+      stream_options: { include_usage: true },
+      logprobs: true,
+    });
     for (const e of events(r.text).slice(0, -1)) expect(validateAgainst('CreateChatCompletionStreamResponse', withoutKnownDeviations(json(e)))).toEqual([]);
   });
   it('validates completions, embeddings (float and base64) and the model list', async () => {
@@ -62,7 +70,11 @@ describe('OpenAI component schemas', () => {
 
 describe('SSE framing (raw bytes)', () => {
   it('frames every event as `data: <compact JSON>\\n\\n` and ends with `data: [DONE]\\n\\n`', async () => {
-    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: msgs, max_tokens: 6, stream: true }) });
+    const res = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: msgs, max_tokens: 6, stream: true }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const list = events(await res.text());
@@ -90,11 +102,18 @@ describe('SSE framing (raw bytes)', () => {
   });
 
   it('ignore_eos + max_completion_tokens N: exactly N one-token content chunks, the last with finish length', async () => {
-    const r = await postRaw(`${sim.url}/v1/chat/completions`, { messages: msgs, max_completion_tokens: 7, ignore_eos: true, stream: true, stream_options: { include_usage: true }, return_token_ids: true });
+    const r = await postRaw(`${sim.url}/v1/chat/completions`, {
+      messages: msgs,
+      max_completion_tokens: 7,
+      ignore_eos: true,
+      stream: true,
+      stream_options: { include_usage: true },
+      return_token_ids: true,
+    });
     const list = events(r.text).slice(0, -1).map(json);
     const content = list.slice(1, -1);
     expect(content).toHaveLength(7);
-    for (const c of content) expect(((c['choices'] as { token_ids: number[] }[])[0]!).token_ids).toHaveLength(1);
+    for (const c of content) expect((c['choices'] as { token_ids: number[] }[])[0]!.token_ids).toHaveLength(1);
     const last = (content[6]!['choices'] as { finish_reason: string; stop_reason: unknown }[])[0]!;
     expect(last.finish_reason).toBe('length');
     expect(last).toHaveProperty('stop_reason', null);
@@ -106,7 +125,13 @@ describe('SSE framing (raw bytes)', () => {
   });
 
   it('continuous_usage_stats puts cumulative usage on every chunk', async () => {
-    const r = await postRaw(`${sim.url}/v1/chat/completions`, { messages: msgs, max_tokens: 4, ignore_eos: true, stream: true, stream_options: { include_usage: true, continuous_usage_stats: true } });
+    const r = await postRaw(`${sim.url}/v1/chat/completions`, {
+      messages: msgs,
+      max_tokens: 4,
+      ignore_eos: true,
+      stream: true,
+      stream_options: { include_usage: true, continuous_usage_stats: true },
+    });
     const list = events(r.text).slice(0, -1).map(json);
     expect(list.map((c) => (c['usage'] as { completion_tokens: number }).completion_tokens)).toEqual([0, 1, 2, 3, 4, 4]);
   });
@@ -116,7 +141,7 @@ describe('SSE framing (raw bytes)', () => {
     const list = events(r.text).slice(0, -1).map(json);
     const indexes = list.map((c) => (c['choices'] as { index: number }[])[0]!.index);
     expect(indexes.slice(0, 2)).toEqual([0, 1]);
-    expect(list.slice(0, 2).every((c) => ((c['choices'] as { delta: { role?: string } }[])[0]!.delta.role === 'assistant'))).toBe(true);
+    expect(list.slice(0, 2).every((c) => (c['choices'] as { delta: { role?: string } }[])[0]!.delta.role === 'assistant')).toBe(true);
     expect(new Set(indexes)).toEqual(new Set([0, 1]));
   });
 
@@ -128,7 +153,15 @@ describe('SSE framing (raw bytes)', () => {
       const c = json(e);
       expect(c['object']).toBe('text_completion');
       expect(c['usage']).toBeNull();
-      expect(Object.keys((c['choices'] as object[])[0]!)).toEqual(['index', 'text', 'logprobs', 'finish_reason', 'stop_reason', 'prompt_token_ids', 'token_ids']);
+      expect(Object.keys((c['choices'] as object[])[0]!)).toEqual([
+        'index',
+        'text',
+        'logprobs',
+        'finish_reason',
+        'stop_reason',
+        'prompt_token_ids',
+        'token_ids',
+      ]);
     }
   });
 });

@@ -7,7 +7,10 @@ import type { Simulator } from '../../src/cli/start.ts';
 let sim: Simulator;
 let client: OpenAI;
 const MODEL = 'Qwen/Qwen3-8B';
-const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'system', content: 'You are helpful.' }, { role: 'user', content: 'Explain caching.' }];
+const messages: OpenAI.ChatCompletionMessageParam[] = [
+  { role: 'system', content: 'You are helpful.' },
+  { role: 'user', content: 'Explain caching.' },
+];
 
 beforeAll(async () => {
   sim = await startTestServer();
@@ -15,12 +18,20 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const tokenCount = async (text: string): Promise<number> => (JSON.parse((await postRaw(`${sim.url}/tokenize`, { prompt: text, add_special_tokens: false })).text) as { count: number }).count;
+const tokenCount = async (text: string): Promise<number> =>
+  (JSON.parse((await postRaw(`${sim.url}/tokenize`, { prompt: text, add_special_tokens: false })).text) as { count: number }).count;
 
 describe('chat completions through the SDK', () => {
   it('returns the same content streamed and not, with consistent usage', async () => {
     const plain = await client.chat.completions.create({ model: MODEL, messages, max_tokens: 60, seed: 3 });
-    const stream = await client.chat.completions.create({ model: MODEL, messages, max_tokens: 60, seed: 3, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 60,
+      seed: 3,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | null = null;
@@ -31,7 +42,11 @@ describe('chat completions through the SDK', () => {
     }
     expect(text).toBe(plain.choices[0]!.message.content);
     expect(finish).toBe(plain.choices[0]!.finish_reason);
-    expect(usage).toEqual({ prompt_tokens: plain.usage!.prompt_tokens, total_tokens: plain.usage!.total_tokens, completion_tokens: plain.usage!.completion_tokens });
+    expect(usage).toEqual({
+      prompt_tokens: plain.usage!.prompt_tokens,
+      total_tokens: plain.usage!.total_tokens,
+      completion_tokens: plain.usage!.completion_tokens,
+    });
     const t = JSON.parse((await postRaw(`${sim.url}/tokenize`, { messages })).text) as { count: number };
     expect(plain.usage!.prompt_tokens).toBe(t.count);
     const eos = plain.choices[0]!.finish_reason === 'stop' ? 1 : 0;
@@ -45,14 +60,35 @@ describe('chat completions through the SDK', () => {
   });
 
   it('stops at a stop string with vLLM stop_reason, and keeps it with include_stop_str_in_output', async () => {
-    const base = await client.chat.completions.create({ model: MODEL, messages, max_tokens: 80, ignore_eos: true, seed: 5 } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const base = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 80,
+      ignore_eos: true,
+      seed: 5,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     const content = base.choices[0]!.message.content!;
     const stop = content.split(' ').slice(4, 6).join(' ');
-    const r = await client.chat.completions.create({ model: MODEL, messages, max_tokens: 80, ignore_eos: true, seed: 5, stop: [stop] } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const r = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 80,
+      ignore_eos: true,
+      seed: 5,
+      stop: [stop],
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     expect(r.choices[0]!.message.content).toBe(content.slice(0, content.indexOf(stop)));
     expect(r.choices[0]!.finish_reason).toBe('stop');
     expect((r.choices[0] as unknown as { stop_reason: string }).stop_reason).toBe(stop);
-    const kept = await client.chat.completions.create({ model: MODEL, messages, max_tokens: 80, ignore_eos: true, seed: 5, stop: [stop], include_stop_str_in_output: true } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const kept = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 80,
+      ignore_eos: true,
+      seed: 5,
+      stop: [stop],
+      include_stop_str_in_output: true,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     expect(kept.choices[0]!.message.content).toBe(content.slice(0, content.indexOf(stop) + stop.length));
   });
 
@@ -119,7 +155,13 @@ describe('embeddings and models through the SDK', () => {
   });
 
   it('ranks lexically similar texts higher', async () => {
-    const [q, near, far] = (await client.embeddings.create({ model: MODEL, input: ['how does the prefix cache work', 'the prefix cache keeps prompts', 'tropical fruit salad recipe'], encoding_format: 'float' })).data.map((d) => d.embedding);
+    const [q, near, far] = (
+      await client.embeddings.create({
+        model: MODEL,
+        input: ['how does the prefix cache work', 'the prefix cache keeps prompts', 'tropical fruit salad recipe'],
+        encoding_format: 'float',
+      })
+    ).data.map((d) => d.embedding);
     const cos = (a: number[], b: number[]): number => a.reduce((s, x, i) => s + x * b[i]!, 0);
     expect(cos(q!, near!)).toBeGreaterThan(cos(q!, far!));
   });
@@ -134,18 +176,27 @@ describe('embeddings and models through the SDK', () => {
 
 describe('errors through the SDK', () => {
   it('raises the typed error classes with vLLM messages', async () => {
-    await expect(client.chat.completions.create({ model: 'nope', messages })).rejects.toMatchObject({ status: 404, message: expect.stringContaining('The model `nope` does not exist.') });
+    await expect(client.chat.completions.create({ model: 'nope', messages })).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringContaining('The model `nope` does not exist.'),
+    });
     await expect(client.chat.completions.create({ model: 'nope', messages })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     const bad = client.chat.completions.create({ model: MODEL, messages, top_p: 0 });
     await expect(bad).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(client.chat.completions.create({ model: MODEL, messages, top_p: 0 })).rejects.toMatchObject({ message: expect.stringContaining('top_p must be in (0, 1], got 0.0.') });
+    await expect(client.chat.completions.create({ model: MODEL, messages, top_p: 0 })).rejects.toMatchObject({
+      message: expect.stringContaining('top_p must be in (0, 1], got 0.0.'),
+    });
   });
 });
 
 describe('GET /load', () => {
   it('counts a stream in flight and drops back to 0 when it ends', async () => {
     expect(await (await fetch(`${sim.url}/load`)).json()).toEqual({ server_load: 0 });
-    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages, max_tokens: 5000, ignore_eos: true, stream: true }) });
+    const res = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages, max_tokens: 5000, ignore_eos: true, stream: true }),
+    });
     const reader = res.body!.getReader();
     await reader.read();
     expect(await (await fetch(`${sim.url}/load`)).json()).toEqual({ server_load: 1 });

@@ -41,7 +41,13 @@ function halfUpload(sim: Simulator, path: string): http.ClientRequest {
 /** Opens a stream and resolves once its first bytes arrived, with a function that drops the connection. */
 function openStream(sim: Simulator): Promise<() => void> {
   return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Tell me a long story.' }], max_tokens: 4000, stream: true, ignore_eos: true });
+    const body = JSON.stringify({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Tell me a long story.' }],
+      max_tokens: 4000,
+      stream: true,
+      ignore_eos: true,
+    });
     const req = http.request(`${sim.url}/v1/chat/completions`, { ...agentless, method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       res.once('data', () => resolve(() => req.destroy()));
       res.on('error', () => {});

@@ -29,7 +29,11 @@ const stable = (value: unknown): string =>
     .replace(/"(created|created_at)":("[^"]*"|\d+)/g, '"$1":0');
 
 const user = [{ role: 'user' as const, content: 'Explain caching in two sentences.' }];
-const weather = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather = {
+  name: 'get_weather',
+  description: 'Weather',
+  input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
+};
 
 async function answers(sim: Simulator): Promise<string[]> {
   const ollama = new Ollama({ host: sim.url });
@@ -37,14 +41,29 @@ async function answers(sim: Simulator): Promise<string[]> {
   const openai = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
   const out: unknown[] = [];
   out.push(await ollama.generate({ model: M, prompt: 'Once upon a time', options: { num_predict: 20, seed: 3 } }));
-  out.push(await ollama.chat({ model: M, messages: user, format: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] }, options: { num_predict: 40 } }));
+  out.push(
+    await ollama.chat({
+      model: M,
+      messages: user,
+      format: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] },
+      options: { num_predict: 40 },
+    }),
+  );
   let streamed = '';
   for await (const part of await ollama.chat({ model: M, messages: user, stream: true, options: { num_predict: 16 } })) streamed += part.message.content;
   out.push(streamed);
   out.push(await ollama.generate({ model: M, prompt: '' }));
   out.push(await ollama.embed({ model: M, input: ['a cat', 'a dog'], dimensions: 8 }));
   out.push(await anthropic.messages.create({ model: M, max_tokens: 30, messages: user }));
-  out.push(await anthropic.messages.create({ model: M, max_tokens: 60, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weather], tool_choice: { type: 'any' } }));
+  out.push(
+    await anthropic.messages.create({
+      model: M,
+      max_tokens: 60,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weather],
+      tool_choice: { type: 'any' },
+    }),
+  );
   out.push(await anthropic.messages.countTokens({ model: M, messages: user }));
   const events: string[] = [];
   for await (const e of await anthropic.messages.create({ model: M, max_tokens: 12, messages: user, stream: true })) events.push(e.type);
@@ -127,7 +146,11 @@ describe('every dialect on the preparation pool', () => {
       ['/tokenize', Buffer.concat([Buffer.from(`{"model":"${M}","prompt":"${'a'.repeat(60_000)}`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')])],
     ];
     for (const [path, body] of bodies) {
-      const send = (sim: Simulator) => fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => [r.status, stable(JSON.parse(await r.text()))]);
+      const send = (sim: Simulator) =>
+        fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => [
+          r.status,
+          stable(JSON.parse(await r.text())),
+        ]);
       const a = await send(inline!);
       expect(a[0], path).toBe(200);
       expect(await send(one!), path).toEqual(a);

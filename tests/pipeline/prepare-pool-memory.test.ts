@@ -52,7 +52,8 @@ describe.concurrent('preparation pool memory cap', () => {
 
   it('answers a 500 naming the limit at once, request after request, when the cap cannot hold the tokenizer', async () => {
     const { sim, client, pool } = await start(64);
-    const message = 'The llmsim preparation workers cannot load the served models within the limit of 64 MB (--max-prepare-memory-mb). Restart llmsim with a larger limit (the default is 512).';
+    const message =
+      'The llmsim preparation workers cannot load the served models within the limit of 64 MB (--max-prepare-memory-mb). Restart llmsim with a larger limit (the default is 512).';
     for (let i = 0; i < 3; i++) {
       const err = await client.chat.completions.create(small).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.InternalServerError);

@@ -4,7 +4,7 @@
  * worker replaced, and the client gets the documented 400 while other requests complete. No wall sleeps: every wait
  * is on a response.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, afterAll } from 'vitest';
 import OpenAI from 'openai';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
@@ -23,14 +23,35 @@ async function start(workers: number, extra: Record<string, unknown> = {}): Prom
 /** Response ids and `created` differ per request by design; everything else must not. */
 const stable = (text: string): string => text.replace(/"(chatcmpl|cmpl|chatcmpl-tool|call)-[0-9a-zA-Z]+"/g, '"<id>"').replace(/"created":\d+/g, '"created":0');
 
-const weather = { type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+const weather = {
+  type: 'function' as const,
+  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+};
 
 /** Chat and completion requests covering every kind of plan: lazy prose, stop strings, logprobs, n, JSON schema, tools, batches. */
 const CHAT_CASES: OpenAI.ChatCompletionCreateParamsNonStreaming[] = [
   { model: MODEL, messages: [{ role: 'user', content: 'Explain caching.' }], max_tokens: 40, seed: 7 },
-  { model: MODEL, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }], max_tokens: 30, n: 2, logprobs: true, top_logprobs: 2 },
+  {
+    model: MODEL,
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi there' },
+    ],
+    max_tokens: 30,
+    n: 2,
+    logprobs: true,
+    top_logprobs: 2,
+  },
   { model: MODEL, messages: [{ role: 'user', content: 'Count.' }], max_tokens: 50, stop: [' the', '.'], temperature: 0.5 },
-  { model: MODEL, messages: [{ role: 'user', content: 'A person' }], max_tokens: 80, response_format: { type: 'json_schema', json_schema: { name: 'p', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] } } } },
+  {
+    model: MODEL,
+    messages: [{ role: 'user', content: 'A person' }],
+    max_tokens: 80,
+    response_format: {
+      type: 'json_schema',
+      json_schema: { name: 'p', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] } },
+    },
+  },
   { model: MODEL, messages: [{ role: 'user', content: 'Weather in Paris?' }], max_tokens: 60, tools: [weather], tool_choice: 'required' },
 ];
 
@@ -44,7 +65,8 @@ async function answers(client: OpenAI): Promise<string[]> {
   for (const body of CHAT_CASES) out.push(stable(await (await client.chat.completions.create(body).asResponse()).text()));
   for (const body of COMPLETION_CASES) out.push(stable(await (await client.completions.create(body).asResponse()).text()));
   let streamed = '';
-  for await (const chunk of await client.chat.completions.create({ ...(CHAT_CASES[0] as object), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming)) streamed += chunk.choices[0]?.delta.content ?? '';
+  for await (const chunk of await client.chat.completions.create({ ...(CHAT_CASES[0] as object), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming))
+    streamed += chunk.choices[0]?.delta.content ?? '';
   out.push(streamed);
   return out;
 }
@@ -57,7 +79,14 @@ describe('preparation pool', () => {
     expect(await answers(one!.client)).toEqual(expected);
     expect(await answers(two!.client)).toEqual(expected);
     // Every worker of the 2-worker pool got work: the bytes do not depend on which one prepared a request.
-    const again = await Promise.all(Array.from({ length: 8 }, () => two!.client.chat.completions.create(CHAT_CASES[0]!).asResponse().then((r) => r.text())));
+    const again = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        two!.client.chat.completions
+          .create(CHAT_CASES[0]!)
+          .asResponse()
+          .then((r) => r.text()),
+      ),
+    );
     expect(new Set(again.map(stable)).size).toBe(1);
     expect(stable(again[0]!)).toBe(expected[0]);
     // Three servers and their workers' tokenizers load on a shared machine: more than the default 30 s budget.

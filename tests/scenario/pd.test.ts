@@ -21,7 +21,14 @@ describe('P/D disaggregation (NIXL-style kv_transfer_params)', () => {
     const p = await postRaw(`${prefill.url}/v1/chat/completions`, { ...prompt, max_tokens: 1, kv_transfer_params: { do_remote_decode: true } });
     expect(p.status).toBe(200);
     const params = JSON.parse(p.text).kv_transfer_params as Record<string, unknown>;
-    expect(params).toMatchObject({ do_remote_prefill: true, do_remote_decode: false, remote_engine_id: 'prefill-0-engine-0', remote_host: '127.0.0.1', remote_port: prefill.port, tp_size: 1 });
+    expect(params).toMatchObject({
+      do_remote_prefill: true,
+      do_remote_decode: false,
+      remote_engine_id: 'prefill-0-engine-0',
+      remote_host: '127.0.0.1',
+      remote_port: prefill.port,
+      tp_size: 1,
+    });
     expect((params['remote_block_ids'] as number[]).length).toBeGreaterThan(100);
 
     const d = await postRaw(`${decode.url}/v1/chat/completions`, { ...prompt, max_tokens: 20, ignore_eos: true, seed: 3, kv_transfer_params: params });
@@ -42,8 +49,12 @@ describe('P/D disaggregation (NIXL-style kv_transfer_params)', () => {
       expect(r.status).toBe(400);
       return (JSON.parse(r.text) as { error: { message: string; param: string } }).error.message;
     };
-    expect(await bad({ do_remote_prefill: true })).toBe('kv_transfer_params with do_remote_prefill needs remote_engine_id, remote_block_ids, remote_host, remote_port (as returned by the prefill instance).');
+    expect(await bad({ do_remote_prefill: true })).toBe(
+      'kv_transfer_params with do_remote_prefill needs remote_engine_id, remote_block_ids, remote_host, remote_port (as returned by the prefill instance).',
+    );
     expect(await bad({ do_remote_prefill: true, do_remote_decode: true })).toBe('kv_transfer_params cannot set both do_remote_decode and do_remote_prefill.');
-    expect(await bad({ do_remote_prefill: true, remote_engine_id: 'x', remote_block_ids: 'nope', remote_host: 'h', remote_port: 1 })).toBe('kv_transfer_params.remote_block_ids must be a list of block ids.');
+    expect(await bad({ do_remote_prefill: true, remote_engine_id: 'x', remote_block_ids: 'nope', remote_host: 'h', remote_port: 1 })).toBe(
+      'kv_transfer_params.remote_block_ids must be a list of block ids.',
+    );
   });
 });

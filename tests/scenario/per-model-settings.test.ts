@@ -29,7 +29,7 @@ async function reply(s: Simulator, model: string): Promise<Message> {
 }
 
 describe('reasoning parser per model', () => {
-  it('--reasoning-parser is the first --model\'s: a Llama served beside it answers plain content', async () => {
+  it("--reasoning-parser is the first --model's: a Llama served beside it answers plain content", async () => {
     sim = await startTestServer({ models: [QWEN, LLAMA], reasoningParser: 'qwen3' });
     expect((await reply(sim, QWEN)).reasoning_content?.length).toBeGreaterThan(0);
     const llama = await reply(sim, LLAMA);
@@ -59,10 +59,19 @@ describe('scheduling policy per model', () => {
    */
   async function scheduleOrder(s: Simulator): Promise<string[]> {
     const engine = s.ctx.models[0]!.engine;
-    const done = ([['a', 0], ['b', 10], ['c', -10]] as const).map(
+    const done = (
+      [
+        ['a', 0],
+        ['b', 10],
+        ['c', -10],
+      ] as const
+    ).map(
       ([name, priority]) =>
         new Promise<[string, number]>((resolve) => {
-          engine.submit({ requestId: name, promptTokenIds: [1, 2, 3, 4], sequences: [{ outputTokens: 8 }], priority, maxTokens: 8 }, { onTokens: () => {}, onFinished: (r) => resolve([name, r.firstScheduledTime]) });
+          engine.submit(
+            { requestId: name, promptTokenIds: [1, 2, 3, 4], sequences: [{ outputTokens: 8 }], priority, maxTokens: 8 },
+            { onTokens: () => {}, onFinished: (r) => resolve([name, r.firstScheduledTime]) },
+          );
         }),
     );
     const times = await Promise.all(done);
@@ -98,7 +107,9 @@ describe('a model llmsim does not know', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
     sim = await startTestServer({ models: ['acme/secret-model-7b'] });
     const warning = lines.find((l) => l.startsWith('WARNING') && l.includes('acme/secret-model-7b'));
-    expect(warning).toMatch(/not in llmsim's catalog: simulating it with Qwen\/Qwen3-8B's tokenizer and chat template \(pass --tokenizer DIR for its own\), max_model_len 32768/);
+    expect(warning).toMatch(
+      /not in llmsim's catalog: simulating it with Qwen\/Qwen3-8B's tokenizer and chat template \(pass --tokenizer DIR for its own\), max_model_len 32768/,
+    );
     expect(warning).toContain(QWEN);
     lines.length = 0;
     await sim.close();

@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const ping = async (): Promise<string> => JSON.parse((await postRaw(`${sim.url}/v1/chat/completions`, { model: 'live', messages: [{ role: 'user', content: 'ping' }] })).text).choices[0].message.content;
+const ping = async (): Promise<string> =>
+  JSON.parse((await postRaw(`${sim.url}/v1/chat/completions`, { model: 'live', messages: [{ role: 'user', content: 'ping' }] })).text).choices[0].message
+    .content;
 
 describe('scenario reload', () => {
   it('applies a changed scenario on POST /admin/reload and reports it in /admin/config', async () => {
@@ -49,7 +51,11 @@ describe('scenario reload', () => {
 
   it('does not drop a stream that is in flight during the reload', async () => {
     writeFileSync(file, scenario('third'));
-    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'live', messages: [{ role: 'user', content: 'long' }], max_tokens: 200, ignore_eos: true, stream: true }) });
+    const res = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'live', messages: [{ role: 'user', content: 'long' }], max_tokens: 200, ignore_eos: true, stream: true }),
+    });
     const reader = res.body!.getReader();
     await reader.read();
     expect((await postRaw(`${sim.url}/admin/reload`, {})).status).toBe(200);

@@ -22,7 +22,10 @@ describe('scenario files', () => {
   });
 
   it('reports file, path and reason for every problem', () => {
-    const file = write('bad.yaml', 'models:\n  - model: x\n    engine: {max_num_seqs: 0, bogus: 1}\nrules:\n  - match: {last_user_message: "("}\n    respond: {content: hi}\n');
+    const file = write(
+      'bad.yaml',
+      'models:\n  - model: x\n    engine: {max_num_seqs: 0, bogus: 1}\nrules:\n  - match: {last_user_message: "("}\n    respond: {content: hi}\n',
+    );
     expect(() => loadScenario(file)).toThrow(ScenarioError);
     try {
       loadScenario(file);
@@ -83,7 +86,9 @@ rules:
   });
 
   it('returns scripted tool calls and JSON documents', async () => {
-    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+    ];
     const call = await client.chat.completions.create({ model: 'fixture-model', tools, messages: [{ role: 'user', content: 'what is the weather?' }] });
     const tc = call.choices[0]!.message.tool_calls![0]!;
     expect(tc.type === 'function' && tc.function.name).toBe('get_weather');

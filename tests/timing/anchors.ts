@@ -53,7 +53,15 @@ const WMX = 'ai.wmx.dev/benchmarks (serving/raw-vllm, commit 8e78aaa: 1x L4 on G
 const MUSHFIQ = 'mushfiqrahman.dev/benchmarking-mistral-7b-on-rtx-4090-vllm-concurrency-latency-and-capacity-planning/';
 
 const lambda = (id: string, path: string, profile: string, metric: Metric, run: 'lambda-10' | 'lambda-256', measured: number): Anchor => ({
-  id, source: LAMBDA + path, vllm: '0.6 (multi-step 10)', release: 'v0.6', profile, metric, run, measured, tolerance: metric === 'ttft' ? 0.2 : 0.15,
+  id,
+  source: LAMBDA + path,
+  vllm: '0.6 (multi-step 10)',
+  release: 'v0.6',
+  profile,
+  metric,
+  run,
+  measured,
+  tolerance: metric === 'ttft' ? 0.2 : 0.15,
 });
 /**
  * The preset a stated release is replayed with: 0.11 (gpustack's chat endpoint) its own, ≥ 0.14 async scheduling. An
@@ -68,14 +76,35 @@ function presetOf(vllm: string): Anchor['release'] {
   return minor === 11 ? 'v0.11' : minor >= 14 ? 'v0.14' : 'v1';
 }
 const bench = (id: string, source: string, vllm: string, profile: string, metric: Metric, run: Run, measured: number, known?: [string, number]): Anchor => ({
-  id, source, vllm, release: presetOf(vllm), profile, metric, run, measured, tolerance: known ? known[1] : 0.25, ...(known ? { known: known[0] } : {}),
+  id,
+  source,
+  vllm,
+  release: presetOf(vllm),
+  profile,
+  metric,
+  run,
+  measured,
+  tolerance: known ? known[1] : 0.25,
+  ...(known ? { known: known[0] } : {}),
 });
-const SATURATION: [string, number] = ['hundreds of requests at once: measured steps are ~1.7x slower than modelled (cause not identified, docs/CALIBRATION.md)', 1.2];
-const LONG_PROMPT: [string, number] = ['32k-token prompts, KV-bound: ~1.5x faster than measured, like the other saturated runs G4-G6 (cause not identified, docs/CALIBRATION.md)', 0.6];
-const A100_CHAT_STREAM: [string, number] = ['1000 streamed chat requests at once: ~40 % faster than measured, like G6 on the H100 (front-end-bound: ~200 µs per streamed chunk would explain both; not shipped)', 0.6];
-const A100_HOST_FRONTEND: [string, number] = ['serial front end per request: 27 ms on this host where v0.11\'s 20 ms was fitted on the H100 host (G7)', 0.45];
+const SATURATION: [string, number] = [
+  'hundreds of requests at once: measured steps are ~1.7x slower than modelled (cause not identified, docs/CALIBRATION.md)',
+  1.2,
+];
+const LONG_PROMPT: [string, number] = [
+  '32k-token prompts, KV-bound: ~1.5x faster than measured, like the other saturated runs G4-G6 (cause not identified, docs/CALIBRATION.md)',
+  0.6,
+];
+const A100_CHAT_STREAM: [string, number] = [
+  '1000 streamed chat requests at once: ~40 % faster than measured, like G6 on the H100 (front-end-bound: ~200 µs per streamed chunk would explain both; not shipped)',
+  0.6,
+];
+const A100_HOST_FRONTEND: [string, number] = ["serial front end per request: 27 ms on this host where v0.11's 20 ms was fitted on the H100 host (G7)", 0.45];
 const SMALL_HOST: [string, number] = ['front end on a 4-vCPU host: TTFT floor ~20 ms where α_in is 12 ms (fitted on R1-R2)', 0.4];
-const TTFT_UNDER_LOAD = (bound: number): [string, number] => ['mean TTFT grows with concurrency faster than modelled (its tail: P99 3-5x the median; front-end queueing)', bound];
+const TTFT_UNDER_LOAD = (bound: number): [string, number] => [
+  'mean TTFT grows with concurrency faster than modelled (its tail: P99 3-5x the median; front-end queueing)',
+  bound,
+];
 const conc = (n: number, input: number, output: number, concurrency: number | null, spread = 0): Run => ({ n, input, output, concurrency, spread });
 // gpustack's ShareGPT runs: 100 prompts, 23,260 input and 22,061 output tokens in total.
 const SHAREGPT100 = (c: number): Run => conc(100, 233, 221, c, 0.5);
@@ -147,7 +176,16 @@ export const ANCHORS: readonly Anchor[] = [
   // ai.wmx.dev: Qwen2.5-0.5B-Instruct bf16 on one L4, `vllm bench serve` random 256/128 --ignore-eos, rate inf at fixed
   // --max-concurrency; the page gives p50 TTFT, p50 ITL and output tok/s per concurrency (the prompt count is not
   // stated: 20 per slot replayed, as the p50s are steady-state values).
-  ...([[1, 168, 27.0, 5.1], [2, 367, 37.8, 5.2], [4, 698, 50.1, 5.3], [8, 1312, 60.9, 5.5], [16, 2277, 103.8, 6.0], [32, 3773, 135.3, 7.1]] as const).flatMap(([c, tput, ttft, itl], i) => [
+  ...(
+    [
+      [1, 168, 27.0, 5.1],
+      [2, 367, 37.8, 5.2],
+      [4, 698, 50.1, 5.3],
+      [8, 1312, 60.9, 5.5],
+      [16, 2277, 103.8, 6.0],
+      [32, 3773, 135.3, 7.1],
+    ] as const
+  ).flatMap(([c, tput, ttft, itl], i) => [
     bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'ttft_median', conc(20 * c, 256, 128, c), ttft, c <= 4 || c === 16 ? SMALL_HOST : undefined),
     bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'itl_median', conc(20 * c, 256, 128, c), itl),
     bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'output_throughput', conc(20 * c, 256, 128, c), tput),
@@ -170,11 +208,21 @@ export const ANCHORS: readonly Anchor[] = [
  */
 export const TRAIN: Readonly<Record<string, string>> = {
   ...Object.fromEntries(['L1', 'L2', 'L3', 'L4', 'L5', 'L6'].map((id) => [id, 'v0.6 α_in and t_step residuals; η_f, η_w (Vidur) checked here'])),
-  'G1:tpot': 'η_w 0.85', 'G2:tpot': 'η_w 0.85', 'G3:tpot': 'η_w 0.85', 'M1:tpot': 'η_w 0.85',
-  'T1:tpot': 'per-MoE-layer floor', 'T2:tpot': 'per-MoE-layer floor', 'T3:tpot': 'per-MoE-layer floor',
-  'R1:ttft': 'v1 α_in 12 ms', 'R2:ttft': 'v1 α_in 12 ms', 'R5:ttft': 'front-end 750 µs per chunk (tokenizer-mode mistral)',
-  'G1:ttft': 'v0.11 α_in 30 ms (with the 20 ms front-end request cost)', 'G7:total_throughput': 'v0.11 front end 20 ms per request',
-  'W4:ttft_median': 'small-GEMM h½', 'W5:ttft_median': 'small-GEMM h½', 'W6:ttft_median': 'small-GEMM h½',
+  'G1:tpot': 'η_w 0.85',
+  'G2:tpot': 'η_w 0.85',
+  'G3:tpot': 'η_w 0.85',
+  'M1:tpot': 'η_w 0.85',
+  'T1:tpot': 'per-MoE-layer floor',
+  'T2:tpot': 'per-MoE-layer floor',
+  'T3:tpot': 'per-MoE-layer floor',
+  'R1:ttft': 'v1 α_in 12 ms',
+  'R2:ttft': 'v1 α_in 12 ms',
+  'R5:ttft': 'front-end 750 µs per chunk (tokenizer-mode mistral)',
+  'G1:ttft': 'v0.11 α_in 30 ms (with the 20 ms front-end request cost)',
+  'G7:total_throughput': 'v0.11 front end 20 ms per request',
+  'W4:ttft_median': 'small-GEMM h½',
+  'W5:ttft_median': 'small-GEMM h½',
+  'W6:ttft_median': 'small-GEMM h½',
 };
 export const isTrain = (a: Anchor): boolean => `${a.id}:${a.metric}` in TRAIN || a.id in TRAIN;
 
@@ -201,17 +249,23 @@ function replayLambda(profile: Profile, prompts: readonly number[], metric: Metr
   const ttfts: number[] = [];
   prompts.forEach((len, i) => {
     let first = true;
-    engine.submit({ requestId: `a${i}`, promptTokenIds: new Array<number>(len).fill(0), sequences: [{ outputTokens: 64 }], priority: 0, maxTokens: 64 }, {
-      onTokens: () => {
-        if (first) ttfts.push(clock.now());
-        first = false;
+    engine.submit(
+      { requestId: `a${i}`, promptTokenIds: new Array<number>(len).fill(0), sequences: [{ outputTokens: 64 }], priority: 0, maxTokens: 64 },
+      {
+        onTokens: () => {
+          if (first) ttfts.push(clock.now());
+          first = false;
+        },
+        onFinished: () => {},
       },
-      onFinished: () => {},
-    });
+    );
   });
   clock.runUntilIdle();
   if (metric === 'ttft') return (ttfts.reduce((a, b) => a + b, 0) / ttfts.length) * 1000;
-  const decode = steps.filter((s) => s.prefill === 0 && s.batch === prompts.length).map((s) => s.duration).sort((a, b) => a - b);
+  const decode = steps
+    .filter((s) => s.prefill === 0 && s.batch === prompts.length)
+    .map((s) => s.duration)
+    .sort((a, b) => a - b);
   const step = decode[Math.floor(decode.length / 2)] as number;
   return metric === 'decode_step' ? step * 1000 : prompts.length / step;
 }
@@ -238,7 +292,12 @@ function lengths(n: number, mean: number, spread: number): number[] {
 }
 
 export function runWorkload(r: Run): { inputLens: number[]; outputLens: number[]; maxConcurrency: number | null; requestRate: number } {
-  return { inputLens: lengths(r.n, r.input, r.spread ?? 0), outputLens: lengths(r.n, r.output, r.spread ?? 0), maxConcurrency: r.concurrency, requestRate: Infinity };
+  return {
+    inputLens: lengths(r.n, r.input, r.spread ?? 0),
+    outputLens: lengths(r.n, r.output, r.spread ?? 0),
+    maxConcurrency: r.concurrency,
+    requestRate: Infinity,
+  };
 }
 
 /** The anchor's own profile at the anchor's release. */

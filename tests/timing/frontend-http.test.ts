@@ -31,7 +31,13 @@ const load = async (): Promise<number> => ((await (await fetch(`${sim.url}/load`
 
 describe('front-end queue, live server (openai client, virtual clock)', () => {
   it('streams a complete chat completion through the queue', async () => {
-    const stream = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }], max_tokens: 8, stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 8,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
@@ -48,7 +54,10 @@ describe('front-end queue, live server (openai client, virtual clock)', () => {
 
   it('a request aborted while it waits in the queue leaves /load at 0', async () => {
     const ac = new AbortController();
-    const pending = openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'bye' }], max_tokens: 64, stream: true }, { signal: ac.signal });
+    const pending = openai.chat.completions.create(
+      { model, messages: [{ role: 'user', content: 'bye' }], max_tokens: 64, stream: true },
+      { signal: ac.signal },
+    );
     ac.abort();
     await expect(pending).rejects.toThrow();
     for (let i = 0; i < 50 && (await load()) !== 0; i++) await new Promise((r) => setImmediate(r));

@@ -17,7 +17,15 @@ export function toChat(r: AnthropicCountTokensRequest & { thinking?: { type?: st
   for (const m of r.messages) messages.push(...messageOf(m));
   const tools = (r.tools ?? []).map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } }));
   const choice = r.tool_choice;
-  const toolChoice = !choice ? 'auto' : choice.type === 'any' ? 'required' : choice.type === 'tool' ? { type: 'function', function: { name: choice.name } } : choice.type === 'none' ? 'none' : 'auto';
+  const toolChoice = !choice
+    ? 'auto'
+    : choice.type === 'any'
+      ? 'required'
+      : choice.type === 'tool'
+        ? { type: 'function', function: { name: choice.name } }
+        : choice.type === 'none'
+          ? 'none'
+          : 'auto';
   const kwargs = { ...(r.chat_template_kwargs ?? {}), ...(r.thinking?.type === 'disabled' ? { enable_thinking: false } : {}) };
   const body: Body = {
     messages,
@@ -35,10 +43,18 @@ function messageOf(m: AnthropicMessage): Body[] {
   const text = contentText(content.filter((b) => b.type === 'text'));
   const toolUses = content.filter((b) => b.type === 'tool_use');
   if (role === 'assistant' && toolUses.length > 0) {
-    out.push({ role, content: text, tool_calls: toolUses.map((b) => ({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } })) });
+    out.push({
+      role,
+      content: text,
+      tool_calls: toolUses.map((b) => ({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } })),
+    });
   } else if (text || content.every((b) => b.type !== 'tool_result')) out.push({ role, content: text });
   for (const b of content.filter((x) => x.type === 'tool_result')) {
-    out.push({ role: 'tool', tool_call_id: b.tool_use_id, content: typeof b.content === 'string' ? b.content : Array.isArray(b.content) ? contentText(b.content as Body[]) : '' });
+    out.push({
+      role: 'tool',
+      tool_call_id: b.tool_use_id,
+      content: typeof b.content === 'string' ? b.content : Array.isArray(b.content) ? contentText(b.content as Body[]) : '',
+    });
   }
   return out;
 }

@@ -37,7 +37,15 @@ export function anthropicRoute(ctx: ServerContext): Hono {
     const summaries = await runToCompletion(c, singleRun(job, job.id));
     if (!summaries) return new Response(null, { status: 499 });
     const plan = job.planned.plans[0] as ChoicePlan;
-    return c.json({ id: job.id, type: 'message', role: 'assistant', content: blocks(plan), model: job.name, stop_reason: stopReason(plan), usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenCount } });
+    return c.json({
+      id: job.id,
+      type: 'message',
+      role: 'assistant',
+      content: blocks(plan),
+      model: job.name,
+      stop_reason: stopReason(plan),
+      usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenCount },
+    });
   });
   return app;
 }
@@ -80,7 +88,11 @@ function stream(c: Context, job: Job): Response {
       const d = plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total));
       if (d && open !== 'thinking') out += start('thinking', { type: 'thinking', thinking: '' });
       if (d) out += ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: d } });
-      if (open === 'thinking' && channelLength(plan.reasoning, upTo, total) === plan.reasoning.text.length && (upTo === total || plan.text.slice(0, visibleLength(plan, upTo)) || plan.toolCalls.some((t) => t.firstToken < upTo))) {
+      if (
+        open === 'thinking' &&
+        channelLength(plan.reasoning, upTo, total) === plan.reasoning.text.length &&
+        (upTo === total || plan.text.slice(0, visibleLength(plan, upTo)) || plan.toolCalls.some((t) => t.firstToken < upTo))
+      ) {
         out += ev('content_block_delta', { index, delta: { type: 'signature_delta', signature: signature(plan.reasoning.text) } });
       }
     }
@@ -102,7 +114,18 @@ function stream(c: Context, job: Job): Response {
   };
   return streamEngine(c, singleRun(job, job.id), {
     contentType: SSE_CONTENT_TYPE,
-    opening: ev('message_start', { message: { id: job.id, type: 'message', role: 'assistant', content: [], model: job.name, stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 0 } } }),
+    opening: ev('message_start', {
+      message: {
+        id: job.id,
+        type: 'message',
+        role: 'assistant',
+        content: [],
+        model: job.name,
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: input, output_tokens: 0 },
+      },
+    }),
     step: (_prompt, _seq, from, upTo) => step(from, upTo),
     last() {
       let out = open === null ? start('text', { type: 'text', text: '' }) : '';

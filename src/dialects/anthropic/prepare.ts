@@ -41,6 +41,11 @@ export function countTokens(env: PrepareEnv, raw: Record<string, unknown>): Coun
   const model = resolveModel(env, r.model);
   checkPromptCanFit(model, messages);
   const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
-  const options = { addGenerationPrompt: true, tools: (body['tools'] as unknown[] | undefined) ?? null, kwargs, ...requestTemplate(env.settings.safety, null, kwargs) };
+  const options = {
+    addGenerationPrompt: true,
+    tools: (body['tools'] as unknown[] | undefined) ?? null,
+    kwargs,
+    ...requestTemplate(env.settings.safety, null, kwargs),
+  };
   return { model, inputTokens: chatPromptIds(model, messages as never, options).length };
 }

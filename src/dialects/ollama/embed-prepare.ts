@@ -25,12 +25,16 @@ export function embedInputs(env: PrepareEnv, body: Record<string, unknown>): Oll
   const inputs = r.input === undefined || r.input === null ? [] : typeof r.input === 'string' ? [r.input] : r.input;
   if (inputs.length === 0) throw new ApiError(400, 'BadRequestError', 'input is required');
   // Ollama refuses a negative size (0 or absent: the model's full width).
-  if (r.dimensions !== null && r.dimensions !== undefined && r.dimensions < 0) throw new ApiError(400, 'BadRequestError', 'dimensions must be a non-negative number');
+  if (r.dimensions !== null && r.dimensions !== undefined && r.dimensions < 0)
+    throw new ApiError(400, 'BadRequestError', 'dimensions must be a non-negative number');
   let promptTokens = 0;
   const embeddings = inputs.map((text) => {
     const ids = model.tokenizer.encode(text);
     promptTokens += ids.length;
-    const full = embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS);
+    const full = embedTokens(
+      ids.map((id) => model.tokenizer.tokenText(id)),
+      EMBEDDING_DIMS,
+    );
     return Array.from(r.dimensions ? truncateEmbedding(full, Math.min(r.dimensions, EMBEDDING_DIMS)) : full);
   });
   return { model, name: r.model, embeddings, promptTokens };
@@ -40,5 +44,17 @@ export function embedPrompt(env: PrepareEnv, body: Record<string, unknown>): Oll
   const r = parseWith(OllamaEmbedSchema, body);
   const model = resolveOllamaModel(env, r.model);
   const ids = model.tokenizer.encode(r.prompt ?? '');
-  return { model, name: r.model, embeddings: [Array.from(embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS))], promptTokens: ids.length };
+  return {
+    model,
+    name: r.model,
+    embeddings: [
+      Array.from(
+        embedTokens(
+          ids.map((id) => model.tokenizer.tokenText(id)),
+          EMBEDDING_DIMS,
+        ),
+      ),
+    ],
+    promptTokens: ids.length,
+  };
 }

@@ -49,7 +49,9 @@ async function run(c: Context, ctx: ServerContext, job: Job): Promise<Response> 
     const summaries = await runToCompletion(c, run);
     if (!summaries) return new Response(null, { status: 499 });
     const whole = piece(job, plan, 0, plan.tokenCount, true);
-    return new Response(JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) }), { headers: { 'content-type': 'application/json; charset=utf-8' } });
+    return new Response(JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) }), {
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
   }
   return streamEngine(c, run, {
     contentType: NDJSON_CONTENT_TYPE,
@@ -69,7 +71,10 @@ function piece(job: Job, plan: ChoicePlan, from: number, upTo: number, whole: bo
   const total = plan.tokenCount;
   const text = visibleDelta(plan, from, upTo);
   const thinking = plan.reasoning ? plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total)) : '';
-  const calls = upTo >= total && plan.toolCalls.length > 0 ? plan.toolCalls.map((call) => ({ function: { name: call.name, arguments: parsedArguments(call.text) } })) : null;
+  const calls =
+    upTo >= total && plan.toolCalls.length > 0
+      ? plan.toolCalls.map((call) => ({ function: { name: call.name, arguments: parsedArguments(call.text) } }))
+      : null;
   if (!whole && !text && !thinking && !calls) return null;
   if (!job.chat) return { response: text, ...(thinking ? { thinking } : {}) };
   return { message: { role: 'assistant', content: text, ...(thinking ? { thinking } : {}), ...(calls ? { tool_calls: calls } : {}) } };

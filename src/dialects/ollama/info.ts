@@ -23,21 +23,54 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
   app.get('/', running);
   app.on('HEAD', '/', (c) => c.body(null, 200));
   app.get('/api/version', (c) => c.json({ version: OLLAMA_VERSION }));
-  app.get('/api/tags', (c) => c.json({ models: entries(ctx).map(({ model, alias }) => ({ name: ollamaName(alias), model: ollamaName(alias), modified_at: createdAt(ctx), size: size(model), digest: digest(alias), details: details(model) })) }));
+  app.get('/api/tags', (c) =>
+    c.json({
+      models: entries(ctx).map(({ model, alias }) => ({
+        name: ollamaName(alias),
+        model: ollamaName(alias),
+        modified_at: createdAt(ctx),
+        size: size(model),
+        digest: digest(alias),
+        details: details(model),
+      })),
+    }),
+  );
   app.get('/api/ps', (c) =>
-    c.json({ models: entries(ctx).map(({ model, alias }) => ({ name: ollamaName(alias), model: ollamaName(alias), size: size(model), digest: digest(alias), details: details(model), expires_at: createdAt(ctx), size_vram: size(model), context_length: model.maxModelLen })) }),
+    c.json({
+      models: entries(ctx).map(({ model, alias }) => ({
+        name: ollamaName(alias),
+        model: ollamaName(alias),
+        size: size(model),
+        digest: digest(alias),
+        details: details(model),
+        expires_at: createdAt(ctx),
+        size_vram: size(model),
+        context_length: model.maxModelLen,
+      })),
+    }),
   );
   app.post('/api/show', async (c) => {
     const r = parseWith(OllamaShowSchema, await readJsonObject(c, OLLAMA_BODY));
     const name = r.model ?? r.name ?? '';
     const model = resolveOllamaModel(ctx, name);
-    const capabilities = ['completion', 'tools', ...(supportsFim(model.tokenizer) ? ['insert'] : []), ...(model.reasoningParser ? ['thinking'] : []), 'embedding'];
+    const capabilities = [
+      'completion',
+      'tools',
+      ...(supportsFim(model.tokenizer) ? ['insert'] : []),
+      ...(model.reasoningParser ? ['thinking'] : []),
+      'embedding',
+    ];
     return c.json({
       modelfile: `FROM ${model.root}\n`,
       parameters: 'temperature 0.7',
       template: '{{ .Prompt }}',
       details: details(model),
-      model_info: { 'general.architecture': 'llama', 'general.basename': model.root, 'llama.context_length': model.maxModelLen, 'llama.embedding_length': EMBEDDING_DIMS },
+      model_info: {
+        'general.architecture': 'llama',
+        'general.basename': model.root,
+        'llama.context_length': model.maxModelLen,
+        'llama.embedding_length': EMBEDDING_DIMS,
+      },
       capabilities,
       modified_at: createdAt(ctx),
     });
@@ -45,9 +78,17 @@ export function ollamaInfoRoute(ctx: ServerContext): Hono {
   app.post('/api/embed', async (c) => {
     const started = ctx.elapsed();
     const e = await prepareBody(c, ctx, OLLAMA_EMBED_JOB, embedInputs, OLLAMA_EMBEDDING);
-    return c.json({ model: e.name, embeddings: e.embeddings, total_duration: ns(ctx.elapsed() - started), load_duration: 0, prompt_eval_count: e.promptTokens });
+    return c.json({
+      model: e.name,
+      embeddings: e.embeddings,
+      total_duration: ns(ctx.elapsed() - started),
+      load_duration: 0,
+      prompt_eval_count: e.promptTokens,
+    });
   });
-  app.post('/api/embeddings', async (c) => c.json({ embedding: (await prepareBody(c, ctx, OLLAMA_EMBEDDINGS_JOB, embedPrompt, OLLAMA_EMBEDDING)).embeddings[0] }));
+  app.post('/api/embeddings', async (c) =>
+    c.json({ embedding: (await prepareBody(c, ctx, OLLAMA_EMBEDDINGS_JOB, embedPrompt, OLLAMA_EMBEDDING)).embeddings[0] }),
+  );
   return app;
 }
 
@@ -56,7 +97,15 @@ function entries(ctx: ServerContext): { model: ServedModel; alias: string }[] {
 }
 
 function details(model: ServedModel): Record<string, unknown> {
-  return { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '8B', quantization_level: 'BF16', context_length: model.maxModelLen };
+  return {
+    parent_model: '',
+    format: 'gguf',
+    family: 'llama',
+    families: ['llama'],
+    parameter_size: '8B',
+    quantization_level: 'BF16',
+    context_length: model.maxModelLen,
+  };
 }
 
 function size(model: ServedModel): number {

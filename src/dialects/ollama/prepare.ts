@@ -57,13 +57,24 @@ function planChatBody(env: PrepareEnv, r: OllamaChat): PlannedOllama {
 }
 
 /** The OpenAI output contract reads tools, constraints and thinking from an OpenAI-shaped body: build one. */
-function plan(env: PrepareEnv, model: PrepModel, r: OllamaGenerate | OllamaChat, messages: readonly unknown[], tools: readonly unknown[] | null, promptText: string | undefined): ConversationPlan & { model: PrepModel } {
+function plan(
+  env: PrepareEnv,
+  model: PrepModel,
+  r: OllamaGenerate | OllamaChat,
+  messages: readonly unknown[],
+  tools: readonly unknown[] | null,
+  promptText: string | undefined,
+): ConversationPlan & { model: PrepModel } {
   const think = r.think;
   const format = r.format;
   const contractBody: Record<string, unknown> = {
     messages,
     ...(tools ? { tools } : {}),
-    ...(format === 'json' ? { response_format: { type: 'json_object' } } : format && typeof format === 'object' ? { response_format: { type: 'json_schema', json_schema: { name: 'format', schema: format } } } : {}),
+    ...(format === 'json'
+      ? { response_format: { type: 'json_object' } }
+      : format && typeof format === 'object'
+        ? { response_format: { type: 'json_schema', json_schema: { name: 'format', schema: format } } }
+        : {}),
     ...(think === false ? { chat_template_kwargs: { enable_thinking: false } } : typeof think === 'string' ? { reasoning_effort: think } : {}),
   };
   const o = r.options ?? {};

@@ -11,11 +11,16 @@ import { chatResponseJson } from './chat-response.ts';
 import { CHAT_JOB, planChat, type PlannedChat, type PreparedChat } from './chat-prepare.ts';
 import { streamChat } from './chat-stream.ts';
 
-
 export function chatCompletionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
-    const prepared = await prepareWithMemo(c, ctx, memo, async (text, headerId) => finishChat(ctx, await prepare(c, ctx, CHAT_JOB, planChat, text), headerId), (p, headerId) => again(ctx, p, headerId));
+    const prepared = await prepareWithMemo(
+      c,
+      ctx,
+      memo,
+      async (text, headerId) => finishChat(ctx, await prepare(c, ctx, CHAT_JOB, planChat, text), headerId),
+      (p, headerId) => again(ctx, p, headerId),
+    );
     const run = singleRun(prepared, prepared.id, prepared.request.priority ?? 0, prepared.request.cache_salt);
     if (prepared.request.stream) return streamChat(c, ctx, prepared, run);
     return respondChat(c, ctx, prepared, run);

@@ -85,7 +85,8 @@ function checkChatRequest(r: ChatCompletionRequest): void {
     if (tl < 0 && tl !== -1) throw valueError('`top_logprobs` must be a positive value or -1.');
     if ((tl === -1 || tl > 0) && !r.logprobs) throw valueError('when using `top_logprobs`, `logprobs` must be set to true.');
   }
-  if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools) throw valueError('When using `tool_choice`, `tools` must be set.');
+  if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools)
+    throw valueError('When using `tool_choice`, `tools` must be set.');
   if (r.continue_final_message && r.add_generation_prompt) throw valueError('Cannot set both `continue_final_message` and `add_generation_prompt` to True.');
   checkCacheSalt(r);
 }

@@ -33,7 +33,8 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
   }));
   const completion = planned.plans.reduce((sum, plan) => sum + plan.tokenCount, 0);
   const promptK = promptLogprobsK(ctx, p.params);
-  const promptLogprobs = promptK === null ? null : plannedPromptLogprobs(ctx, tokenizer, planned, promptK).map((e) => promptLogprobEntry(tokenizer, e, promptK));
+  const promptLogprobs =
+    promptK === null ? null : plannedPromptLogprobs(ctx, tokenizer, planned, promptK).map((e) => promptLogprobEntry(tokenizer, e, promptK));
   return {
     id: p.id,
     object: 'chat.completion',

@@ -38,7 +38,8 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat, run:
       out += `${head}{"index":${i},"delta":{"role":${JSON.stringify(p.role)},"content":""},"logprobs":null,"finish_reason":null}]${usageField(0)},"prompt_token_ids":${promptIds}}\n\n`;
     }
     if (p.echoText !== null) {
-      for (let i = 0; i < n; i++) out += `${head}{"index":${i},"delta":{"content":${JSON.stringify(p.echoText)}},"logprobs":null,"finish_reason":null}]${usageField(0)}}\n\n`;
+      for (let i = 0; i < n; i++)
+        out += `${head}{"index":${i},"delta":{"content":${JSON.stringify(p.echoText)}},"logprobs":null,"finish_reason":null}]${usageField(0)}}\n\n`;
     }
     return out;
   };
@@ -46,7 +47,9 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat, run:
   // A mid-stream chunk without logprobs, token ids or per-chunk usage ends the same way every time.
   const plainFrames = !planned.logprobs && !returnIds && !continuous;
   const fullFrame = (seq: number, plan: ChoicePlan, from: number, upTo: number, finished: boolean, delta: string): string => {
-    const logprobs = planned.logprobs ? `{"content":${JSON.stringify(chatLogprobs(model.tokenizer, (planned.logprobs[seq] ?? []).slice(from, upTo), asIds))}}` : 'null';
+    const logprobs = planned.logprobs
+      ? `{"content":${JSON.stringify(chatLogprobs(model.tokenizer, (planned.logprobs[seq] ?? []).slice(from, upTo), asIds))}}`
+      : 'null';
     const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null';
     const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
     return `${head}{"index":${seq},"delta":${delta},"logprobs":${logprobs},${finish},"token_ids":${tokenIds}}]${usageField(upTo)}}\n\n`;
@@ -89,7 +92,10 @@ export function stepDelta(plan: ChoicePlan, from: number, upTo: number, finished
   plan.toolCalls.forEach((call, index) => {
     if (call.firstToken >= upTo) return;
     const args = call.text.slice(channelLength(call, from, total), channelLength(call, upTo, total));
-    if (call.firstToken >= from) calls.push(`{"id":${JSON.stringify(call.id)},"type":"function","index":${index},"function":{"name":${JSON.stringify(call.name)},"arguments":${JSON.stringify(args)}}}`);
+    if (call.firstToken >= from)
+      calls.push(
+        `{"id":${JSON.stringify(call.id)},"type":"function","index":${index},"function":{"name":${JSON.stringify(call.name)},"arguments":${JSON.stringify(args)}}}`,
+      );
     else if (args) calls.push(`{"index":${index},"function":{"arguments":${JSON.stringify(args)}}}`);
   });
   if (content || (plan.toolCalls.length === 0 && parts.length === 0)) parts.push(`"content":${JSON.stringify(content)}`);

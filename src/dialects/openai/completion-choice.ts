@@ -34,7 +34,12 @@ export function completionChoice(ctx: ServerContext, p: PreparedCompletion, prom
 }
 
 /** Echoed prompt positions come first; the first has no logprob (null), as in vLLM and OpenAI. */
-function withPromptLogprobs(p: PreparedCompletion, promptIndex: number, prompt: readonly (TokenLogprob | null)[], generated: CompletionLogprobs): CompletionLogprobs {
+function withPromptLogprobs(
+  p: PreparedCompletion,
+  promptIndex: number,
+  prompt: readonly (TokenLogprob | null)[],
+  generated: CompletionLogprobs,
+): CompletionLogprobs {
   const echoed = echoLogprobs(p.model.tokenizer, p.prompts[promptIndex]!.promptIds, prompt, 0, p.request.return_tokens_as_token_ids ?? false);
   return concatLogprobs(echoed, generated);
 }

@@ -81,7 +81,8 @@ function checkCompletionRequest(r: CompletionRequest): void {
   checkStreamFields(r);
   if (r.logprobs !== null && r.logprobs !== undefined && r.logprobs < 0) throw valueError('`logprobs` must be a positive value.');
   const p = r.prompt;
-  const empty = p === null || p === undefined || p === '' || (Array.isArray(p) && (p.length === 0 || p.some((x) => x === '' || (Array.isArray(x) && x.length === 0))));
+  const empty =
+    p === null || p === undefined || p === '' || (Array.isArray(p) && (p.length === 0 || p.some((x) => x === '' || (Array.isArray(x) && x.length === 0))));
   if (empty && (r.prompt_embeds === null || r.prompt_embeds === undefined)) throw valueError('Either prompt or prompt_embeds must be provided and non-empty.');
   checkCacheSalt(r);
 }
@@ -92,7 +93,10 @@ function promptIdLists(model: PrepModel, r: CompletionRequest): number[][] {
   const add = r.add_special_tokens ?? true;
   // Before any tokenizer work: text that cannot fit in the context window however it tokenizes.
   if (r.truncate_prompt_tokens === null || r.truncate_prompt_tokens === undefined) {
-    checkCharsCanFit(model, typeof p === 'string' ? p.length : Array.isArray(p) ? (p as unknown[]).reduce<number>((m, x) => Math.max(m, typeof x === 'string' ? x.length : 0), 0) : 0);
+    checkCharsCanFit(
+      model,
+      typeof p === 'string' ? p.length : Array.isArray(p) ? (p as unknown[]).reduce<number>((m, x) => Math.max(m, typeof x === 'string' ? x.length : 0), 0) : 0,
+    );
   }
   const lists: number[][] =
     typeof p === 'string'
@@ -109,6 +113,7 @@ function promptIdLists(model: PrepModel, r: CompletionRequest): number[][] {
 /** `--enable-suffix`: the PSM prompt `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>` (Qwen-style markers), as OpenAI's `suffix` implies. */
 function fimPrompt(model: PrepModel, prompt: CompletionRequest['prompt'], suffix: string): string {
   if (typeof prompt !== 'string') throw errors.sampling('suffix needs a single text prompt', 'suffix');
-  if (!supportsFim(model.tokenizer)) throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
+  if (!supportsFim(model.tokenizer))
+    throw errors.sampling(`The model \`${model.name}\` has no fill-in-the-middle tokens, so suffix is not supported`, 'suffix');
   return fimPromptText(prompt, suffix);
 }

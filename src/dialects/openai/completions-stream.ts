@@ -23,7 +23,9 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
   const offsets = p.prompts.map((planned) => new Array<number>(planned.plans.length).fill(0));
   const promptTexts = p.prompts.map((_, pi) => (echo ? (p.promptTexts[pi] ?? '') : ''));
   const echoK = Math.max(0, p.params.logprobs ?? 0, promptLogprobsK(ctx, p.params) ?? 0);
-  const echoed = p.prompts.map((planned) => (echo && planned.logprobs ? echoLogprobs(model.tokenizer, planned.promptIds, plannedPromptLogprobs(ctx, model.tokenizer, planned, echoK), 0, asIds) : null));
+  const echoed = p.prompts.map((planned) =>
+    echo && planned.logprobs ? echoLogprobs(model.tokenizer, planned.promptIds, plannedPromptLogprobs(ctx, model.tokenizer, planned, echoK), 0, asIds) : null,
+  );
   const promptTokens = p.prompts.reduce((sum, planned) => sum + planned.promptIds.length, 0);
 
   return streamEngine(c, run, {
@@ -48,7 +50,9 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
       const usage = continuous
         ? JSON.stringify({ prompt_tokens: planned.promptIds.length, total_tokens: planned.promptIds.length + upTo, completion_tokens: upTo })
         : 'null';
-      const finish = finished ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}` : '"finish_reason":null,"stop_reason":null';
+      const finish = finished
+        ? `"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":${JSON.stringify(plan.stopReason)}`
+        : '"finish_reason":null,"stop_reason":null';
       const promptIds = returnIds && from === 0 ? JSON.stringify(planned.promptIds) : 'null';
       const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
       return `${head}{"index":${pi * planned.plans.length + seq},"text":${JSON.stringify(text)},"logprobs":${logprobs},${finish},"prompt_token_ids":${promptIds},"token_ids":${tokenIds}}],"usage":${usage}}\n\n`;

@@ -12,12 +12,24 @@ import { usageOf } from './usage.ts';
 import { kvTransferOf, kvTransferResponse, NO_TRANSFER } from '../../pipeline/kv-transfer.ts';
 import { COMPLETION_JOB, planCompletion, type PlannedCompletion, type PreparedCompletion } from './completion-prepare.ts';
 
-
 export function completionsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
   app.post('/v1/completions', async (c) => {
-    const prepared = await prepareWithMemo(c, ctx, memo, async (text, headerId) => finishCompletion(ctx, await prepare(c, ctx, COMPLETION_JOB, planCompletion, text), headerId), (p, headerId) => again(ctx, p, headerId));
-    const run: EngineRun = { model: prepared.model, prompts: prepared.prompts, params: prepared.params, priority: prepared.request.priority ?? 0, cacheSalt: prepared.request.cache_salt, traceId: prepared.id };
+    const prepared = await prepareWithMemo(
+      c,
+      ctx,
+      memo,
+      async (text, headerId) => finishCompletion(ctx, await prepare(c, ctx, COMPLETION_JOB, planCompletion, text), headerId),
+      (p, headerId) => again(ctx, p, headerId),
+    );
+    const run: EngineRun = {
+      model: prepared.model,
+      prompts: prepared.prompts,
+      params: prepared.params,
+      priority: prepared.request.priority ?? 0,
+      cacheSalt: prepared.request.cache_salt,
+      traceId: prepared.id,
+    };
     if (prepared.request.stream) return streamCompletions(c, ctx, prepared, run);
     return respondCompletion(c, ctx, prepared, run);
   });
@@ -67,4 +79,3 @@ async function respondCompletion(c: Context, ctx: ServerContext, p: PreparedComp
     kv_transfer_params: kvTransferResponse(ctx, p.transfer, p.prompts[0]?.promptIds ?? []),
   });
 }
-

@@ -38,7 +38,10 @@ export function embed(env: PrepareEnv, body: Record<string, unknown>): Embedded 
   const data = inputs.map((ids, index) => {
     if (ids.length > model.maxModelLen) throw errors.embeddingTooLong(model.maxModelLen, ids.length);
     promptTokens += ids.length;
-    const full = embedTokens(ids.map((id) => model.tokenizer.tokenText(id)), EMBEDDING_DIMS);
+    const full = embedTokens(
+      ids.map((id) => model.tokenizer.tokenText(id)),
+      EMBEDDING_DIMS,
+    );
     const vector = dims === EMBEDDING_DIMS ? full : truncateEmbedding(full, dims);
     return { index, object: 'embedding', embedding: format === 'base64' ? toBase64(vector) : Array.from(vector) };
   });

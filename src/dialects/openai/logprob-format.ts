@@ -77,7 +77,13 @@ export function plannedPromptLogprobs(ctx: ServerContext, tokenizer: Tokenizer, 
 }
 
 /** Echoed prompt tokens in the legacy format: the first position has no logprob (null), the others the top k (+ itself). */
-export function echoLogprobs(tokenizer: Tokenizer, promptIds: readonly number[], entries: readonly (TokenLogprob | null)[], startOffset: number, asTokenIds: boolean): CompletionLogprobs {
+export function echoLogprobs(
+  tokenizer: Tokenizer,
+  promptIds: readonly number[],
+  entries: readonly (TokenLogprob | null)[],
+  startOffset: number,
+  asTokenIds: boolean,
+): CompletionLogprobs {
   const out: CompletionLogprobs = { text_offset: [], token_logprobs: [], tokens: [], top_logprobs: [] };
   let offset = startOffset;
   promptIds.forEach((id, i) => {

@@ -22,13 +22,17 @@ export function toChat(r: Body): ChatShape {
   else if (Array.isArray(input)) for (const item of input) messages.push(...itemMessages(item));
   else throw invalid("Invalid type for 'input': expected a string or an array of input items.", 'input');
   const tools = Array.isArray(r['tools'])
-    ? (r['tools'] as Body[]).filter((t) => t['type'] === 'function').map((t) => ({ type: 'function', function: { name: t['name'], description: t['description'], parameters: t['parameters'] } }))
+    ? (r['tools'] as Body[])
+        .filter((t) => t['type'] === 'function')
+        .map((t) => ({ type: 'function', function: { name: t['name'], description: t['description'], parameters: t['parameters'] } }))
     : [];
   const format = (r['text'] as Body | undefined)?.['format'] as Body | undefined;
   const body: Body = {
     messages,
     ...(tools.length > 0 ? { tools, tool_choice: toolChoice(r['tool_choice']) } : {}),
-    ...(format?.['type'] === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { name: format['name'], schema: format['schema'] } } } : {}),
+    ...(format?.['type'] === 'json_schema'
+      ? { response_format: { type: 'json_schema', json_schema: { name: format['name'], schema: format['schema'] } } }
+      : {}),
     ...(format?.['type'] === 'json_object' ? { response_format: { type: 'json_object' } } : {}),
     ...(typeof (r['reasoning'] as Body | undefined)?.['effort'] === 'string' ? { reasoning_effort: (r['reasoning'] as Body)['effort'] } : {}),
     ...(r['parallel_tool_calls'] === false ? { parallel_tool_calls: false } : {}),
@@ -39,8 +43,12 @@ export function toChat(r: Body): ChatShape {
 function itemMessages(item: unknown): Body[] {
   if (!item || typeof item !== 'object') throw invalid('Invalid input item.', 'input');
   const it = item as Body;
-  if (it['type'] === 'function_call') return [{ role: 'assistant', content: '', tool_calls: [{ id: it['call_id'], type: 'function', function: { name: it['name'], arguments: it['arguments'] } }] }];
-  if (it['type'] === 'function_call_output') return [{ role: 'tool', tool_call_id: it['call_id'], content: typeof it['output'] === 'string' ? it['output'] : JSON.stringify(it['output']) }];
+  if (it['type'] === 'function_call')
+    return [
+      { role: 'assistant', content: '', tool_calls: [{ id: it['call_id'], type: 'function', function: { name: it['name'], arguments: it['arguments'] } }] },
+    ];
+  if (it['type'] === 'function_call_output')
+    return [{ role: 'tool', tool_call_id: it['call_id'], content: typeof it['output'] === 'string' ? it['output'] : JSON.stringify(it['output']) }];
   if (it['type'] === 'reasoning') return [];
   const role = typeof it['role'] === 'string' ? it['role'] : 'user';
   const content = it['content'];

@@ -37,7 +37,13 @@ export function callItem(id: string, callId: string, name: string, args: string,
 export function usageOf(promptTokens: number, cachedTokens: number, plan: ChoicePlan | null): Body {
   const output = plan?.tokenCount ?? 0;
   const reasoning = plan ? countReasoning(plan) : 0;
-  return { input_tokens: promptTokens, input_tokens_details: { cached_tokens: cachedTokens }, output_tokens: output, output_tokens_details: { reasoning_tokens: reasoning, tool_output_tokens: 0 }, total_tokens: promptTokens + output };
+  return {
+    input_tokens: promptTokens,
+    input_tokens_details: { cached_tokens: cachedTokens },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: reasoning, tool_output_tokens: 0 },
+    total_tokens: promptTokens + output,
+  };
 }
 
 /** Tokens spent before the reasoning channel reached its full length. */
@@ -50,7 +56,10 @@ function countReasoning(plan: ChoicePlan): number {
 }
 
 /** The response object (all fields, as vLLM serves it). */
-export function responseObject(r: Body, fields: { id: string; model: string; createdAt: number; status: string; output: Body[]; usage: Body | null; maxOutputTokens: number; incomplete: boolean }): Body {
+export function responseObject(
+  r: Body,
+  fields: { id: string; model: string; createdAt: number; status: string; output: Body[]; usage: Body | null; maxOutputTokens: number; incomplete: boolean },
+): Body {
   return {
     id: fields.id,
     object: 'response',

@@ -46,6 +46,9 @@ export function planResponse(env: PrepareEnv, raw: Body, given?: unknown): Plann
   const history = messages.filter((m) => m['role'] !== 'system');
   const model = resolveModel(env, typeof r['model'] === 'string' ? r['model'] : null);
   const maxTokens = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
-  const plan = planConversation(env, model, body, { maxTokens, sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined } });
+  const plan = planConversation(env, model, body, {
+    maxTokens,
+    sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined },
+  });
   return { ...plan, model, r, stored, history };
 }

@@ -51,7 +51,8 @@ export function responsesRoute(ctx: ServerContext): Hono {
 
 /** vLLM's checks: an id must start with `resp_` (400), and be in the store (404; always, while the store is off). */
 function lookup(store: ResponsesStore, id: string): { response: Body; messages: readonly Body[] } {
-  if (!id.startsWith('resp_')) throw new ApiError(400, 'invalid_request_error', `Invalid 'response_id': '${id}'. Expected an ID that begins with 'resp'.`, 'response_id');
+  if (!id.startsWith('resp_'))
+    throw new ApiError(400, 'invalid_request_error', `Invalid 'response_id': '${id}'. Expected an ID that begins with 'resp'.`, 'response_id');
   const hit = store.get(id);
   if (!hit) throw new ApiError(404, 'invalid_request_error', `Response with id '${id}' not found.`, 'response_id');
   return hit;
@@ -76,7 +77,11 @@ function outputMessages(response: Body): Body[] {
       // Stored output messages have one output_text part (items.ts), so this is its text.
       out.push({ role: 'assistant', content: contentText(item['content']) });
     } else if (item['type'] === 'function_call') {
-      out.push({ role: 'assistant', content: '', tool_calls: [{ id: item['call_id'], type: 'function', function: { name: item['name'], arguments: item['arguments'] } }] });
+      out.push({
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ id: item['call_id'], type: 'function', function: { name: item['name'], arguments: item['arguments'] } }],
+      });
     }
   }
   return out;
@@ -85,15 +90,34 @@ function outputMessages(response: Body): Body[] {
 function finished(job: Job, cached: number): Body {
   const plan = job.planned.plans[0] as ChoicePlan;
   const incomplete = plan.finishReason === 'length';
-  return responseObject(job.r, { id: job.id, model: job.model.name, createdAt: job.createdAt, status: incomplete ? 'incomplete' : 'completed', output: outputItems(plan, job.ids, incomplete ? 'incomplete' : 'completed'), usage: usageOf(job.planned.promptIds.length, cached, plan), maxOutputTokens: job.params.maxTokens, incomplete });
+  return responseObject(job.r, {
+    id: job.id,
+    model: job.model.name,
+    createdAt: job.createdAt,
+    status: incomplete ? 'incomplete' : 'completed',
+    output: outputItems(plan, job.ids, incomplete ? 'incomplete' : 'completed'),
+    usage: usageOf(job.planned.promptIds.length, cached, plan),
+    maxOutputTokens: job.params.maxTokens,
+    incomplete,
+  });
 }
 
-function stream(c: Context, ctx: ServerContext, job: Job, keep: Keep): Response {
+function stream(c: Context, _ctx: ServerContext, job: Job, keep: Keep): Response {
   const plan = job.planned.plans[0] as ChoicePlan;
   const total = plan.tokenCount;
   let seq = 0;
   const event = (type: string, payload: Body): string => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...payload })}\n\n`;
-  const shell = (status: string): Body => responseObject(job.r, { id: job.id, model: job.model.name, createdAt: job.createdAt, status, output: [], usage: null, maxOutputTokens: job.params.maxTokens, incomplete: false });
+  const shell = (status: string): Body =>
+    responseObject(job.r, {
+      id: job.id,
+      model: job.model.name,
+      createdAt: job.createdAt,
+      status,
+      output: [],
+      usage: null,
+      maxOutputTokens: job.params.maxTokens,
+      incomplete: false,
+    });
   // Output indexes follow the final order: reasoning, message, calls.
   const hasMessage = plan.text !== '' || plan.toolCalls.length === 0;
   const index = { reasoning: 0, message: plan.reasoning ? 1 : 0, call: (i: number) => (plan.reasoning ? 1 : 0) + (hasMessage ? 1 : 0) + i };
@@ -134,7 +158,8 @@ function stream(c: Context, ctx: ServerContext, job: Job, keep: Keep): Response 
     const status = plan.finishReason === 'length' ? 'incomplete' : 'completed';
     let out = '';
     if (plan.reasoning) {
-      if (!opened.has('r')) out += event('response.output_item.added', { output_index: index.reasoning, item: reasoningItem(job.ids.reasoning, '', 'in_progress') });
+      if (!opened.has('r'))
+        out += event('response.output_item.added', { output_index: index.reasoning, item: reasoningItem(job.ids.reasoning, '', 'in_progress') });
       out += event('response.reasoning_text.done', { item_id: job.ids.reasoning, output_index: index.reasoning, content_index: 0, text: plan.reasoning.text });
       out += event('response.output_item.done', { output_index: index.reasoning, item: reasoningItem(job.ids.reasoning, plan.reasoning.text, status) });
     }

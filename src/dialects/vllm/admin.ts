@@ -8,7 +8,14 @@ export function adminRoute(ctx: ServerContext): Hono {
   app.get('/admin/config', (c) =>
     c.json({
       deployment: { ...ctx.deployment, apiKeys: ctx.deployment.apiKeys.map(() => '***') },
-      models: ctx.models.map((m) => ({ name: m.name, aliases: m.aliases, root: m.root, max_model_len: m.maxModelLen, loras: Object.fromEntries(m.loras), engine: m.engine.stats() })),
+      models: ctx.models.map((m) => ({
+        name: m.name,
+        aliases: m.aliases,
+        root: m.root,
+        max_model_len: m.maxModelLen,
+        loras: Object.fromEntries(m.loras),
+        engine: m.engine.stats(),
+      })),
       faults_injected: ctx.faults.counts(),
     }),
   );

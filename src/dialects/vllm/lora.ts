@@ -16,7 +16,8 @@ export function loraRoute(ctx: ServerContext): Hono {
   app.post('/v1/load_lora_adapter', async (c) => {
     const r = parseWith(LoadSchema, await readJsonObject(c));
     if (!r.lora_name || !r.lora_path) throw invalid("Both 'lora_name' and 'lora_path' must be provided.");
-    if (ctx.models.some((m) => m.loras.has(r.lora_name) || m.aliases.includes(r.lora_name))) throw invalid(`The lora adapter '${r.lora_name}' has already been loaded.`);
+    if (ctx.models.some((m) => m.loras.has(r.lora_name) || m.aliases.includes(r.lora_name)))
+      throw invalid(`The lora adapter '${r.lora_name}' has already been loaded.`);
     const base = baseModel(ctx, r.base_model_name);
     base.loras.set(r.lora_name, r.lora_path);
     ctx.configVersion++;

@@ -4,7 +4,8 @@ import type { ServerContext } from '../../serving/context.ts';
 
 export function metricsRoute(ctx: ServerContext): Hono {
   const app = new Hono();
-  const handler = async (): Promise<Response> => new Response(await ctx.metrics.render(), { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
+  const handler = async (): Promise<Response> =>
+    new Response(await ctx.metrics.render(), { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
   app.get('/metrics', handler);
   app.get('/metrics/', handler);
   return app;
