@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { promptSchema } from './prompt-schema.ts';
+import { describe, it, expect, vi } from 'vitest';
+import { PROMPT_SCHEMA_LIMITS, promptSchema } from './prompt-schema.ts';
 
 const PERSON = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] };
 
@@ -94,11 +94,18 @@ describe('promptSchema', () => {
       '```json\n{"a":}\n```\n'.repeat(300_000),
       '```'.repeat(2_000_000),
     ];
-    for (const text of cases) {
-      const start = performance.now();
-      expect(promptSchema([text])).toBeNull();
-      // Linear in the 256 KB window: milliseconds; a quadratic scan of it would take minutes.
-      expect(performance.now() - start).toBeLessThan(1_000);
+    // The work is bounded by count, not by a wall clock (no timing in unit tests): at most `maxParses` JSON.parse calls
+    // per scan, each on a candidate of at most `maxCandidateChars`, inside a window of `maxScanChars`.
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      for (const text of cases) {
+        parse.mockClear();
+        expect(promptSchema([text])).toBeNull();
+        expect(parse.mock.calls.length).toBeLessThanOrEqual(PROMPT_SCHEMA_LIMITS.maxParses);
+        for (const [arg] of parse.mock.calls) expect(String(arg).length).toBeLessThanOrEqual(PROMPT_SCHEMA_LIMITS.maxCandidateChars);
+      }
+    } finally {
+      parse.mockRestore();
     }
   });
 
