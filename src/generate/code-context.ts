@@ -6,6 +6,7 @@
  * Callers pass bounded windows (a few KB), so this stays cheap enough to run for every code request.
  */
 import type { CodeLang } from './code-detect.ts';
+import { closedBraces, dedupe, lineClosers, openBraces, withoutStrings, words } from './code-text.ts';
 
 /** How the unfinished line before the cursor goes on. */
 export type PartialKind = 'none' | 'def' | 'class' | 'include' | 'open' | 'header' | 'operand' | 'member' | 'rest';
@@ -227,11 +228,6 @@ function parseParams(list: string): string[] {
   return out;
 }
 
-/** String literals blanked (`"x.json"` → `""`): the words inside them are not names. */
-function withoutStrings(text: string): string {
-  return text.replace(/(["'`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""');
-}
-
 function collect(source: string, keywords: ReadonlySet<string>, counts: Map<string, number>, callees: string[]): void {
   const text = withoutStrings(source);
   for (const m of text.matchAll(IDENT)) {
@@ -266,59 +262,4 @@ function indentUnit(lines: readonly string[], lang: CodeLang): string {
 function lastNonBlank(lines: readonly string[], from: number): string | null {
   for (let i = from; i >= 0; i--) if ((lines[i] as string).trim() !== '') return lines[i] as string;
   return null;
-}
-
-/** Brace blocks left open at the end of `text` (a `}` with nothing open is ignored: the window starts mid-file). */
-function openBraces(text: string): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 123) depth++;
-    else if (c === 125 && depth > 0) depth--;
-  }
-  return depth;
-}
-
-/** Closing braces of `text` that close something opened before it. */
-function closedBraces(text: string): number {
-  let depth = 0;
-  let closed = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 123) depth++;
-    else if (c === 125) {
-      if (depth > 0) depth--;
-      else closed++;
-    }
-  }
-  return closed;
-}
-
-const PAIR: Readonly<Record<string, string>> = { '(': ')', '[': ']' };
-
-/** Brackets `line` leaves open, innermost first, minus the ones `rest` (the suffix's first line) closes. */
-function lineClosers(line: string, rest: string): string {
-  const stack: string[] = [];
-  for (const ch of line) {
-    if (ch === '(' || ch === '[') stack.push(PAIR[ch] as string);
-    else if ((ch === ')' || ch === ']') && stack.length > 0) stack.pop();
-  }
-  let closed = 0;
-  let depth = 0;
-  for (const ch of rest) {
-    if (ch === '(' || ch === '[') depth++;
-    else if (ch === ')' || ch === ']') {
-      if (depth > 0) depth--;
-      else closed++;
-    }
-  }
-  return stack.reverse().slice(closed).join('');
-}
-
-function dedupe(words: readonly string[]): string[] {
-  return [...new Set(words)];
-}
-
-function words(list: string): ReadonlySet<string> {
-  return new Set(list.split(' '));
 }
