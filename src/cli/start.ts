@@ -84,6 +84,8 @@ export async function startSimulator(options: ServeOptions): Promise<Simulator> 
       const d = replicaDeployment(base, i);
       started.push(await startReplica(options, { ...d, port: base.replicas[i]?.port ?? base.port }, 0, shared));
     } else for (let i = 0; i < base.replicas.length; i++) started.push(await startReplica(options, replicaDeployment(base, i), i, shared));
+    // Every replica's configuration is registered: the workers start now and load them all before the first job.
+    preparer?.start();
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     await preparer?.close();

@@ -1,12 +1,15 @@
 /**
- * @module A preparation worker (pipeline/prepare-pool.ts): builds the served configuration from the snapshot the pool
- * was started with (tokenizers load here, once per worker), then runs jobs. Pure: the same job gives the same bytes
- * on any worker or on the engine's thread.
+ * @module A preparation worker (pipeline/prepare-pool.ts): builds the served configurations from the snapshots the pool
+ * was started with (tokenizers load here, once per worker), then runs jobs, each for its configuration's key
+ * (pipeline/prepare-configs.ts; a later configuration comes with its job). Pure: the same job gives the same bytes on
+ * any worker or on the engine's thread.
  */
 import { Piscina } from 'piscina';
 import { parentPort } from 'node:worker_threads';
 import { prepareEnvOf } from '../serving/build.ts';
+import type { PrepareEnv } from '../serving/context.ts';
 import { runJob } from '../pipeline/prepare.ts';
+import { NEEDS_CONFIG, PrepareEnvironments } from '../pipeline/prepare-configs.ts';
 import { CANCEL_SLOTS, JOB_CANCELLED, JOB_FINISHED, SKIPPED, type PoolTask, type StartedMessage, type WorkerData } from '../pipeline/prepare-pool.ts';
 import type { WireResult } from '../pipeline/prepare-wire.ts';
 import { PREPARE_TABLE } from './prepare-jobs.ts';
@@ -14,13 +17,17 @@ import { CHAT_JOB } from './openai/chat-prepare.ts';
 import { COMPLETION_JOB } from './openai/completion-prepare.ts';
 
 const data = Piscina.workerData as WorkerData;
-const env = prepareEnvOf(data.config);
-warmUp();
+const envs = new PrepareEnvironments(data.configs, prepareEnvOf);
+for (const key of envs.startupKeys()) warmUp(envs.get(key) as PrepareEnv);
 
-export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED {
+export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED | typeof NEEDS_CONFIG {
   // Its client left while it waited: nothing to prepare (prepare-pool.ts says why it is not aborted in piscina).
   const slot = task.job % CANCEL_SLOTS;
   if (Atomics.load(data.cancelled, slot) === JOB_CANCELLED) return SKIPPED;
+  // Built (tokenizers loaded, warmed) before the deadline starts: not the request's cost.
+  const known = envs.get(task.config);
+  const env = known ?? (task.snapshot ? warmUp(envs.get(task.config, task.snapshot) as PrepareEnv) : null);
+  if (!env) return NEEDS_CONFIG;
   // Tells the pool its deadline starts now.
   parentPort?.postMessage({ llmsimStarted: task.job } satisfies StartedMessage);
   try {
@@ -37,7 +44,7 @@ export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED
  * loaded machine stretched a trivial request past `--max-prepare-ms` (a 400 for `n: 0`'s validation error). Errors are
  * expected (a model without a chat template) and ignored: only the warming counts.
  */
-function warmUp(): void {
+function warmUp(env: PrepareEnv): PrepareEnv {
   for (const model of env.models) {
     const messages = [{ role: 'user', content: 'Warm up: 1, 2, 3.' }];
     for (const [kind, body] of [
@@ -51,4 +58,5 @@ function warmUp(): void {
       }
     }
   }
+  return env;
 }

@@ -1,8 +1,9 @@
 /**
  * @module The preparation pool (`--prepare-workers N`): piscina worker threads run preparation jobs (prepare.ts) so
- * the engine's thread keeps HTTP I/O, the clock, the engine and stream writes. Each worker builds the served
- * configuration itself from a plain snapshot (serving/build.ts `prepareConfigOf`), once; a reload or LoRA change
- * (`configVersion`) starts a fresh pool from the new snapshot and lets the old one finish what it runs.
+ * the engine's thread keeps HTTP I/O, the clock, the engine and stream writes. One pool of N workers serves every
+ * replica and configuration of the process; each worker builds a configuration's environment itself from a plain
+ * snapshot (serving/build.ts `prepareConfigOf`), once (prepare-configs.ts: a reload, a LoRA change or a heterogeneous
+ * fleet's other replicas are other keys, not other pools).
  *
  * Budgets: a job may run `--max-prepare-ms` (timed from when a worker starts it, not while it queues behind other
  * jobs) and its worker's heap is capped at `--max-prepare-memory-mb` (worker resource limits). A job past either is
@@ -24,6 +25,7 @@ import { Piscina } from 'piscina';
 import type { PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
 import { prepareConfigOf } from '../serving/build.ts';
 import { ApiError } from '../protocol/errors.ts';
+import { needsConfig } from './prepare-configs.ts';
 
 export interface PreparePoolOptions {
   /** Worker threads (at least 1; 0 means no pool: the caller prepares inline). */
@@ -47,6 +49,9 @@ export interface PreparePoolOptions {
  */
 export interface PoolTask extends PrepareJob {
   readonly job: number;
+  /** Its configuration's key (prepare-configs.ts), and the snapshot itself when the worker said it lacks it. */
+  readonly config: string;
+  readonly snapshot?: ReturnType<typeof prepareConfigOf>;
 }
 
 /** The message a worker posts when it starts job `n`. */
@@ -56,7 +61,8 @@ export interface StartedMessage {
 
 /** What each worker is started with: the configuration snapshot, and the departed clients' flags (by job). */
 export interface WorkerData {
-  readonly config: ReturnType<typeof prepareConfigOf>;
+  /** The configurations known when the pool started, by key: a worker warms them before taking jobs. */
+  readonly configs: readonly (readonly [string, ReturnType<typeof prepareConfigOf>])[];
   /**
    * Int32 flags over a SharedArrayBuffer, one per job (`job % CANCEL_SLOTS`): 0 queued, `JOB_CANCELLED` once its
    * client left (set here), `JOB_FINISHED` once the worker is done with it (set there, before its answer is posted).
@@ -98,16 +104,18 @@ export function workersCannotStart(mb: number, err: unknown): ApiError {
   return new ApiError(500, 'InternalServerError', message, null);
 }
 
-interface PoolEntry {
-  readonly pool: Piscina;
+interface ConfigEntry {
+  readonly snapshot: ReturnType<typeof prepareConfigOf>;
   readonly users: Set<ServerContext>;
-  /** Set once a worker died before it started a job: every job for this configuration fails fast with it. */
+  /** Set once a worker ran out of memory building it: every job for this configuration fails fast with it. */
   broken: ApiError | null;
 }
 
 export interface PreparePool extends Preparer {
-  /** Starts the workers for `ctx`'s configuration now (they load tokenizers), instead of on the first request. */
+  /** Registers `ctx`'s configuration, so that workers started from now on load it before taking jobs. */
   warm(ctx: ServerContext): void;
+  /** Starts the workers now (they load every configuration registered so far), instead of on the first request. */
+  start(): void;
   /** Worker threads alive (tests: a worker stopped for its budget is replaced). */
   threads(): number;
   /** Worker threads started so far, replacements included (tests: departed clients cost no worker). */
@@ -115,8 +123,11 @@ export interface PreparePool extends Preparer {
 }
 
 export function createPreparePool(o: PreparePoolOptions): PreparePool {
-  // One pool per distinct configuration: the replicas of a homogeneous fleet share one (N workers, not N per replica).
-  const pools = new Map<string, PoolEntry>();
+  // One pool for every configuration (prepare-configs.ts says why), started with those registered before it.
+  let pool: Piscina | null = null;
+  // Set once a worker died outside a job (loading the start-up configurations): every job fails fast with it.
+  let broken: ApiError | null = null;
+  const configs = new Map<string, ConfigEntry>();
   // Jobs handed to piscina and not started yet, by number: told when their worker starts them.
   const waiting = new Map<number, () => void>();
   const cancelled = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
@@ -130,111 +141,132 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     started?.();
   };
   const keys = new WeakMap<ServerContext, { version: number; key: string }>();
-  const poolFor = (ctx: ServerContext): PoolEntry => {
+  const configOf = (ctx: ServerContext): string => {
     const seen = keys.get(ctx);
-    if (seen && seen.version === ctx.configVersion) return pools.get(seen.key) as PoolEntry;
-    const config = prepareConfigOf(ctx);
-    const key = JSON.stringify(config);
+    if (seen && seen.version === ctx.configVersion) return seen.key;
+    const snapshot = prepareConfigOf(ctx);
+    const key = JSON.stringify(snapshot);
     keys.set(ctx, { version: ctx.configVersion, key });
     if (seen) release(ctx, seen.key);
-    let entry = pools.get(key);
-    if (!entry) {
-      const pool = new Piscina({
-        filename: o.workerUrl,
-        minThreads: o.workers,
-        maxThreads: o.workers,
-        idleTimeout: Number.POSITIVE_INFINITY,
-        concurrentTasksPerWorker: 1,
-        workerData: { config, cancelled } satisfies WorkerData,
-        resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb },
-      });
-      const created: PoolEntry = { pool, users: new Set(), broken: null };
-      // Workers run one job at a time and nothing between jobs, so a worker that dies outside a job (piscina's 'error'
-      // event) died loading the served models (e.g. over its heap cap): never a crash here, and the pool is broken.
-      pool.on('error', (err: unknown) => markBroken(created, err));
-      pool.on('message', onStarted);
-      pool.on('workerCreate', () => void workersStarted++);
-      pools.set(key, (entry = created));
-    }
+    let entry = configs.get(key);
+    if (!entry) configs.set(key, (entry = { snapshot, users: new Set(), broken: null }));
     entry.users.add(ctx);
-    return entry;
+    return key;
   };
-  const markBroken = (entry: PoolEntry, err: unknown): void => {
-    // A released pool (a reload) may report its close timing out: not a failure to start.
-    if (entry.broken || ![...pools.values()].includes(entry)) return;
-    entry.broken = workersCannotStart(o.maxMemoryMb, err);
-    o.onWarning?.(entry.broken.message);
-    // Its queued jobs are rejected (answered with `broken`) and no further worker is started.
-    void entry.pool.destroy().catch(() => {});
-  };
-  // A configuration no replica uses any more: its pool finishes what it runs (as a request resolved before a reload).
+  // A configuration no replica uses any more is forgotten here (workers drop it when they hold too many).
   const release = (ctx: ServerContext, key: string): void => {
-    const entry = pools.get(key);
-    if (!entry) return;
-    entry.users.delete(ctx);
-    if (entry.users.size > 0) return;
-    pools.delete(key);
-    void entry.pool.close().catch(() => {});
+    const entry = configs.get(key);
+    entry?.users.delete(ctx);
+    if (entry && entry.users.size === 0) configs.delete(key);
+  };
+  const started = (): Piscina => {
+    if (pool) return pool;
+    const created = new Piscina({
+      filename: o.workerUrl,
+      minThreads: o.workers,
+      maxThreads: o.workers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+      workerData: { configs: [...configs].map(([k, e]) => [k, e.snapshot] as const), cancelled } satisfies WorkerData,
+      resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb },
+    });
+    // Workers run one job at a time and nothing between jobs, so a worker that dies outside a job (piscina's 'error'
+    // event) died loading the start-up configurations (e.g. over its heap cap): never a crash here, and the pool is broken.
+    created.on('error', (err: unknown) => markBroken(err));
+    created.on('message', onStarted);
+    created.on('workerCreate', () => void workersStarted++);
+    return (pool = created);
+  };
+  const markBroken = (err: unknown): void => {
+    if (broken || !pool) return;
+    broken = workersCannotStart(o.maxMemoryMb, err);
+    o.onWarning?.(broken.message);
+    // Its queued jobs are rejected (answered with `broken`) and no further worker is started.
+    void pool.destroy().catch(() => {});
+  };
+  const configBroken = (key: string, err: unknown): ApiError => {
+    const entry = configs.get(key);
+    const why = entry?.broken ?? workersCannotStart(o.maxMemoryMb, err);
+    if (entry && !entry.broken) {
+      entry.broken = why;
+      o.onWarning?.(why.message);
+    }
+    return why;
+  };
+  /** One hand-off to piscina: what the worker answered, or why it could not. */
+  const handOff = async (key: string, job: PrepareJob, snapshot: ConfigEntry['snapshot'] | undefined, signal: AbortSignal | undefined): Promise<unknown> => {
+    const p = started();
+    const n = ++jobs;
+    // Stops the job in piscina (terminating its worker) for one reason only: its deadline.
+    const stop = new AbortController();
+    const slot = n % CANCEL_SLOTS;
+    Atomics.store(cancelled, slot, 0);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let began = false;
+    let overran = false;
+    // The deadline starts when a worker takes the job (after it built the job's configuration): a job queued behind
+    // others is not charged their time.
+    waiting.set(n, () => {
+      began = true;
+      timer = setTimeout(() => {
+        // Finished in time, its answer not read yet: this thread was busy past the deadline (a timer runs before
+        // the messages that arrived meanwhile), which is not the job's fault.
+        if (Atomics.load(cancelled, slot) === JOB_FINISHED) return;
+        overran = true;
+        stop.abort();
+      }, o.maxPrepareMs);
+    });
+    // A client that leaves marks its job: skipped by the worker if not started yet, else finished and dropped.
+    const onGone = (): void => {
+      if (!began) Atomics.store(cancelled, slot, JOB_CANCELLED);
+    };
+    signal?.addEventListener('abort', onGone, { once: true });
+    try {
+      const task: PoolTask = { kind: job.kind, body: job.body, given: job.given, job: n, config: key, ...(snapshot ? { snapshot } : {}) };
+      // Bytes whose buffer is theirs alone move to the worker instead of being copied (prepare.ts decides).
+      const whole = job.transfer === true && typeof job.body !== 'string' && job.body.byteOffset === 0 && job.body.byteLength === job.body.buffer.byteLength;
+      return await p.run(task, whole ? { signal: stop.signal, transferList: [(job.body as Uint8Array).buffer as ArrayBuffer] } : { signal: stop.signal });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      if (overran) throw budgetErrors.deadline(o.maxPrepareMs);
+      // Out of memory before it told us it started this job: its worker died loading a configuration — this job's
+      // (it came with the snapshot) or the start-up ones. A pool with no worker left had its replacement fail while
+      // starting too: piscina starts no more.
+      const loading = !began && outOfMemory(err);
+      if (loading && snapshot) throw configBroken(key, err);
+      if (loading || p.threads.length === 0) markBroken(err);
+      if (broken) throw broken;
+      if (outOfMemory(err)) throw budgetErrors.memory(o.maxMemoryMb);
+      throw err;
+    } finally {
+      waiting.delete(n);
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onGone);
+    }
   };
 
   return {
     releasesClockHold: o.releasesClockHold,
-    threads: () => [...pools.values()].reduce((n, e) => n + e.pool.threads.length, 0),
+    threads: () => pool?.threads.length ?? 0,
     workersStarted: () => workersStarted,
-    warm: (ctx) => void poolFor(ctx),
+    warm: (ctx) => void configOf(ctx),
+    start: () => void started(),
     async run(ctx, job, signal) {
-      const entry = poolFor(ctx);
+      const key = configOf(ctx);
+      if (broken) throw broken;
+      const entry = configs.get(key) as ConfigEntry;
       if (entry.broken) throw entry.broken;
-      const pool = entry.pool;
-      const n = ++jobs;
-      // Stops the job in piscina (terminating its worker) for one reason only: its deadline.
-      const stop = new AbortController();
-      const slot = n % CANCEL_SLOTS;
-      Atomics.store(cancelled, slot, 0);
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      let started = false;
-      let overran = false;
-      // The deadline starts when a worker takes the job: a job queued behind others is not charged their time.
-      waiting.set(n, () => {
-        started = true;
-        timer = setTimeout(() => {
-          // Finished in time, its answer not read yet: this thread was busy past the deadline (a timer runs before
-          // the messages that arrived meanwhile), which is not the job's fault.
-          if (Atomics.load(cancelled, slot) === JOB_FINISHED) return;
-          overran = true;
-          stop.abort();
-        }, o.maxPrepareMs);
-      });
-      // A client that leaves marks its job: skipped by the worker if not started yet, else finished and dropped.
-      const onGone = (): void => {
-        if (!started) Atomics.store(cancelled, slot, JOB_CANCELLED);
-      };
-      signal?.addEventListener('abort', onGone, { once: true });
-      try {
-        const task: PoolTask = { kind: job.kind, body: job.body, given: job.given, job: n };
-        // Bytes whose buffer is theirs alone move to the worker instead of being copied (prepare.ts decides).
-        const whole = job.transfer === true && typeof job.body !== 'string' && job.body.byteOffset === 0 && job.body.byteLength === job.body.buffer.byteLength;
-        return await pool.run(task, whole ? { signal: stop.signal, transferList: [(job.body as Uint8Array).buffer as ArrayBuffer] } : { signal: stop.signal });
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        if (overran) throw budgetErrors.deadline(o.maxPrepareMs);
-        // Out of memory before it told us it started this job: its worker died loading the served models. A pool with
-        // no worker left had its replacement fail while starting too: piscina starts no more.
-        if ((!started && outOfMemory(err)) || pool.threads.length === 0) markBroken(entry, err);
-        if (entry.broken) throw entry.broken;
-        if (outOfMemory(err)) throw budgetErrors.memory(o.maxMemoryMb);
-        throw err;
-      } finally {
-        waiting.delete(n);
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onGone);
-      }
+      // A job for a configuration its worker has not seen is sent once more, with the snapshot (prepare-configs.ts).
+      const answer = await handOff(key, job, undefined, signal);
+      if (needsConfig(answer)) return handOff(key, job, entry.snapshot, signal);
+      return answer;
     },
     async close() {
-      const all = [...pools.values()];
-      pools.clear();
+      const p = pool;
+      pool = null;
+      configs.clear();
       // A broken pool is already being destroyed.
-      await Promise.all(all.map((e) => (e.broken ? null : e.pool.destroy())));
+      if (p && !broken) await p.destroy();
     },
   };
 }
