@@ -52,8 +52,8 @@ export class PrepareEnvironments {
     this.envs.set(key, env);
     if (this.envs.size > MAX_ENVIRONMENTS) {
       const oldest = this.envs.keys().next().value as string;
+      // A start-up snapshot stays: its environment is rebuilt if needed (a job for it never carries one).
       this.envs.delete(oldest);
-      this.snapshots.delete(oldest);
     }
     return env;
   }

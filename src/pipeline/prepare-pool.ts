@@ -106,6 +106,8 @@ export function workersCannotStart(mb: number, err: unknown): ApiError {
 
 interface ConfigEntry {
   readonly snapshot: ReturnType<typeof prepareConfigOf>;
+  /** In the workers' start-up snapshots (every worker, replacements included, has it): no job of it is sent twice. */
+  startup: boolean;
   readonly users: Set<ServerContext>;
   /** Set once a worker ran out of memory building it: every job for this configuration fails fast with it. */
   broken: ApiError | null;
@@ -149,7 +151,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     keys.set(ctx, { version: ctx.configVersion, key });
     if (seen) release(ctx, seen.key);
     let entry = configs.get(key);
-    if (!entry) configs.set(key, (entry = { snapshot, users: new Set(), broken: null }));
+    if (!entry) configs.set(key, (entry = { snapshot, users: new Set(), broken: null, startup: false }));
     entry.users.add(ctx);
     return key;
   };
@@ -161,6 +163,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
   };
   const started = (): Piscina => {
     if (pool) return pool;
+    for (const entry of configs.values()) entry.startup = true;
     const created = new Piscina({
       filename: o.workerUrl,
       minThreads: o.workers,
@@ -256,8 +259,10 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       if (broken) throw broken;
       const entry = configs.get(key) as ConfigEntry;
       if (entry.broken) throw entry.broken;
-      // A job for a configuration its worker has not seen is sent once more, with the snapshot (prepare-configs.ts).
-      const answer = await handOff(key, job, undefined, signal);
+      // A job for a configuration its worker has not seen is sent once more, with the snapshot (prepare-configs.ts):
+      // so its body is copied, not transferred (a transferred buffer is gone from this thread after the first send).
+      const first = entry.startup || job.transfer !== true ? job : { ...job, transfer: false };
+      const answer = await handOff(key, first, undefined, signal);
       if (needsConfig(answer)) return handOff(key, job, entry.snapshot, signal);
       return answer;
     },

@@ -62,6 +62,13 @@ describe('one preparation pool per process', () => {
       const load = await postRaw(`${sim.url}/v1/load_lora_adapter`, { lora_name: 'late-lora', lora_path: '/adapters/late' });
       expect(load.status).toBe(200);
     }
+    // A large body (> 48 KiB, normally transferred to the worker) as the first job of the late
+    // configuration: the worker lacks it, so the job is sent again, and its body must still be whole.
+    const large = ask(`Summarise: ${'alpha beta gamma delta '.repeat(4000)}`, 'late-lora');
+    const wantLarge = await postRaw(`${inline.url}/v1/chat/completions`, large);
+    const gotLarge = await postRaw(`${pooled.url}/v1/chat/completions`, large);
+    expect(gotLarge.status).toBe(200);
+    expect(ids(gotLarge.text)).toBe(ids(wantLarge.text));
     const client = new OpenAI({ baseURL: `${pooled.url}/v1`, apiKey: 'x', maxRetries: 0 });
     const viaSdk = await client.chat.completions.create({
       model: 'late-lora',
