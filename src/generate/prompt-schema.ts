@@ -2,9 +2,10 @@
  * @module The JSON Schema (or JSON example object) a prompt asks its answer to follow. Clients in JSON mode (LangChain's
  * `jsonMode` and format instructions, the Vercel AI SDK through OpenAI-compatible providers) send only
  * `response_format: json_object` and put the shape in the messages, so a `json_object` answer follows the prompt's
- * shape when there is one. Bounded by construction: a prompt costs at most one linear pass over its last
+ * shape when there is one — failing a schema or an example, the keys its prose names (prose-keys.ts). Bounded by construction: a prompt costs at most one linear pass over its last
  * PROMPT_SCHEMA_LIMITS.maxScanChars characters plus maxParses JSON.parse calls of at most maxCandidateChars each.
  */
+import { proseKeysSchema } from './prose-keys.ts';
 
 export interface PromptSchemaLimits {
   /** Characters scanned, taken from the end of the conversation (later text wins anyway). */
@@ -39,7 +40,7 @@ interface Span {
  */
 export function promptSchema(texts: readonly string[], limits: PromptSchemaLimits = PROMPT_SCHEMA_LIMITS): Json | null {
   const text = tail(texts, limits.maxScanChars);
-  if (text.indexOf('{') < 0) return null;
+  if (text.indexOf('{') < 0) return proseKeysSchema(texts);
   const { fences, inline } = splitFences(text);
   let parses = limits.maxParses;
   const allow = (): boolean => parses-- > 0;
@@ -65,7 +66,7 @@ export function promptSchema(texts: readonly string[], limits: PromptSchemaLimit
       return value !== undefined;
     },
   );
-  return inlineSchema ?? fencedExample ?? inlineExample;
+  return inlineSchema ?? fencedExample ?? inlineExample ?? proseKeysSchema(texts);
 }
 
 /** A parsed candidate as an object schema, or as an example turned into one (null fields when it is neither or too big). */

@@ -90,6 +90,19 @@ describe('json_object answers follow the schema in the prompt (real clients)', (
     expect(sent).toContain('```json');
   });
 
+  it('LangChain jsonMode with the keys named only in prose (no schema, no example)', async () => {
+    const structured = chatOpenAI().withStructuredOutput(Joke, { method: 'jsonMode' });
+    const joke = await twice(() =>
+      structured.invoke('Tell me a joke about cats. Return a JSON object with the keys `setup`, `punchline` and `rating` (integer).'),
+    );
+    expect(Joke.safeParse(joke).success).toBe(true);
+    const client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const content = 'Describe a book. Output JSON with these fields:\n- title: the book title\n- year (integer): first published\n- tags: a few genres';
+    const res = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content }], response_format: { type: 'json_object' } });
+    const Book = z.object({ title: z.string(), year: z.number().int(), tags: z.array(z.string()) }).strict();
+    expect(Book.safeParse(JSON.parse(res.choices[0]!.message.content ?? '')).success).toBe(true);
+  });
+
   it('keeps the generic object when the prompt shows no shape', async () => {
     const client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
     const messages = [{ role: 'user' as const, content: 'json please' }];
