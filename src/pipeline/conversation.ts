@@ -10,10 +10,26 @@ import { readOutputContract } from './output-contract.ts';
 import { chatPromptIds } from './prompt.ts';
 import { requestTemplate } from '../serving/safety.ts';
 import { checkCharsCanFit, checkPromptCanFit } from './size-checks.ts';
+import type { ChatMessageLike } from '../tokenizer/tokenizer.ts';
+import type { Constraint } from '../generate/structured.ts';
+import type { IntentMessage, OutputIntent, ToolsAsk } from './intent.ts';
 
 export interface ConversationPlan {
   readonly planned: PlannedPrompt;
   readonly params: SamplingParams;
+}
+
+/** A dialect's request in the chat shape: the conversation and what the chat template renders with it. */
+export interface ChatInput {
+  readonly messages: readonly ChatMessageLike[];
+  /** Tools as the chat template renders them (OpenAI function shape), or null. */
+  readonly templateTools: readonly unknown[] | null;
+  readonly kwargs: Record<string, unknown> | null;
+}
+
+/** A chat input and what the answer is asked to be (the intent's `messages` are the input's: conversationIntent). */
+export interface Conversation extends ChatInput {
+  readonly intent: OutputIntent;
 }
 
 export interface ConversationOptions {
@@ -24,25 +40,47 @@ export interface ConversationOptions {
   readonly promptText?: string;
 }
 
-/** `body` is OpenAI-chat shaped (messages, tools, tool_choice, response_format, chat_template_kwargs, reasoning_effort). */
-export function planConversation(ctx: PrepareEnv, model: PrepModel, body: Record<string, unknown>, o: ConversationOptions): ConversationPlan {
-  const messages = (body['messages'] as never[] | undefined) ?? [];
-  const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
+/** What a conversation dialect asks of the answer beyond its messages (absent: free text, no tools, thinking on). */
+export interface ConversationAsk {
+  readonly constraint?: Constraint | null;
+  readonly tools?: ToolsAsk | null;
+  readonly thinking?: boolean;
+  readonly reasoningEffort?: string | null;
+  readonly request: Readonly<Record<string, unknown>>;
+}
+
+/** The output intent of a conversation dialect (rules match the served model's name). */
+export function conversationIntent(messages: readonly IntentMessage[], a: ConversationAsk): OutputIntent {
+  return {
+    chat: true,
+    model: null,
+    messages,
+    prompt: '',
+    constraint: a.constraint ?? null,
+    structuredOutputs: false,
+    tools: a.tools ?? null,
+    thinking: a.thinking ?? true,
+    reasoningEffort: a.reasoningEffort ?? null,
+    request: a.request,
+  };
+}
+
+export function planConversation(ctx: PrepareEnv, model: PrepModel, c: Conversation, o: ConversationOptions): ConversationPlan {
   // A prompt that cannot fit however it tokenizes is refused before the template and tokenizer run.
   if (o.promptText !== undefined) checkCharsCanFit(model, o.promptText.length);
-  else checkPromptCanFit(model, messages as { content?: unknown }[]);
+  else checkPromptCanFit(model, c.messages);
   const promptIds =
     o.promptText !== undefined
       ? model.tokenizer.encode(o.promptText)
-      : chatPromptIds(model, messages, {
+      : chatPromptIds(model, c.messages, {
           addGenerationPrompt: true,
-          tools: (body['tools'] as unknown[] | undefined) ?? null,
-          kwargs,
-          ...requestTemplate(ctx.settings.safety, null, kwargs),
+          tools: c.templateTools,
+          kwargs: c.kwargs,
+          ...requestTemplate(ctx.settings.safety, null, c.kwargs),
         });
   const maxTokens = effectiveMaxTokens(model, promptIds.length, o.maxTokens);
   const params = toSamplingParams(o.sampling, maxTokens, null, { maxLogprobs: ctx.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
-  return { planned: withPrefixHashes(model, planPrompt(ctx, model, promptIds, params, readOutputContract(model, body, true, ctx.rules)), null), params };
+  return { planned: withPrefixHashes(model, planPrompt(ctx, model, promptIds, params, readOutputContract(model, c.intent, ctx.rules)), null), params };
 }
 
 /** Tool-call arguments as an object for dialects that send them parsed (Ollama, Anthropic). */

@@ -33,11 +33,12 @@ export function kvTransferOf(model: ServedModel, ask: KvTransferAsk, promptToken
   return ask.prefill ? { prefill: true, remotePrefillSeconds: undefined } : NO_TRANSFER;
 }
 
-export function readKvTransfer(body: Record<string, unknown>): KvTransferAsk {
-  const p = body['kv_transfer_params'];
-  if (p === undefined || p === null) return NO_ASK;
-  if (typeof p !== 'object' || Array.isArray(p)) throw invalid('kv_transfer_params must be an object.');
-  const params = p as Record<string, unknown>;
+/**
+ * The validated `kv_transfer_params` (a dictionary by the request schema; its keys are the connector's, read loosely
+ * as vLLM's NIXL connector reads them) → what is asked of P/D, with a 400 for an inconsistent set.
+ */
+export function readKvTransfer(params: Readonly<Record<string, unknown>> | null | undefined): KvTransferAsk {
+  if (params === undefined || params === null) return NO_ASK;
   const remoteDecode = params['do_remote_decode'] === true;
   const remotePrefill = params['do_remote_prefill'] === true;
   if (remoteDecode && remotePrefill) throw invalid('kv_transfer_params cannot set both do_remote_decode and do_remote_prefill.');

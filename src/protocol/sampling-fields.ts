@@ -49,6 +49,11 @@ export const samplingFields = {
   add_special_tokens: opt(lBool()),
   response_format: opt(pDict()),
   structured_outputs: opt(pDict()),
+  // vLLM ≤ 0.10's names for structured_outputs' kinds, any type (dialects/openai/output-intent.ts reads them).
+  guided_json: opt(z.unknown()),
+  guided_regex: opt(z.unknown()),
+  guided_choice: opt(z.unknown()),
+  guided_grammar: opt(z.unknown()),
 } as const;
 
 /** The shared fields as parsed: the one definition of their types (both request types spread them). */

@@ -1,45 +1,52 @@
-/** @module Anthropic Messages request (validated by its schema) → the chat shape the planner understands, as vLLM converts it. */
+/** @module Anthropic Messages request (validated by its schema) → the shared conversation the planner takes, as vLLM converts it. */
 import { contentText } from '../../protocol/content-parts.ts';
 import type { AnthropicCountTokensRequest, AnthropicMessage } from '../../protocol/anthropic.ts';
+import { conversationIntent, type ChatInput, type Conversation } from '../../pipeline/conversation.ts';
+import { toolsAsk, type ToolChoiceAsk } from '../../pipeline/intent.ts';
+import type { ChatMessageLike } from '../../tokenizer/tokenizer.ts';
 
 type Body = Record<string, unknown>;
 
-export interface AnthropicChat {
-  readonly messages: Body[];
-  readonly body: Body;
-}
+type AnthropicRequest = AnthropicCountTokensRequest & { thinking?: { type?: string | null } | null };
 
-export function toChat(r: AnthropicCountTokensRequest & { thinking?: { type?: string | null } | null }): AnthropicChat {
-  const messages: Body[] = [];
+/** The conversation and template inputs (all `count_tokens` needs). */
+export function toChat(r: AnthropicRequest): ChatInput {
+  const messages: ChatMessageLike[] = [];
   const system = r.system;
   if (typeof system === 'string') messages.push({ role: 'system', content: system });
   else if (Array.isArray(system)) messages.push({ role: 'system', content: contentText(system) });
   for (const m of r.messages) messages.push(...messageOf(m));
-  const tools = (r.tools ?? []).map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } }));
+  const templateTools = (r.tools ?? []).map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } }));
+  const kwargs = { ...(r.chat_template_kwargs ?? {}), ...(r.thinking?.type === 'disabled' ? { enable_thinking: false } : {}) };
+  return { messages, templateTools: templateTools.length > 0 ? templateTools : null, kwargs: Object.keys(kwargs).length > 0 ? kwargs : null };
+}
+
+/** A Messages request as a conversation to answer: tools and tool_choice as vLLM maps them (`any` is `required`). */
+export function toConversation(r: AnthropicRequest): Conversation {
+  const chat = toChat(r);
   const choice = r.tool_choice;
-  const toolChoice = !choice
+  const toolChoice: ToolChoiceAsk = !choice
     ? 'auto'
     : choice.type === 'any'
       ? 'required'
       : choice.type === 'tool'
-        ? { type: 'function', function: { name: choice.name } }
+        ? { name: choice.name ?? '' }
         : choice.type === 'none'
           ? 'none'
           : 'auto';
-  const kwargs = { ...(r.chat_template_kwargs ?? {}), ...(r.thinking?.type === 'disabled' ? { enable_thinking: false } : {}) };
-  const body: Body = {
-    messages,
-    ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
-    ...(Object.keys(kwargs).length > 0 ? { chat_template_kwargs: kwargs } : {}),
-  };
-  return { messages, body };
+  const tools = toolsAsk(
+    (r.tools ?? []).map((t) => ({ name: t.name, parameters: t.input_schema })),
+    toolChoice,
+    true,
+  );
+  return { ...chat, intent: conversationIntent(chat.messages, { tools, thinking: chat.kwargs?.['enable_thinking'] !== false, request: r }) };
 }
 
-function messageOf(m: AnthropicMessage): Body[] {
+function messageOf(m: AnthropicMessage): ChatMessageLike[] {
   const role = m.role;
   const content = m.content;
   if (typeof content === 'string') return [{ role, content }];
-  const out: Body[] = [];
+  const out: ChatMessageLike[] = [];
   const text = contentText(content.filter((b) => b.type === 'text'));
   const toolUses = content.filter((b) => b.type === 'tool_use');
   if (role === 'assistant' && toolUses.length > 0) {

@@ -10,7 +10,7 @@ import { AnthropicCountTokensRequestSchema, AnthropicMessagesRequestSchema } fro
 import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
 import { chatPromptIds } from '../../pipeline/prompt.ts';
 import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
-import { toChat } from './convert.ts';
+import { toChat, toConversation } from './convert.ts';
 
 export const ANTHROPIC_MESSAGES_JOB = 'anthropic.messages';
 export const ANTHROPIC_COUNT_JOB = 'anthropic.count_tokens';
@@ -29,23 +29,17 @@ export interface CountedTokens {
 
 export function planMessages(env: PrepareEnv, raw: Record<string, unknown>): PlannedMessages {
   const r = parseWith(AnthropicMessagesRequestSchema, raw);
-  const { body } = toChat(r);
   const model = resolveModel(env, r.model);
+  const conversation = toConversation(r);
   const sampling = { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined, top_k: r.top_k ?? undefined, stop: r.stop_sequences ?? null };
-  return { ...planConversation(env, model, body, { maxTokens: r.max_tokens, sampling }), model, name: r.model, stream: r.stream === true };
+  return { ...planConversation(env, model, conversation, { maxTokens: r.max_tokens, sampling }), model, name: r.model, stream: r.stream === true };
 }
 
 export function countTokens(env: PrepareEnv, raw: Record<string, unknown>): CountedTokens {
   const r = parseWith(AnthropicCountTokensRequestSchema, raw);
-  const { messages, body } = toChat(r);
+  const { messages, templateTools, kwargs } = toChat(r);
   const model = resolveModel(env, r.model);
   checkPromptCanFit(model, messages);
-  const kwargs = (body['chat_template_kwargs'] as Record<string, unknown> | undefined) ?? null;
-  const options = {
-    addGenerationPrompt: true,
-    tools: (body['tools'] as unknown[] | undefined) ?? null,
-    kwargs,
-    ...requestTemplate(env.settings.safety, null, kwargs),
-  };
-  return { model, inputTokens: chatPromptIds(model, messages as never, options).length };
+  const options = { addGenerationPrompt: true, tools: templateTools, kwargs, ...requestTemplate(env.settings.safety, null, kwargs) };
+  return { model, inputTokens: chatPromptIds(model, messages, options).length };
 }

@@ -7,7 +7,9 @@ import type { PrepareEnv, PrepModel } from '../../serving/context.ts';
 import { OllamaChatSchema, OllamaGenerateSchema, type OllamaChat, type OllamaGenerate } from '../../protocol/ollama.ts';
 import { parseWith } from '../../protocol/fields.ts';
 import { ApiError } from '../../protocol/errors.ts';
-import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
+import { conversationIntent, planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
+import { functionTools, jsonConstraint, toolsAsk } from '../../pipeline/intent.ts';
+import type { ChatMessageLike } from '../../tokenizer/tokenizer.ts';
 import { fimPromptText, supportsFim } from '../../pipeline/fim.ts';
 import { resolveOllamaModel } from './model.ts';
 
@@ -56,29 +58,27 @@ function planChatBody(env: PrepareEnv, r: OllamaChat): PlannedOllama {
   return { ...plan(env, model, r, messages, r.tools ?? null, undefined), name: r.model, chat: true, stream: r.stream !== false };
 }
 
-/** The OpenAI output contract reads tools, constraints and thinking from an OpenAI-shaped body: build one. */
+/** Ollama's fields as the shared conversation: `tools` as OpenAI's, `format` as a JSON constraint, `think` as thinking. */
 function plan(
   env: PrepareEnv,
   model: PrepModel,
   r: OllamaGenerate | OllamaChat,
-  messages: readonly unknown[],
-  tools: readonly unknown[] | null,
+  messages: readonly ChatMessageLike[],
+  tools: readonly Readonly<Record<string, unknown>>[] | null,
   promptText: string | undefined,
 ): ConversationPlan & { model: PrepModel } {
   const think = r.think;
   const format = r.format;
-  const contractBody: Record<string, unknown> = {
-    messages,
-    ...(tools ? { tools } : {}),
-    ...(format === 'json'
-      ? { response_format: { type: 'json_object' } }
-      : format && typeof format === 'object'
-        ? { response_format: { type: 'json_schema', json_schema: { name: 'format', schema: format } } }
-        : {}),
-    ...(think === false ? { chat_template_kwargs: { enable_thinking: false } } : typeof think === 'string' ? { reasoning_effort: think } : {}),
-  };
+  const intent = conversationIntent(messages, {
+    constraint: format === 'json' ? jsonConstraint(null) : format && typeof format === 'object' ? jsonConstraint(format) : null,
+    tools: tools && tools.length > 0 ? toolsAsk(functionTools(tools), 'auto', true) : null,
+    thinking: think !== false,
+    reasoningEffort: typeof think === 'string' ? think : null,
+    request: r,
+  });
+  const conversation = { messages, templateTools: tools, kwargs: think === false ? { enable_thinking: false } : null, intent };
   const o = r.options ?? {};
-  const planned = planConversation(env, model, contractBody, {
+  const planned = planConversation(env, model, conversation, {
     maxTokens: o.num_predict !== null && o.num_predict !== undefined && o.num_predict > 0 ? o.num_predict : null,
     sampling: { temperature: o.temperature, top_p: o.top_p, top_k: o.top_k, min_p: o.min_p, seed: o.seed, stop: o.stop },
     ...(promptText !== undefined ? { promptText } : {}),

@@ -11,6 +11,7 @@ import { checkCacheSalt, checkStreamFields } from '../../protocol/request-checks
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
+import { chatIntent } from './output-intent.ts';
 import { readOutputContract, type OutputContract } from '../../pipeline/output-contract.ts';
 import { chatPromptIds as renderedPromptIds, truncatePrompt } from '../../pipeline/prompt.ts';
 import { contentText } from '../../protocol/content-parts.ts';
@@ -47,7 +48,7 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
   const request = parseRequest(ChatCompletionRequestSchema, body);
   checkChatRequest(request);
   const model = resolveModel(env, request.model);
-  const contract = readOutputContract(model, body, true, env.rules);
+  const contract = readOutputContract(model, chatIntent(request), env.rules);
   const addGenerationPrompt = request.add_generation_prompt ?? true;
   checkPromptCanFit(model, request.messages);
   let promptIds = chatPromptIds(model, request, addGenerationPrompt, requestTemplate(env.settings.safety, request.chat_template, request.chat_template_kwargs));
@@ -56,7 +57,7 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
   const params = toSamplingParams(request, maxTokens, logprobs, { maxLogprobs: env.settings.maxLogprobs, vocabSize: model.tokenizer.vocabSize });
   if ((request.priority ?? 0) !== 0 && !model.priorityScheduling) throw errors.priorityUnsupported();
-  const ask = readKvTransfer(body);
+  const ask = readKvTransfer(request.kv_transfer_params);
   const planned = withPrefixHashes(model, planPrompt(env, model, promptIds, params, contract, loraOf(model, request.model)), request.cache_salt);
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');

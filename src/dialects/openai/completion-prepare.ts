@@ -11,6 +11,7 @@ import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.t
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
 import { truncatePrompt } from '../../pipeline/prompt.ts';
 import { fimPromptText, supportsFim } from '../../pipeline/fim.ts';
+import { completionIntent } from './output-intent.ts';
 import { readOutputContract } from '../../pipeline/output-contract.ts';
 import { readKvTransfer, type KvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
@@ -47,14 +48,14 @@ export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): 
   const request = parseRequest(CompletionRequestSchema, body);
   checkCompletionRequest(request);
   const model = resolveModel(env, request.model);
-  const contract = readOutputContract(model, body, false, env.rules);
+  const contract = readOutputContract(model, completionIntent(request), env.rules);
   if (request.suffix !== null && request.suffix !== undefined && !env.settings.enableSuffix) throw errors.suffixUnsupported();
   if (request.best_of !== null && request.best_of !== undefined && request.best_of > 1) throw errors.bestOf();
   const idLists = promptIdLists(model, request);
   const requested = request.max_tokens === undefined ? 16 : request.max_tokens;
   const echoOnly = (request.echo ?? false) && requested === 0;
   let params: SamplingParams | null = null;
-  const ask = readKvTransfer(body);
+  const ask = readKvTransfer(request.kv_transfer_params);
   const meter = new WorkMeter(); // one budget for the whole batch of prompts
   const prompts = idLists.map((ids) => {
     const maxTokens = effectiveMaxTokens(model, ids.length, echoOnly ? 1 : requested);

@@ -6,10 +6,11 @@
  */
 import { resolveModel, type PrepareEnv, type PrepModel } from '../../serving/context.ts';
 import { parseWith } from '../../protocol/fields.ts';
-import { ResponsesRequestSchema } from '../../protocol/responses.ts';
-import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
+import { ResponsesRequestSchema, type ResponsesRequest } from '../../protocol/responses.ts';
+import type { ChatMessageLike } from '../../tokenizer/tokenizer.ts';
+import { conversationIntent, planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
 import { NeedsContext } from '../../pipeline/prepare-wire.ts';
-import { toChat } from './convert.ts';
+import { responsesAsk, toChat } from './convert.ts';
 
 type Body = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ export interface PreviousTurns {
 export interface PlannedResponse extends ConversationPlan {
   readonly model: PrepModel;
   /** The request as validated, with `store` as it will be answered. */
-  readonly r: Body;
+  readonly r: ResponsesRequest;
   /** Kept in the store when done (the store is on and the request did not say `store: false`). */
   readonly stored: boolean;
   /** The conversation so far without system messages (for the stored entry). */
@@ -31,24 +32,27 @@ export interface PlannedResponse extends ConversationPlan {
 }
 
 export function planResponse(env: PrepareEnv, raw: Body, given?: unknown): PlannedResponse {
-  const request = parseWith(ResponsesRequestSchema, raw) as Body;
+  const request = parseWith(ResponsesRequestSchema, raw);
   // As vLLM: `store` (default true) is silently turned off while the store is disabled, and the response says so.
-  const stored = env.settings.safety.responsesStore.enabled && request['store'] !== false;
-  const r: Body = { ...request, store: stored };
-  const { body, messages } = toChat(r);
-  const previousId = r['previous_response_id'];
+  const stored = env.settings.safety.responsesStore.enabled && request.store !== false;
+  const r: ResponsesRequest = { ...request, store: stored };
+  const { messages, templateTools } = toChat(r);
+  const previousId = r.previous_response_id;
   if (typeof previousId === 'string') {
     if (given === undefined) throw new NeedsContext(previousId);
     // A follow-up continues the stored conversation: this request's instructions first, then the earlier turns.
-    const previous = given as PreviousTurns;
-    messages.splice(messages[0]?.['role'] === 'system' && typeof r['instructions'] === 'string' ? 1 : 0, 0, ...previous.messages);
+    // The store holds the chat messages this route wrote (responses.ts), so they are messages.
+    const previous = given as { readonly messages: readonly ChatMessageLike[] };
+    messages.splice(messages[0]?.role === 'system' && typeof r.instructions === 'string' ? 1 : 0, 0, ...previous.messages);
   }
-  const history = messages.filter((m) => m['role'] !== 'system');
-  const model = resolveModel(env, typeof r['model'] === 'string' ? r['model'] : null);
-  const maxTokens = typeof r['max_output_tokens'] === 'number' ? r['max_output_tokens'] : null;
-  const plan = planConversation(env, model, body, {
-    maxTokens,
-    sampling: { temperature: r['temperature'] as number | undefined, top_p: r['top_p'] as number | undefined },
-  });
+  const history = messages.filter((m) => m.role !== 'system');
+  const model = resolveModel(env, r.model ?? null);
+  const intent = conversationIntent(messages, responsesAsk(r));
+  const plan = planConversation(
+    env,
+    model,
+    { messages, templateTools, kwargs: null, intent },
+    { maxTokens: r.max_output_tokens ?? null, sampling: { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined } },
+  );
   return { ...plan, model, r, stored, history };
 }

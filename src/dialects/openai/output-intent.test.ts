@@ -1,0 +1,45 @@
+import { describe, it, expect } from 'vitest';
+import { chatIntent, completionIntent } from './output-intent.ts';
+import { ChatCompletionRequestSchema } from '../../protocol/chat.ts';
+import { CompletionRequestSchema } from '../../protocol/completions.ts';
+import { parseRequest } from '../../protocol/fields.ts';
+
+const chat = (body: Record<string, unknown>) => chatIntent(parseRequest(ChatCompletionRequestSchema, { messages: [{ role: 'user', content: 'hi' }], ...body }));
+const tool = (name: string) => ({ type: 'function', function: { name, parameters: { type: 'object' } } });
+
+describe('OpenAI request → output intent', () => {
+  it('reads tools, choice and parallel from the validated fields', () => {
+    const i = chat({ tools: [tool('a'), tool('b')], tool_choice: { type: 'function', function: { name: 'b' } }, parallel_tool_calls: 'false' });
+    expect(i.tools).toEqual({
+      tools: [
+        { name: 'a', parameters: { type: 'object' } },
+        { name: 'b', parameters: { type: 'object' } },
+      ],
+      mode: { name: 'b' },
+      parallel: false,
+    });
+    expect(chat({ tools: [tool('a')], tool_choice: 'none' }).tools).toBeNull();
+    expect(chat({ tools: [] }).tools).toBeNull();
+    expect(chat({ tools: [tool('a')] }).tools?.mode).toBe('auto');
+  });
+
+  it('structured_outputs wins over response_format; legacy guided_* are its kinds', () => {
+    const i = chat({ structured_outputs: { regex: '[ab]' }, response_format: { type: 'json_object' } });
+    expect(i.constraint).toEqual({ kind: 'regex', pattern: '[ab]' });
+    expect(i.structuredOutputs).toBe(true);
+    expect(chat({ guided_choice: ['x', 1] }).constraint).toEqual({ kind: 'choice', choices: ['x', '1'] });
+    expect(chat({ guided_choice: ['x'] }).structuredOutputs).toBe(false);
+    expect(chat({ response_format: { type: 'json_schema', json_schema: { schema: true } } }).constraint).toEqual({ kind: 'json', schema: {} });
+    expect(chat({ response_format: { type: 'text' } }).constraint).toBeNull();
+  });
+
+  it('thinking and effort from chat_template_kwargs and reasoning_effort', () => {
+    expect(chat({ chat_template_kwargs: { enable_thinking: false } }).thinking).toBe(false);
+    expect(chat({ reasoning_effort: 'low' })).toMatchObject({ thinking: true, reasoningEffort: 'low' });
+  });
+
+  it('completions: the first text prompt, no tools even when sent', () => {
+    const i = completionIntent(parseRequest(CompletionRequestSchema, { prompt: ['one', 'two'], tools: 'ignored', response_format: { type: 'json_object' } }));
+    expect(i).toMatchObject({ chat: false, prompt: 'one', tools: null, constraint: { kind: 'json', schema: null } });
+  });
+});
