@@ -35,8 +35,8 @@ export const BASELINES: Readonly<Record<string, Record<string, unknown>>> = {
   '/api/show': { model: MODEL },
 };
 
-/** Fields worth swapping, per dialect, beyond the baseline's own. */
-const FIELDS: Readonly<Record<Dialect, readonly string[]>> = {
+/** Fields worth swapping, per dialect, beyond the baseline's own (fuzz.test.ts swaps the OpenAI ones too). */
+export const FIELDS: Readonly<Record<Dialect, readonly string[]>> = {
   openai: [
     'n',
     'temperature',
@@ -75,6 +75,10 @@ const FIELDS: Readonly<Record<Dialect, readonly string[]>> = {
     'continue_final_message',
     'add_generation_prompt',
     'reasoning_effort',
+    'parallel_tool_calls',
+    'guided_json',
+    'guided_regex',
+    'guided_choice',
   ],
   vllm: [
     'messages',

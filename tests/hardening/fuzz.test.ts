@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { request } from 'node:http';
 import { startTestServer } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
+import { FIELDS as DIALECT_FIELDS } from './fuzz-bodies.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -29,39 +30,8 @@ const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc
 const hostileValue = fc.letrec((tie) => ({
   v: fc.oneof({ maxDepth: 4 }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('v'), { maxKeys: 4 })),
 })).v;
-const FIELDS = [
-  'model',
-  'messages',
-  'prompt',
-  'max_tokens',
-  'max_completion_tokens',
-  'n',
-  'temperature',
-  'top_p',
-  'top_k',
-  'stop',
-  'stream',
-  'stream_options',
-  'logprobs',
-  'top_logprobs',
-  'seed',
-  'tools',
-  'tool_choice',
-  'response_format',
-  'structured_outputs',
-  'input',
-  'encoding_format',
-  'dimensions',
-  'echo',
-  'suffix',
-  'min_tokens',
-  'ignore_eos',
-  'logit_bias',
-  'prompt_logprobs',
-  'chat_template',
-  'chat_template_kwargs',
-  'priority',
-];
+/** The all-route fuzzer's OpenAI fields, and the ones that carry a request's content. */
+const FIELDS = [...new Set(['model', 'messages', 'prompt', 'max_tokens', 'input', ...DIALECT_FIELDS.openai])];
 const hostileBody = fc.oneof(
   fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 8 }).map((o) => JSON.stringify(o)),
   fc
