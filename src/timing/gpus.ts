@@ -11,7 +11,13 @@ export interface GpuSpec {
   readonly dense_tflops: number;
   /** Dense FP8 tensor TFLOP/s, where the card has FP8 tensor cores (Hopper, Ada, Blackwell, CDNA3). */
   readonly fp8_tflops?: number;
+  /** Memory as the vendor names the card ("80GB"); HBM and GDDR are sized in GiB, so read as GiB where memory_gib is unknown. */
   readonly memory_gb: number;
+  /**
+   * Total device memory as CUDA reports it, GiB: what vLLM multiplies by gpu_memory_utilization (torch.cuda.mem_get_info
+   * total, `gpu_worker.py`). From vLLM logs / nvidia-smi totals where published (see `source`); a little under memory_gb.
+   */
+  readonly memory_gib?: number;
   /** All-reduce bandwidth per direction, GB/s (NVLink/Infinity Fabric, or PCIe). */
   readonly link_gb_s?: number;
   readonly allreduce_latency_us?: number;
@@ -26,9 +32,11 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     dense_tflops: 989,
     fp8_tflops: 1979,
     memory_gb: 80,
+    memory_gib: 79.19,
     link_gb_s: 225,
     allreduce_latency_us: 15,
-    source: 'NVIDIA H100 Tensor Core GPU datasheet (SXM5)',
+    source:
+      'NVIDIA H100 Tensor Core GPU datasheet (SXM5); memory: vllm-project/vllm#26836 usage stats: gpu_memory_per_device 85,029,158,912 bytes (vllm#10511 logs total_gpu_memory 79.22GiB)',
   },
   'h100-pcie': {
     name: 'H100-PCIe-80GB',
@@ -56,27 +64,30 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     dense_tflops: 2250,
     fp8_tflops: 4500,
     memory_gb: 180,
+    memory_gib: 178.35,
     link_gb_s: 450,
     allreduce_latency_us: 12,
-    source: 'NVIDIA DGX/HGX B200 datasheet (per GPU: 8 TB/s, 2.25 PFLOPS dense BF16)',
+    source: 'NVIDIA DGX/HGX B200 datasheet (per GPU: 8 TB/s, 2.25 PFLOPS dense BF16); memory: totalGlobalMem 178.35 GiB (pytorch/ao#4002)',
   },
   'a100-80gb': {
     name: 'A100-SXM-80GB',
     hbm_tb_s: 2.039,
     dense_tflops: 312,
     memory_gb: 80,
+    memory_gib: 80,
     link_gb_s: 150,
     allreduce_latency_us: 20,
-    source: 'NVIDIA A100 Tensor Core GPU datasheet (80GB SXM)',
+    source: 'NVIDIA A100 Tensor Core GPU datasheet (80GB SXM); memory: nvidia-smi total 81920MiB (modal-labs/modal-client#2797)',
   },
   'a100-40gb': {
     name: 'A100-SXM-40GB',
     hbm_tb_s: 1.555,
     dense_tflops: 312,
     memory_gb: 40,
+    memory_gib: 40,
     link_gb_s: 150,
     allreduce_latency_us: 20,
-    source: 'NVIDIA A100 Tensor Core GPU datasheet (40GB SXM)',
+    source: 'NVIDIA A100 Tensor Core GPU datasheet (40GB SXM); memory: nvidia-smi total 40960MiB (modal-labs/modal-client#2797)',
   },
   l40s: {
     name: 'L40S-48GB',
@@ -84,9 +95,10 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     dense_tflops: 362,
     fp8_tflops: 733,
     memory_gb: 48,
+    memory_gib: 44.99,
     link_gb_s: 25,
     allreduce_latency_us: 30,
-    source: 'NVIDIA L40S datasheet (BF16 362 TFLOPS dense)',
+    source: 'NVIDIA L40S datasheet (BF16 362 TFLOPS dense); memory: nvidia-smi total 46068MiB (modal-labs/modal-client#2797)',
   },
   l4: {
     name: 'L4-24GB',
@@ -94,9 +106,10 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     dense_tflops: 121,
     fp8_tflops: 242,
     memory_gb: 24,
+    memory_gib: 22.49,
     link_gb_s: 25,
     allreduce_latency_us: 30,
-    source: 'NVIDIA L4 datasheet (BF16 242 TFLOPS with sparsity)',
+    source: 'NVIDIA L4 datasheet (BF16 242 TFLOPS with sparsity); memory: nvidia-smi total 23034MiB (modal-labs/modal-client#2797)',
   },
   'rtx-4090': {
     name: 'RTX-4090-24GB',
@@ -104,9 +117,11 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     dense_tflops: 165,
     fp8_tflops: 330,
     memory_gb: 24,
+    memory_gib: 23.99,
     link_gb_s: 25,
     allreduce_latency_us: 30,
-    source: 'NVIDIA Ada Lovelace architecture whitepaper (RTX 4090: FP16/BF16 tensor, FP32 accumulate, 165.2 TFLOPS)',
+    source:
+      'NVIDIA Ada Lovelace architecture whitepaper (RTX 4090: FP16/BF16 tensor, FP32 accumulate, 165.2 TFLOPS); memory: nvidia-smi total 24564MiB (vllm-project/vllm#7553)',
   },
   mi300x: {
     name: 'MI300X-192GB',

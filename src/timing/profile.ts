@@ -47,6 +47,7 @@ const GpuSchema = z.strictObject({
   dense_tflops: positive(),
   fp8_tflops: positive().optional(),
   memory_gb: positive(),
+  memory_gib: positive().optional(),
   link_gb_s: positive().optional(),
   allreduce_latency_us: nonneg().optional(),
   source: z.string().optional(),
@@ -98,7 +99,10 @@ export const ProfileSchema = z
     jitter: z.strictObject({ cv: nonneg(), seed: z.int().default(0) }).optional(),
     /** Bandwidth for P/D KV-cache transfers between instances (GB/s; 25 ≈ 200 Gb/s RDMA). */
     kv_transfer_gb_s: z.number().positive().default(25),
-    /** GB held back from the KV cache per GPU for activations and non-torch memory. */
+    /**
+     * GiB held back from the KV cache per GPU besides the weights: vLLM's profiled activation peak plus non-torch
+     * memory (DESIGN.md §10.2, KV capacity). The name keeps "gb"; vLLM measures and logs it in GiB.
+     */
     activation_reserve_gb: z.number().nonnegative().default(3),
   })
   .transform((p) => ({ ...p, overheads: { ...(RELEASES[p.vllm] ?? RELEASES[DEFAULT_RELEASE])!.overheads, ...p.overheads } }));
@@ -204,18 +208,32 @@ export function kvBytesPerTokenPerGpu(p: Profile): number {
   return p.model?.mla ? kvBytesPerToken(p) : kvBytesPerToken(p) / p.tensor_parallel;
 }
 
+const GIB = 2 ** 30;
+
+/**
+ * Total device memory in bytes as vLLM sees it (torch.cuda.mem_get_info's total, which it multiplies by
+ * gpu_memory_utilization): the measured total where the GPU entry has one, else the vendor's "GB", which for HBM and
+ * GDDR parts is GiB (an "80GB" A100 reports 81,920 MiB).
+ */
+export function gpuMemoryBytes(gpu: { readonly memory_gb: number; readonly memory_gib?: number | undefined }): number {
+  return (gpu.memory_gib ?? gpu.memory_gb) * GIB;
+}
+
 /** vLLM's GPU-dependent batch defaults: 8192 tokens / 1024 seqs on ≥ 70 GiB non-A100 GPUs, else 2048 / 256. */
 export function defaultBatchLimits(p: Profile): { maxNumBatchedTokens: number; maxNumSeqs: number } {
   if (p.instant || !p.gpu) return { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 };
-  const gib = (p.gpu.memory_gb * 1e9) / 2 ** 30;
+  const gib = gpuMemoryBytes(p.gpu) / GIB;
   return gib >= 70 && !/a100/i.test(p.gpu.name) ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
 }
 
-/** KV cache capacity in blocks: (GPU memory × utilization − weights/TP − reserve) / (block size × KV bytes per token per GPU). */
+/**
+ * KV cache capacity in blocks, as vLLM's `determine_available_memory` sizes it: (total memory × utilization − weights/TP
+ * − activation peak and non-torch memory) / (block size × KV bytes per token per GPU), all in bytes.
+ */
 export function kvCapacityBlocks(p: Profile, blockSize: number, gpuMemoryUtilization: number): number {
   // Synthetic profiles: 4M tokens of KV, far beyond any test or benchmark working set.
   if (p.instant || p.fixed_step_ms !== undefined || !p.gpu || !p.model) return 262_144;
   const tp = p.tensor_parallel;
-  const perGpu = p.gpu.memory_gb * 1e9 * gpuMemoryUtilization - (p.model.total_params_b * 1e9 * weightBytes(p)) / tp - p.activation_reserve_gb * 1e9;
+  const perGpu = gpuMemoryBytes(p.gpu) * gpuMemoryUtilization - (p.model.total_params_b * 1e9 * weightBytes(p)) / tp - p.activation_reserve_gb * GIB;
   return Math.max(0, Math.floor(perGpu / (blockSize * kvBytesPerTokenPerGpu(p))));
 }
