@@ -49,7 +49,8 @@ describe('vLLM command lines', () => {
       { name: 'y', path: '/p/y' },
     ]);
     expect(o.dataParallelSize).toBe(2);
-    expect(o.apiServerCount).toBe(1);
+    // Unset: the server takes the DP size, as vLLM's serve does since vllm-project/vllm#32525.
+    expect(o.apiServerCount).toBeNull();
     expect(parse('m -dp 2 --api-server-count 2').apiServerCount).toBe(2);
     expect(parse('m -asc 3').apiServerCount).toBe(3);
     expect(() => parse('m --api-server-count 0')).toThrow(/api-server-count/);

@@ -52,8 +52,8 @@ Parallelism and KV events (vLLM's flags):
   -tp, --tensor-parallel-size N    GPUs per engine: overrides the profile's tensor_parallel (step time, KV cache size)
   -dp, --data-parallel-size N      N engines per model behind this port (vLLM's DP front end: least-loaded rank, or
                                    the rank asked for in the X-data-parallel-rank header); metrics label engine="i"
-  -asc, --api-server-count K       API-server loops in front of the ranks (default 1: one shared front-end queue);
-                                   a request takes the loop free first, a burst spreads round-robin
+  -asc, --api-server-count K       API-server loops in front of the ranks (default: the DP size, as vLLM since
+                                   #32525; 1 = one shared front-end queue); a request takes the loop free first
   --kv-events-config JSON          publish KV-cache events as vLLM does: {"enable_kv_cache_events": true,
                                    "publisher": "zmq", "endpoint": "tcp://*:5557", "replay_endpoint": ..., "topic": ...}
 

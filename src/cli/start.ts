@@ -204,7 +204,9 @@ async function startReplica(
       const ranks = Array.from({ length: dp }, (_, r) => buildRank(name, config, maxModelLen, profile, r));
       // vLLM runs the API server in front of all ranks of a deployment (DESIGN.md §10.2): the ranks share its loop(s).
       const costs = frontEndCosts(loadProfile(profile ?? FALLBACK_PROFILE));
-      const engine = withFrontEnd(dp > 1 ? createDataParallelEngine(ranks) : (ranks[0] as Engine), clock, costs, options.apiServerCount);
+      // An unset --api-server-count is the DP size (vLLM's serve.py, internal load balancing, vllm-project/vllm#32525).
+      const loops = options.apiServerCount ?? dp;
+      const engine = withFrontEnd(dp > 1 ? createDataParallelEngine(ranks) : (ranks[0] as Engine), clock, costs, loops);
       return options.logRequests ? withRequestLog(engine, logger) : engine;
     },
     unixSeconds: () => clock.unixSeconds(),

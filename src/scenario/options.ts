@@ -52,8 +52,11 @@ export interface ServeOptions {
   readonly replicaIndex: number | null;
   /** `--data-parallel-size N`: N engines per model behind one port, as vLLM's DP front end. */
   readonly dataParallelSize: number;
-  /** `--api-server-count`: API-server loops in front of each model's ranks (vLLM: one process each). */
-  readonly apiServerCount: number;
+  /**
+   * `--api-server-count`: API-server loops in front of each model's ranks (vLLM: one process each); null = unset, which
+   * vLLM (internal load balancing, vllm-project/vllm#32525) takes as the data-parallel size.
+   */
+  readonly apiServerCount: number | null;
   /** `--kv-events-config` with events enabled (ZMQ publisher), else null. */
   readonly kvEvents: KvEventsConfig | null;
   /** Periodic stats line (vLLM's LoggingStatLogger); off with `--disable-log-stats`. */
@@ -109,7 +112,7 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   replicaIndex: null,
   cors: { origins: ['*'], methods: ['*'], headers: ['*'], credentials: false },
   dataParallelSize: 1,
-  apiServerCount: 1,
+  apiServerCount: null,
   kvEvents: null,
   // Off for embedding code and tests; the CLI turns it on unless --disable-log-stats, as vLLM.
   logStats: false,

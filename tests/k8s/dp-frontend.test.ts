@@ -1,6 +1,6 @@
 /**
- * @module The data-parallel ranks of one model share the API server's front-end queue (vLLM runs one API-server
- * process in front of all ranks); `--api-server-count K` gives K loops. Checked on the engine the server built, on its
+ * @module The data-parallel ranks of one model share the API-server loops in front of them: `--api-server-count K`
+ * gives K loops, and an unset count is the DP size (vLLM's serve.py since vllm-project/vllm#32525). Checked on the engine the server built, on its
  * virtual clock: a burst submitted at one simulated instant, and when each request reached a rank.
  */
 import { describe, it, expect, afterAll } from 'vitest';
@@ -39,8 +39,8 @@ async function burst(sim: Simulator, n: number): Promise<number[]> {
 }
 
 describe('front-end queue with data parallelism', () => {
-  it('DP=2 shares one queue by default: the delays accumulate across both ranks', async () => {
-    const sim = await startTestServer({ dataParallelSize: 2, profile });
+  it('DP=2 with --api-server-count 1 shares one queue: the delays accumulate across both ranks', async () => {
+    const sim = await startTestServer({ dataParallelSize: 2, apiServerCount: 1, profile });
     started.push(sim);
     expect(await burst(sim, 4)).toEqual([10, 20, 30, 40]);
     // Both ranks served the burst (the queue is shared, the engines are not; the rank is chosen at the hand-off).
@@ -55,6 +55,12 @@ describe('front-end queue with data parallelism', () => {
 
   it('--api-server-count 2 splits the burst over two loops', async () => {
     const sim = await startTestServer({ dataParallelSize: 2, apiServerCount: 2, profile });
+    started.push(sim);
+    expect(await burst(sim, 4)).toEqual([10, 10, 20, 20]);
+  });
+
+  it('an unset --api-server-count is the DP size (two loops for DP=2)', async () => {
+    const sim = await startTestServer({ dataParallelSize: 2, profile });
     started.push(sim);
     expect(await burst(sim, 4)).toEqual([10, 10, 20, 20]);
   });
