@@ -16,8 +16,12 @@ export function unavailable(ctx: ServerContext): ApiError | null {
 }
 
 /**
- * The rank a generation request runs on, or undefined without data parallelism. The header is vLLM's (an integer in
- * [0, data_parallel_size)); without it, the rank with the lowest waiting × 4 + running summed over the served models.
+ * The rank a generation request is pinned to, or undefined to leave it to the data-parallel engine. The header is
+ * vLLM's (an integer in [0, data_parallel_size)). Without it vLLM picks the rank after the API server has processed the
+ * request (DPLBAsyncMPClient.get_core_engine_for_request, in add_request_async), so the engine does, when the request
+ * leaves the front-end queue (src/engine/data-parallel.ts). Only `--identity-headers` needs the rank before that, to
+ * commit it in the response headers: then it is chosen here, at arrival, by the same score summed over the served
+ * models.
  */
 export function chooseRank(ctx: ServerContext, requested: string | undefined): number | undefined {
   const size = ctx.settings.dataParallelSize;
@@ -27,7 +31,7 @@ export function chooseRank(ctx: ServerContext, requested: string | undefined): n
     if (rank >= size) throw new ApiError(400, 'BadRequestError', `Requested DP rank ${rank} is out of range [0, ${size}).`);
     return size > 1 ? rank : undefined;
   }
-  if (size <= 1) return undefined;
+  if (size <= 1 || !ctx.settings.identity) return undefined;
   const load: EngineStats[] = Array.from({ length: size }, (_, i) => {
     let running = 0;
     let waiting = 0;

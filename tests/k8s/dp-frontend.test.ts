@@ -7,7 +7,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startTestServer } from '../helpers/server.ts';
+import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 import type { RequestSummary } from '../../src/engine/types.ts';
 
@@ -63,6 +63,24 @@ describe('front-end queue with data parallelism', () => {
     const sim = await startTestServer({ dataParallelSize: 2, profile });
     started.push(sim);
     expect(await burst(sim, 4)).toEqual([10, 10, 20, 20]);
+  });
+
+  it('an unpinned request gets its rank when it leaves the front-end queue, by the load then (vLLM: add_request_async)', async () => {
+    const sim = await startTestServer({ dataParallelSize: 2, apiServerCount: 1, profile });
+    started.push(sim);
+    // P (pinned to rank 0) reaches rank 0 at 10 ms; Q, queued behind it, is placed at 20 ms and sees rank 0 busy.
+    // Chosen at arrival (both ranks idle, ties to rank 0) it would have joined P on rank 0.
+    const chat = { model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'x' }], max_tokens: 8, ignore_eos: true };
+    const [p, q] = await Promise.all([
+      postRaw(`${sim.url}/v1/chat/completions`, chat, { 'X-data-parallel-rank': '0' }),
+      postRaw(`${sim.url}/v1/chat/completions`, chat),
+    ]);
+    expect([p.status, q.status]).toEqual([200, 200]);
+    const text = await (await fetch(`${sim.url}/metrics`)).text();
+    const perEngine = Object.fromEntries(
+      [...text.matchAll(/^vllm:request_success_total\{engine="(\d+)",finished_reason="length",[^}]*\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]),
+    );
+    expect(perEngine).toEqual({ '0': 1, '1': 1 });
   });
 
   it('one rank, one loop: unchanged from the single-engine path', async () => {
