@@ -6,6 +6,7 @@
 import type { Engine, EngineHandle, EngineRequest, EngineSink, EngineStats } from './types.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { StepModel, PrefillChunk } from '../timing/step-model.ts';
+import { fillStepInput, releaseBlocks, sampleNext } from './step-tokens.ts';
 import type { KvCache } from './kv-cache.ts';
 import type { EngineObserver } from './observer.ts';
 import { createSequences, finishedReport, finishedSummary, type Req, type Seq } from './sequence.ts';
@@ -60,10 +61,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     });
   };
 
-  const release = (seq: Seq): void => {
-    kv.release(seq.blocks);
-    seq.blocks = [];
-  };
+  const release = (seq: Seq): void => releaseBlocks(kv, seq);
 
   const preempt = (seq: Seq): void => {
     running = running.filter((s) => s !== seq);
@@ -157,16 +155,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       if (continueAt !== undefined && waiting.length > 0) schedule();
       return;
     }
-    prefill.length = 0;
-    decodeContexts.length = 0;
-    let scheduledTokens = 0;
-    for (const seq of scheduled) {
-      const tokens = seq.stepTokens;
-      scheduledTokens += tokens;
-      const completes = seq.computed + tokens === seq.promptLen + seq.generated;
-      if (seq.computed < seq.promptLen + seq.generated - 1 || tokens > 1) prefill.push({ tokens, context: seq.computed, last: completes });
-      else decodeContexts.push(seq.computed);
-    }
+    const scheduledTokens = fillStepInput(scheduled, prefill, decodeContexts);
     const duration = model.stepTime({ prefill, decodeContexts });
     batch = scheduled;
     spare = [];
@@ -205,24 +194,9 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       seq.registered = Math.max(seq.registered, Math.floor(Math.min(seq.computed, seq.promptLen) / bs));
       if (seq.computed !== seq.promptLen + seq.generated) continue;
       // Caught up with every known token: the step samples the next one.
-      seq.generated++;
+      seq.stepOut = sampleNext(seq, now, kv, observer, finishedReqs);
       generatedTokens++;
-      if (seq.lastToken !== null) observer?.tokenGap?.(now - seq.lastToken);
-      else if (!req.promptCounted) {
-        req.promptCounted = true;
-        observer?.promptDone?.(seq.promptLen);
-      }
-      seq.lastToken = now;
-      req.firstToken ??= now;
-      if (req.tokenTimes && seq.index === 0) req.tokenTimes.push(now);
-      const finished = seq.generated >= seq.target;
-      if (finished) {
-        seq.state = 'done';
-        finishedSeqs++;
-        release(seq);
-        if (--req.left === 0) finishedReqs.push(req);
-      }
-      seq.stepOut = finished ? 2 : 1;
+      if (seq.stepOut === 2) finishedSeqs++;
       // Choices of one request keep their index order, so only a single-choice request's first token goes out from
       // inside this loop; everything else in batch order below.
       if (seq.generated === 1 && req.seqs.length === 1) {
