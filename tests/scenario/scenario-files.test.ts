@@ -98,6 +98,17 @@ rules:
     expect(JSON.parse(JSON.parse(json.text).choices[0].message.content)).toEqual({ ok: true, items: [1, 2] });
   });
 
+  it('json_path rules look into the validated request of each dialect (Anthropic, Responses, Ollama)', async () => {
+    const user = [{ role: 'user', content: 'x' }];
+    const metadata = { case: 'json' };
+    const anthropic = await postRaw(`${sim.url}/v1/messages`, { model: 'fixture-model', max_tokens: 32, messages: user, metadata });
+    expect(JSON.parse(JSON.parse(anthropic.text).content[0].text), anthropic.text).toEqual({ ok: true, items: [1, 2] });
+    const responses = await postRaw(`${sim.url}/v1/responses`, { model: 'fixture-model', input: 'x', store: false, metadata });
+    expect(JSON.parse(JSON.parse(responses.text).output[0].content[0].text), responses.text).toEqual({ ok: true, items: [1, 2] });
+    const ollama = await postRaw(`${sim.url}/api/chat`, { model: 'fixture-model', messages: user, stream: false, metadata });
+    expect(JSON.parse(JSON.parse(ollama.text).message.content), ollama.text).toEqual({ ok: true, items: [1, 2] });
+  });
+
   it('fails with the scripted error and falls back to generation when nothing matches', async () => {
     const err = await postRaw(`${sim.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'boom' }] });
     expect(err.status).toBe(503);

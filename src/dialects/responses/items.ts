@@ -1,5 +1,6 @@
 /** @module Responses API objects: output items built from a plan, usage, and the response envelope. */
 import type { ChoicePlan } from '../../generate/plan.ts';
+import type { ResponsesRequest } from '../../protocol/responses.ts';
 
 type Body = Record<string, unknown>;
 
@@ -57,7 +58,7 @@ function countReasoning(plan: ChoicePlan): number {
 
 /** The response object (all fields, as vLLM serves it). */
 export function responseObject(
-  r: Body,
+  r: ResponsesRequest,
   fields: { id: string; model: string; createdAt: number; status: string; output: Body[]; usage: Body | null; maxOutputTokens: number; incomplete: boolean },
 ): Body {
   return {
@@ -67,26 +68,26 @@ export function responseObject(
     status: fields.status,
     error: null,
     incomplete_details: fields.incomplete ? { reason: 'max_output_tokens' } : null,
-    instructions: r['instructions'] ?? null,
+    instructions: r.instructions ?? null,
     max_output_tokens: fields.maxOutputTokens,
     max_tool_calls: null,
     model: fields.model,
     output: fields.output,
-    parallel_tool_calls: r['parallel_tool_calls'] !== false,
-    previous_response_id: r['previous_response_id'] ?? null,
+    parallel_tool_calls: r.parallel_tool_calls !== false,
+    previous_response_id: r.previous_response_id ?? null,
     prompt: null,
-    reasoning: r['reasoning'] ?? null,
+    reasoning: r.reasoning ?? null,
     service_tier: 'auto',
-    store: r['store'] !== false,
-    temperature: typeof r['temperature'] === 'number' ? r['temperature'] : 1.0,
-    text: r['text'] ?? { format: { type: 'text' } },
-    tool_choice: r['tool_choice'] ?? 'auto',
-    tools: r['tools'] ?? [],
+    store: r.store !== false,
+    temperature: r.temperature ?? 1.0,
+    text: r.text ?? { format: { type: 'text' } },
+    tool_choice: r.tool_choice ?? 'auto',
+    tools: r.tools ?? [],
     top_logprobs: 0,
-    top_p: typeof r['top_p'] === 'number' ? r['top_p'] : 1.0,
+    top_p: r.top_p ?? 1.0,
     truncation: 'disabled',
     usage: fields.usage,
     user: null,
-    metadata: r['metadata'] ?? null,
+    metadata: r.metadata ?? null,
   };
 }

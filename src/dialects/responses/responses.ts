@@ -38,7 +38,7 @@ export function responsesRoute(ctx: ServerContext): Hono {
   app.post('/v1/responses', async (c) => {
     const previous = (id: string): PreviousTurns => ({ messages: lookup(store, id).messages });
     const job = finish(ctx, store, await prepareBody(c, ctx, RESPONSES_JOB, planResponse, { resolve: previous }), header(c, 'x-request-id'));
-    if (job.r['stream'] === true) return stream(c, ctx, job, keep);
+    if (job.r.stream === true) return stream(c, ctx, job, keep);
     const summaries = await runToCompletion(c, singleRun(job, job.id));
     if (!summaries) return new Response(null, { status: 499 });
     const response = finished(job, summaries[0]?.cachedTokens ?? 0);
@@ -63,7 +63,7 @@ function finish(ctx: ServerContext, store: ResponsesStore, p: Served<PlannedResp
   checkAdmission(p.model);
   // A stored response gets a minted id whatever the client asked for (store.ts says why); otherwise X-Request-Id or
   // `request_id` names it, as in vLLM.
-  const id = p.stored ? store.mintId() : responseId('resp_', headerId, typeof p.r['request_id'] === 'string' ? p.r['request_id'] : undefined);
+  const id = p.stored ? store.mintId() : responseId('resp_', headerId, p.r.request_id);
   // Item ids follow the response id (its unique tail), so they are unique per request too.
   const hex = id.slice(5).slice(-24);
   return { ...p, id, createdAt: ctx.unixSeconds(), ids: { message: `msg_${hex}`, reasoning: `rs_${hex}`, call: (i) => `fc_${hex}${i}` } };
