@@ -1,12 +1,13 @@
 /**
- * @module The merge loop of a byte-level BPE (GPT-2, Qwen, Llama 3): a word's UTF-8 bytes start as one symbol each and
- * the adjacent pair with the lowest merge rank is merged, leftmost first on ties, until no pair has a rank — the same
- * order as the heap in @lenml/tokenizers and Hugging Face's Rust `BPE::merge_word`, so the ids are the same.
+ * @module The merge table and merge loop of a byte-level BPE (GPT-2, Qwen, Llama 3): a word's UTF-8 bytes start as one
+ * symbol each and the adjacent pair with the lowest merge rank is merged, leftmost first on ties, until no pair has a
+ * rank — the same order as the heap in @lenml/tokenizers and Hugging Face's Rust `BPE::merge_word`, so the ids are
+ * the same. Words past LONG_WORD bytes go to bpe-long.ts.
  *
- * Tables are typed arrays (an open-addressing hash of merge pairs): a lookup allocates nothing, and a worker thread
- * that builds its own copy pays ~0.3 s once. Pure and deterministic: no clock, no randomness, no shared state.
+ * Tables are typed arrays: a lookup allocates nothing, and a worker thread that builds its own copy pays ~0.3 s once.
+ * On text whose words are new nearly every lookup is a memory access (the tables are megabytes, the L2 cache is
+ * one), so their layout is what the loop's speed is: see MergeTable. Pure and deterministic.
  */
-
 /** GPT-2's byte → printable character map (`bytes_to_unicode`): vocabulary keys spell bytes with these characters. */
 export function byteToUnicode(): string[] {
   const out: string[] = new Array(256);
@@ -19,31 +20,51 @@ export function byteToUnicode(): string[] {
 }
 
 /**
- * The merge table of one vocabulary. Build with `buildMergeTable`. One open-addressing hash of merge pairs, each slot
- * four int32s side by side — left id, right id, rank, merged id — so a probe touches one cache line: the table (a few
- * MB) does not fit in cache, and on text whose words are new every lookup is a memory access.
+ * The merge table of one vocabulary (build with `buildMergeTable`). A pair is looked up by `pairRank`: first in a
+ * Bloom filter of every merge pair (256 KB, stays in the L2 cache), which answers about half of all lookups — the
+ * pairs that merge into nothing — with no further memory access; then in an open-addressing hash of two int32s per
+ * slot (2 MB, half the four-int32 slots it replaced). The merged id is not stored per slot: it is a function of the
+ * rank (`mergedId`), read only when a merge is made, not on every lookup.
  */
 export interface MergeTable {
-  /** Id of each single byte's symbol (-1: the vocabulary lacks it, which `buildMergeTable` refuses). */
+  /** Id of each single byte's symbol. */
   readonly byteIds: Int32Array;
   /** One more than the highest id in the vocabulary. */
   readonly vocabSize: number;
   /** Slot count - 1 (a power of two). */
   readonly mask: number;
-  /** slots[4s] = left id (-1: empty), [4s+1] = right id, [4s+2] = rank, [4s+3] = merged id. */
+  /** Per slot: [2s] = left id | (right id & 0x7ff) << 21 (-1: empty), [2s+1] = right id >>> 11 | rank << 10. */
   readonly slots: Int32Array;
-  /**
-   * The merges of two single bytes, indexed directly: [2 × (b1 × 256 + b2)] = rank (NO_RANK: none), [+1] = merged id.
-   * A word's first round of lookups is all byte pairs, a third of its probes, here from 512 KB instead of the hash.
-   */
+  /** Bloom filter words: each pair sets two bits of one word (FILTER_WORDS of them). */
+  readonly filter: Int32Array;
+  /** Rank of the merge of two single bytes, indexed directly by b1 × 256 + b2 (NO_RANK: none): a word's first round. */
   readonly bytePairs: Int32Array;
+  /** Merged id by rank (-1: a rank that never forms). */
+  readonly mergedOf: Int32Array;
+  /** Left and right id by rank (-1: never forms), for bpe-long.ts. */
+  readonly leftOf: Int32Array;
+  readonly rightOf: Int32Array;
+  /**
+   * Every merge that uses a token comes after every merge that makes it (true of any merge list BPE training
+   * wrote). Then merging never creates a pair that outranks the one just merged, and bpe-long.ts can merge a long
+   * word one rank at a time instead of by a heap of pairs.
+   */
+  readonly monotone: boolean;
 }
+
+/** "No merge": above every rank (ranks are below MAX_PACKED), and small enough to pack with a position in an int32. */
+export const NO_RANK = (1 << 21) - 1;
+
+/** Ids and ranks must fit the packed slots (21 bits each; the largest vocabularies in use are under 2^18). */
+const MAX_PACKED = (1 << 21) - 2;
+const FILTER_WORDS = 1 << 16;
 
 /**
  * `vocab` maps vocabulary strings to ids (added tokens included, as the reference does); `merges` are `[left, right]`
  * pairs in rank order (a later duplicate overrides an earlier one, as a Map built from the list does).
  * Returns null when some merge yields a string outside the vocabulary, or a byte has no symbol: the reference then
- * emits unknown tokens, which this table cannot represent, so the caller keeps the reference encoder.
+ * emits unknown tokens, which this table cannot represent, so the caller keeps the reference encoder. Null too past
+ * MAX_PACKED ids or merges.
  */
 export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [string, string])[]): MergeTable | null {
   const chars = byteToUnicode();
@@ -53,10 +74,15 @@ export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: read
     if (id === undefined) return null;
     byteIds[b] = id;
   }
+  let vocabSize = 0;
+  for (const id of vocab.values()) if (id >= vocabSize) vocabSize = id + 1;
+  if (vocabSize > MAX_PACKED || merges.length > MAX_PACKED) return null;
   let size = 1024;
   while (size < merges.length * 1.6) size <<= 1;
   const mask = size - 1;
-  const slots = new Int32Array(size * 4).fill(-1);
+  const slots = new Int32Array(size * 2).fill(-1);
+  const filter = new Int32Array(FILTER_WORDS);
+  const mergedOf = new Int32Array(merges.length).fill(-1);
   for (let r = 0; r < merges.length; r++) {
     const [a, b] = merges[r]!;
     const ia = vocab.get(a);
@@ -65,34 +91,64 @@ export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: read
     if (ia === undefined || ib === undefined) continue;
     const im = vocab.get(a + b);
     if (im === undefined) return null;
-    let slot = hashPair(ia, ib) & mask;
-    while (slots[slot * 4] !== -1 && (slots[slot * 4] !== ia || slots[slot * 4 + 1] !== ib)) slot = (slot + 1) & mask;
-    slots[slot * 4] = ia;
-    slots[slot * 4 + 1] = ib;
-    slots[slot * 4 + 2] = r;
-    slots[slot * 4 + 3] = im;
+    const slot = findSlot(slots, mask, ia, ib);
+    // A later duplicate overrides: the earlier rank never forms.
+    if (slots[slot] !== -1) mergedOf[slots[slot + 1]! >>> 10] = -1;
+    slots[slot] = ia | ((ib & 0x7ff) << 21);
+    slots[slot + 1] = (ib >>> 11) | (r << 10);
+    mergedOf[r] = im;
+    const h = filterHash(ia, ib);
+    filter[h >>> 16] |= (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
   }
-  let vocabSize = 0;
-  for (const id of vocab.values()) if (id >= vocabSize) vocabSize = id + 1;
-  const table = { byteIds, vocabSize, mask, slots, bytePairs: new Int32Array(2 * 65536) };
-  for (let k = 0; k < 65536; k++) {
-    const s = findPair(table, byteIds[k >> 8]!, byteIds[k & 255]!);
-    table.bytePairs[2 * k] = s < 0 ? NO_RANK : slots[s + 2]!;
-    table.bytePairs[2 * k + 1] = s < 0 ? -1 : slots[s + 3]!;
+  // Ranks that form, by what they are made of and make; then whether the order is monotone (see `monotone`).
+  const leftOf = new Int32Array(merges.length).fill(-1);
+  const rightOf = new Int32Array(merges.length).fill(-1);
+  const lastMade = new Int32Array(vocabSize).fill(-1);
+  for (let r = 0; r < merges.length; r++) {
+    if (mergedOf[r] === -1) continue;
+    leftOf[r] = vocab.get(merges[r]![0])!;
+    rightOf[r] = vocab.get(merges[r]![1])!;
+    lastMade[mergedOf[r]!] = r;
   }
+  let monotone = true;
+  for (let r = 0; r < merges.length && monotone; r++) {
+    if (mergedOf[r] !== -1 && (lastMade[leftOf[r]!]! >= r || lastMade[rightOf[r]!]! >= r)) monotone = false;
+  }
+  const bytePairs = new Int32Array(65536);
+  const table: MergeTable = { byteIds, vocabSize, mask, slots, filter, bytePairs, mergedOf, leftOf, rightOf, monotone };
+  for (let k = 0; k < 65536; k++) bytePairs[k] = pairRank(table, byteIds[k >> 8]!, byteIds[k & 255]!);
   return table;
 }
 
-/** Index into `slots` (4 × slot) of the pair (a, b), or -1 when it has no merge. */
-function findPair(t: MergeTable, a: number, b: number): number {
+/** The rank of merging the pair (a, b), or NO_RANK. */
+export function pairRank(t: MergeTable, a: number, b: number): number {
+  const h = filterHash(a, b);
+  const word = t.filter[h >>> 16]!;
+  if (((word >>> (h & 31)) & (word >>> ((h >>> 5) & 31)) & 1) === 0) return NO_RANK;
   const { slots, mask } = t;
-  let slot = hashPair(a, b) & mask;
-  for (;;) {
-    const i = slot << 2;
-    const l = slots[i]!;
-    if (l === -1) return -1;
-    if (l === a && slots[i + 1] === b) return i;
-    slot = (slot + 1) & mask;
+  const k0 = a | ((b & 0x7ff) << 21);
+  const k1 = b >>> 11;
+  for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
+    const i = slot << 1;
+    const s0 = slots[i]!;
+    if (s0 === -1) return NO_RANK;
+    const s1 = slots[i + 1]!;
+    if (s0 === k0 && (s1 & 0x3ff) === k1) return s1 >>> 10;
+  }
+}
+
+/** The id a merge of rank `rank` makes. */
+export function mergedId(t: MergeTable, rank: number): number {
+  return t.mergedOf[rank]!;
+}
+
+/** Index into `slots` of the pair (a, b): its slot, or the empty one where it goes. */
+function findSlot(slots: Int32Array, mask: number, a: number, b: number): number {
+  const k0 = a | ((b & 0x7ff) << 21);
+  const k1 = b >>> 11;
+  for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
+    const i = slot << 1;
+    if (slots[i] === -1 || (slots[i] === k0 && (slots[i + 1]! & 0x3ff) === k1)) return i;
   }
 }
 
@@ -100,181 +156,40 @@ function hashPair(a: number, b: number): number {
   return Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
 }
 
-const NO_RANK = 0x7fffffff;
+/** A second hash for the filter: the top 16 bits pick its word, the low 10 its two bits. */
+function filterHash(a: number, b: number): number {
+  const h = Math.imul(a ^ Math.imul(b, 0x27d4eb2f), 0x165667b1);
+  return h ^ (h >>> 15);
+}
 
 /**
  * Merges `symbols[0..n)` (byte symbol ids of the word's UTF-8 `bytes`, overwritten) and appends the resulting ids to
  * `out`. `ranks` is scratch of at least n entries. Quadratic in the word's length, which beats a heap for the short
- * words a pre-tokenizer produces; `mergeLong` takes words past LONG_WORD.
+ * words a pre-tokenizer produces; the caller gives words past LONG_WORD to bpe-long.ts.
  */
 export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Array, n: number, out: number[], bytes: Uint8Array): void {
-  if (n > LONG_WORD) return mergeLong(t, symbols, n, out);
-  // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]); merged[i]: the id it merges into.
-  const merged = scratchMerged(n);
+  // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]).
   const pairs = t.bytePairs;
-  for (let i = 0; i + 1 < n; i++) {
-    const k = ((bytes[i]! << 8) | bytes[i + 1]!) << 1;
-    ranks[i] = pairs[k]!;
-    merged[i] = pairs[k + 1]!;
-  }
-  const slots = t.slots;
+  for (let i = 0; i + 1 < n; i++) ranks[i] = pairs[(bytes[i]! << 8) | bytes[i + 1]!]!;
+  const mergedOf = t.mergedOf;
   while (n > 1) {
-    let best = NO_RANK;
-    let at = -1;
-    for (let i = 0; i + 1 < n; i++) {
-      if (ranks[i]! < best) {
-        best = ranks[i]!;
-        at = i;
-      }
-    }
-    if (at < 0) break;
-    symbols[at] = merged[at]!;
+    // The lowest (rank, position) as one int32, found without a branch per pair (n ≤ LONG_WORD < 128).
+    let key = 0x7fffffff;
+    for (let i = 0; i + 1 < n; i++) key = Math.min(key, (ranks[i]! << 7) | i);
+    const best = key >> 7;
+    if (best === NO_RANK) break;
+    const at = key & 127;
+    symbols[at] = mergedOf[best]!;
     for (let i = at + 1; i + 1 < n; i++) {
       symbols[i] = symbols[i + 1]!;
       ranks[i] = ranks[i + 1]!;
-      merged[i] = merged[i + 1]!;
     }
     n--;
-    if (at > 0) {
-      const s = findPair(t, symbols[at - 1]!, symbols[at]!);
-      ranks[at - 1] = s < 0 ? NO_RANK : slots[s + 2]!;
-      merged[at - 1] = s < 0 ? -1 : slots[s + 3]!;
-    }
-    if (at + 1 < n) {
-      const s = findPair(t, symbols[at]!, symbols[at + 1]!);
-      ranks[at] = s < 0 ? NO_RANK : slots[s + 2]!;
-      merged[at] = s < 0 ? -1 : slots[s + 3]!;
-    }
+    if (at > 0) ranks[at - 1] = pairRank(t, symbols[at - 1]!, symbols[at]!);
+    if (at + 1 < n) ranks[at] = pairRank(t, symbols[at]!, symbols[at + 1]!);
   }
   for (let i = 0; i < n; i++) out.push(symbols[i]!);
 }
 
-/** Above this many bytes a word is merged with a heap (a run of 100k spaces or an unbroken base64 blob). */
+/** Above this many bytes a word goes to bpe-long.ts (a run of 100k spaces or an unbroken base64 blob). */
 export const LONG_WORD = 128;
-
-let mergedScratch = new Int32Array(256);
-function scratchMerged(n: number): Int32Array {
-  if (mergedScratch.length < n) mergedScratch = new Int32Array(n * 2);
-  return mergedScratch;
-}
-
-/**
- * The same merge order on a doubly linked list with a binary heap keyed (rank, position): O(n log n) for long words.
- * Heap entries go stale when a neighbour merges; a popped entry is used only if it still describes a live pair.
- */
-function mergeLong(t: MergeTable, symbols: Int32Array, n: number, out: number[]): void {
-  const next = new Int32Array(n);
-  const prev = new Int32Array(n);
-  const alive = new Uint8Array(n).fill(1);
-  for (let i = 0; i < n; i++) {
-    next[i] = i + 1 < n ? i + 1 : -1;
-    prev[i] = i - 1;
-  }
-  // Heap of (rank * 2^21 + position) would overflow int32 ranks; keep two parallel arrays instead.
-  const heap = new MinHeap(n);
-  for (let i = 0; i + 1 < n; i++) {
-    const s = findPair(t, symbols[i]!, symbols[i + 1]!);
-    if (s >= 0) heap.push(t.slots[s + 2]!, i, symbols[i + 1]!);
-  }
-  while (heap.size > 0) {
-    const rank = heap.topRank();
-    const pos = heap.topPos();
-    const rightSym = heap.topRight();
-    heap.pop();
-    const j = next[pos]!;
-    // Stale: the left symbol was merged away, has no right neighbour any more, or the neighbour changed.
-    if (!alive[pos] || j < 0 || symbols[j] !== rightSym) continue;
-    const s = findPair(t, symbols[pos]!, symbols[j]!);
-    if (s < 0 || t.slots[s + 2] !== rank) continue;
-    symbols[pos] = t.slots[s + 3]!;
-    alive[j] = 0;
-    const k = next[j]!;
-    next[pos] = k;
-    if (k >= 0) prev[k] = pos;
-    const p = prev[pos]!;
-    if (p >= 0) {
-      const sp = findPair(t, symbols[p]!, symbols[pos]!);
-      if (sp >= 0) heap.push(t.slots[sp + 2]!, p, symbols[pos]!);
-    }
-    if (k >= 0) {
-      const sk = findPair(t, symbols[pos]!, symbols[k]!);
-      if (sk >= 0) heap.push(t.slots[sk + 2]!, pos, symbols[k]!);
-    }
-  }
-  for (let i = 0; i >= 0; i = next[i]!) out.push(symbols[i]!);
-}
-
-/** A binary min-heap of (rank, position, right symbol) ordered by rank, then position. */
-class MinHeap {
-  private ranks: Int32Array;
-  private poss: Int32Array;
-  private rights: Int32Array;
-  size = 0;
-
-  constructor(capacity: number) {
-    this.ranks = new Int32Array(Math.max(4, capacity));
-    this.poss = new Int32Array(this.ranks.length);
-    this.rights = new Int32Array(this.ranks.length);
-  }
-
-  topRank(): number {
-    return this.ranks[0]!;
-  }
-  topPos(): number {
-    return this.poss[0]!;
-  }
-  topRight(): number {
-    return this.rights[0]!;
-  }
-
-  push(rank: number, pos: number, right: number): void {
-    if (this.size === this.ranks.length) this.grow();
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(rank, pos, this.ranks[parent]!, this.poss[parent]!)) break;
-      this.set(i, this.ranks[parent]!, this.poss[parent]!, this.rights[parent]!);
-      i = parent;
-    }
-    this.set(i, rank, pos, right);
-  }
-
-  pop(): void {
-    const last = --this.size;
-    if (last === 0) return;
-    const rank = this.ranks[last]!;
-    const pos = this.poss[last]!;
-    const right = this.rights[last]!;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= last) break;
-      if (child + 1 < last && this.less(this.ranks[child + 1]!, this.poss[child + 1]!, this.ranks[child]!, this.poss[child]!)) child++;
-      if (!this.less(this.ranks[child]!, this.poss[child]!, rank, pos)) break;
-      this.set(i, this.ranks[child]!, this.poss[child]!, this.rights[child]!);
-      i = child;
-    }
-    this.set(i, rank, pos, right);
-  }
-
-  private less(ra: number, pa: number, rb: number, pb: number): boolean {
-    return ra < rb || (ra === rb && pa < pb);
-  }
-
-  private set(i: number, rank: number, pos: number, right: number): void {
-    this.ranks[i] = rank;
-    this.poss[i] = pos;
-    this.rights[i] = right;
-  }
-
-  private grow(): void {
-    const grow = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.ranks = grow(this.ranks);
-    this.poss = grow(this.poss);
-    this.rights = grow(this.rights);
-  }
-}

@@ -5,7 +5,8 @@
  * cache or merged by rank (byte-level-bpe.ts). `createFastEncoder` returns null for any tokenizer.json shape it does
  * not reproduce exactly (the caller keeps the reference). Pure and deterministic: safe in worker threads.
  */
-import { buildMergeTable, byteToUnicode, mergeSymbols, type MergeTable } from './byte-level-bpe.ts';
+import { buildMergeTable, byteToUnicode, LONG_WORD, mergeSymbols, type MergeTable } from './byte-level-bpe.ts';
+import { mergeLong } from './bpe-long.ts';
 import { createAddedTokenSplitter, type AddedTokenSplitter } from './added-tokens.ts';
 import { hashRange, RangeWordCache, TextIdTable } from './text-table.ts';
 import { readEncoderSpec } from './fast-encoder-spec.ts';
@@ -168,7 +169,8 @@ class ByteLevelEncoder implements FastEncoder {
 
   private merge(text: string, from: number, to: number, out: number[]): void {
     const n = this.toByteSymbols(text, from, to);
-    mergeSymbols(this.table, this.symbols, this.ranks, n, out, this.bytes);
+    if (n > LONG_WORD) mergeLong(this.table, this.symbols, n, out);
+    else mergeSymbols(this.table, this.symbols, this.ranks, n, out, this.bytes);
   }
 
   /** Writes the word's UTF-8 bytes to `bytes` and their symbols to `symbols`; a lone surrogate is U+FFFD. */

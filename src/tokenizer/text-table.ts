@@ -14,49 +14,53 @@ export function hashRange(text: string, from: number, to: number): number {
   return h ^ (h >>> 13);
 }
 
-/** A fixed set of string keys → non-negative int values (the vocabulary by its raw text). */
+/**
+ * A fixed set of string keys → non-negative int values (the vocabulary by its raw text). One slot is two int32s —
+ * hash, where the key starts in `units` — and each key is stored as [length (2 units), value (2 units), key units],
+ * so a lookup touches one cache line of slots (a miss: nothing else) and one of units (a hit). Four separate arrays
+ * per slot cost a cache miss each, and this table (a few MB) is read for every word.
+ */
 export class TextIdTable {
   private readonly mask: number;
-  /** Per slot: start of the key in `units` (-1: empty), its length, its hash, its value. */
-  private readonly starts: Int32Array;
-  private readonly lengths: Int32Array;
-  private readonly hashes: Int32Array;
-  private readonly values: Int32Array;
+  /** [2s] = hash, [2s+1] = start of the key's record in `units` (-1: empty). */
+  private readonly slots: Int32Array;
   private readonly units: Uint16Array;
 
   constructor(entries: ReadonlyMap<string, number>) {
     let size = 1024;
-    while (size < entries.size * 2) size <<= 1;
+    while (size < entries.size * 1.6) size <<= 1;
     this.mask = size - 1;
-    this.starts = new Int32Array(size).fill(-1);
-    this.lengths = new Int32Array(size);
-    this.hashes = new Int32Array(size);
-    this.values = new Int32Array(size);
+    this.slots = new Int32Array(size * 2).fill(-1);
     let total = 0;
-    for (const k of entries.keys()) total += k.length;
+    for (const k of entries.keys()) total += k.length + 4;
     this.units = new Uint16Array(total);
     let at = 0;
     for (const [key, value] of entries) {
       const h = hashRange(key, 0, key.length);
       let slot = h & this.mask;
-      while (this.starts[slot] !== -1) slot = (slot + 1) & this.mask;
-      for (let i = 0; i < key.length; i++) this.units[at + i] = key.charCodeAt(i);
-      this.starts[slot] = at;
-      this.lengths[slot] = key.length;
-      this.hashes[slot] = h;
-      this.values[slot] = value;
-      at += key.length;
+      while (this.slots[slot * 2 + 1] !== -1) slot = (slot + 1) & this.mask;
+      const u = this.units;
+      u[at] = key.length & 0xffff;
+      u[at + 1] = key.length >>> 16;
+      u[at + 2] = value & 0xffff;
+      u[at + 3] = value >>> 16;
+      for (let i = 0; i < key.length; i++) u[at + 4 + i] = key.charCodeAt(i);
+      this.slots[slot * 2] = h;
+      this.slots[slot * 2 + 1] = at;
+      at += key.length + 4;
     }
   }
 
   /** The value of text[from, to), or -1. */
   get(text: string, from: number, to: number, h = hashRange(text, from, to)): number {
     const len = to - from;
-    const { starts, lengths, hashes, units, mask } = this;
+    const { slots, units, mask } = this;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const start = starts[slot]!;
+      const start = slots[slot * 2 + 1]!;
       if (start === -1) return -1;
-      if (hashes[slot] === h && lengths[slot] === len && sameUnits(units, start, text, from, len)) return this.values[slot]!;
+      if (slots[slot * 2] === h && units[start] === (len & 0xffff) && units[start + 1] === len >>> 16 && sameUnits(units, start + 4, text, from, len)) {
+        return units[start + 2]! | (units[start + 3]! << 16);
+      }
     }
   }
 }
@@ -67,17 +71,13 @@ function sameUnits(units: Uint16Array, start: number, text: string, from: number
 }
 
 /**
- * One generation of the word cache: up to `capacity` words (each ≤ `maxWord` code units) → their ids. Full when either
- * the entries or the id pool run out; then the owner clears it.
+ * One generation of the word cache: up to `capacity` words (each ≤ `maxWord` code units, at most 255) → their ids.
+ * Full when either the entries or the id pool run out; then the owner clears it. A slot is four int32s in one cache
+ * line: hash, start of the word in `units` (-1: empty), start of its ids in `ids`, length | id count << 8.
  */
 class WordTable {
   private readonly mask: number;
-  private readonly starts: Int32Array;
-  private readonly lengths: Int32Array;
-  private readonly hashes: Int32Array;
-  /** Per slot: where its ids start in `ids`, and how many. */
-  private readonly idStarts: Int32Array;
-  private readonly idCounts: Int32Array;
+  private readonly slots: Int32Array;
   private readonly units: Uint16Array;
   private readonly ids: Int32Array;
   private unitsUsed = 0;
@@ -91,32 +91,29 @@ class WordTable {
     let size = 16;
     while (size < capacity * 2) size <<= 1;
     this.mask = size - 1;
-    this.starts = new Int32Array(size).fill(-1);
-    this.lengths = new Int32Array(size);
-    this.hashes = new Int32Array(size);
-    this.idStarts = new Int32Array(size);
-    this.idCounts = new Int32Array(size);
+    this.slots = new Int32Array(size * 4).fill(-1);
     // Words average far below the longest cached one: room for `capacity` words of 16 units and 8 ids, at least one long one.
     this.units = new Uint16Array(capacity * 16 + maxWord);
     this.ids = new Int32Array(capacity * 8 + maxWord * 4);
   }
 
-  /** The slot of text[from, to), or -1. */
+  /** The slot (index into `slots`) of text[from, to), or -1. */
   find(text: string, from: number, to: number, h: number): number {
     const len = to - from;
-    const { starts, lengths, hashes, units, mask } = this;
+    const { slots, units, mask } = this;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const start = starts[slot]!;
+      const i = slot << 2;
+      const start = slots[i + 1]!;
       if (start === -1) return -1;
-      if (hashes[slot] === h && lengths[slot] === len && sameUnits(units, start, text, from, len)) return slot;
+      if (slots[i] === h && (slots[i + 3]! & 0xff) === len && sameUnits(units, start, text, from, len)) return i;
     }
   }
 
-  /** Appends the ids of `slot` to `out`. */
-  copyTo(slot: number, out: number[]): void {
-    const start = this.idStarts[slot]!;
-    const end = start + this.idCounts[slot]!;
-    for (let i = start; i < end; i++) out.push(this.ids[i]!);
+  /** Appends the ids of slot `i` to `out`. */
+  copyTo(i: number, out: number[]): void {
+    const start = this.slots[i + 2]!;
+    const end = start + (this.slots[i + 3]! >>> 8);
+    for (let k = start; k < end; k++) out.push(this.ids[k]!);
   }
 
   /** Adds text[from, to) → src[srcFrom, srcTo); false when this generation is full (nothing added). */
@@ -125,30 +122,24 @@ class WordTable {
     const n = srcTo - srcFrom;
     if (this.count >= this.capacity || this.unitsUsed + len > this.units.length || this.idsUsed + n > this.ids.length) return false;
     let slot = h & this.mask;
-    while (this.starts[slot] !== -1) slot = (slot + 1) & this.mask;
+    while (this.slots[slot * 4 + 1] !== -1) slot = (slot + 1) & this.mask;
     const u = this.unitsUsed;
     for (let i = 0; i < len; i++) this.units[u + i] = text.charCodeAt(from + i);
     const d = this.idsUsed;
     for (let i = 0; i < n; i++) this.ids[d + i] = src[srcFrom + i]!;
-    this.starts[slot] = u;
-    this.lengths[slot] = len;
-    this.hashes[slot] = h;
-    this.idStarts[slot] = d;
-    this.idCounts[slot] = n;
+    const i = slot * 4;
+    this.slots[i] = h;
+    this.slots[i + 1] = u;
+    this.slots[i + 2] = d;
+    this.slots[i + 3] = len | (n << 8);
     this.unitsUsed += len;
     this.idsUsed += n;
     this.count++;
     return true;
   }
 
-  /** This generation's ids of `slot`, to move them to another generation. */
-  idsOf(slot: number): Int32Array {
-    const start = this.idStarts[slot]!;
-    return this.ids.subarray(start, start + this.idCounts[slot]!);
-  }
-
   clear(): void {
-    this.starts.fill(-1);
+    this.slots.fill(-1);
     this.unitsUsed = 0;
     this.idsUsed = 0;
     this.count = 0;
@@ -189,7 +180,7 @@ export class RangeWordCache {
 
   /** Caches text[from, to) → src[srcFrom, srcTo) (words longer than `maxWord` are not kept). */
   set(text: string, from: number, to: number, h: number, src: ArrayLike<number>, srcFrom: number, srcTo: number): void {
-    if (to - from > this.maxWord) return;
+    if (to - from > this.maxWord || to - from > 255) return;
     if (this.young.add(text, from, to, h, src, srcFrom, srcTo)) return;
     const old = this.old;
     old.clear();
