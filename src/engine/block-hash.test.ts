@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { createKvCache } from './kv-cache.ts';
 import { createSequences } from './sequence.ts';
-import { chainedBlockHashes } from './block-hash.ts';
+import { hash } from 'node:crypto';
+import fc from 'fast-check';
+import { chainedBlockHashes, idText } from './block-hash.ts';
 import type { EngineRequest, EngineSink } from './types.ts';
 
 const sink: EngineSink = { onTokens: () => {}, onFinished: () => {} };
@@ -36,5 +38,47 @@ describe('prompt block hashes', () => {
     expect(createSequences(request({ prefixHashes: pre }), sink, 0, 0, kv).hashes).toEqual(kv.blockHashes(prompt, ''));
     const off = createKvCache({ totalBlocks: 64, blockSize: 16, enablePrefixCaching: false });
     expect(createSequences(request({ cacheSalt: 's', prefixHashes: pre }), sink, 0, 0, off).hashes).toEqual([]);
+  });
+});
+
+/** The definition: sha1(previous hash + the block's ids joined by commas), base64, the salt before the first block. */
+function definition(tokens: readonly number[], salt: string, blockSize: number): string[] {
+  const out: string[] = [];
+  let prev = salt;
+  for (let end = blockSize; end <= tokens.length; end += blockSize) {
+    prev = hash('sha1', prev + tokens.slice(end - blockSize, end).join(','), 'base64');
+    out.push(prev);
+  }
+  return out;
+}
+
+describe('block hashes from the id text', () => {
+  it('equal the definition for any ids, salt and block size', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 300_000 }), { maxLength: 200 }),
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        fc.integer({ min: 1, max: 40 }),
+        (ids, salt, blockSize) => {
+          expect(chainedBlockHashes(ids, salt, blockSize)).toEqual(definition(ids, salt, blockSize));
+        },
+      ),
+      { numRuns: 300, seed: 4 },
+    );
+  });
+
+  it('spell ids as join does, also ids that are not small non-negative integers', () => {
+    const decode = (ids: readonly number[]): string => Buffer.from(idText(ids).bytes).toString('latin1');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat(), fc.integer(), fc.double(), fc.constant(2 ** 31), fc.constant(2 ** 32 + 3)), { maxLength: 50 }), (ids) => {
+        expect(decode(ids)).toBe(ids.join(','));
+        expect(chainedBlockHashes(ids, 'ß', 3)).toEqual(definition(ids, 'ß', 3));
+        const text = idText(ids);
+        ids.forEach((_id, i) => expect(text.ends[i]).toBe(ids.slice(0, i + 1).join(',').length));
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+    expect(decode([])).toBe('');
+    expect(decode([0, 9, 10, 99, 100, 2147483647])).toBe('0,9,10,99,100,2147483647');
   });
 });

@@ -12,16 +12,74 @@ export interface PrefixHashes {
   readonly hashes: readonly string[];
 }
 
-export function chainedBlockHashes(tokens: readonly number[], salt: string, blockSize: number): string[] {
-  // sha1(previous hash + the block's ids joined by commas), base64. One-shot `hash` on a string built by hand:
-  // a Hash object and a slice + join per block cost twice as much (64 blocks per 1k-token prompt).
+/**
+ * A prompt's ids as the text `ids.join(',')` in ASCII bytes, and where each id's text ends: the request key's digest
+ * (pipeline/plan-prompt.ts) and every block hash read the same text, so it is written once per prompt, digit by
+ * digit, instead of as a join and then again as 64 strings built by concatenation.
+ */
+export interface IdText {
+  readonly bytes: Uint8Array;
+  /** ends[i]: index in `bytes` just after id i's digits. */
+  readonly ends: Int32Array;
+}
+
+export function idText(ids: readonly number[]): IdText {
+  // Ten digits and a comma cover any id below 2^31; anything else takes the general path.
+  const bytes = new Uint8Array(ids.length * 11);
+  const ends = new Int32Array(ids.length);
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    let id = ids[i]!;
+    if (!(id >= 0 && id < 0x80000000 && (id | 0) === id)) return generalIdText(ids);
+    if (i > 0) bytes[at++] = 0x2c;
+    let digits = 1;
+    for (let v = id; v >= 10; v = (v / 10) | 0) digits++;
+    at += digits;
+    for (let k = at - 1; k >= at - digits; k--) {
+      bytes[k] = 0x30 + (id % 10);
+      id = (id / 10) | 0;
+    }
+    ends[i] = at;
+  }
+  return { bytes: bytes.subarray(0, at), ends };
+}
+
+/** Ids as String() spells them (always ASCII: digits, '-', '.', 'e', '+', 'NaN', 'Infinity'). */
+function generalIdText(ids: readonly number[]): IdText {
+  const ends = new Int32Array(ids.length);
+  let at = -1;
+  for (let i = 0; i < ids.length; i++) ends[i] = at += String(ids[i]).length + 1;
+  return { bytes: Buffer.from(ids.join(','), 'latin1'), ends };
+}
+
+/**
+ * sha1(previous hash + the block's ids joined by commas), base64; the first block's "previous hash" is the salt.
+ * `text` is `idText(tokens)` when the caller has it already.
+ */
+export function chainedBlockHashes(tokens: readonly number[], salt: string, blockSize: number, text: IdText = idText(tokens)): string[] {
   const out: string[] = [];
-  let prev = salt;
-  for (let end = blockSize; end <= tokens.length; end += blockSize) {
-    let text = prev + tokens[end - blockSize];
-    for (let i = end - blockSize + 1; i < end; i++) text += `,${tokens[i]}`;
-    prev = hash('sha1', text, 'base64');
-    out.push(prev);
+  const blocks = Math.floor(tokens.length / blockSize);
+  if (blocks === 0 || blockSize <= 0) return out;
+  const { bytes, ends } = text;
+  const saltBytes = Buffer.from(salt, 'utf8');
+  let longest = 0;
+  for (let b = 0; b < blocks; b++) longest = Math.max(longest, blockEnd(ends, b, blockSize) - blockStart(ends, b, blockSize));
+  // The previous hash (28 base64 characters, or the salt) then the block's text, in one buffer.
+  const input = new Uint8Array(Math.max(saltBytes.length, 28) + longest);
+  input.set(saltBytes);
+  let prevLength = saltBytes.length;
+  for (let b = 0; b < blocks; b++) {
+    const from = blockStart(ends, b, blockSize);
+    const to = blockEnd(ends, b, blockSize);
+    input.set(bytes.subarray(from, to), prevLength);
+    const h = hash('sha1', input.subarray(0, prevLength + to - from), 'base64');
+    out.push(h);
+    for (let k = 0; k < h.length; k++) input[k] = h.charCodeAt(k);
+    prevLength = h.length;
   }
   return out;
 }
+
+/** Where block b's ids start in the id text (after the comma before it) and end. */
+const blockStart = (ends: Int32Array, b: number, blockSize: number): number => (b === 0 ? 0 : ends[b * blockSize - 1]! + 1);
+const blockEnd = (ends: Int32Array, b: number, blockSize: number): number => ends[(b + 1) * blockSize - 1]!;

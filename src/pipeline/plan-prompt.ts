@@ -10,8 +10,9 @@ import type { OutputContract } from './output-contract.ts';
 import { codeSourceFor } from './code-prompt.ts';
 import { WorkMeter } from './work-budget.ts';
 import { generatedLogprobs, type TokenLogprob } from '../generate/logprobs.ts';
+import { hash } from 'node:crypto';
 import { canonicalJson, createRng, sha256Hex, type Rng } from '../generate/rng.ts';
-import { chainedBlockHashes, type PrefixHashes } from '../engine/block-hash.ts';
+import { chainedBlockHashes, idText, type IdText, type PrefixHashes } from '../engine/block-hash.ts';
 
 export interface PlannedPrompt {
   readonly promptIds: readonly number[];
@@ -32,7 +33,7 @@ export function withPrefixHashes(model: PrepModel, planned: PlannedPrompt, cache
   const blockSize = model.prefixBlockSize;
   if (blockSize === null) return planned;
   const salt = cacheSalt || '';
-  return { ...planned, prefixHashes: { blockSize, salt, hashes: chainedBlockHashes(planned.promptIds, salt, blockSize) } };
+  return { ...planned, prefixHashes: { blockSize, salt, hashes: chainedBlockHashes(planned.promptIds, salt, blockSize, idTextOf(planned.promptIds)) } };
 }
 
 /** vLLM `_validate_input` for completion-like requests: prompt must leave room, and prompt + max_tokens must fit. */
@@ -114,11 +115,25 @@ function requestKey(model: PrepModel, promptIds: readonly number[], params: Samp
 
 const digests = new WeakMap<readonly number[], string>();
 
-/** sha256 of the prompt ids, remembered per array: prompts from the prompt cache are the same array on every hit. */
+/** sha256 of the prompt ids joined by commas, remembered per array: prompts from the prompt cache are the same array on every hit. */
 function promptDigest(ids: readonly number[]): string {
   let d = digests.get(ids);
-  if (d === undefined) digests.set(ids, (d = sha256Hex(ids.join(','))));
+  if (d === undefined) digests.set(ids, (d = hash('sha256', idTextOf(ids).bytes, 'hex')));
   return d;
+}
+
+/**
+ * The id text of the prompt planned last: its digest and its block hashes read the same text (block-hash.ts), and a
+ * request asks for both, one after the other, on the same array. One entry: nothing else is held.
+ */
+let lastIds: readonly number[] | null = null;
+let lastText: IdText | null = null;
+function idTextOf(ids: readonly number[]): IdText {
+  if (lastIds !== ids || lastText === null) {
+    lastText = idText(ids);
+    lastIds = ids;
+  }
+  return lastText;
 }
 
 /** A stream created on first use: plain answers never touch their structure stream, and seeding one costs microseconds. */
