@@ -4,14 +4,14 @@
  * (pipeline/prepare-configs.ts; a later configuration comes with its job). Pure: the same job gives the same bytes on
  * any worker or on the engine's thread.
  */
-import { Piscina } from 'piscina';
+import { move, Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import { parentPort } from 'node:worker_threads';
 import { prepareEnvOf } from '../serving/build.ts';
 import type { PrepareEnv } from '../serving/context.ts';
 import { runJob } from '../pipeline/prepare.ts';
 import { NEEDS_CONFIG, PrepareEnvironments } from '../pipeline/prepare-configs.ts';
 import { CANCEL_SLOTS, JOB_CANCELLED, JOB_FINISHED, SKIPPED, type PoolTask, type StartedMessage, type WorkerData } from '../pipeline/prepare-pool.ts';
-import type { WireResult } from '../pipeline/prepare-wire.ts';
+import { transferables, type WireResult } from '../pipeline/prepare-wire.ts';
 import { PREPARE_TABLE } from './prepare-jobs.ts';
 import { CHAT_JOB } from './openai/chat-prepare.ts';
 import { COMPLETION_JOB } from './openai/completion-prepare.ts';
@@ -31,7 +31,11 @@ export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED
   // Tells the pool its deadline starts now.
   parentPort?.postMessage({ llmsimStarted: task.job } satisfies StartedMessage);
   try {
-    return runJob(env, PREPARE_TABLE, task.kind, task.body, task.given);
+    const result = runJob(env, PREPARE_TABLE, task.kind, task.body, task.given);
+    const buffers = transferables(result);
+    // The prompt ids' buffers move to the engine's thread instead of being copied (prepare-wire.ts); piscina posts
+    // the wrapped value, so the pool receives the WireResult itself.
+    return buffers.length === 0 ? result : (move({ [transferableSymbol]: buffers, [valueSymbol]: result }) as unknown as WireResult);
   } finally {
     // Before the answer is posted: a deadline that fires while it is on its way does not stop a finished job.
     Atomics.store(data.cancelled, slot, JOB_FINISHED);
