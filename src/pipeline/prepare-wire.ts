@@ -81,7 +81,7 @@ function encodePlanned(p: PlannedPrompt): Record<string, unknown> {
 function decodePlanned(model: PrepModel, w: Record<string, unknown>): PlannedPrompt {
   const plans = (w['plans'] as WirePlan[]).map((p) => ('prose' in p ? ProsePlan.fromWire(model.tokenizer, p.prose) : p.plan));
   const ids = w['promptIds'] as readonly number[] | Uint32Array;
-  return { ...(w as unknown as PlannedPrompt), promptIds: ids instanceof Uint32Array ? Array.from(ids) : ids, plans };
+  return { ...(w as unknown as PlannedPrompt), promptIds: ids instanceof Uint32Array ? plainIds(ids) : ids, plans };
 }
 
 /**
@@ -96,6 +96,13 @@ function wireIds(ids: readonly number[]): readonly number[] | Uint32Array {
     if (!(id >= 0 && id <= 0xffffffff && Math.floor(id) === id)) return ids;
     out[i] = id;
   }
+  return out;
+}
+
+/** A packed array of small integers (Array.from goes through the iterator protocol: ~20x slower here). */
+function plainIds(ids: Uint32Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
   return out;
 }
 

@@ -41,6 +41,11 @@ export interface MergeTable {
   readonly bytePairs: Int32Array;
   /** Merged id by rank (-1: a rank that never forms). */
   readonly mergedOf: Int32Array;
+  /**
+   * Every merged id is its rank + this (Qwen's vocabulary lists merges in id order), or null. Then a merge reads no
+   * table at all: `mergedOf` is 600 KB, and on new text each read of it is a cache miss.
+   */
+  readonly mergedOffset: number | null;
   /** Left and right id by rank (-1: never forms), for bpe-long.ts. */
   readonly leftOf: Int32Array;
   readonly rightOf: Int32Array;
@@ -114,8 +119,10 @@ export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: read
   for (let r = 0; r < merges.length && monotone; r++) {
     if (mergedOf[r] !== -1 && (lastMade[leftOf[r]!]! >= r || lastMade[rightOf[r]!]! >= r)) monotone = false;
   }
+  let mergedOffset: number | null = merges.length > 0 ? mergedOf[0]! : null;
+  for (let r = 0; r < merges.length && mergedOffset !== null; r++) if (mergedOf[r] !== -1 && mergedOf[r] !== r + mergedOffset) mergedOffset = null;
   const bytePairs = new Int32Array(65536);
-  const table: MergeTable = { byteIds, vocabSize, mask, slots, filter, bytePairs, mergedOf, leftOf, rightOf, monotone };
+  const table: MergeTable = { byteIds, vocabSize, mask, slots, filter, bytePairs, mergedOf, mergedOffset, leftOf, rightOf, monotone };
   for (let k = 0; k < 65536; k++) bytePairs[k] = pairRank(table, byteIds[k >> 8]!, byteIds[k & 255]!);
   return table;
 }
@@ -139,7 +146,7 @@ export function pairRank(t: MergeTable, a: number, b: number): number {
 
 /** The id a merge of rank `rank` makes. */
 export function mergedId(t: MergeTable, rank: number): number {
-  return t.mergedOf[rank]!;
+  return t.mergedOffset !== null ? rank + t.mergedOffset : t.mergedOf[rank]!;
 }
 
 /** Index into `slots` of the pair (a, b): its slot, or the empty one where it goes. */
@@ -171,7 +178,6 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
   // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]).
   const pairs = t.bytePairs;
   for (let i = 0; i + 1 < n; i++) ranks[i] = pairs[(bytes[i]! << 8) | bytes[i + 1]!]!;
-  const mergedOf = t.mergedOf;
   while (n > 1) {
     // The lowest (rank, position) as one int32, found without a branch per pair (n ≤ LONG_WORD < 128).
     let key = 0x7fffffff;
@@ -179,7 +185,7 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
     const best = key >> 7;
     if (best === NO_RANK) break;
     const at = key & 127;
-    symbols[at] = mergedOf[best]!;
+    symbols[at] = mergedId(t, best);
     for (let i = at + 1; i + 1 < n; i++) {
       symbols[i] = symbols[i + 1]!;
       ranks[i] = ranks[i + 1]!;
