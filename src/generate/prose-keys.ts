@@ -19,8 +19,10 @@ const MAX_KEY_CHARS = 64;
 const TRIGGER =
   /\b(?:keys?|fields?|properties|attributes)\b(?:\s+(?:named|called))?\s*:?[ \t]*|\bjson(?:\s+object)?\s+(?:with|containing|having)\s+(?:the\s+)?/gi;
 
-/** One list item: a quoted or backticked name, or a bare identifier; optionally a type in parentheses after it. */
-const ITEM = /^\s*([-*•]\s*)?(?:`([^`\n]{1,64})`|"([^"\n]{1,64})"|'([^'\n]{1,64})'|([A-Za-z_][A-Za-z0-9_]{0,63}))(?:\s*\(\s*([A-Za-z ]{1,20})\s*\))?/;
+/** One list item: a quoted or backticked name (written as \x60, \x22, \x27: an odd count of quote characters misleads
+ * source tools), or a bare identifier; optionally a type in parentheses after it. */
+const ITEM =
+  /^\s*([-*•]\s*)?(?:\x60([^\x60\n]{1,64})\x60|\x22([^\x22\n]{1,64})\x22|\x27([^\x27\n]{1,64})\x27|([A-Za-z_][A-Za-z0-9_]{0,63}))(?:\s*\(\s*([A-Za-z ]{1,20})\s*\))?/;
 
 /** Between two items on one line: a comma, slash or semicolon and/or "and"/"or". */
 const INLINE_SEPARATOR = /^(?:[ \t]*[,/;&][ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)/i;
