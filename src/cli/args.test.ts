@@ -109,3 +109,25 @@ describe('container and fleet flags', () => {
     expect(parse('m', { POD_NAME: 'p-1', POD_NAMESPACE: 'ns' }).pod).toEqual({ name: 'p-1', namespace: 'ns' });
   });
 });
+
+describe("vLLM's tool-call flags", () => {
+  it('are off by default and take vLLM spellings', () => {
+    expect(parse('m')).toMatchObject({ enableAutoToolChoice: false, toolCallParser: null });
+    expect(parse('m --enable-auto-tool-choice --tool-call-parser hermes')).toMatchObject({ enableAutoToolChoice: true, toolCallParser: 'hermes' });
+    expect(parse('m --enable_auto_tool_choice --tool_call_parser=llama3_json --no-enable-auto-tool-choice').enableAutoToolChoice).toBe(false);
+    // A parser alone is accepted (vLLM loads none without --enable-auto-tool-choice).
+    expect(parse('m --tool-call-parser not-a-parser').toolCallParser).toBe('not-a-parser');
+  });
+
+  it("stop at start-up with vLLM's messages", () => {
+    expect(() => parse('m --enable-auto-tool-choice')).toThrow(new UsageError('Error: --enable-auto-tool-choice requires --tool-call-parser'));
+    expect(() => parse('m --enable-auto-tool-choice --tool-call-parser nope')).toThrow(
+      "Error: --enable-auto-tool-choice requires tool_parser:'nope' which has not been registered",
+    );
+    // Names a plugin registers cannot be known here: any is taken.
+    expect(parse('m --enable-auto-tool-choice --tool-call-parser mine --tool-parser-plugin p.py')).toMatchObject({
+      toolCallParser: 'mine',
+      toolParserPlugin: 'p.py',
+    });
+  });
+});

@@ -10,6 +10,7 @@ import { normalizeArgv, FlagError } from './normalize-argv.ts';
 import { parseKvEventsConfig } from '../kv-events/config.ts';
 import { DEFAULT_MODEL, type ServeOptions } from '../scenario/options.ts';
 import { SAFETY_OPTIONS, safetyOverrides } from './safety-flags.ts';
+import { toolParserOf } from '../protocol/tool-parsers.ts';
 
 // Re-exported for code written against the old location; new code imports from scenario/options.ts.
 export type { ServeOptions } from '../scenario/options.ts';
@@ -31,9 +32,10 @@ const OPTIONS = {
   'enable-prompt-tokens-details': { type: 'boolean', default: false },
   'scheduling-policy': { type: 'string', default: 'fcfs' },
   'reasoning-parser': { type: 'string' },
-  // Accepted for vLLM command-line compatibility: llmsim always parses tool calls (Hermes format).
+  // vLLM's tool-call access: without both, chat requests asking for tool calls are a 400 (protocol/tool-parsers.ts).
   'enable-auto-tool-choice': { type: 'boolean', default: false },
   'tool-call-parser': { type: 'string' },
+  'tool-parser-plugin': { type: 'string' },
   profile: { type: 'string' },
   'max-num-seqs': { type: 'string' },
   'max-num-batched-tokens': { type: 'string' },
@@ -96,6 +98,16 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const parser = v['reasoning-parser'];
   if (parser !== undefined && parser !== 'qwen3' && parser !== 'deepseek_r1')
     throw new UsageError(`--reasoning-parser must be qwen3 or deepseek_r1, got '${parser}'`);
+  const tools = {
+    enableAutoToolChoice: v['enable-auto-tool-choice'] && !off('enable-auto-tool-choice'),
+    toolCallParser: v['tool-call-parser'] || null,
+    toolParserPlugin: v['tool-parser-plugin'] || null,
+  };
+  try {
+    toolParserOf(tools);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const envKey = env['VLLM_API_KEY'];
   let kvEvents;
   try {
@@ -124,6 +136,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     enablePromptTokensDetails: v['enable-prompt-tokens-details'] && !off('enable-prompt-tokens-details'),
     schedulingPolicy: policy,
     reasoningParser: parser ?? null,
+    ...tools,
     enableSuffix: v['enable-suffix'],
     engine: {
       ...optionalInt('maxNumSeqs', '--max-num-seqs', v['max-num-seqs'], 1),

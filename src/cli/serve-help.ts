@@ -22,6 +22,11 @@ Options:
   --scheduling-policy fcfs|priority
   --reasoning-parser qwen3|deepseek_r1
                                    emit thinking text as \`reasoning\` before the answer
+  --enable-auto-tool-choice        with --tool-call-parser: chat requests may ask for tool calls (vLLM's default is
+                                   off: any tool_choice but "none", also \`tools\` alone, gets 400; see docs/errors.md)
+  --tool-call-parser NAME          a parser name vLLM registers (hermes, llama3_json, mistral, qwen3_xml, ...); llmsim
+                                   writes every call alike
+  --tool-parser-plugin FILE        accepted (no Python is loaded): any --tool-call-parser name is then taken
   --enable-suffix                  accept \`suffix\` on /v1/completions (builds the FIM prompt)
   --prepare-workers N              worker threads that template, tokenize and plan requests (default: cores - 1,
                                    at least 1; 0 = on the engine's thread)

@@ -112,7 +112,6 @@ const VALUE = [
   'chat-template-content-format',
   'default-chat-template-kwargs',
   'response-role',
-  'tool-parser-plugin',
   'tool-server',
   'log-config-file',
   'max-log-len',

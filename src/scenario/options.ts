@@ -30,6 +30,14 @@ export interface ServeOptions {
   readonly enablePromptTokensDetails: boolean;
   readonly schedulingPolicy: 'fcfs' | 'priority';
   readonly reasoningParser: 'qwen3' | 'deepseek_r1' | null;
+  /**
+   * `--enable-auto-tool-choice` with `--tool-call-parser NAME`: the (first) model extracts tool calls, so chat requests
+   * may ask for them. Both off by default, as vLLM: then any `tool_choice` but `none` is a 400.
+   */
+  readonly enableAutoToolChoice: boolean;
+  readonly toolCallParser: string | null;
+  /** `--tool-parser-plugin FILE`: accepted so any `--tool-call-parser` name is taken (llmsim loads no Python). */
+  readonly toolParserPlugin: string | null;
   /** Accept `suffix` on /v1/completions by building the model's fill-in-the-middle prompt (vLLM rejects it). */
   readonly enableSuffix: boolean;
   /** Engine settings given on the command line (they override the scenario's and the profile's). */
@@ -102,6 +110,9 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   enablePromptTokensDetails: false,
   schedulingPolicy: 'fcfs',
   reasoningParser: null,
+  enableAutoToolChoice: false,
+  toolCallParser: null,
+  toolParserPlugin: null,
   enableSuffix: false,
   engine: {},
   profile: null,

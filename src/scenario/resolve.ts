@@ -10,6 +10,7 @@ import type { Fault } from '../faults/schema.ts';
 import { mergeSafety, type SafetyOverrides, type SafetySettings } from '../serving/safety.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
+import { toolParserOf } from '../protocol/tool-parsers.ts';
 
 export interface ModelConfig {
   readonly root: string;
@@ -21,6 +22,8 @@ export interface ModelConfig {
   readonly outputLengths: OutputLengthDistribution | null;
   readonly reasoningParser: ReasoningParser | null;
   readonly toolCallProbability: number | null;
+  /** The tool-call parser in force (auto tool choice enabled with a parser named), else null: no tool calls. */
+  readonly toolParser: string | null;
   readonly loraModules: readonly { readonly name: string; readonly path: string }[];
 }
 
@@ -67,6 +70,7 @@ export function resolveDeployment(options: ServeOptions, scenario: Scenario | nu
     // vLLM serves one model per process, so its flags describe that model: with several `--model`s, the first.
     reasoningParser: i === 0 ? options.reasoningParser : null,
     toolCallProbability: null,
+    toolParser: i === 0 ? toolParserOf(options) : null,
     loraModules: i === 0 ? options.loraModules : [],
   });
   const models = scenario && !options.explicit.has('model') ? scenario.models.map((m, i) => fromScenario(m, options, i)) : options.models.map(fromCli);
@@ -136,6 +140,16 @@ function fromScenario(m: ModelSpec, options: ServeOptions, index: number): Model
     // their own `reasoning_parser` (a Llama next to a Qwen3 does not start thinking).
     reasoningParser: (index === 0 ? options.reasoningParser : null) ?? m.reasoning_parser ?? null,
     toolCallProbability: m.tool_call_probability ?? null,
+    // Like the reasoning parser: flags typed on the command line are the first model's, each field on its own.
+    toolParser: toolParserOf(
+      {
+        enableAutoToolChoice:
+          index === 0 && options.explicit.has('enable-auto-tool-choice') ? options.enableAutoToolChoice : (m.enable_auto_tool_choice ?? false),
+        toolCallParser: (index === 0 ? options.toolCallParser : null) ?? m.tool_call_parser ?? null,
+        toolParserPlugin: options.toolParserPlugin,
+      },
+      `scenario model ${m.model}: `,
+    ),
     loraModules: [...(m.lora_modules ?? []), ...(index === 0 ? options.loraModules : [])],
   };
 }

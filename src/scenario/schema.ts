@@ -27,18 +27,29 @@ export const OutputLengthsSchema = z.strictObject({
 
 export const LoraModuleSchema = z.strictObject({ name: z.string().min(1), path: z.string().min(1) });
 
-export const ModelSpecSchema = z.strictObject({
-  model: z.string().min(1).describe('Model id, reported as `root` (e.g. Qwen/Qwen3-8B).'),
-  served_model_name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  tokenizer: z.string().optional().describe('Local Hugging Face tokenizer directory.'),
-  profile: z.string().optional().describe('Latency profile name (scenarios/profiles/<name>.yaml) or a path.'),
-  max_model_len: positiveInt().optional(),
-  engine: EngineSettingsSchema.optional(),
-  output_lengths: OutputLengthsSchema.optional(),
-  reasoning_parser: z.enum(['qwen3', 'deepseek_r1']).optional(),
-  tool_call_probability: z.number().min(0).max(1).optional(),
-  lora_modules: z.array(LoraModuleSchema).optional(),
-});
+export const ModelSpecSchema = z
+  .strictObject({
+    model: z.string().min(1).describe('Model id, reported as `root` (e.g. Qwen/Qwen3-8B).'),
+    served_model_name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    tokenizer: z.string().optional().describe('Local Hugging Face tokenizer directory.'),
+    profile: z.string().optional().describe('Latency profile name (scenarios/profiles/<name>.yaml) or a path.'),
+    max_model_len: positiveInt().optional(),
+    engine: EngineSettingsSchema.optional(),
+    output_lengths: OutputLengthsSchema.optional(),
+    reasoning_parser: z.enum(['qwen3', 'deepseek_r1']).optional(),
+    tool_call_probability: z.number().min(0).max(1).optional(),
+    enable_auto_tool_choice: z
+      .boolean()
+      .optional()
+      .describe('vLLM --enable-auto-tool-choice for this model (needs tool_call_parser); off: chat requests asking for tool calls get 400.'),
+    tool_call_parser: z.string().min(1).optional().describe('vLLM --tool-call-parser for this model (e.g. hermes, llama3_json).'),
+    lora_modules: z.array(LoraModuleSchema).optional(),
+  })
+  .refine((m) => !m.enable_auto_tool_choice || m.tool_call_parser !== undefined, {
+    // vLLM's start-up check, worded for the file.
+    message: 'enable_auto_tool_choice requires tool_call_parser',
+    path: ['tool_call_parser'],
+  });
 
 export const RuleMatchSchema = z
   .strictObject({

@@ -42,6 +42,7 @@ export function summarizeScenario(file: string, s: Scenario): string {
       m.max_model_len !== undefined ? `max_model_len ${m.max_model_len}` : null,
       ...settings(m.engine),
       m.reasoning_parser ? `reasoning_parser ${m.reasoning_parser}` : null,
+      m.enable_auto_tool_choice && m.tool_call_parser ? `tool calls (${m.tool_call_parser})` : null,
       m.tool_call_probability !== undefined ? `tool_call_probability ${m.tool_call_probability}` : null,
       m.output_lengths ? `output lengths median ${m.output_lengths.median}` : null,
       m.lora_modules?.length ? plural(m.lora_modules.length, 'LoRA adapter') : null,

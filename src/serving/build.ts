@@ -124,6 +124,7 @@ export function buildPrepModel(config: ModelConfig, loras: readonly (readonly [s
     reasoningParser: config.reasoningParser,
     priorityScheduling: config.engine.schedulingPolicy === 'priority',
     reasoningMedianTokens: 250,
+    toolParser: config.toolParser,
     toolCallProbability: config.toolCallProbability ?? 0.8,
     loras: new Map(loras),
     prefixBlockSize: (config.engine.enablePrefixCaching ?? true) ? (config.engine.blockSize ?? 16) : null,

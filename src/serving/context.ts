@@ -32,6 +32,11 @@ export interface PrepModel {
    * scenario); otherwise a non-zero request `priority` is vLLM's 400. */
   readonly priorityScheduling: boolean;
   readonly reasoningMedianTokens: number;
+  /**
+   * `--tool-call-parser` when `--enable-auto-tool-choice` is on, else null: then chat requests may not ask for tool
+   * calls (vLLM's 400, dialects/openai/tools-access.ts) and Responses never returns one.
+   */
+  readonly toolParser: string | null;
   /** Chance that `tool_choice: "auto"` produces tool calls. */
   readonly toolCallProbability: number;
   /** LoRA adapters served on top of this model: name → path. */

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import OpenAI from 'openai';
-import { startTestServer, postRaw } from '../helpers/server.ts';
+import { AUTO_TOOLS, startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 
 let sim: Simulator;
@@ -25,7 +25,7 @@ const time: OpenAI.ChatCompletionTool = {
 };
 
 beforeAll(async () => {
-  sim = await startTestServer();
+  sim = await startTestServer(AUTO_TOOLS);
   client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(() => sim.close());

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startTestServer, postRaw } from '../helpers/server.ts';
+import { AUTO_TOOLS, startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 
 let sim: Simulator;
@@ -11,7 +11,7 @@ let client: Anthropic;
 const M = 'Qwen/Qwen3-8B';
 
 beforeAll(async () => {
-  [sim, keyed] = await Promise.all([startTestServer(), startTestServer({ apiKeys: ['secret'] })]);
+  [sim, keyed] = await Promise.all([startTestServer(AUTO_TOOLS), startTestServer({ apiKeys: ['secret'] })]);
   client = new Anthropic({ baseURL: sim.url, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import OpenAI from 'openai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startTestServer, postRaw } from '../helpers/server.ts';
+import { AUTO_TOOLS, startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 
 let sim: Simulator;
@@ -10,7 +10,7 @@ let client: OpenAI;
 const M = 'Qwen/Qwen3-8B';
 
 beforeAll(async () => {
-  sim = await startTestServer();
+  sim = await startTestServer(AUTO_TOOLS);
   client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(() => sim.close());

@@ -5,14 +5,14 @@
  * max_tokens lets through), scaled down only for what the client itself must upload.
  */
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { startTestServer, postRaw } from '../helpers/server.ts';
+import { AUTO_TOOLS, startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 import { MAX_OBJECT_PROPERTIES, MAX_SCHEMA_PROPERTIES } from '../../src/generate/structured-schema-walk.ts';
 
 let sim: Simulator;
 let M: string;
 beforeAll(async () => {
-  sim = await startTestServer();
+  sim = await startTestServer(AUTO_TOOLS);
   M = sim.modelNames[0] as string;
 });
 afterAll(() => sim.close());

@@ -9,6 +9,9 @@ export const TEST_DEFAULTS: ServeOptions = {
   speedup: Infinity,
 };
 
+/** vLLM's `--enable-auto-tool-choice --tool-call-parser hermes`: what a server answering tool calls is started with. */
+export const AUTO_TOOLS = { enableAutoToolChoice: true, toolCallParser: 'hermes' } as const satisfies Partial<ServeOptions>;
+
 export function startTestServer(overrides: Partial<ServeOptions> = {}): Promise<Simulator> {
   return startSimulator({ ...TEST_DEFAULTS, ...overrides });
 }

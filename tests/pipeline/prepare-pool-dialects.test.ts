@@ -8,7 +8,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { Ollama } from 'ollama';
-import { startTestServer, postRaw } from '../helpers/server.ts';
+import { AUTO_TOOLS, startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 import type { PreparePool } from '../../src/pipeline/prepare-pool.ts';
 
@@ -17,7 +17,7 @@ const sims: Simulator[] = [];
 afterAll(() => Promise.all(sims.map((s) => s.close())));
 
 async function start(workers: number, extra: Record<string, unknown> = {}): Promise<Simulator> {
-  const sim = await startTestServer({ prepareWorkers: workers, safety: { responsesStore: { enabled: true } }, ...extra });
+  const sim = await startTestServer({ ...AUTO_TOOLS, prepareWorkers: workers, safety: { responsesStore: { enabled: true } }, ...extra });
   sims.push(sim);
   return sim;
 }

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import OpenAI from 'openai';
-import { startTestServer, postRaw } from '../helpers/server.ts';
+import { AUTO_TOOLS, startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 import type { PreparePool } from '../../src/pipeline/prepare-pool.ts';
 
@@ -15,7 +15,7 @@ const sims: Simulator[] = [];
 afterAll(() => Promise.all(sims.map((s) => s.close())));
 
 async function start(workers: number, extra: Record<string, unknown> = {}): Promise<{ sim: Simulator; client: OpenAI }> {
-  const sim = await startTestServer({ prepareWorkers: workers, ...extra });
+  const sim = await startTestServer({ ...AUTO_TOOLS, prepareWorkers: workers, ...extra });
   sims.push(sim);
   return { sim, client: new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 }) };
 }

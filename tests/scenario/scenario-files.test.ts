@@ -57,6 +57,8 @@ describe('scenario response rules', () => {
 models:
   - model: Qwen/Qwen3-8B
     served_model_name: [fixture-model, alias-b]
+    enable_auto_tool_choice: true   # vLLM's --enable-auto-tool-choice: the tool-call rule may answer
+    tool_call_parser: hermes
 rules:
   - name: greeting
     match: {last_user_message: "^hello"}

@@ -10,7 +10,8 @@ import { AnthropicCountTokensRequestSchema, AnthropicMessagesRequestSchema } fro
 import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
 import { chatPromptIds } from '../../pipeline/prompt.ts';
 import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
-import { toChat, toConversation } from './convert.ts';
+import { checkToolAccess } from '../openai/tools-access.ts';
+import { toConversation } from './convert.ts';
 
 export const ANTHROPIC_MESSAGES_JOB = 'anthropic.messages';
 export const ANTHROPIC_COUNT_JOB = 'anthropic.count_tokens';
@@ -31,14 +32,17 @@ export function planMessages(env: PrepareEnv, raw: Record<string, unknown>): Pla
   const r = parseWith(AnthropicMessagesRequestSchema, raw);
   const model = resolveModel(env, r.model);
   const conversation = toConversation(r);
+  // vLLM serves this API through its chat handler: the same tool-access 400 (tools alone convert to `auto`).
+  checkToolAccess(model.toolParser, conversation.intent.tools);
   const sampling = { temperature: r.temperature ?? undefined, top_p: r.top_p ?? undefined, top_k: r.top_k ?? undefined, stop: r.stop_sequences ?? null };
   return { ...planConversation(env, model, conversation, { maxTokens: r.max_tokens, sampling }), model, name: r.model, stream: r.stream === true };
 }
 
 export function countTokens(env: PrepareEnv, raw: Record<string, unknown>): CountedTokens {
   const r = parseWith(AnthropicCountTokensRequestSchema, raw);
-  const { messages, templateTools, kwargs } = toChat(r);
+  const { messages, templateTools, kwargs, intent } = toConversation(r);
   const model = resolveModel(env, r.model);
+  checkToolAccess(model.toolParser, intent.tools);
   checkPromptCanFit(model, messages);
   const options = { addGenerationPrompt: true, tools: templateTools, kwargs, ...requestTemplate(env.settings.safety, null, kwargs) };
   return { model, inputTokens: chatPromptIds(model, messages, options).length };

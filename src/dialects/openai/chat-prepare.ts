@@ -18,6 +18,7 @@ import { contentText } from '../../protocol/content-parts.ts';
 import { readKvTransfer, type KvTransfer, type KvTransferAsk } from '../../pipeline/kv-transfer.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
+import { checkToolChoiceAccess, effectiveToolChoice } from './tools-access.ts';
 
 /** The preparation job kind of this route's preparation (dialects/prepare-jobs.ts). */
 export const CHAT_JOB = 'openai.chat';
@@ -49,6 +50,8 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
   checkChatRequest(request);
   const model = resolveModel(env, request.model);
   const contract = readOutputContract(model, chatIntent(request), env.rules);
+  // vLLM checks tool access after the request validates and the model is found, before the template renders.
+  checkToolChoiceAccess(model.toolParser, effectiveToolChoice(request));
   const addGenerationPrompt = request.add_generation_prompt ?? true;
   checkPromptCanFit(model, request.messages);
   let promptIds = chatPromptIds(model, request, addGenerationPrompt, requestTemplate(env.settings.safety, request.chat_template, request.chat_template_kwargs));

@@ -47,7 +47,10 @@ export function planResponse(env: PrepareEnv, raw: Body, given?: unknown): Plann
   }
   const history = messages.filter((m) => m.role !== 'system');
   const model = resolveModel(env, r.model ?? null);
-  const intent = conversationIntent(messages, responsesAsk(r));
+  // vLLM's Responses API takes tools without --enable-auto-tool-choice and renders them; without a tool parser it
+  // extracts no call, so the answer is text whatever `tool_choice` says.
+  const ask = responsesAsk(r);
+  const intent = conversationIntent(messages, model.toolParser === null ? { ...ask, tools: null } : ask);
   const plan = planConversation(
     env,
     model,
