@@ -4,12 +4,12 @@
  * intent fields: every malformed shape is the dialect's own 400 envelope with vLLM's wording, never a 500.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer, postRaw } from '../helpers/server.ts';
+import { AUTO_TOOLS, startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startTestServer({ apiKeys: [] });
+  sim = await startTestServer({ ...AUTO_TOOLS, apiKeys: [] });
 });
 afterAll(() => sim.close());
 
