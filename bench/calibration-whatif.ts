@@ -5,7 +5,8 @@
  *   node --import tsx bench/calibration-whatif.ts '{"ingress_ms":19,"async_scheduling":false}' '^W' ttft
  * Arguments: JSON overrides (keys of `overheads` or `efficiency`), a regexp on anchor ids, a regexp on metrics.
  */
-import { ANCHORS, replay, anchorProfile } from '../tests/timing/anchors.ts';
+import { ANCHORS } from '../tests/timing/anchors.ts';
+import { replay, anchorProfile } from '../tests/timing/anchor-replay.ts';
 
 const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, number | boolean>;
 const ids = new RegExp(process.argv[3] ?? '.');

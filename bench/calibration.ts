@@ -1,5 +1,6 @@
 /** Prints the calibration table of docs/CALIBRATION.md: `node --import tsx bench/calibration.ts`. */
-import { ANCHORS, replay, isTrain } from '../tests/timing/anchors.ts';
+import { ANCHORS, isTrain } from '../tests/timing/anchors.ts';
+import { replay } from '../tests/timing/anchor-replay.ts';
 
 const unit = (m: string): string => (m.includes('throughput') ? 'tok/s' : 'ms');
 const rows = ANCHORS.map((a) => {

@@ -48,6 +48,18 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     allreduce_latency_us: 25,
     source: 'NVIDIA H100 Tensor Core GPU datasheet (PCIe)',
   },
+  'h100-nvl': {
+    name: 'H100-NVL-94GB',
+    hbm_tb_s: 3.9,
+    dense_tflops: 835,
+    fp8_tflops: 1670,
+    memory_gb: 94,
+    memory_gib: 93.58,
+    link_gb_s: 300,
+    allreduce_latency_us: 15,
+    source:
+      'NVIDIA H100 NVL product brief (3.9 TB/s; BF16 1,671 and FP8 3,341 TFLOPS with sparsity, halved here; NVLink bridge 600 GB/s bidirectional); memory: nvidia-smi total 95830MiB',
+  },
   h200: {
     name: 'H200-SXM-141GB',
     hbm_tb_s: 4.8,

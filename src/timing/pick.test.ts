@@ -13,6 +13,7 @@ describe('pickProfile: a shipped profile for model / GPU / TP', () => {
   it('prefers the FP8 variant for an FP8 checkpoint and returns null for an unknown model', () => {
     expect(pickProfile({ model: 'Qwen/Qwen3-32B-FP8', gpu: 'h100' })).toBe('qwen3-32b-fp8-h100');
     expect(pickProfile({ model: 'Qwen/Qwen3-32B', gpu: 'h100' })).toBe('qwen3-32b-h100');
+    expect(pickProfile({ model: 'Qwen/Qwen3-32B', gpu: 'NVIDIA-H100-NVL' })).toBe('qwen3-32b-h100-nvl');
     expect(pickProfile({ model: 'acme/unknown-model' })).toBeNull();
   });
 });

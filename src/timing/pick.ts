@@ -25,8 +25,8 @@ function gpuMatches(query: string, profileGpu: string): boolean {
   const q = norm(query.replace(/^nvidia[-_ ]?|^amd[-_ ]?/i, ''));
   const key = Object.entries(GPUS).find(([, g]) => g.name === profileGpu)?.[0] ?? '';
   const names = [norm(profileGpu), norm(key)];
-  // A bare "h100"/"a100" means the common SXM 80 GB part; "a100-40gb", "h100-pcie" are distinct entries.
-  return names.some((n) => n === q || (n.startsWith(q) && !/40gb|pcie/.test(n.slice(q.length)) && q.length >= 2));
+  // A bare "h100"/"a100" means the common SXM 80 GB part; "a100-40gb", "h100-pcie", "h100-nvl" are distinct entries.
+  return names.some((n) => n === q || (n.startsWith(q) && !/40gb|pcie|nvl/.test(n.slice(q.length)) && q.length >= 2));
 }
 
 export function pickProfile(q: ProfileQuery): string | null {

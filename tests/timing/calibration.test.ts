@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { ANCHORS, replay } from './anchors.ts';
+import { ANCHORS } from './anchors.ts';
+import { replay } from './anchor-replay.ts';
 
 describe('calibration against published vLLM measurements (virtual clock replay)', () => {
   for (const anchor of ANCHORS) {
