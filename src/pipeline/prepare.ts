@@ -83,13 +83,14 @@ export async function prepare<T extends PreparedShape>(
   o: PrepareOptions = {},
 ): Promise<Served<T>> {
   const generation = o.generation !== false;
-  // Looked up now: a large body's bytes are gone from this thread once handed to a worker.
-  const named = generation ? modelNamed(text) : null;
-  const gone = (): Error => (generation ? countGone(c, ctx, named) : new ClientGoneError());
+  // The model the body names, looked up only when needed (a queue check, a departed client's abort).
+  let named: string | null | undefined = generation ? undefined : null;
+  const nameOf = (): string | null => (named === undefined ? (named = modelNamed(text)) : named);
+  const gone = (): Error => (generation ? countGone(c, ctx, nameOf()) : new ClientGoneError());
   // A client gone before its turn came (requests wait for the planning gate) costs no preparation at all.
   if (requestGone(c)) throw gone();
   // A full waiting queue refuses before any work (the route checks again once prepared: the queue moves meanwhile).
-  if (generation && o.refuseEarly !== false) checkQueueRoom(ctx, named);
+  if (generation && o.refuseEarly !== false && ctx.models.some((m) => m.maxWaiting !== null)) checkQueueRoom(ctx, nameOf());
   const preparer = ctx.preparer;
   // On this thread the served models are the live ones: nothing to decode.
   if (!preparer) return inline(ctx, fn, text, o) as unknown as Served<T>;
@@ -100,7 +101,10 @@ export async function prepare<T extends PreparedShape>(
   try {
     // A large body's bytes move to the worker (transferred, so gone from here) unless a second run may need them.
     const moves = typeof text !== 'string' && !o.resolve;
-    let wire = (await preparer.run(ctx, moves ? { kind, body: transferable(text), transfer: true } : { kind, body: text }, abort.signal)) as WireResult;
+    const body = moves ? transferable(text) : text;
+    // Bytes that move whole are gone from this thread once handed over: their model is looked up first.
+    if (moves && body === text) nameOf();
+    let wire = (await preparer.run(ctx, moves ? { kind, body, transfer: true } : { kind, body }, abort.signal)) as WireResult;
     if ('need' in wire && o.resolve) wire = (await preparer.run(ctx, { kind, body: text, given: o.resolve(wire.need) }, abort.signal)) as WireResult;
     if (abort.signal.aborted) throw gone();
     return decodeResult<T>(ctx, wire);
