@@ -26,6 +26,7 @@ import type { PrepareJob, Preparer, ServerContext } from '../serving/context.ts'
 import { prepareConfigOf } from '../serving/build.ts';
 import { ApiError } from '../protocol/errors.ts';
 import { needsConfig } from './prepare-configs.ts';
+import { hostMs } from '../clock/clock.ts';
 
 export interface PreparePoolOptions {
   /** Worker threads (at least 1; 0 means no pool: the caller prepares inline). */
@@ -170,6 +171,8 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       maxThreads: o.workers,
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
+      // Piscina's run/wait-time histograms (two performance.now() and a record per job) are never read here.
+      recordTiming: false,
       workerData: { configs: [...configs].map(([k, e]) => [k, e.snapshot] as const), cancelled } satisfies WorkerData,
       resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb },
     });
@@ -196,28 +199,45 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     }
     return why;
   };
+  // Jobs a worker has started, oldest first (one deadline for all, so the first is always the next to expire):
+  // one timer for all of them instead of a timer per job.
+  const running = new Map<number, RunningJob>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const armDeadline = (): void => {
+    const first = running.values().next().value;
+    if (timer || !first) return;
+    timer = setTimeout(expire, Math.max(0, first.deadline - hostMs()));
+    // Jobs keep the process alive (their workers are busy), not their deadline.
+    timer.unref();
+  };
+  const expire = (): void => {
+    timer = null;
+    const now = hostMs();
+    for (const [n, job] of running) {
+      if (job.deadline > now) break;
+      running.delete(n);
+      // Finished in time, its answer not read yet: this thread was busy past the deadline (a timer runs before the
+      // messages that arrived meanwhile), which is not the job's fault.
+      if (Atomics.load(cancelled, job.slot) === JOB_FINISHED) continue;
+      job.stop.abort();
+    }
+    armDeadline();
+  };
   /** One hand-off to piscina: what the worker answered, or why it could not. */
   const handOff = async (key: string, job: PrepareJob, snapshot: ConfigEntry['snapshot'] | undefined, signal: AbortSignal | undefined): Promise<unknown> => {
     const p = started();
     const n = ++jobs;
     // Stops the job in piscina (terminating its worker) for one reason only: its deadline.
-    const stop = new AbortController();
+    const stop = new DeadlineSignal();
     const slot = n % CANCEL_SLOTS;
     Atomics.store(cancelled, slot, 0);
-    let timer: ReturnType<typeof setTimeout> | null = null;
     let began = false;
-    let overran = false;
     // The deadline starts when a worker takes the job (after it built the job's configuration): a job queued behind
     // others is not charged their time.
     waiting.set(n, () => {
       began = true;
-      timer = setTimeout(() => {
-        // Finished in time, its answer not read yet: this thread was busy past the deadline (a timer runs before
-        // the messages that arrived meanwhile), which is not the job's fault.
-        if (Atomics.load(cancelled, slot) === JOB_FINISHED) return;
-        overran = true;
-        stop.abort();
-      }, o.maxPrepareMs);
+      running.set(n, { slot, stop, deadline: hostMs() + o.maxPrepareMs });
+      armDeadline();
     });
     // A client that leaves marks its job: skipped by the worker if not started yet, else finished and dropped.
     const onGone = (): void => {
@@ -228,10 +248,10 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       const task: PoolTask = { kind: job.kind, body: job.body, given: job.given, job: n, config: key, ...(snapshot ? { snapshot } : {}) };
       // Bytes whose buffer is theirs alone move to the worker instead of being copied (prepare.ts decides).
       const whole = job.transfer === true && typeof job.body !== 'string' && job.body.byteOffset === 0 && job.body.byteLength === job.body.buffer.byteLength;
-      return await p.run(task, whole ? { signal: stop.signal, transferList: [(job.body as Uint8Array).buffer as ArrayBuffer] } : { signal: stop.signal });
+      return await p.run(task, whole ? { signal: stop, transferList: [(job.body as Uint8Array).buffer as ArrayBuffer] } : { signal: stop });
     } catch (err) {
       if (signal?.aborted) throw err;
-      if (overran) throw budgetErrors.deadline(o.maxPrepareMs);
+      if (stop.aborted) throw budgetErrors.deadline(o.maxPrepareMs);
       // Out of memory before it told us it started this job: its worker died loading a configuration — this job's
       // (it came with the snapshot) or the start-up ones. A pool with no worker left had its replacement fail while
       // starting too: piscina starts no more.
@@ -243,7 +263,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       throw err;
     } finally {
       waiting.delete(n);
-      if (timer) clearTimeout(timer);
+      running.delete(n);
       signal?.removeEventListener('abort', onGone);
     }
   };
@@ -274,6 +294,40 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       if (p && !broken) await p.destroy();
     },
   };
+}
+
+interface RunningJob {
+  readonly slot: number;
+  readonly stop: DeadlineSignal;
+  /** hostMs() past which the job is stopped. */
+  readonly deadline: number;
+}
+
+/**
+ * The abort signal piscina is given for a job, in the smallest shape it accepts (`aborted`, `reason`, one 'abort'
+ * listener): an AbortController per job, its EventTarget and piscina's listener on it showed in the engine
+ * thread's profile, and only a deadline ever aborts.
+ */
+class DeadlineSignal {
+  aborted = false;
+  readonly reason = 'deadline';
+  private listener: (() => void) | null = null;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(): void {
+    this.listener = null;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const listener = this.listener;
+    this.listener = null;
+    listener?.();
+  }
 }
 
 function outOfMemory(err: unknown): boolean {
