@@ -3,7 +3,7 @@ import { createKvCache } from './kv-cache.ts';
 import { createSequences } from './sequence.ts';
 import { hash } from 'node:crypto';
 import fc from 'fast-check';
-import { chainedBlockHashes, idText } from './block-hash.ts';
+import { blockCount, blockId, chainedBlockHashes, idText } from './block-hash.ts';
 import type { EngineRequest, EngineSink } from './types.ts';
 
 const sink: EngineSink = { onTokens: () => {}, onFinished: () => {} };
@@ -22,12 +22,12 @@ describe('prompt block hashes', () => {
 
   it('are the cache’s own: full blocks only, chained, salted', () => {
     const hashes = chainedBlockHashes(prompt, '', 16);
-    expect(hashes).toHaveLength(6);
+    expect(blockCount(hashes)).toBe(6);
     expect(kv.blockHashes(prompt, '')).toEqual(hashes);
-    expect(chainedBlockHashes(prompt, 'salt', 16)[0]).not.toBe(hashes[0]);
+    expect(blockId(chainedBlockHashes(prompt, 'salt', 16), 0)).not.toBe(blockId(hashes, 0));
     // Chained: a change in the first block changes every later hash.
     const changed = chainedBlockHashes([1, ...prompt.slice(1)], '', 16);
-    expect(changed.every((h, i) => h !== hashes[i])).toBe(true);
+    expect(Array.from({ length: 6 }, (_, i) => blockId(changed, i) !== blockId(hashes, i))).toEqual(Array(6).fill(true));
   });
 
   it('computed by a preparation worker are taken when block size and salt match, else recomputed', () => {
@@ -37,19 +37,23 @@ describe('prompt block hashes', () => {
     expect(createSequences(request({ cacheSalt: 's', prefixHashes: otherSize }), sink, 0, 0, kv).hashes).toEqual(pre.hashes);
     expect(createSequences(request({ prefixHashes: pre }), sink, 0, 0, kv).hashes).toEqual(kv.blockHashes(prompt, ''));
     const off = createKvCache({ totalBlocks: 64, blockSize: 16, enablePrefixCaching: false });
-    expect(createSequences(request({ cacheSalt: 's', prefixHashes: pre }), sink, 0, 0, off).hashes).toEqual([]);
+    expect(createSequences(request({ cacheSalt: 's', prefixHashes: pre }), sink, 0, 0, off).hashes).toHaveLength(0);
   });
 });
 
-/** The definition: sha1(previous hash + the block's ids joined by commas), base64, the salt before the first block. */
-function definition(tokens: readonly number[], salt: string, blockSize: number): string[] {
-  const out: string[] = [];
+/**
+ * The definition: sha1(previous hash + the block's ids joined by commas), base64, the salt before the first block;
+ * each block known by its digest's last 8 bytes (the ids KV-cache events publish), as two 32-bit words.
+ */
+function definition(tokens: readonly number[], salt: string, blockSize: number): Uint32Array {
+  const out: number[] = [];
   let prev = salt;
   for (let end = blockSize; end <= tokens.length; end += blockSize) {
     prev = hash('sha1', prev + tokens.slice(end - blockSize, end).join(','), 'base64');
-    out.push(prev);
+    const digest = Buffer.from(prev, 'base64');
+    out.push(digest.readUInt32BE(12), digest.readUInt32BE(16));
   }
-  return out;
+  return Uint32Array.from(out);
 }
 
 describe('block hashes from the id text', () => {

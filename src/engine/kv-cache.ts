@@ -2,7 +2,8 @@
  * @module Paged KV cache with prefix caching, as vLLM V1's block pool: fixed-size blocks, reference counts, chained hashes
  * of full prompt blocks, and an LRU queue of free blocks whose cached contents stay reusable until evicted.
  */
-import { chainedBlockHashes } from './block-hash.ts';
+import { blockCount, blockId, chainedBlockHashes, NO_BLOCK_HASHES, type BlockHashes } from './block-hash.ts';
+import { BlockIndex } from './block-index.ts';
 
 export interface KvCache {
   readonly blockSize: number;
@@ -12,28 +13,31 @@ export interface KvCache {
   usedBlocks(): number;
   freeBlocks(): number;
   /** Hashes of the full blocks of `tokens` (chained, salted), computed once per request. */
-  blockHashes(tokens: readonly number[], salt: string): string[];
+  blockHashes(tokens: readonly number[], salt: string): BlockHashes;
   /** Longest run of cached blocks at the start of `hashes` (at most `maxBlocks`), without taking them. */
-  cachedPrefix(hashes: readonly string[], maxBlocks: number): number;
+  cachedPrefix(hashes: BlockHashes, maxBlocks: number): number;
   /** Takes the first `count` cached blocks of `hashes` (refcount++) and returns their ids. */
-  takeCached(hashes: readonly string[], count: number): number[];
+  takeCached(hashes: BlockHashes, count: number): number[];
   /** Allocates `count` fresh blocks (evicting LRU cached ones), or null when there are not enough. */
   allocate(count: number): number[] | null;
   /**
-   * Registers a computed full block so later requests can reuse it. `prompt`, `hashes` and `index` (the block's place
-   * in its prompt) and `lora` say where it came from, for KV-cache event listeners.
+   * Registers computed full block `block`, the prompt's block number `index` (its hash is `hashes`' entry `index`), so
+   * later requests can reuse it. `prompt` and `lora` say where it came from, for KV-cache event listeners.
    */
-  register(block: number, hash: string, prompt?: readonly number[], hashes?: readonly string[], index?: number, lora?: string | null): void;
+  register(block: number, hashes: BlockHashes, index: number, prompt?: readonly number[], lora?: string | null): void;
   /** vLLM's reset_prefix_cache: forgets every cached block; false (nothing done) while blocks are in use. */
   resetPrefixCache(): boolean;
   /** Releases blocks (refcount--); cached ones stay reusable until evicted. */
   release(blocks: readonly number[]): void;
 }
 
-/** Told what the prefix cache stores and evicts, as vLLM's KV-cache events (BlockStored / BlockRemoved / AllBlocksCleared). */
+/**
+ * Told what the prefix cache stores and evicts, as vLLM's KV-cache events (BlockStored / BlockRemoved /
+ * AllBlocksCleared); blocks by their 64-bit ids (block-hash.ts `blockId`).
+ */
 export interface KvCacheListener {
-  stored(hash: string, parent: string | null, tokens: readonly number[], lora: string | null): void;
-  removed(hash: string): void;
+  stored(hash: bigint, parent: bigint | null, tokens: readonly number[], lora: string | null): void;
+  removed(hash: bigint): void;
   cleared(): void;
 }
 
@@ -46,8 +50,11 @@ export interface KvCacheOptions {
 
 export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching, listener }: KvCacheOptions): KvCache {
   const refs = new Int32Array(totalBlocks);
-  const hashOf: (string | undefined)[] = new Array(totalBlocks);
-  const byHash = new Map<string, number>();
+  // Each block's hash while it holds a registered full block (`hashed`), as the index's two words.
+  const hashHi = new Uint32Array(totalBlocks);
+  const hashLo = new Uint32Array(totalBlocks);
+  const hashed = new Uint8Array(totalBlocks);
+  const byHash = new BlockIndex(totalBlocks);
   const free = new FreeQueue(totalBlocks);
   let used = 0;
 
@@ -65,16 +72,17 @@ export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching, lis
     usedBlocks: () => used,
     freeBlocks: () => free.size,
     prefixCaching: enablePrefixCaching,
-    blockHashes: (tokens, salt) => (enablePrefixCaching ? chainedBlockHashes(tokens, salt, blockSize) : []),
+    blockHashes: (tokens, salt) => (enablePrefixCaching ? chainedBlockHashes(tokens, salt, blockSize) : NO_BLOCK_HASHES),
     cachedPrefix(hashes, maxBlocks) {
+      const limit = Math.min(maxBlocks, blockCount(hashes));
       let n = 0;
-      while (n < Math.min(maxBlocks, hashes.length) && byHash.has(hashes[n] as string)) n++;
+      while (n < limit && byHash.get(hashes[2 * n] as number, hashes[2 * n + 1] as number) >= 0) n++;
       return n;
     },
     takeCached(hashes, count) {
       const blocks: number[] = [];
       for (let i = 0; i < count; i++) {
-        const block = byHash.get(hashes[i] as string) as number;
+        const block = byHash.get(hashes[2 * i] as number, hashes[2 * i + 1] as number);
         take(block);
         blocks.push(block);
       }
@@ -85,30 +93,41 @@ export function createKvCache({ totalBlocks, blockSize, enablePrefixCaching, lis
       const blocks: number[] = [];
       for (let i = 0, b = free.head; i < count; i++, b = free.next[b] as number) blocks.push(b);
       for (const block of blocks) {
-        const h = hashOf[block];
-        if (h !== undefined) {
-          if (byHash.get(h) === block) {
-            byHash.delete(h);
-            listener?.removed(h);
+        if (hashed[block] === 1) {
+          const hi = hashHi[block] as number;
+          const lo = hashLo[block] as number;
+          if (byHash.get(hi, lo) === block) {
+            byHash.delete(hi, lo);
+            listener?.removed((BigInt(hi) << 32n) | BigInt(lo));
           }
-          hashOf[block] = undefined;
+          hashed[block] = 0;
         }
         take(block);
       }
       return blocks;
     },
-    register(block, hash, prompt, hashes, index, lora) {
-      if (!enablePrefixCaching || byHash.has(hash)) return;
-      byHash.set(hash, block);
-      hashOf[block] = hash;
-      if (listener && prompt && hashes && index !== undefined) {
-        listener.stored(hash, index > 0 ? (hashes[index - 1] as string) : null, prompt.slice(index * blockSize, (index + 1) * blockSize), lora ?? null);
+    register(block, hashes, index, prompt, lora) {
+      if (!enablePrefixCaching) return;
+      const hi = hashes[2 * index] as number;
+      const lo = hashes[2 * index + 1] as number;
+      if (byHash.get(hi, lo) >= 0) return;
+      byHash.set(hi, lo, block);
+      hashHi[block] = hi;
+      hashLo[block] = lo;
+      hashed[block] = 1;
+      if (listener && prompt) {
+        listener.stored(
+          blockId(hashes, index),
+          index > 0 ? blockId(hashes, index - 1) : null,
+          prompt.slice(index * blockSize, (index + 1) * blockSize),
+          lora ?? null,
+        );
       }
     },
     resetPrefixCache() {
       if (used > 0) return false;
       byHash.clear();
-      hashOf.fill(undefined);
+      hashed.fill(0);
       listener?.cleared();
       return true;
     },

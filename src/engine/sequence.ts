@@ -1,6 +1,7 @@
 /** @module Per-request and per-sequence state of the step engine (one sequence per choice). */
 import type { EngineRequest, EngineSink, RequestSummary } from './types.ts';
 import type { KvCache } from './kv-cache.ts';
+import { NO_BLOCK_HASHES, type BlockHashes } from './block-hash.ts';
 import type { RequestReport } from './observer.ts';
 
 export interface Req {
@@ -10,7 +11,7 @@ export interface Req {
   readonly arrival: number;
   readonly order: number;
   /** Prefix-cache hashes of the prompt's full blocks. */
-  readonly hashes: readonly string[];
+  readonly hashes: BlockHashes;
   queued: number;
   firstScheduled: number | null;
   firstToken: number | null;
@@ -119,10 +120,10 @@ export function finishedReport(req: Req, now: number, forced: string | null): Re
 }
 
 /** The prompt's block hashes: the prepared ones when they were made for this cache's block size and the same salt. */
-function promptHashes(request: EngineRequest, kv: KvCache): readonly string[] {
+function promptHashes(request: EngineRequest, kv: KvCache): BlockHashes {
   const salt = request.cacheSalt ?? '';
   const pre = request.prefixHashes;
-  if (!kv.prefixCaching) return [];
+  if (!kv.prefixCaching) return NO_BLOCK_HASHES;
   if (pre && pre.blockSize === kv.blockSize && pre.salt === salt) return pre.hashes;
   return kv.blockHashes(request.promptTokenIds, salt);
 }

@@ -190,7 +190,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         req.prefillChunks.push({ time: start, tokens });
       }
       for (let b = seq.registered; b < Math.floor(Math.min(seq.computed, seq.promptLen) / bs); b++)
-        kv.register(seq.blocks[b] as number, req.hashes[b] as string, req.request.promptTokenIds, req.hashes, b, req.request.lora ?? null);
+        kv.register(seq.blocks[b] as number, req.hashes, b, req.request.promptTokenIds, req.request.lora ?? null);
       seq.registered = Math.max(seq.registered, Math.floor(Math.min(seq.computed, seq.promptLen) / bs));
       if (seq.computed !== seq.promptLen + seq.generated) continue;
       // Caught up with every known token: the step samples the next one.

@@ -4,7 +4,7 @@
  * new full blocks in one event); removals of one step merge into one BlockRemoved.
  */
 import type { KvCacheListener } from '../engine/kv-cache.ts';
-import { externalHash, type KvEvent } from './encode.ts';
+import type { KvEvent } from './encode.ts';
 
 export interface KvEventCollector extends KvCacheListener {
   /** The events since the last call (empty when nothing happened). */
@@ -14,19 +14,19 @@ export interface KvEventCollector extends KvCacheListener {
 export function createKvEventCollector(blockSize: number): KvEventCollector {
   let events: KvEvent[] = [];
   // The last stored block of the BlockStored being built (so the next block of the same chain extends it).
-  let lastStored: string | null = null;
+  let lastStored: bigint | null = null;
   let lastLora: string | null = null;
   return {
     stored(hash, parent, tokens, lora) {
       const last = events[events.length - 1];
       if (last?.type === 'BlockStored' && parent !== null && parent === lastStored && lora === lastLora) {
-        (last.blockHashes as bigint[]).push(externalHash(hash));
+        (last.blockHashes as bigint[]).push(hash);
         (last.tokenIds as number[]).push(...tokens);
       } else {
         events.push({
           type: 'BlockStored',
-          blockHashes: [externalHash(hash)],
-          parentBlockHash: parent === null ? null : externalHash(parent),
+          blockHashes: [hash],
+          parentBlockHash: parent,
           tokenIds: [...tokens],
           blockSize,
           loraName: lora,
@@ -37,8 +37,8 @@ export function createKvEventCollector(blockSize: number): KvEventCollector {
     },
     removed(hash) {
       const last = events[events.length - 1];
-      if (last?.type === 'BlockRemoved') (last.blockHashes as bigint[]).push(externalHash(hash));
-      else events.push({ type: 'BlockRemoved', blockHashes: [externalHash(hash)] });
+      if (last?.type === 'BlockRemoved') (last.blockHashes as bigint[]).push(hash);
+      else events.push({ type: 'BlockRemoved', blockHashes: [hash] });
       lastStored = null;
     },
     cleared() {

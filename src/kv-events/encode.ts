@@ -3,7 +3,8 @@
  * batch is the msgpack array `[ts, events, data_parallel_rank]` and each event an array led by its tag:
  * `["BlockStored", block_hashes, parent_block_hash, token_ids, block_size, lora_id, medium, lora_name]`,
  * `["BlockRemoved", block_hashes, medium]`, `["AllBlocksCleared"]` (vllm/distributed/kv_events.py). Fields with
- * defaults after these (extra_keys, group_idx…) are left out, as omit_defaults does.
+ * defaults after these (extra_keys, group_idx…) are left out, as omit_defaults does. Block hashes are the unsigned
+ * 64-bit ids vLLM publishes by default (VLLM_KV_EVENTS_USE_INT_BLOCK_HASHES), engine/block-hash.ts `blockId`.
  */
 import { Encoder } from '@msgpack/msgpack';
 
@@ -47,13 +48,4 @@ function toArray(e: KvEvent): unknown[] {
     case 'AllBlocksCleared':
       return ['AllBlocksCleared'];
   }
-}
-
-/**
- * A block hash as vLLM publishes it by default (VLLM_KV_EVENTS_USE_INT_BLOCK_HASHES): the last 8 bytes of the digest
- * as an unsigned 64-bit integer.
- */
-export function externalHash(hash: string): bigint {
-  const bytes = Buffer.from(hash, 'base64');
-  return bytes.readBigUInt64BE(bytes.length - 8);
 }
