@@ -1,15 +1,54 @@
 /**
  * @module A client that goes away before its answer: the error that unwinds its request (answered 499, nothing
- * written) and the hook that reports it, from the first byte of its upload to its last byte of answer.
+ * written) and the hooks that report it, from the first byte of its upload to its last byte of answer.
+ *
+ * Every response gets one 'close' listener when its request arrives (`watchClose`, json-body.ts `stampArrival`);
+ * the hooks (`onRequestGone`, `departureSignal`, sse-writer's `onClientGone`) add a callback to its list instead of a
+ * listener each: EventEmitter `once` wraps every listener in a closure and a response had four, and an
+ * AbortController per request (its EventTarget, the pool's listener on it) cost more than the rest of the hand-off.
  */
 import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
+import type { GoneSignal } from '../serving/context.ts';
 
 /** The client disconnected before the response was ready (vLLM: "Client disconnected"); nothing is written. */
 export class ClientGoneError extends Error {
   constructor() {
     super('Client disconnected');
   }
+}
+
+const WATCH = Symbol('llmsim.closeWatch');
+type Watched = ServerResponse & { [WATCH]?: ((() => void) | null)[] };
+
+/**
+ * The response's one 'close' listener: runs `first` (its clock hold's release), then, when the response did not
+ * finish (the client left), each callback the hooks added, in order.
+ */
+export function watchClose(res: ServerResponse, first: () => void): void {
+  const watch: ((() => void) | null)[] = [];
+  (res as Watched)[WATCH] = watch;
+  res.once('close', () => {
+    first();
+    if (res.writableFinished) return;
+    for (let i = 0; i < watch.length; i++) watch[i]?.();
+  });
+}
+
+/** Runs `fn` once if `res` closes before it finished; returns the detach. */
+export function onResponseClose(res: ServerResponse, fn: () => void): () => void {
+  const watch = (res as Watched)[WATCH];
+  if (watch) {
+    const at = watch.push(fn) - 1;
+    return () => {
+      watch[at] = null;
+    };
+  }
+  const listener = (): void => {
+    if (!res.writableFinished) fn();
+  };
+  res.once('close', listener);
+  return () => res.off('close', listener);
 }
 
 /**
@@ -23,11 +62,39 @@ export function onRequestGone(c: Context, fn: () => void): () => void {
     queueMicrotask(fn);
     return () => {};
   }
-  const listener = (): void => {
-    if (!res.writableFinished) fn();
-  };
-  res.once('close', listener);
-  return () => res.off('close', listener);
+  return onResponseClose(res, fn);
+}
+
+/**
+ * A signal aborted when the client of `c` leaves (as `onRequestGone`); `detach()` once the request no longer cares.
+ * What an AbortController did here, without one.
+ */
+export function departureSignal(c: Context): GoneSignal & { detach(): void } {
+  const signal = new Departure();
+  signal.detach = onRequestGone(c, () => signal.abort());
+  return signal;
+}
+
+class Departure implements GoneSignal {
+  aborted = false;
+  detach: () => void = () => {};
+  private listener: (() => void) | null = null;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === listener) this.listener = null;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const listener = this.listener;
+    this.listener = null;
+    listener?.();
+  }
 }
 
 /** True when the connection already closed before the response finished (the close event has passed). */

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errors, validationError } from '../protocol/errors.ts';
 import { header } from './headers.ts';
 import { readBodyText } from './request-body.ts';
+import { watchClose } from './client-gone.ts';
 
 const MEDIA_TYPE_MESSAGE = "Unsupported Media Type: Only 'application/json' is allowed";
 
@@ -49,7 +50,7 @@ export function stampArrival(incoming: IncomingMessage, outgoing: ServerResponse
   const stated = statedArrival(incoming.headers[ARRIVAL_HEADER], Math.min(now, clock.earliestHold()));
   const time = typeof stated === 'number' ? stated : now;
   const release = clock.hold(time);
-  outgoing.once('close', release);
+  watchClose(outgoing, release);
   const arrival: Arrival = typeof stated === 'string' ? { time, release, invalid: stated } : { time, release };
   (incoming as IncomingMessage & { [STAMP]?: Arrival })[STAMP] = arrival;
 }

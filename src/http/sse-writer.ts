@@ -4,6 +4,7 @@
  * writes while the socket is backed up instead of buffering per event, and reports client disconnects once.
  */
 import type { Context } from 'hono';
+import { onResponseClose } from './client-gone.ts';
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { corsHeadersOf } from './cors.ts';
@@ -182,12 +183,7 @@ export function whenFlushed(): Promise<void> | null {
 
 /** Calls `fn` once if the client disconnects before the response is finished (non-streaming requests). */
 export function onClientGone(c: Context, fn: () => void): () => void {
-  const res = nodeResponse(c);
-  const listener = (): void => {
-    if (!res.writableFinished) fn();
-  };
-  res.once('close', listener);
-  return () => res.off('close', listener);
+  return onResponseClose(nodeResponse(c), fn);
 }
 
 function nodeResponse(c: Context): ServerResponse {

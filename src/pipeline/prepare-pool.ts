@@ -22,7 +22,7 @@
  * result is dropped (prepare.ts).
  */
 import { Piscina } from 'piscina';
-import type { PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
+import type { GoneSignal, PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
 import { prepareConfigOf } from '../serving/build.ts';
 import { ApiError } from '../protocol/errors.ts';
 import { needsConfig } from './prepare-configs.ts';
@@ -224,7 +224,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
     armDeadline();
   };
   /** One hand-off to piscina: what the worker answered, or why it could not. */
-  const handOff = async (key: string, job: PrepareJob, snapshot: ConfigEntry['snapshot'] | undefined, signal: AbortSignal | undefined): Promise<unknown> => {
+  const handOff = async (key: string, job: PrepareJob, snapshot: ConfigEntry['snapshot'] | undefined, signal: GoneSignal | undefined): Promise<unknown> => {
     const p = started();
     const n = ++jobs;
     // Stops the job in piscina (terminating its worker) for one reason only: its deadline.

@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import type { PrepareEnv, ServerContext, ServedModel } from '../serving/context.ts';
 import { checkJsonMediaType, parseJsonObject, releaseHold } from '../http/json-body.ts';
 import { decodeBody, readBodyPayload, transferable, type BodyPayload } from '../http/request-body.ts';
-import { ClientGoneError, onRequestGone, requestGone } from '../http/client-gone.ts';
+import { ClientGoneError, departureSignal, requestGone } from '../http/client-gone.ts';
 import { errors } from '../protocol/errors.ts';
 import { countAborted } from './engine-run.ts';
 import { decodeResult, encodeResult, NeedsContext, type PreparedShape, type Served, type WireResult } from './prepare-wire.ts';
@@ -94,8 +94,7 @@ export async function prepare<T extends PreparedShape>(
   const preparer = ctx.preparer;
   // On this thread the served models are the live ones: nothing to decode.
   if (!preparer) return inline(ctx, fn, text, o) as unknown as Served<T>;
-  const abort = new AbortController();
-  const detach = onRequestGone(c, () => abort.abort());
+  const signal = departureSignal(c);
   // Steps of other requests may run meanwhile in real time (vLLM's engine core does not wait for its API server).
   if (preparer.releasesClockHold) releaseHold(c);
   try {
@@ -104,16 +103,16 @@ export async function prepare<T extends PreparedShape>(
     const body = moves ? transferable(text) : text;
     // Bytes that move whole are gone from this thread once handed over: their model is looked up first.
     if (moves && body === text) nameOf();
-    let wire = (await preparer.run(ctx, moves ? { kind, body, transfer: true } : { kind, body }, abort.signal)) as WireResult;
-    if ('need' in wire && o.resolve) wire = (await preparer.run(ctx, { kind, body: text, given: o.resolve(wire.need) }, abort.signal)) as WireResult;
-    if (abort.signal.aborted) throw gone();
+    let wire = (await preparer.run(ctx, moves ? { kind, body, transfer: true } : { kind, body }, signal)) as WireResult;
+    if ('need' in wire && o.resolve) wire = (await preparer.run(ctx, { kind, body: text, given: o.resolve(wire.need) }, signal)) as WireResult;
+    if (signal.aborted) throw gone();
     return decodeResult<T>(ctx, wire);
   } catch (err) {
     // Counted once: a ClientGoneError thrown above already counted its abort.
-    if (abort.signal.aborted && !(err instanceof ClientGoneError)) throw gone();
+    if (signal.aborted && !(err instanceof ClientGoneError)) throw gone();
     throw err;
   } finally {
-    detach();
+    signal.detach();
   }
 }
 

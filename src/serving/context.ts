@@ -110,9 +110,19 @@ export interface PrepareJob {
 }
 
 /** Runs preparation jobs off the engine's thread (pipeline/prepare-pool.ts). */
+/**
+ * What a preparer is told a departed client through: the part of AbortSignal it reads (an AbortSignal fits;
+ * http/client-gone.ts `departureSignal` is the cheaper one the routes pass).
+ */
+export interface GoneSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface Preparer {
   /** Resolves with the job's wire result (pipeline/prepare-wire.ts); rejects with an ApiError for a broken budget. */
-  run(ctx: ServerContext, job: PrepareJob, signal: AbortSignal | undefined): Promise<unknown>;
+  run(ctx: ServerContext, job: PrepareJob, signal: GoneSignal | undefined): Promise<unknown>;
   /** Real-time clocks let steps run while a request is prepared (virtual time must wait: host work never moves it). */
   readonly releasesClockHold: boolean;
   close(): Promise<void>;
