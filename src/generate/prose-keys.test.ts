@@ -9,6 +9,10 @@ describe('proseKeysSchema', () => {
     expect(keysOf('Respond in JSON with fields name, age and city.')).toEqual({ name: { type: 'string' }, age: { type: 'integer' }, city: { type: 'string' } });
     expect(Object.keys(keysOf('Answer in JSON containing "answer" and "is_correct".') ?? {})).toEqual(['answer', 'is_correct']);
     expect(keysOf('Return JSON with keys: score, reasons')).toEqual({ score: { type: 'number' }, reasons: { type: 'array', items: { type: 'string' } } });
+    // A list that ends at a stop word or a line break is still one.
+    expect(Object.keys(keysOf('Return JSON with fields name and age for each person.') ?? {})).toEqual(['name', 'age']);
+    expect(Object.keys(keysOf('Use the fields name, age and the rest as you like.') ?? {})).toEqual(['name', 'age']);
+    expect(Object.keys(keysOf('Respond in JSON with the keys title and summary\nNothing else.') ?? {})).toEqual(['title', 'summary']);
   });
 
   it('reads a bulleted list with descriptions and parenthesised types', () => {
@@ -27,6 +31,10 @@ describe('proseKeysSchema', () => {
       'Return JSON with name.',
       'json please',
       '',
+      // Two bare words joined by "and"/"or" that run on into the sentence are prose, not a list of keys.
+      'Sort the keys alphabetically or by value.',
+      'Extract the fields mentioned and return them as JSON.',
+      'Validate the fields carefully and report errors as JSON.',
     ])
       expect(proseKeysSchema([text])).toBeNull();
   });

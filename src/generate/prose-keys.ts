@@ -30,6 +30,9 @@ const INLINE_SEPARATOR = /^(?:[ \t]*[,/;&][ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:a
 /** Between two bulleted items: the rest of the line (a description), a line break, the next bullet. */
 const NEXT_BULLET = /^[^\n]*\r?\n[ \t]*(?=[-*•])/;
 
+/** The word right after a list (past an "and"/"or"), when no punctuation or line break comes first. */
+const RUN_ON = /^[ \t]+(?:(?:and|or)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)/i;
+
 /** Bare words that end a list rather than name a key ("fields for the title", "keys of each user"). */
 const STOP_WORDS = new Set(
   'a an the for of each every that which who to in on with without from as is are be describing containing including like such etc'.split(' '),
@@ -61,6 +64,8 @@ function readItems(text: string, from: number): string[][] {
   let at = from;
   let quoted = 0;
   let bulleted = false;
+  // Just past the last key read: what follows an unquoted inline list tells a list from a sentence.
+  let end = from;
   while (items.length < MAX_KEYS) {
     const m = ITEM.exec(text.slice(at, at + MAX_KEY_CHARS + 48));
     if (!m) break;
@@ -75,6 +80,7 @@ function readItems(text: string, from: number): string[][] {
       items.push([key, (m[6] ?? '').toLowerCase()]);
     }
     at += m[0].length;
+    end = at;
     const window = text.slice(at, at + 512);
     // A bulleted list goes on bullet by bullet (each may carry a description); an inline one by its separators.
     const gap = bulleted ? NEXT_BULLET.exec(window) : INLINE_SEPARATOR.exec(window);
@@ -83,6 +89,12 @@ function readItems(text: string, from: number): string[][] {
   }
   // One bare word alone is too weak a signal ("fields below", "keys: see above"): a list needs two, or quotes.
   if (quoted === 0 && items.length < 2) return [];
+  // Bare words that run on into the sentence are prose ("sort the keys alphabetically or by value", "validate the
+  // fields carefully and report errors"): a bare list ends at punctuation, a line break, the end, or a stop word.
+  if (quoted === 0 && !bulleted) {
+    const next = RUN_ON.exec(text.slice(end, end + MAX_KEY_CHARS + 2));
+    if (next && !STOP_WORDS.has((next[1] as string).toLowerCase())) return [];
+  }
   return items;
 }
 

@@ -110,6 +110,14 @@ describe('json_object answers follow the schema in the prompt (real clients)', (
     expect(Object.keys(JSON.parse(res.choices[0]!.message.content ?? '') as object)).toContain('answer');
   });
 
+  it('keeps the generic object for prose that mentions keys or fields without naming any', async () => {
+    const client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    for (const content of ['Sort the keys alphabetically or by value.', 'Validate the fields carefully and report errors as JSON.']) {
+      const res = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content }], response_format: { type: 'json_object' } });
+      expect(Object.keys(JSON.parse(res.choices[0]!.message.content ?? '') as object), content).toContain('answer');
+    }
+  });
+
   it('Ollama format "json" and Responses text.format json_object take the prompt schema too', async () => {
     const schema = JSON.stringify(z.toJSONSchema(Joke));
     const ollama = new Ollama({ host: sim.url });
