@@ -44,11 +44,13 @@ export interface OutputIntent {
   readonly request: Readonly<Record<string, unknown>>;
 }
 
+/** vLLM's wording for a named `tool_choice` that none of the tools is. */
+export const TOOL_CHOICE_NO_MATCH = 'The tool specified in `tool_choice` does not match any of the specified `tools`';
+
 /** The tools to offer for `choice`; a named choice must be one of them (vLLM's wording). */
 export function toolsAsk(tools: readonly FunctionTool[], choice: ToolChoiceAsk, parallel: boolean): ToolsAsk | null {
   if (tools.length === 0 || choice === 'none') return null;
-  if (typeof choice === 'object' && !tools.some((t) => t.name === choice.name))
-    throw valueError('The tool specified in `tool_choice` does not match any of the specified `tools`');
+  if (typeof choice === 'object' && !tools.some((t) => t.name === choice.name)) throw valueError(TOOL_CHOICE_NO_MATCH);
   return { tools, mode: choice, parallel };
 }
 

@@ -42,6 +42,10 @@ const CASES: readonly (readonly [string, Record<string, unknown>, string])[] = [
   [...chat({ tools: [tool], tool_choice: 5 }), 'Input should match one of the allowed types'],
   [...chat({ tools: [tool], tool_choice: { type: 'function', function: 'get_weather' } }), 'Invalid value for `function`: `"get_weather"` in `tool_choice`!'],
   [...chat({ tools: [tool], tool_choice: { type: 'function', function: { name: 'nope' } } }), NO_MATCH],
+  // vLLM's check_tool_usage checks the choice against an empty list too.
+  [...chat({ tools: [], tool_choice: 'sometimes' }), 'Invalid value for `tool_choice`: sometimes!'],
+  [...chat({ tools: [], tool_choice: { type: 'function', function: { name: 'get_weather' } } }), NO_MATCH],
+  [...chat({ tools: [], tool_choice: { type: 'function', function: 'get_weather' } }), 'Invalid value for `function`'],
   [...chat({ tools: [tool], structured_outputs: { json: {} } }), 'You can only either use constraints for structured outputs or tools, not both.'],
   [...chat({ kv_transfer_params: 'prefill' }), NOT_A_DICT],
   [...cmpl({ kv_transfer_params: [] }), NOT_A_DICT],
@@ -69,6 +73,14 @@ describe('typed intent fields', () => {
       expect(err['type']).toBe('error');
       expect(String((err['error'] as Record<string, unknown>)['message'])).toContain(message);
     } else expect(String((err['error'] as Record<string, unknown>)['message'])).toContain(message);
+  });
+
+  it('an empty tools list with tool_choice "required" or "auto" answers in text, as vLLM ("required" becomes "none")', async () => {
+    for (const tool_choice of ['required', 'auto']) {
+      const r = await postRaw(`${sim.url}/v1/chat/completions`, { messages, max_tokens: 8, seed: 4, tools: [], tool_choice });
+      expect(r.status, r.text).toBe(200);
+      expect(JSON.parse(r.text).choices[0].message.tool_calls).toEqual([]);
+    }
   });
 
   it('a lax field is read as validated: parallel_tool_calls "false" allows one call, as vLLM coerces it (read from the raw body, the string meant parallel: 3 calls at this seed)', async () => {

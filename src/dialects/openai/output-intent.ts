@@ -9,7 +9,17 @@ import type { ChatCompletionRequest } from '../../protocol/chat.ts';
 import type { CompletionRequest } from '../../protocol/completions.ts';
 import type { SharedFields } from '../../protocol/sampling-fields.ts';
 import type { Constraint } from '../../generate/structured.ts';
-import { asDict, functionTools, jsonConstraint, schemaOf, toolChoiceAsk, toolsAsk, type OutputIntent, type ToolsAsk } from '../../pipeline/intent.ts';
+import {
+  asDict,
+  functionTools,
+  jsonConstraint,
+  schemaOf,
+  TOOL_CHOICE_NO_MATCH,
+  toolChoiceAsk,
+  toolsAsk,
+  type OutputIntent,
+  type ToolsAsk,
+} from '../../pipeline/intent.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -86,6 +96,12 @@ function legacyGuided(r: SharedFields): Dict | null {
 /** Every tool's shape first, then the choice (a `none` choice still validates the tools, as vLLM). */
 function readTools(r: ChatCompletionRequest): ToolsAsk | null {
   const raw = r.tools;
-  if (!raw || raw.length === 0) return null;
+  if (!raw) return null;
+  if (raw.length === 0) {
+    // vLLM's check_tool_usage still checks the choice: an unknown string is a 400, and so is a named tool (none
+    // matches); `auto` and `required` (which it turns into `none`) answer in text.
+    if (typeof toolChoiceAsk(r.tool_choice ?? 'auto') === 'object') throw valueError(TOOL_CHOICE_NO_MATCH);
+    return null;
+  }
   return toolsAsk(functionTools(raw), toolChoiceAsk(r.tool_choice ?? 'auto'), r.parallel_tool_calls !== false);
 }
