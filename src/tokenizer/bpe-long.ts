@@ -2,23 +2,33 @@
  * @module Long words (past byte-level-bpe.ts's LONG_WORD bytes: a run of 100k spaces, a million-letter "word"): the
  * same merge order on a doubly linked list of symbols, in O(n log n) instead of the short loop's O(n²).
  *
- * With a monotone merge list (MergeTable.monotone: true of every trained one) merging never creates a pair that
- * outranks the one being merged, so all pending pairs of one rank are merged in one left-to-right sweep, and the
- * queue holds distinct ranks, each with the positions where its pair stands: "x" × 1,000,000 has a handful of
- * ranks, and the sweep is linear. Otherwise (a hand-made merge list) a heap of (rank, position) pairs, as Hugging
- * Face's `merge_word`. Both take a pair only while it is still the pair it was queued as, so the order is the
- * reference's: lowest rank first, leftmost first within a rank.
+ * Merging never creates a pair that outranks the one being merged when the merge list is monotone
+ * (MergeTable.monotone: true of every trained one, e.g. Qwen3), so all pending pairs of one rank are merged in one
+ * left-to-right sweep, and the queue holds distinct ranks, each with the positions where its pair stands: "x" ×
+ * 1,000,000 has a handful of ranks, and the sweep is linear. Where a list is not monotone (Llama 3's ranks come from
+ * tiktoken), a merge that creates an outranking pair stops the sweep and sends the rest of it back to the queue;
+ * a word that does this too often goes on with a heap of (rank, position) pairs, as Hugging Face's `merge_word`.
+ * Every path takes a pair only while it is still the pair it was queued as, so the order is the reference's:
+ * lowest rank first, leftmost first within a rank.
  */
 import { mergedId, NO_RANK, pairRank, type MergeTable } from './byte-level-bpe.ts';
 
-/** Merges `symbols[0..n)` and appends the resulting ids to `out`. */
-export function mergeLong(t: MergeTable, symbols: Int32Array, n: number, out: number[]): void {
-  if (t.monotone) mergeByRank(t, symbols, n, out);
-  else mergeByHeap(t, symbols, n, out);
+/**
+ * Merges `symbols[0..n)` and appends the resulting ids to `out`. `budget`: positions a non-monotone list may send
+ * back to the queue before the rest of the word goes to the heap (tests set it low).
+ */
+export function mergeLong(t: MergeTable, symbols: Int32Array, n: number, out: number[], budget = 4 * n + 1024): void {
+  mergeByRank(t, symbols, n, out, budget);
 }
 
 /** The linked list over symbols[0..n): next (-1 at the end) and prev (-1 at the start); `alive` 0 once merged away. */
-function linkedList(n: number): { next: Int32Array; prev: Int32Array; alive: Uint8Array } {
+interface LinkedList {
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly alive: Uint8Array;
+}
+
+function linkedList(n: number): LinkedList {
   const next = new Int32Array(n);
   const prev = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -28,8 +38,9 @@ function linkedList(n: number): { next: Int32Array; prev: Int32Array; alive: Uin
   return { next, prev, alive: new Uint8Array(n).fill(1) };
 }
 
-function mergeByRank(t: MergeTable, symbols: Int32Array, n: number, out: number[]): void {
-  const { next, prev, alive } = linkedList(n);
+function mergeByRank(t: MergeTable, symbols: Int32Array, n: number, out: number[], budget: number): void {
+  const list = linkedList(n);
+  const { next, prev, alive } = list;
   // Pending positions per rank: singly linked entries (pos, next entry), newest first; `heads` rank → newest entry.
   let entries = new Int32Array(2 * (n + 16));
   let used = 0;
@@ -52,6 +63,7 @@ function mergeByRank(t: MergeTable, symbols: Int32Array, n: number, out: number[
     if (r !== NO_RANK) add(r, i);
   }
   let sweep = new Int32Array(64);
+  let requeued = 0;
   while (queue.size > 0) {
     const rank = queue.pop();
     // Its positions, oldest first (mostly ascending already: pairs are queued as a sweep meets them).
@@ -82,15 +94,27 @@ function mergeByRank(t: MergeTable, symbols: Int32Array, n: number, out: number[
       if (after >= 0) prev[after] = pos;
       const before = prev[pos]!;
       // Monotone: both new pairs rank after this one, so they wait for a later sweep.
+      let outranks = false;
       if (before >= 0) {
         const r = pairRank(t, symbols[before]!, made);
         if (r !== NO_RANK) add(r, before);
+        outranks ||= r < rank;
       }
       if (after >= 0) {
         const r = pairRank(t, made, symbols[after]!);
         if (r !== NO_RANK) add(r, pos);
+        outranks ||= r < rank;
+      }
+      if (outranks) {
+        // Not monotone here: a new pair outranks this rank, and the reference takes it before the rest of this
+        // sweep, so the rest goes back to the queue (positions this rank gains meanwhile are sorted in with it).
+        for (let q = k + 1; q < count; q++) add(rank, positions[q]!);
+        requeued += count - k - 1;
+        break;
       }
     }
+    // Requeued too often (a word where most merges outrank the one before): the heap for the rest of it.
+    if (requeued > budget) return heapFrom(t, symbols, list, out);
   }
   for (let i = 0; i >= 0; i = next[i]!) out.push(symbols[i]!);
 }
@@ -145,11 +169,16 @@ class RankHeap {
  * used only if the pair at its position is still the one it was queued as.
  */
 function mergeByHeap(t: MergeTable, symbols: Int32Array, n: number, out: number[]): void {
-  const { next, prev, alive } = linkedList(n);
-  const heap = new PairHeap(n);
-  for (let i = 0; i + 1 < n; i++) {
-    const r = pairRank(t, symbols[i]!, symbols[i + 1]!);
-    if (r !== NO_RANK) heap.push(r, i, symbols[i]!, symbols[i + 1]!);
+  heapFrom(t, symbols, linkedList(n), out);
+}
+
+/** The heap order from any state of the list (every adjacent pair queued; the list may be partly merged). */
+function heapFrom(t: MergeTable, symbols: Int32Array, list: LinkedList, out: number[]): void {
+  const { next, prev, alive } = list;
+  const heap = new PairHeap(next.length);
+  for (let i = 0; i >= 0 && next[i]! >= 0; i = next[i]!) {
+    const r = pairRank(t, symbols[i]!, symbols[next[i]!]!);
+    if (r !== NO_RANK) heap.push(r, i, symbols[i]!, symbols[next[i]!]!);
   }
   while (heap.size > 0) {
     const rank = heap.ranks[0]!;

@@ -50,9 +50,9 @@ export interface MergeTable {
   readonly leftOf: Int32Array;
   readonly rightOf: Int32Array;
   /**
-   * Every merge that uses a token comes after every merge that makes it (true of any merge list BPE training
-   * wrote). Then merging never creates a pair that outranks the one just merged, and bpe-long.ts can merge a long
-   * word one rank at a time instead of by a heap of pairs.
+   * Every merge that uses a token comes after every merge that makes it (true of a merge list BPE training wrote,
+   * not of Llama 3's). Then merging never creates a pair that outranks the one just merged, and bpe-long.ts never
+   * has to interrupt a sweep.
    */
   readonly monotone: boolean;
 }
