@@ -27,7 +27,7 @@ export function byteToUnicode(): string[] {
  * rank (`mergedId`), read only when a merge is made, not on every lookup.
  */
 export interface MergeTable {
-  /** Id of each single byte's symbol. */
+  /** Id of each single byte's symbol (-1 throughout in a `chars` table). */
   readonly byteIds: Int32Array;
   /** One more than the highest id in the vocabulary. */
   readonly vocabSize: number;
@@ -71,10 +71,15 @@ const FILTER_WORDS = 1 << 16;
  * emits unknown tokens, which this table cannot represent, so the caller keeps the reference encoder. Null too past
  * MAX_PACKED ids or merges.
  */
-export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [string, string])[]): MergeTable | null {
+export function buildMergeTable(
+  vocab: ReadonlyMap<string, number>,
+  merges: readonly (readonly [string, string])[],
+  alphabet: 'bytes' | 'chars' = 'bytes',
+): MergeTable | null {
+  // `chars` (SentencePiece-style vocabularies, piece-encoder.ts): words start as characters, not bytes; no byte table.
   const chars = byteToUnicode();
-  const byteIds = new Int32Array(256);
-  for (let b = 0; b < 256; b++) {
+  const byteIds = new Int32Array(256).fill(-1);
+  for (let b = 0; b < 256 && alphabet === 'bytes'; b++) {
     const id = vocab.get(chars[b]!);
     if (id === undefined) return null;
     byteIds[b] = id;
@@ -121,9 +126,9 @@ export function buildMergeTable(vocab: ReadonlyMap<string, number>, merges: read
   }
   let mergedOffset: number | null = merges.length > 0 ? mergedOf[0]! : null;
   for (let r = 0; r < merges.length && mergedOffset !== null; r++) if (mergedOf[r] !== -1 && mergedOf[r] !== r + mergedOffset) mergedOffset = null;
-  const bytePairs = new Int32Array(65536);
+  const bytePairs = new Int32Array(alphabet === 'bytes' ? 65536 : 0);
   const table: MergeTable = { byteIds, vocabSize, mask, slots, filter, bytePairs, mergedOf, mergedOffset, leftOf, rightOf, monotone };
-  for (let k = 0; k < 65536; k++) bytePairs[k] = pairRank(table, byteIds[k >> 8]!, byteIds[k & 255]!);
+  for (let k = 0; k < bytePairs.length; k++) bytePairs[k] = pairRank(table, byteIds[k >> 8]!, byteIds[k & 255]!);
   return table;
 }
 
@@ -178,6 +183,17 @@ export function mergeSymbols(t: MergeTable, symbols: Int32Array, ranks: Int32Arr
   // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]).
   const pairs = t.bytePairs;
   for (let i = 0; i + 1 < n; i++) ranks[i] = pairs[(bytes[i]! << 8) | bytes[i + 1]!]!;
+  mergeRanked(t, symbols, ranks, n, out);
+}
+
+/** mergeSymbols for symbols that are not single bytes (characters of a SentencePiece-style vocabulary). */
+export function mergeSymbolIds(t: MergeTable, symbols: Int32Array, ranks: Int32Array, n: number, out: number[]): void {
+  for (let i = 0; i + 1 < n; i++) ranks[i] = pairRank(t, symbols[i]!, symbols[i + 1]!);
+  mergeRanked(t, symbols, ranks, n, out);
+}
+
+/** The merge loop once `ranks[0..n-1)` holds each adjacent pair's rank. */
+function mergeRanked(t: MergeTable, symbols: Int32Array, ranks: Int32Array, n: number, out: number[]): void {
   while (n > 1) {
     // The lowest (rank, position) as one int32, found without a branch per pair (n ≤ LONG_WORD < 128).
     let key = 0x7fffffff;

@@ -8,7 +8,8 @@
 import { buildMergeTable, byteToUnicode, LONG_WORD, mergeSymbols, type MergeTable } from './byte-level-bpe.ts';
 import { mergeLong } from './bpe-long.ts';
 import { createAddedTokenSplitter, type AddedTokenSplitter } from './added-tokens.ts';
-import { hashRange, RangeWordCache, TextIdTable } from './text-table.ts';
+import { TextIdTable } from './text-table.ts';
+import { WordEncoder } from './word-encoder.ts';
 import { readEncoderSpec } from './fast-encoder-spec.ts';
 import type { PieceScanner } from './pre-tokenizer.ts';
 
@@ -26,9 +27,6 @@ export interface FastEncoderInput {
   /** Words kept per cache generation (tests use a tiny one to exercise eviction). */
   readonly cacheCapacity?: number;
 }
-
-/** Words longer than this (UTF-16 units) are merged every time: they rarely repeat and would crowd the cache. */
-const MAX_CACHED_WORD = 64;
 
 export function createFastEncoder({ json, config, vocab, cacheCapacity }: FastEncoderInput): FastEncoder | null {
   const spec = readEncoderSpec(json, config);
@@ -58,11 +56,11 @@ export function createFastEncoder({ json, config, vocab, cacheCapacity }: FastEn
 }
 
 class ByteLevelEncoder implements FastEncoder {
-  private readonly cache: RangeWordCache;
   private symbols = new Int32Array(256);
   private ranks = new Int32Array(256);
   /** The word's UTF-8 bytes (the merge loop's first round looks byte pairs up directly). */
   private bytes = new Uint8Array(256);
+  private readonly words: WordEncoder;
 
   constructor(
     private readonly table: MergeTable,
@@ -73,24 +71,23 @@ class ByteLevelEncoder implements FastEncoder {
     private readonly keepGaps: boolean,
     private readonly normalization: string | null,
     /** Raw text → id of every vocabulary entry (see wholeWordIds). */
-    private readonly whole: TextIdTable,
-    /** `ignore_merges`: a word that is itself a vocabulary entry is that one token, whatever the merges say. */
+    whole: TextIdTable,
     ignoreMerges: boolean,
     private readonly prefix: readonly number[],
     private readonly suffix: readonly number[],
     cacheCapacity?: number,
   ) {
-    this.cache = new RangeWordCache(cacheCapacity ?? 1 << 15, MAX_CACHED_WORD);
-    this.selfMerging = ignoreMerges ? null : new Int8Array(table.vocabSize);
+    const byteIds = table.byteIds;
+    this.words = new WordEncoder({
+      whole,
+      vocabSize: table.vocabSize,
+      ignoreMerges,
+      // A one-byte word is its byte's symbol: nothing to merge.
+      single: (c) => (c < 0x80 ? byteIds[c]! : -1),
+      merge: (text, from, to, out) => this.merge(text, from, to, out),
+      cacheCapacity,
+    });
   }
-
-  /**
-   * Without `ignore_merges` a word spelled like a vocabulary entry is that entry only if merging its bytes ends there
-   * (almost always; not guaranteed by BPE). Per id: 0 not checked yet, 1 it does, 2 it does not. Most words of real
-   * and of random-token text are single tokens, so this lookup (one Map probe, no growth) answers most misses of the
-   * word cache, which then holds only words of several tokens.
-   */
-  private readonly selfMerging: Int8Array | null;
 
   encode(text: string, addSpecialTokens: boolean): number[] {
     const out: number[] = addSpecialTokens ? [...this.prefix] : [];
@@ -106,11 +103,12 @@ class ByteLevelEncoder implements FastEncoder {
   private encodeSection(section: string, out: number[]): void {
     const text = this.normalization ? section.normalize(this.normalization) : section;
     const scan = this.scanner;
+    const words = this.words;
     if (scan) {
       // The scanner's pieces tile the text: no gaps to keep.
       for (let at = 0; at < text.length; ) {
         const end = scan(text, at);
-        this.encodeWord(text, at, end, out);
+        words.encodeWord(text, at, end, out);
         at = end;
       }
       return;
@@ -128,43 +126,11 @@ class ByteLevelEncoder implements FastEncoder {
         re.lastIndex = at + (isHighSurrogateAt(text, at) ? 2 : 1);
         continue;
       }
-      if (this.keepGaps && prev < at) this.encodeWord(text, prev, at, out);
-      this.encodeWord(text, at, at + len, out);
+      if (this.keepGaps && prev < at) words.encodeWord(text, prev, at, out);
+      words.encodeWord(text, at, at + len, out);
       prev = at + len;
     }
-    if (this.keepGaps && prev < text.length) this.encodeWord(text, prev, text.length, out);
-  }
-
-  /** Appends the ids of the word text[from, to). */
-  private encodeWord(text: string, from: number, to: number, out: number[]): void {
-    if (to - from === 1) {
-      const c = text.charCodeAt(from);
-      if (c < 0x80) {
-        out.push(this.table.byteIds[c]!);
-        return;
-      }
-    }
-    const h = hashRange(text, from, to);
-    const wholeId = this.whole.get(text, from, to, h);
-    if (wholeId >= 0) {
-      const state = this.selfMerging ? this.selfMerging[wholeId] : 1;
-      if (state === 1) {
-        out.push(wholeId);
-        return;
-      }
-      if (state === 0) {
-        const start = out.length;
-        this.merge(text, from, to, out);
-        const self = out.length === start + 1 && out[start] === wholeId;
-        this.selfMerging![wholeId] = self ? 1 : 2;
-        if (!self) this.cache.set(text, from, to, h, out, start, out.length);
-        return;
-      }
-    }
-    if (this.cache.get(text, from, to, h, out)) return;
-    const start = out.length;
-    this.merge(text, from, to, out);
-    this.cache.set(text, from, to, h, out, start, out.length);
+    if (this.keepGaps && prev < text.length) words.encodeWord(text, prev, text.length, out);
   }
 
   private merge(text: string, from: number, to: number, out: number[]): void {
