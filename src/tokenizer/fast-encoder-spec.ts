@@ -24,7 +24,7 @@ export interface EncoderSpec {
 }
 
 /** Classes that @lenml/tokenizers builds as the base class (no encoding override). */
-const PLAIN_CLASSES = new Set([
+export const PLAIN_CLASSES = new Set([
   'PreTrainedTokenizer',
   'GPT2Tokenizer',
   'Qwen2Tokenizer',
@@ -60,7 +60,7 @@ export function readEncoderSpec(json: Record<string, unknown>, config: Record<st
 }
 
 /** Old files spell a merge "a b" (split at the first space, as the reference does), new ones ["a", "b"]. */
-function readMerges(value: unknown): [string, string][] | null {
+export function readMerges(value: unknown): [string, string][] | null {
   if (!Array.isArray(value)) return null;
   const out: [string, string][] = [];
   for (const m of value) {
@@ -144,7 +144,7 @@ export function whiteSpaceAsUnicode(regex: string): string | null {
   return out;
 }
 
-function readPostProcessor(value: unknown): { prefix: string[]; suffix: string[] } | null {
+export function readPostProcessor(value: unknown): { prefix: string[]; suffix: string[] } | null {
   const v = value as Record<string, unknown> | null | undefined;
   if (!v) return { prefix: [], suffix: [] };
   if (v['type'] === 'ByteLevel') return { prefix: [], suffix: [] };

@@ -6,6 +6,7 @@ import { TokenizerLoader } from '@lenml/tokenizers';
 import { Template } from '@huggingface/jinja';
 import { compileRequestTemplate, renderRequestTemplate, type TemplateBudget } from './request-template.ts';
 import { createFastEncoder } from './fast-encoder.ts';
+import { createPieceEncoder } from './piece-encoder.ts';
 import { contentText } from '../protocol/content-parts.ts';
 
 export interface ChatTemplateOptions {
@@ -24,7 +25,7 @@ export interface Tokenizer {
   readonly name: string;
   readonly vocabSize: number;
   readonly eosTokenId: number;
-  /** `fast`: the byte-level BPE encoder (fast-encoder.ts); `reference`: @lenml/tokenizers for this vocabulary. */
+  /** `fast`: the byte-level (fast-encoder.ts) or SentencePiece-style (piece-encoder.ts) encoder; `reference`: @lenml/tokenizers. */
   readonly encoder: 'fast' | 'reference';
   encode(text: string, addSpecialTokens?: boolean): number[];
   decode(ids: readonly number[], skipSpecialTokens?: boolean): string;
@@ -70,7 +71,8 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
   // The lenml typings are loose; the runtime object is transformers.js's PreTrainedTokenizer.
   const inner = TokenizerLoader.fromPreTrained({ tokenizerJSON: json as never, tokenizerConfig: config as never }) as unknown as LenmlTokenizer;
   // Same ids as the reference, several times faster; null (keep the reference) for shapes it does not reproduce.
-  const fast = createFastEncoder({ json, config, vocab: inner.model.tokens_to_ids });
+  const input = { json, config, vocab: inner.model.tokens_to_ids };
+  const fast = createFastEncoder(input) ?? createPieceEncoder(input);
   dropBuildInputs(inner);
   const vocab: string[] = inner.model.vocab;
   const special = new Set<number>(inner.all_special_ids ?? []);
