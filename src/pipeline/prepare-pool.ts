@@ -171,7 +171,7 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       maxThreads: o.workers,
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
-      // Piscina's run/wait-time histograms (two performance.now() and a record per job) are never read here.
+      // Piscina's run/wait-time histograms (two clock reads and a record per job) are never read here.
       recordTiming: false,
       workerData: { configs: [...configs].map(([k, e]) => [k, e.snapshot] as const), cancelled } satisfies WorkerData,
       resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb },
@@ -239,16 +239,35 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       running.set(n, { slot, stop, deadline: hostMs() + o.maxPrepareMs });
       armDeadline();
     });
-    // A client that leaves marks its job: skipped by the worker if not started yet, else finished and dropped.
+    // A client that leaves marks its job: skipped by the worker if not started yet, else finished and dropped. Its
+    // request is released at once, not when a worker reaches the job: one busy or still starting worker (loading a
+    // tokenizer takes seconds on a loaded machine) would otherwise hold every departed request in /load meanwhile.
+    let leave: (skipped: typeof SKIPPED) => void = () => {};
+    const left = new Promise<typeof SKIPPED>((resolve) => {
+      leave = resolve;
+    });
     const onGone = (): void => {
-      if (!began) Atomics.store(cancelled, slot, JOB_CANCELLED);
+      if (began) return; // a running job finishes (or meets its deadline); prepare.ts drops its result
+      Atomics.store(cancelled, slot, JOB_CANCELLED);
+      leave(SKIPPED);
     };
+    if (signal?.aborted) return SKIPPED;
     signal?.addEventListener('abort', onGone, { once: true });
     try {
       const task: PoolTask = { kind: job.kind, body: job.body, given: job.given, job: n, config: key, ...(snapshot ? { snapshot } : {}) };
       // Bytes whose buffer is theirs alone move to the worker instead of being copied (prepare.ts decides).
       const whole = job.transfer === true && typeof job.body !== 'string' && job.body.byteOffset === 0 && job.body.byteLength === job.body.buffer.byteLength;
-      return await p.run(task, whole ? { signal: stop, transferList: [(job.body as Uint8Array).buffer as ArrayBuffer] } : { signal: stop });
+      const answer = p.run(task, whole ? { signal: stop, transferList: [(job.body as Uint8Array).buffer as ArrayBuffer] } : { signal: stop });
+      // The job's deadline bookkeeping lives as long as the task, not the request: a job released below may still
+      // have been taken by a worker (its start message in flight), and its deadline must still stop it.
+      answer
+        .finally(() => {
+          waiting.delete(n);
+          running.delete(n);
+        })
+        // Whatever an abandoned task ends with later (its result, a deadline) has no one to go to.
+        .catch(() => {});
+      return await (signal ? Promise.race([answer, left]) : answer);
     } catch (err) {
       if (signal?.aborted) throw err;
       if (stop.aborted) throw budgetErrors.deadline(o.maxPrepareMs);
@@ -262,8 +281,6 @@ export function createPreparePool(o: PreparePoolOptions): PreparePool {
       if (outOfMemory(err)) throw budgetErrors.memory(o.maxMemoryMb);
       throw err;
     } finally {
-      waiting.delete(n);
-      running.delete(n);
       signal?.removeEventListener('abort', onGone);
     }
   };

@@ -108,4 +108,38 @@ describe.each([0, 1])('clients that leave (--prepare-workers %i)', (workers) => 
     // Leaving costs no worker: jobs not started are skipped, not aborted in piscina (which terminates the worker).
     expect(pool?.workersStarted()).toBe(workersBefore);
   });
+
+  it.runIf(workers === 1)('releases a departed request at once while the only worker is busy with another', async () => {
+    // The worker is held by one slow job (a 6 MB one-word prompt: seconds of BPE), so queued jobs are not reached;
+    // their clients' departures must not wait for it (a worker still loading its tokenizer on a loaded machine held
+    // 20 departed requests in /load past the test's polls the same way).
+    const sim = await startTestServer({ prepareWorkers: 1, speedup: 1, maxPrepareMs: 120_000 });
+    sims.push(sim);
+    const before = await aborts(sim);
+    let heavyDone = false;
+    const heavy = fetch(`${sim.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, prompt: 'x'.repeat(6_000_000), max_tokens: 1 }),
+    }).then(async (r) => {
+      heavyDone = true;
+      return r.status;
+    });
+    expect(await loadUntil(sim, (n) => n >= 1)).toBe(1);
+    const gone = Array.from({ length: 10 }, (_, k) => {
+      const req = http.request(`${sim.url}/v1/chat/completions`, { ...agentless, method: 'POST', headers: { 'content-type': 'application/json' } });
+      req.on('error', () => {});
+      req.end(JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: `question ${k}` }], max_tokens: 5 }));
+      return req;
+    });
+    expect(await loadUntil(sim, (n) => n >= 11)).toBe(11);
+    for (const req of gone) req.destroy();
+    expect(await loadUntil(sim, (n) => n === 1)).toBe(1);
+    expect(heavyDone).toBe(false);
+    expect(await aborts(sim)).toBe(before + 10);
+    expect(await heavy).toBe(400); // past the context length, once tokenized
+    expect(await loadUntil(sim, (n) => n === 0)).toBe(0);
+    const stats = sim.ctx.models[0]!.engine.stats();
+    expect(stats.running + stats.waiting).toBe(0);
+  });
 });
