@@ -3,7 +3,8 @@
  * cross-checks in docs/CALIBRATION.md (which constant transfers between sources, sync vs async scheduling). Nothing
  * here is shipped: the anchors' own profiles stay as they are.
  *   node --import tsx bench/calibration-whatif.ts '{"ingress_ms":19,"async_scheduling":false}' '^W' ttft
- * Arguments: JSON overrides (keys of `overheads` or `efficiency`), a regexp on anchor ids, a regexp on metrics.
+ * Arguments: JSON overrides (keys of `overheads` or `efficiency`, or `activation_reserve_gb`: the KV reserve, GiB),
+ * a regexp on anchor ids, a regexp on metrics.
  */
 import { ANCHORS } from '../tests/timing/anchors.ts';
 import { replay, anchorProfile } from '../tests/timing/anchor-replay.ts';
@@ -18,11 +19,18 @@ for (const a of ANCHORS) {
   const p = anchorProfile(a);
   const eff = { ...p.efficiency };
   const over = { ...p.overheads } as Record<string, number | boolean>;
+  let reserve = p.activation_reserve_gb;
   for (const [k, v] of Object.entries(overrides)) {
     if (EFFICIENCY.has(k)) (eff as Record<string, number>)[k] = v as number;
+    else if (k === 'activation_reserve_gb') reserve = v as number;
     else over[k] = v;
   }
-  const value = replay(a, { ...p, efficiency: eff, overheads: over as typeof p.overheads });
+  const value = replay(a, {
+    ...p,
+    efficiency: eff,
+    overheads: over as typeof p.overheads,
+    ...(reserve !== undefined ? { activation_reserve_gb: reserve } : {}),
+  });
   const err = ((value - a.measured) / a.measured) * 100;
   cells.push(`${a.id} ${a.metric} ${err >= 0 ? '+' : ''}${err.toFixed(1)}%`);
 }

@@ -68,7 +68,7 @@ export function profileYaml(p: Profile, name: string, sources: readonly string[]
     efficiency: p.efficiency,
     overheads: p.overheads,
     kv_transfer_gb_s: p.kv_transfer_gb_s,
-    activation_reserve_gb: p.activation_reserve_gb,
+    ...(p.activation_reserve_gb !== undefined ? { activation_reserve_gb: p.activation_reserve_gb } : {}),
   };
   const round = (v: unknown): unknown =>
     typeof v === 'number'

@@ -15,7 +15,9 @@ export interface GpuSpec {
   readonly memory_gb: number;
   /**
    * Total device memory as CUDA reports it, GiB: what vLLM multiplies by gpu_memory_utilization (torch.cuda.mem_get_info
-   * total, `gpu_worker.py`). From vLLM logs / nvidia-smi totals where published (see `source`); a little under memory_gb.
+   * total, `gpu_worker.py`). From vLLM logs / PyTorch totals where published (see `source`); a little under memory_gb.
+   * An nvidia-smi total is 0.3-0.8 GiB above what CUDA hands out (H100: 81559 MiB vs 79.19 GiB; A100: 81920 MiB vs
+   * 79.15 GiB): entries still sourced from nvidia-smi (L40S, L4, RTX 4090) are that much high.
    */
   readonly memory_gib?: number;
   /** All-reduce bandwidth per direction, GB/s (NVLink/Infinity Fabric, or PCIe). */
@@ -86,20 +88,22 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     hbm_tb_s: 2.039,
     dense_tflops: 312,
     memory_gb: 80,
-    memory_gib: 80,
+    memory_gib: 79.15,
     link_gb_s: 150,
     allreduce_latency_us: 20,
-    source: 'NVIDIA A100 Tensor Core GPU datasheet (80GB SXM); memory: nvidia-smi total 81920MiB (modal-labs/modal-client#2797)',
+    source:
+      'NVIDIA A100 Tensor Core GPU datasheet (80GB SXM); memory: CUDA total 79.15 GiB (vLLM logs "total_gpu_memory (79.15GiB)"; a card nvidia-smi shows as 81920MiB reports "total capacity of 79.15 GiB" to PyTorch)',
   },
   'a100-40gb': {
     name: 'A100-SXM-40GB',
     hbm_tb_s: 1.555,
     dense_tflops: 312,
     memory_gb: 40,
-    memory_gib: 40,
+    memory_gib: 39.38,
     link_gb_s: 150,
     allreduce_latency_us: 20,
-    source: 'NVIDIA A100 Tensor Core GPU datasheet (40GB SXM); memory: nvidia-smi total 40960MiB (modal-labs/modal-client#2797)',
+    source:
+      'NVIDIA A100 Tensor Core GPU datasheet (40GB SXM); memory: CUDA total 39.38 GiB (vllm-project/vllm#16570: "total_gpu_memory (39.38GiB)" on 4×A100 40GB; nvidia-smi shows 40960MiB)',
   },
   l40s: {
     name: 'L40S-48GB',

@@ -101,9 +101,10 @@ export const ProfileSchema = z
     kv_transfer_gb_s: z.number().positive().default(25),
     /**
      * GiB held back from the KV cache per GPU besides the weights: vLLM's profiled activation peak plus non-torch
-     * memory (DESIGN.md §10.2, KV capacity). The name keeps "gb"; vLLM measures and logs it in GiB.
+     * memory (DESIGN.md §10.2, KV capacity). Unset: the release's value (`kv_reserve_gib`, releases.ts). The name
+     * keeps "gb"; vLLM measures and logs it in GiB.
      */
-    activation_reserve_gb: z.number().nonnegative().default(3),
+    activation_reserve_gb: z.number().nonnegative().optional(),
   })
   .transform((p) => ({ ...p, overheads: { ...(RELEASES[p.vllm] ?? RELEASES[DEFAULT_RELEASE])!.overheads, ...p.overheads } }));
 
@@ -210,10 +211,34 @@ export function kvBytesPerTokenPerGpu(p: Profile): number {
 
 const GIB = 2 ** 30;
 
+/** Bytes of one 4-bit group's fp16 scale and packed 4-bit zero point, spread over its 128 weights (AWQ/GPTQ). */
+const INT4_GROUP_OVERHEAD = (2 + 0.5) / 128;
+
+/**
+ * Weight bytes each GPU holds, as vLLM's "Model loading took" reports them. A quantized checkpoint (AWQ, GPTQ, FP8)
+ * quantizes the transformer layers only: the embedding table and lm_head keep the activation dtype, and 4-bit
+ * formats carry a scale and zero point per 128-weight group. Everything is split across the TP ranks (vocab-parallel
+ * embedding and lm_head; norms are < 0.1 %).
+ */
+export function weightMemoryBytesPerGpu(p: Profile): number {
+  const m = p.model;
+  if (!m) return 0;
+  const wb = weightBytes(p);
+  const layers = m.layer_params_b * 1e9;
+  const rest = (m.total_params_b - m.layer_params_b) * 1e9;
+  const bytes = wb === m.dtype_bytes ? (layers + rest) * wb : layers * (wb + (wb < 1 ? INT4_GROUP_OVERHEAD : 0)) + rest * m.dtype_bytes;
+  return bytes / p.tensor_parallel;
+}
+
+/** GiB per GPU held back from the KV cache besides the weights: the profile's own value, else its release's. */
+export function activationReserveGib(p: Profile): number {
+  return p.activation_reserve_gb ?? (RELEASES[p.vllm] ?? RELEASES[DEFAULT_RELEASE])!.kv_reserve_gib;
+}
+
 /**
  * Total device memory in bytes as vLLM sees it (torch.cuda.mem_get_info's total, which it multiplies by
- * gpu_memory_utilization): the measured total where the GPU entry has one, else the vendor's "GB", which for HBM and
- * GDDR parts is GiB (an "80GB" A100 reports 81,920 MiB).
+ * gpu_memory_utilization): the measured total where the GPU entry has one, else the vendor's "GB" read as GiB (HBM
+ * and GDDR parts are sized in GiB; CUDA reports 0.3-0.9 GiB less than that, e.g. 79.15 GiB for an "80GB" A100).
  */
 export function gpuMemoryBytes(gpu: { readonly memory_gb: number; readonly memory_gib?: number | undefined }): number {
   return (gpu.memory_gib ?? gpu.memory_gb) * GIB;
@@ -227,13 +252,17 @@ export function defaultBatchLimits(p: Profile): { maxNumBatchedTokens: number; m
 }
 
 /**
- * KV cache capacity in blocks, as vLLM's `determine_available_memory` sizes it: (total memory × utilization − weights/TP
- * − activation peak and non-torch memory) / (block size × KV bytes per token per GPU), all in bytes.
+ * KV cache memory per GPU in bytes, as vLLM's `determine_available_memory` sizes it: total memory × utilization −
+ * weights per GPU − activation peak and non-torch memory (negative when the weights do not fit).
  */
+export function kvMemoryBytesPerGpu(p: Profile, gpuMemoryUtilization: number): number {
+  if (!p.gpu || !p.model) return 0;
+  return gpuMemoryBytes(p.gpu) * gpuMemoryUtilization - weightMemoryBytesPerGpu(p) - activationReserveGib(p) * GIB;
+}
+
+/** KV cache capacity in blocks: the KV memory per GPU / (block size × KV bytes per token per GPU), rounded down. */
 export function kvCapacityBlocks(p: Profile, blockSize: number, gpuMemoryUtilization: number): number {
   // Synthetic profiles: 4M tokens of KV, far beyond any test or benchmark working set.
   if (p.instant || p.fixed_step_ms !== undefined || !p.gpu || !p.model) return 262_144;
-  const tp = p.tensor_parallel;
-  const perGpu = gpuMemoryBytes(p.gpu) * gpuMemoryUtilization - (p.model.total_params_b * 1e9 * weightBytes(p)) / tp - p.activation_reserve_gb * GIB;
-  return Math.max(0, Math.floor(perGpu / (blockSize * kvBytesPerTokenPerGpu(p))));
+  return Math.max(0, Math.floor(kvMemoryBytesPerGpu(p, gpuMemoryUtilization) / (blockSize * kvBytesPerTokenPerGpu(p))));
 }

@@ -31,6 +31,13 @@ export interface ReleaseOverheads {
 export interface Release {
   readonly description: string;
   readonly overheads: ReleaseOverheads;
+  /**
+   * GiB per GPU that the release's memory profiler holds back from the KV cache besides the weights (activation peak
+   * + non-torch increase), used where a profile sets no `activation_reserve_gb`. V0 counted the CUDA context and NCCL
+   * buffers (vllm-project/vllm#10511: 1.79 + 1.26 GiB); V1 snapshots memory after NCCL is up, and public V1 logs leave
+   * 0.6-3.9 GiB, median 1.55 (docs/CALIBRATION.md, KV cache capacity against vLLM's logs).
+   */
+  readonly kv_reserve_gib: number;
 }
 
 /**
@@ -55,6 +62,7 @@ export const RELEASES: Readonly<Record<string, Release>> = {
       frontend_chunk_us: 0,
       async_scheduling: false,
     },
+    kv_reserve_gib: 1.5,
   },
   'v0.14': {
     description: 'vLLM >= 0.14, V1 engine with async scheduling (the default since 0.14; llmsim default)',
@@ -69,6 +77,7 @@ export const RELEASES: Readonly<Record<string, Release>> = {
       frontend_chunk_us: 0,
       async_scheduling: true,
     },
+    kv_reserve_gib: 1.5,
   },
   'v0.11': {
     description: 'vLLM 0.11 (V1 engine) behind the chat endpoint, as gpustack measured it: a slower front end',
@@ -83,6 +92,7 @@ export const RELEASES: Readonly<Record<string, Release>> = {
       frontend_chunk_us: 0,
       async_scheduling: false,
     },
+    kv_reserve_gib: 1.5,
   },
   'v0.6': {
     description: 'vLLM 0.6 era (V0 engine, multi-step scheduling; Lambda benchmark anchors)',
@@ -97,6 +107,7 @@ export const RELEASES: Readonly<Record<string, Release>> = {
       frontend_chunk_us: 0,
       async_scheduling: false,
     },
+    kv_reserve_gib: 3,
   },
 };
 
