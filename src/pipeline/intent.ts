@@ -5,6 +5,7 @@
  * output-contract.ts reads only this, never a request body.
  */
 import { errors, valueError } from '../protocol/errors.ts';
+import { TOOL_CHOICE_NO_MATCH } from '../protocol/openai-tools.ts';
 import type { Constraint } from '../generate/structured.ts';
 import type { FunctionTool, ToolMode } from '../generate/tool-calls.ts';
 
@@ -44,9 +45,6 @@ export interface OutputIntent {
   readonly request: Readonly<Record<string, unknown>>;
 }
 
-/** vLLM's wording for a named `tool_choice` that none of the tools is. */
-export const TOOL_CHOICE_NO_MATCH = 'The tool specified in `tool_choice` does not match any of the specified `tools`';
-
 /** The tools to offer for `choice`; a named choice must be one of them (vLLM's wording). */
 export function toolsAsk(tools: readonly FunctionTool[], choice: ToolChoiceAsk, parallel: boolean): ToolsAsk | null {
   if (tools.length === 0 || choice === 'none') return null;
@@ -54,27 +52,13 @@ export function toolsAsk(tools: readonly FunctionTool[], choice: ToolChoiceAsk, 
   return { tools, mode: choice, parallel };
 }
 
-/** OpenAI function tools (`{"type": "function", "function": {"name", "parameters"}}`), each checked in vLLM's wording. */
+/** Ollama's function tools (`{"type": "function", "function": {"name", "parameters"}}`, read loosely as Ollama does), each checked. */
 export function functionTools(raw: readonly Readonly<Record<string, unknown>>[]): FunctionTool[] {
   return raw.map((t) => {
     const fn = asDict(t['function']);
     if (!fn || typeof fn['name'] !== 'string') throw valueError('Each tool must be {"type": "function", "function": {"name": ..., "parameters": ...}}.');
     return { name: fn['name'], parameters: optionalSchema(fn['parameters']) };
   });
-}
-
-/** An OpenAI `tool_choice`: `none`, `auto`, `required` or `{"type": "function", "function": {"name"}}`, in vLLM's wording. */
-export function toolChoiceAsk(choice: string | Readonly<Record<string, unknown>>): ToolChoiceAsk {
-  if (typeof choice === 'string') {
-    if (choice !== 'none' && choice !== 'auto' && choice !== 'required')
-      throw valueError(`Invalid value for \`tool_choice\`: ${choice}! Only named tools, "none", "auto" or "required" are supported.`);
-    return choice;
-  }
-  const fn = asDict(choice['function']);
-  const example = 'Correct usage: `{"type": "function", "function": {"name": "my_function"}}`';
-  if (!fn) throw valueError(`Invalid value for \`function\`: \`${JSON.stringify(choice['function'] ?? null)}\` in \`tool_choice\`! ${example}`);
-  if (typeof fn['name'] !== 'string') throw valueError(`Expected field \`name\` in \`function\` in \`tool_choice\`! ${example}`);
-  return { name: fn['name'] };
 }
 
 /** A JSON Schema as given: an object, a boolean schema, or (vLLM accepts it) the schema as a JSON string. */

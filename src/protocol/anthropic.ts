@@ -62,7 +62,13 @@ export const AnthropicMessagesRequestSchema = z.looseObject({
   ...common,
   max_tokens: lInt().refine((v) => v > 0, { message: 'value_error::Value error, max_tokens must be positive' }),
   metadata: opt(pDict()),
-  output_config: opt(pDict()),
+  // vLLM's AnthropicOutputConfig (llmsim does not act on it; typed so a malformed one is vLLM's 400).
+  output_config: opt(
+    pModel('AnthropicOutputConfig', {
+      effort: opt(pLiteral(['low', 'medium', 'high', 'xhigh', 'max'])),
+      format: opt(pModel('AnthropicJsonOutputFormat', { schema: opt(pDict()), type: pLiteral(['json_schema']).optional() })),
+    }),
+  ),
   stop_sequences: opt(pList(pStr())),
   stream: opt(lBool()),
   temperature: opt(lFloat()),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { opt, pDict, pList, pStr } from './fields.ts';
 import { lBool, lInt } from './lax-fields.ts';
 import { samplingFields } from './sampling-fields.ts';
+import { ChatToolChoiceSchema, ChatToolSchema } from './openai-tools.ts';
 
 export const ChatMessageSchema = z.looseObject({
   role: pStr(),
@@ -20,8 +21,8 @@ export const ChatCompletionRequestSchema = z.looseObject({
   top_logprobs: opt(lInt()),
   max_tokens: opt(lInt()),
   max_completion_tokens: opt(lInt()),
-  tools: opt(pList(pDict())),
-  tool_choice: opt(z.union([pStr(), pDict()])),
+  tools: opt(pList(ChatToolSchema)),
+  tool_choice: opt(ChatToolChoiceSchema),
   parallel_tool_calls: opt(lBool()),
   reasoning_effort: opt(pStr()),
   echo: opt(lBool()),

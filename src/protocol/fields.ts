@@ -85,14 +85,35 @@ function fieldsOf(schema: z.ZodObject): FieldIndex {
 }
 
 export function toValidationError(error: z.ZodError, body: unknown): ApiError {
-  const entries: ValidationEntry[] = error.issues.map((issue) => {
-    const loc = ['body', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) return { kind: 'missing', loc, msg: 'Field required' };
-    const [kind, msg] = issue.message.includes(SEP) ? (issue.message.split(SEP) as [string, string]) : ['value_error', issue.message];
-    if (issue.code === 'invalid_union') return { kind: 'union_type', loc, msg: 'Input should match one of the allowed types' };
-    return { kind, loc, msg };
-  });
-  return validationError(entries);
+  return validationError(error.issues.flatMap((issue) => entriesOf(issue, [], [], body)));
+}
+
+/**
+ * One zod issue as pydantic's entries. A `pUnion` that failed lists every member's errors with the member's label
+ * in the location (pydantic's smart-union report); any other union is one `union_type` entry.
+ */
+function entriesOf(issue: z.core.$ZodIssue, locBase: readonly (string | number)[], bodyBase: readonly PropertyKey[], body: unknown): ValidationEntry[] {
+  const path = [...bodyBase, ...issue.path];
+  const loc = ['body', ...locBase, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+  if (issue.code === 'invalid_union' && issue.message.startsWith(`${UNION}${SEP}`)) {
+    const labels = issue.message.slice(UNION.length + SEP.length).split(UNION_LABELS);
+    return issue.errors.flatMap((members, i) => members.flatMap((sub) => entriesOf(sub, [...loc.slice(1), labels[i] ?? String(i)], path, body)));
+  }
+  if (issue.code === 'invalid_type' && valueAt(body, path) === undefined) return [{ kind: 'missing', loc, msg: 'Field required' }];
+  if (issue.code === 'invalid_union') return [{ kind: 'union_type', loc, msg: 'Input should match one of the allowed types' }];
+  const [kind, msg] = issue.message.includes(SEP) ? (issue.message.split(SEP) as [string, string]) : ['value_error', issue.message];
+  return [{ kind, loc, msg }];
+}
+
+const UNION = 'pydantic_union';
+const UNION_LABELS = '\u0000';
+
+/**
+ * A pydantic `A | B | C` field: the first member that accepts the value wins; when none does, every member's errors
+ * are reported under its label (`labels[i]`: the class name for a model, `literal['x']` for a literal), as pydantic.
+ */
+export function pUnion<const T extends readonly [z.ZodType, z.ZodType, ...z.ZodType[]]>(labels: { readonly [K in keyof T]: string }, options: T) {
+  return z.union(options, { error: `${UNION}${SEP}${(labels as readonly string[]).join(UNION_LABELS)}` });
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -15,3 +15,18 @@ export function pyFloat(x: number): string {
   const s = String(x);
   return Number.isInteger(x) ? `${s}.0` : s;
 }
+
+/** Python `repr` of a JSON value (`'a'`, `True`, `None`, `[1, 'x']`, `{'k': 2}`), as an f-string's `!r` writes it. */
+export function pyRepr(value: unknown): string {
+  if (typeof value === 'string') return value.includes("'") && !value.includes('"') ? `"${value}"` : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pyFloat(value);
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value === null || value === undefined) return 'None';
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+    .join(', ')}}`;
+}
+
+/** Python `str` of a JSON value, as an f-string's `{x}` writes it: a string as is, anything else as its `repr`. */
+export const pyStrOf = (value: unknown): string => (typeof value === 'string' ? value : pyRepr(value));

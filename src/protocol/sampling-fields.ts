@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { opt, pDict, pList, pStr } from './fields.ts';
 import { lBool, lFloat, lInt, lIntGe } from './lax-fields.ts';
+import { AnyResponseFormatSchema } from './response-format.ts';
 
 export const StreamOptionsSchema = z.looseObject({
   include_usage: opt(lBool()),
@@ -47,7 +48,7 @@ export const samplingFields = {
   return_tokens_as_token_ids: opt(lBool()),
   vllm_xargs: opt(pDict()),
   add_special_tokens: opt(lBool()),
-  response_format: opt(pDict()),
+  response_format: opt(AnyResponseFormatSchema),
   structured_outputs: opt(pDict()),
   // vLLM ≤ 0.10's names for structured_outputs' kinds, any type (dialects/openai/output-intent.ts reads them).
   guided_json: opt(z.unknown()),

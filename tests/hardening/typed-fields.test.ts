@@ -30,17 +30,28 @@ const CASES: readonly (readonly [string, Record<string, unknown>, string])[] = [
   [...chat({ response_format: [] }), NOT_A_DICT],
   [...cmpl({ response_format: 'json' }), NOT_A_DICT],
   [...chat({ response_format: { type: 'json_schema' } }), "the 'json_schema' field must be provided"],
-  [...chat({ response_format: { type: 'json_schema', json_schema: { schema: 5 } } }), 'invalid JSON schema: a schema must be an object'],
-  [...chat({ response_format: { type: 5 } }), "response_format type must be one of 'text', 'json_object', 'json_schema' or 'structural_tag', got '5'"],
+  // pydantic lists every member of AnyResponseFormat (tests/hardening/inner-shapes.test.ts has the whole message).
+  [
+    ...chat({ response_format: { type: 'json_schema', json_schema: { schema: 5 } } }),
+    "'loc': ('body', 'response_format', 'ResponseFormat', 'json_schema', 'schema'), 'msg': 'Input should be a valid dictionary'",
+  ],
+  [
+    ...chat({ response_format: { type: 5 } }),
+    "'loc': ('body', 'response_format', 'ResponseFormat', 'type'), 'msg': \"Input should be 'text', 'json_object' or 'json_schema'\"",
+  ],
   [...chat({ structured_outputs: 'json' }), NOT_A_DICT],
   [...chat({ structured_outputs: { json: '{not json' } }), 'the schema string is not valid JSON'],
   [...chat({ guided_json: '{not json' }), 'the schema string is not valid JSON'],
   [...cmpl({ guided_json: {}, guided_regex: 'a' }), 'You can only use one kind of constraints'],
   [...chat({ tools: 'get_weather' }), 'Input should be a valid list'],
-  [...chat({ tools: [{ type: 'function' }] }), 'Each tool must be'],
-  [...chat({ tools: [{ function: { name: 'f', parameters: 7 } }] }), 'invalid JSON schema: a schema must be an object'],
-  [...chat({ tools: [tool], tool_choice: 5 }), 'Input should match one of the allowed types'],
-  [...chat({ tools: [tool], tool_choice: { type: 'function', function: 'get_weather' } }), 'Invalid value for `function`: `"get_weather"` in `tool_choice`!'],
+  [...chat({ tools: [{ type: 'function' }] }), "{'type': 'missing', 'loc': ('body', 'tools', 0, 'function'), 'msg': 'Field required'}"],
+  [
+    ...chat({ tools: [{ function: { name: 'f', parameters: 7 } }] }),
+    "{'type': 'dict_type', 'loc': ('body', 'tools', 0, 'function', 'parameters'), 'msg': 'Input should be a valid dictionary'}",
+  ],
+  [...chat({ tools: [tool], tool_choice: 5 }), 'Invalid value for `tool_choice`: 5! Only named tools, "none", "auto" or "required" are supported.'],
+  // vLLM's f-string prints str(function): no quotes around a string.
+  [...chat({ tools: [tool], tool_choice: { type: 'function', function: 'get_weather' } }), 'Invalid value for `function`: `get_weather` in `tool_choice`!'],
   [...chat({ tools: [tool], tool_choice: { type: 'function', function: { name: 'nope' } } }), NO_MATCH],
   // vLLM's check_tool_usage checks the choice against an empty list too.
   [...chat({ tools: [], tool_choice: 'sometimes' }), 'Invalid value for `tool_choice`: sometimes!'],
@@ -58,8 +69,12 @@ const CASES: readonly (readonly [string, Record<string, unknown>, string])[] = [
   [...ollama({ tools: [{ name: 'f' }] }), 'Each tool must be'],
   [...anthropic({ tools: [{ name: 'f', input_schema: { type: 'object' } }], tool_choice: { type: 'tool', name: 'g' } }), NO_MATCH],
   [...anthropic({ tool_choice: 'auto' }), 'Input should be a valid dictionary or instance of AnthropicToolChoice'],
-  [...responses({ text: { format: 'json' } }), 'Input should be a valid dictionary or instance of ResponseFormatTextConfig'],
-  [...responses({ tools: [rtool], tool_choice: 'sometimes' }), 'Invalid value for `tool_choice`: sometimes!'],
+  [...responses({ text: { format: 'json' } }), 'Input should be a valid dictionary or instance of ResponseFormatText'],
+  // openai's ToolChoice union as pydantic reports it (vLLM has no validator of its own here).
+  [
+    ...responses({ tools: [rtool], tool_choice: 'sometimes' }),
+    "'loc': ('body', 'tool_choice', \"literal['none','auto','required']\"), 'msg': \"Input should be 'none', 'auto' or 'required'\"",
+  ],
   [...responses({ tools: [rtool], tool_choice: { type: 'function', name: 'nope' } }), NO_MATCH],
 ];
 

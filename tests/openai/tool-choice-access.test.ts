@@ -163,6 +163,42 @@ describe('tool choice with --enable-auto-tool-choice --tool-call-parser hermes',
     expect(r.choices[0]!.message.tool_calls ?? []).toEqual([]);
   });
 
+  it('an explicit tool_choice null renders the tools and answers in text, but a stream is parsed as "auto" (vLLM)', async () => {
+    // vLLM's full generator answers `not request.tool_choice` in text; its stream runs the tool parser for any choice
+    // but "none". Find a seed at which "auto" calls, then compare.
+    const NULL = null as unknown as 'none';
+    let seed = 0;
+    for (; seed < 40; seed++) {
+      const auto = await toolClient.chat.completions.create({ model: M, messages, tools, tool_choice: 'auto', seed, max_tokens: 64 });
+      if (auto.choices[0]!.finish_reason === 'tool_calls') break;
+    }
+    expect(seed).toBeLessThan(40);
+    const full = await toolClient.chat.completions.create({ model: M, messages, tools, tool_choice: NULL, seed, max_tokens: 64 });
+    expect(full.choices[0]!.message.tool_calls ?? []).toEqual([]);
+    expect(full.choices[0]!.finish_reason).not.toBe('tool_calls');
+    const none = await toolClient.chat.completions.create({ model: M, messages, tools, tool_choice: 'none', seed, max_tokens: 64 });
+    expect(full.usage!.prompt_tokens).toBe(none.usage!.prompt_tokens);
+    expect(full.choices[0]!.message.content).toBe(none.choices[0]!.message.content);
+
+    const names = async (tool_choice: 'auto' | 'none') => {
+      const stream = await toolClient.chat.completions.create({ model: M, messages, tools, tool_choice, seed, max_tokens: 64, stream: true });
+      const calls: string[] = [];
+      let finish: string | null = null;
+      for await (const chunk of stream) {
+        for (const c of chunk.choices[0]?.delta.tool_calls ?? []) if (c.function?.name) calls.push(c.function.name);
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+      }
+      return { calls, finish };
+    };
+    const streamedNull = await names(NULL);
+    expect(streamedNull.calls.length).toBeGreaterThan(0);
+    expect(streamedNull.finish).toBe('tool_calls');
+    expect(streamedNull).toEqual(await names('auto'));
+    // Without tools, null is no tool use at all (vLLM's check skips it).
+    const bare = await toolClient.chat.completions.create({ model: M, messages, tool_choice: NULL, max_tokens: 8 });
+    expect(bare.choices[0]!.message.tool_calls ?? []).toEqual([]);
+  });
+
   it('returns function_call items on /v1/responses', async () => {
     const r = await toolClient.responses.create({
       model: M,

@@ -8,6 +8,8 @@ import { requestTemplate, type RequestTemplate } from '../../serving/safety.ts';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
 import { parseRequest } from '../../protocol/fields.ts';
 import { checkCacheSalt, checkStreamFields } from '../../protocol/request-checks.ts';
+import { checkToolUsage } from '../../protocol/openai-tools.ts';
+import { checkResponseFormat } from '../../protocol/response-format.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
@@ -46,15 +48,24 @@ export interface PreparedChat extends Served<PlannedChat> {
 }
 
 export function planChat(env: PrepareEnv, body: Record<string, unknown>): PlannedChat {
+  // vLLM's `mode="before"` validators of these fields read the raw body ahead of the field check.
+  checkToolUsage(body);
+  checkResponseFormat(body);
   const request = parseRequest(ChatCompletionRequestSchema, body);
   checkChatRequest(request);
   const model = resolveModel(env, request.model);
-  const contract = readOutputContract(model, chatIntent(request), env.rules);
+  const contract = readOutputContract(model, chatIntent(request, model.toolParser), env.rules);
   // vLLM checks tool access after the request validates and the model is found, before the template renders.
   checkToolChoiceAccess(model.toolParser, effectiveToolChoice(request));
   const addGenerationPrompt = request.add_generation_prompt ?? true;
   checkPromptCanFit(model, request.messages);
-  let promptIds = chatPromptIds(model, request, addGenerationPrompt, requestTemplate(env.settings.safety, request.chat_template, request.chat_template_kwargs));
+  let promptIds = chatPromptIds(
+    model,
+    request,
+    templateTools(request, body),
+    addGenerationPrompt,
+    requestTemplate(env.settings.safety, request.chat_template, request.chat_template_kwargs),
+  );
   promptIds = truncatePrompt(model, promptIds, request.truncate_prompt_tokens);
   const maxTokens = effectiveMaxTokens(model, promptIds.length, request.max_completion_tokens ?? request.max_tokens);
   const logprobs = request.logprobs ? (request.top_logprobs ?? 0) : null;
@@ -69,16 +80,30 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
 }
 
 /** Template + tokenize (cached per model for identical conversations and options). */
-function chatPromptIds(model: PrepModel, request: ChatCompletionRequest, addGenerationPrompt: boolean, template: RequestTemplate): number[] {
+function chatPromptIds(
+  model: PrepModel,
+  request: ChatCompletionRequest,
+  tools: readonly unknown[] | null,
+  addGenerationPrompt: boolean,
+  template: RequestTemplate,
+): number[] {
   const options = {
     ...template,
     addGenerationPrompt,
     continueFinalMessage: request.continue_final_message ?? false,
-    tools: request.tools ?? null,
+    tools,
     documents: request.documents ?? null,
     kwargs: request.chat_template_kwargs ?? null,
   };
   return renderedPromptIds(model, request.messages, options, request.add_special_tokens ?? false);
+}
+
+/**
+ * The tools as the client sent them, key order and all: what the template has always rendered (and /tokenize
+ * renders), where the parsed copy lists its fields in schema order. The schema has checked them.
+ */
+function templateTools(request: ChatCompletionRequest, body: Record<string, unknown>): readonly unknown[] | null {
+  return request.tools ? (body['tools'] as readonly unknown[]) : null;
 }
 
 /** The chat request's pydantic `model_validator`s, in vLLM's wording ("Bad Request" envelope). */
@@ -89,8 +114,6 @@ function checkChatRequest(r: ChatCompletionRequest): void {
     if (tl < 0 && tl !== -1) throw valueError('`top_logprobs` must be a positive value or -1.');
     if ((tl === -1 || tl > 0) && !r.logprobs) throw valueError('when using `top_logprobs`, `logprobs` must be set to true.');
   }
-  if (r.tool_choice !== null && r.tool_choice !== undefined && r.tool_choice !== 'none' && !r.tools)
-    throw valueError('When using `tool_choice`, `tools` must be set.');
   if (r.continue_final_message && r.add_generation_prompt) throw valueError('Cannot set both `continue_final_message` and `add_generation_prompt` to True.');
   checkCacheSalt(r);
 }

@@ -23,13 +23,24 @@ describe('OpenAI request → output intent', () => {
     expect(chat({ tools: [tool('a')] }).tools?.mode).toBe('auto');
   });
 
+  it('an explicit tool_choice null is text, except a stream on a server with a tool parser (auto), as vLLM', () => {
+    const withTools = (x: object) =>
+      parseRequest(ChatCompletionRequestSchema, { messages: [{ role: 'user', content: 'hi' }], tools: [tool('a')], tool_choice: null, ...x });
+    expect(chatIntent(withTools({}), 'hermes').tools).toBeNull();
+    expect(chatIntent(withTools({ stream: true }), null).tools).toBeNull();
+    expect(chatIntent(withTools({ stream: true }), 'hermes').tools?.mode).toBe('auto');
+  });
+
   it('structured_outputs wins over response_format; legacy guided_* are its kinds', () => {
     const i = chat({ structured_outputs: { regex: '[ab]' }, response_format: { type: 'json_object' } });
     expect(i.constraint).toEqual({ kind: 'regex', pattern: '[ab]' });
     expect(i.structuredOutputs).toBe(true);
     expect(chat({ guided_choice: ['x', 1] }).constraint).toEqual({ kind: 'choice', choices: ['x', '1'] });
     expect(chat({ guided_choice: ['x'] }).structuredOutputs).toBe(false);
-    expect(chat({ response_format: { type: 'json_schema', json_schema: { schema: true } } }).constraint).toEqual({ kind: 'json', schema: {} });
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    expect(chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } }).constraint).toEqual({ kind: 'json', schema });
+    // vLLM's JsonSchemaResponseFormat: `schema` is a dict (a boolean schema is pydantic's dict_type 400).
+    expect(() => chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: true } } })).toThrow(/dict_type/);
     expect(chat({ response_format: { type: 'text' } }).constraint).toBeNull();
   });
 

@@ -1,31 +1,22 @@
 /**
- * @module OpenAI chat and completion requests (as their zod schemas parsed them) → the output intent, once. The
- * schemas type `tools`, `tool_choice`, `response_format` and `structured_outputs` only as lists and dictionaries (as
- * vLLM's pydantic models, whose own validators word the errors), so their inner shape is checked here, in vLLM's
- * order and wording: constraints (structured_outputs, legacy guided_*, response_format), then tools and tool_choice.
+ * @module OpenAI chat and completion requests (as their zod schemas parsed them) → the output intent, once. `tools`,
+ * `tool_choice` and `response_format` arrive typed (protocol/openai-tools.ts, protocol/response-format.ts; vLLM's
+ * before-validators ran on the raw body); `structured_outputs` and the legacy guided_* fields are still dictionaries
+ * whose kinds are checked here, in vLLM's order and wording, before response_format and the tools.
  */
 import { errors, valueError } from '../../protocol/errors.ts';
 import type { ChatCompletionRequest } from '../../protocol/chat.ts';
 import type { CompletionRequest } from '../../protocol/completions.ts';
 import type { SharedFields } from '../../protocol/sampling-fields.ts';
 import type { Constraint } from '../../generate/structured.ts';
-import {
-  asDict,
-  functionTools,
-  jsonConstraint,
-  schemaOf,
-  TOOL_CHOICE_NO_MATCH,
-  toolChoiceAsk,
-  toolsAsk,
-  type OutputIntent,
-  type ToolsAsk,
-} from '../../pipeline/intent.ts';
+import { jsonConstraint, schemaOf, toolsAsk, type OutputIntent, type ToolChoiceAsk, type ToolsAsk } from '../../pipeline/intent.ts';
 
 type Dict = Record<string, unknown>;
 
-export function chatIntent(r: ChatCompletionRequest): OutputIntent {
+/** `toolParser`: the served model's (null: none), which decides what an explicit `tool_choice: null` streams. */
+export function chatIntent(r: ChatCompletionRequest, toolParser: string | null = null): OutputIntent {
   const constraint = readConstraint(r);
-  const tools = readTools(r);
+  const tools = readTools(r, toolParser);
   const kwargs = r.chat_template_kwargs;
   return {
     chat: true,
@@ -72,15 +63,11 @@ function readConstraint(r: SharedFields): Constraint | null {
     if (so['json_object']) return { kind: 'json', schema: null };
   }
   const rf = r.response_format;
-  if (!rf || rf['type'] === 'text' || rf['type'] === undefined) return null;
-  if (rf['type'] === 'json_object') return { kind: 'json', schema: null };
-  if (rf['type'] === 'json_schema') {
-    const js = asDict(rf['json_schema']);
-    if (!js) throw valueError("When response_format type is 'json_schema', the 'json_schema' field must be provided.");
-    return jsonConstraint(js['schema'] ?? js['json_schema']);
-  }
-  if (rf['type'] === 'structural_tag') throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
-  throw valueError(`response_format type must be one of 'text', 'json_object', 'json_schema' or 'structural_tag', got '${String(rf['type'])}'`);
+  if (!rf || rf.type === 'text') return null;
+  if (rf.type === 'json_object') return { kind: 'json', schema: null };
+  // `json_schema.json_schema` (not the wire name, an extra key to vLLM) has always been read as the schema too.
+  if (rf.type === 'json_schema') return jsonConstraint(rf.json_schema?.schema ?? rf.json_schema?.['json_schema']);
+  throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
 }
 
 /** vLLM ≤ 0.10 top-level `guided_json` / `guided_regex` / `guided_choice` / `guided_grammar`. */
@@ -93,15 +80,25 @@ function legacyGuided(r: SharedFields): Dict | null {
   return Object.keys(out).length > 0 ? out : null;
 }
 
-/** Every tool's shape first, then the choice (a `none` choice still validates the tools, as vLLM). */
-function readTools(r: ChatCompletionRequest): ToolsAsk | null {
-  const raw = r.tools;
-  if (!raw) return null;
-  if (raw.length === 0) {
-    // vLLM's check_tool_usage still checks the choice: an unknown string is a 400, and so is a named tool (none
-    // matches); `auto` and `required` (which it turns into `none`) answer in text.
-    if (typeof toolChoiceAsk(r.tool_choice ?? 'auto') === 'object') throw valueError(TOOL_CHOICE_NO_MATCH);
-    return null;
-  }
-  return toolsAsk(functionTools(raw), toolChoiceAsk(r.tool_choice ?? 'auto'), r.parallel_tool_calls !== false);
+/**
+ * The tools and the choice, typed (checkToolUsage has matched a named choice). An empty list answers in text, as
+ * vLLM ≤ 0.11 (`required` becomes `none`).
+ */
+function readTools(r: ChatCompletionRequest, toolParser: string | null): ToolsAsk | null {
+  const tools = r.tools;
+  if (!tools || tools.length === 0) return null;
+  const fns = tools.map((t) => ({ name: t.function.name, parameters: t.function.parameters ?? null }));
+  return toolsAsk(fns, toolChoiceOf(r, toolParser), r.parallel_tool_calls !== false);
+}
+
+/**
+ * Absent with tools is `auto`. An explicit `null` is vLLM's odd case: the tools are still rendered, the full answer
+ * is text (its `not request.tool_choice` branch) but a stream is run through the tool parser as `auto` (`tool_choice
+ * != "none"`), so calls come only when streaming from a server with a tool parser.
+ */
+function toolChoiceOf(r: ChatCompletionRequest, toolParser: string | null): ToolChoiceAsk {
+  const c = r.tool_choice;
+  if (c === undefined) return 'auto';
+  if (c === null) return r.stream && toolParser !== null ? 'auto' : 'none';
+  return typeof c === 'string' ? c : { name: c.function.name };
 }

@@ -3,7 +3,7 @@ import { ApiError } from '../../protocol/errors.ts';
 import { contentText } from '../../protocol/content-parts.ts';
 import type { ResponsesRequest } from '../../protocol/responses.ts';
 import type { ChatMessageLike } from '../../tokenizer/tokenizer.ts';
-import { jsonConstraint, toolChoiceAsk, toolsAsk, type ToolChoiceAsk } from '../../pipeline/intent.ts';
+import { jsonConstraint, toolsAsk, type ToolChoiceAsk } from '../../pipeline/intent.ts';
 import type { Constraint } from '../../generate/structured.ts';
 import type { ConversationAsk } from '../../pipeline/conversation.ts';
 
@@ -46,7 +46,7 @@ export function responsesAsk(r: ResponsesRequest): ConversationAsk {
 /** Only function tools reach the model (the schema has checked that each has a name). */
 const functionsOf = (r: ResponsesRequest) => (r.tools ?? []).filter((t) => t.type === 'function');
 
-function constraintOf(format: { type: string; schema?: Record<string, unknown> | null | undefined } | null | undefined): Constraint | null {
+function constraintOf(format: NonNullable<ResponsesRequest['text']>['format']): Constraint | null {
   if (format?.type === 'json_schema') return jsonConstraint(format.schema);
   return format?.type === 'json_object' ? jsonConstraint(null) : null;
 }
@@ -61,9 +61,9 @@ function itemMessages(it: InputItem): ChatMessageLike[] {
   return [{ role: role === 'developer' ? 'system' : role, content: contentText(it.content) }];
 }
 
-/** Responses names a function flat (`{"type": "function", "name"}`); checked as OpenAI's chat choice. */
+/** Responses names a function flat (`{"type": "function", "name"}`); other kinds (hosted, MCP, allowed tools) are `auto`. */
 function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoiceAsk {
   if (choice === undefined || choice === null) return 'auto';
-  if (typeof choice === 'string') return toolChoiceAsk(choice);
-  return choice['type'] === 'function' ? toolChoiceAsk({ function: { name: choice['name'] } }) : 'auto';
+  if (typeof choice === 'string') return choice;
+  return choice.type === 'function' ? { name: choice.name } : 'auto';
 }
