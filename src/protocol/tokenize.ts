@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { opt, pDict, pList, pStr } from './fields.ts';
 import { lBool, lInt } from './lax-fields.ts';
 import { ChatMessageSchema } from './chat.ts';
+import { ChatToolSchema } from './openai-tools.ts';
 
 export const TokenizeRequestSchema = z.looseObject({
   model: opt(pStr()),
@@ -14,7 +15,8 @@ export const TokenizeRequestSchema = z.looseObject({
   return_token_strs: opt(lBool()),
   chat_template: opt(pStr()),
   chat_template_kwargs: opt(pDict()),
-  tools: opt(pList(pDict())),
+  // vLLM's TokenizeChatRequest: `list[ChatCompletionToolsParam]`, the chat request's tool type.
+  tools: opt(pList(ChatToolSchema)),
 });
 export type TokenizeRequest = z.infer<typeof TokenizeRequestSchema>;
 

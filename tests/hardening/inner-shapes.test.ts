@@ -53,6 +53,12 @@ const CASES: readonly (readonly [string, Record<string, unknown>, string])[] = [
       `'type': 'dict_type', 'loc': ('body', 'tools', 0, 'function', 'parameters'), 'msg': 'Input should be a valid dictionary'`,
     ),
   ],
+  // /tokenize takes the chat request's tool type
+  [
+    '/tokenize',
+    { model: MODEL, messages, tools: [{ type: 'function' }] },
+    v(`'type': 'missing', 'loc': ('body', 'tools', 0, 'function'), 'msg': 'Field required'`),
+  ],
   // chat tool_choice: check_tool_usage (before the fields), then the union
   [...chat({ tool_choice: 'sometimes' }), valueError('When using `tool_choice`, `tools` must be set.')],
   [

@@ -32,7 +32,8 @@ export function tokenize(env: PrepareEnv, body: Record<string, unknown>): Tokeni
     const options = {
       addGenerationPrompt: r.add_generation_prompt ?? true,
       continueFinalMessage: r.continue_final_message ?? false,
-      tools: r.tools ?? null,
+      // As sent (key order and all), as the chat route renders them; the schema has checked them.
+      tools: r.tools ? (body['tools'] as readonly unknown[]) : null,
       ...requestTemplate(env.settings.safety, r.chat_template, r.chat_template_kwargs),
       kwargs: r.chat_template_kwargs ?? null,
     };
