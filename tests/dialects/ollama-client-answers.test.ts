@@ -47,6 +47,33 @@ describe('Ollama reads JSON bodies whatever their Content-Type', () => {
     expect((await post('/api/show', JSON.stringify({ model: M }), plain)).status).toBe(200);
   });
 
+  it('the ollama client with its Content-Type removed (a body of bare bytes) generates, chats, streams, embeds and shows', async () => {
+    const seen: (string | null)[] = [];
+    // The client always sets application/json; this fetch drops it and sends the body as bytes, so no type is sent at all.
+    const bare: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.delete('content-type');
+      const body = typeof init?.body === 'string' ? new TextEncoder().encode(init.body) : init?.body;
+      const res = await fetch(input, { ...init, headers, body });
+      seen.push(new Request(input, { ...init, headers, body }).headers.get('content-type'));
+      return res;
+    };
+    const client = new Ollama({ host: sim.url, fetch: bare });
+    const g = await client.generate({ model: M, prompt: 'Why is the sky blue?', think: false, options: { num_predict: 4, seed: 1 } });
+    expect(g).toMatchObject({ model: M, done: true, done_reason: 'length', eval_count: 4 });
+    expect(g.response).toBe((await ollama.generate({ model: M, prompt: 'Why is the sky blue?', think: false, options: { num_predict: 4, seed: 1 } })).response);
+    const c = await client.chat({ model: M, messages: [{ role: 'user', content: 'hi' }], options: { num_predict: 3 } });
+    expect(c.message.role).toBe('assistant');
+    expect(c.eval_count).toBe(3);
+    const parts: string[] = [];
+    for await (const part of await client.chat({ model: M, messages: [{ role: 'user', content: 'hi' }], stream: true, options: { num_predict: 3 } }))
+      parts.push(part.message.content);
+    expect(parts.join('')).toBe(c.message.content);
+    expect((await client.embed({ model: M, input: 'hi' })).embeddings).toHaveLength(1);
+    expect((await client.show({ model: M })).details).toBeDefined();
+    expect(seen).toEqual([null, null, null, null, null]);
+  });
+
   it("bad JSON is still an Ollama 400 and the OpenAI routes keep vLLM's media-type guard", async () => {
     const bad = await post('/api/chat', '{nope', { 'content-type': 'text/plain' });
     expect(bad.status).toBe(400);

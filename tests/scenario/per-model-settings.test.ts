@@ -7,6 +7,7 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI from 'openai';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 
@@ -21,11 +22,13 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-type Message = { content: string | null; reasoning_content?: string | null };
+/** vLLM's reasoning field, which the openai SDK passes through untyped. */
+type Message = OpenAI.ChatCompletionMessage & { reasoning_content?: string | null };
+/** The answer as a client sees it: through the openai SDK, as the finding was reported. */
 async function reply(s: Simulator, model: string): Promise<Message> {
-  const r = await postRaw(`${s.url}/v1/chat/completions`, { model, messages: user, max_tokens: 600, seed: 1 });
-  expect(r.status).toBe(200);
-  return (JSON.parse(r.text) as { choices: { message: Message }[] }).choices[0]!.message;
+  const client = new OpenAI({ baseURL: `${s.url}/v1`, apiKey: 'x', maxRetries: 0 });
+  const r = await client.chat.completions.create({ model, messages: user, max_tokens: 600, seed: 1 });
+  return r.choices[0]!.message as Message;
 }
 
 describe('reasoning parser per model', () => {
