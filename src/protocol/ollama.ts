@@ -48,4 +48,3 @@ export const OllamaShowSchema = z.looseObject({ model: opt(pStr()), name: opt(pS
 
 export type OllamaGenerate = z.infer<typeof OllamaGenerateSchema>;
 export type OllamaChat = z.infer<typeof OllamaChatSchema>;
-export type OllamaEmbed = z.infer<typeof OllamaEmbedSchema>;

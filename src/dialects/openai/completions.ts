@@ -43,10 +43,6 @@ export function completionsRoute(ctx: ServerContext): Hono {
   return app;
 }
 
-/** Prepares a completion request on this thread (tests, tools): the same result as the route's. */
-export const prepareCompletion = (ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined): PreparedCompletion =>
-  completion.prepareHere(ctx, body, headerId);
-
 function completionBody(ctx: ServerContext, p: PreparedCompletion, summaries: readonly RequestSummary[]): Record<string, unknown> {
   const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
   const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
