@@ -11,6 +11,7 @@ import { startTestServer } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 import { ROUTE_TABLE, type Dialect } from '../../src/http/routes.ts';
 import { BASELINES, hostileBodies, type Sent } from './fuzz-bodies.ts';
+import { expectEnvelope } from '../helpers/envelopes.ts';
 
 /** Fixed so a failure reproduces; FUZZ_SEED explores others (fast-check prints the seed and path of a failure). */
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261204);
@@ -74,33 +75,6 @@ async function send(path: string, sent: Sent, base = sim.url): Promise<Answer> {
     return { status: res.status, contentType, text: new TextDecoder().decode(first.value) };
   }
   return { status: res.status, contentType, text: await res.text() };
-}
-
-/** The error body each dialect's clients parse (protocol.md A.2, A.13; Ollama's bare string). */
-function expectEnvelope(dialect: Dialect, a: Answer): void {
-  const parsed = JSON.parse(a.text) as Record<string, unknown>;
-  const where = `${a.status} ${a.text.slice(0, 300)}`;
-  if (dialect === 'ollama') {
-    expect(Object.keys(parsed), where).toEqual(['error']);
-    expect(typeof parsed['error'], where).toBe('string');
-    return;
-  }
-  if (dialect === 'anthropic') {
-    expect(Object.keys(parsed).sort(), where).toEqual(['error', 'type']);
-    expect(parsed['type'], where).toBe('error');
-    const e = parsed['error'] as Record<string, unknown>;
-    expect(Object.keys(e).sort(), where).toEqual(['message', 'type']);
-    expect(typeof e['type'], where).toBe('string');
-    expect(typeof e['message'], where).toBe('string');
-    return;
-  }
-  expect(Object.keys(parsed), where).toEqual(['error']);
-  const e = parsed['error'] as Record<string, unknown>;
-  expect(Object.keys(e).sort(), where).toEqual(['code', 'message', 'param', 'type']);
-  expect(typeof e['message'], where).toBe('string');
-  expect(typeof e['type'], where).toBe('string');
-  expect(e['param'] === null || typeof e['param'] === 'string', where).toBe(true);
-  expect(e['code'], where).toBe(a.status);
 }
 
 const POST_ROUTES = ROUTE_TABLE.filter((r) => r.method === 'POST' && (process.env['FUZZ_ROUTE'] === undefined || r.path === process.env['FUZZ_ROUTE']));
