@@ -1,4 +1,7 @@
-/** @module `--trace FILE`: one JSON line per finished or aborted request with its simulated timeline — the ground truth a proxy benchmark compares its observations with. */
+/**
+ * @module `--trace FILE`: one JSON line per finished or aborted request with its simulated timeline — the ground truth
+ * a proxy benchmark compares its observations with.
+ */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { RequestReport } from './observer.ts';
 

@@ -2,8 +2,9 @@
  * @module The JSON Schema (or JSON example object) a prompt asks its answer to follow. Clients in JSON mode (LangChain's
  * `jsonMode` and format instructions, the Vercel AI SDK through OpenAI-compatible providers) send only
  * `response_format: json_object` and put the shape in the messages, so a `json_object` answer follows the prompt's
- * shape when there is one — failing a schema or an example, the keys its prose names (prose-keys.ts). Bounded by construction: a prompt costs at most one linear pass over its last
- * PROMPT_SCHEMA_LIMITS.maxScanChars characters plus maxParses JSON.parse calls of at most maxCandidateChars each.
+ * shape when there is one — failing a schema or an example, the keys its prose names (prose-keys.ts). Bounded by
+ * construction: a prompt costs at most one linear pass over its last PROMPT_SCHEMA_LIMITS.maxScanChars characters plus
+ * maxParses JSON.parse calls of at most maxCandidateChars each.
  */
 import { proseKeysSchema } from './prose-keys.ts';
 

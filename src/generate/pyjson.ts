@@ -1,4 +1,7 @@
-/** @module `json.dumps` as Python writes it (", " and ": " separators, non-ASCII kept): how models print JSON and how vLLM's tool parsers re-serialise arguments. */
+/**
+ * @module `json.dumps` as Python writes it (", " and ": " separators, non-ASCII kept): how models print JSON and how
+ * vLLM's tool parsers re-serialise arguments.
+ */
 
 export function pyJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';

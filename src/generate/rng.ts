@@ -1,4 +1,7 @@
-/** @module Seeded random streams. Every choice gets its own generator derived from (global seed, request key, choice, purpose), never a shared one, so output does not depend on what else runs. */
+/**
+ * @module Seeded random streams. Every choice gets its own generator derived from (global seed, request key, choice,
+ * purpose), never a shared one, so output does not depend on what else runs.
+ */
 import { hash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 

