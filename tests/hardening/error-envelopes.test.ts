@@ -4,6 +4,8 @@
  * Anthropic routes have none of their own (src/http/error-envelope.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 import { ROUTE_TABLE } from '../../src/http/routes.ts';
@@ -79,6 +81,34 @@ describe('error envelopes per dialect', () => {
       const chat = await postRaw(`${full.url}/v1/chat/completions`, BASELINES['/v1/chat/completions']);
       expect(chat.status).toBe(429);
       expect(JSON.parse(chat.text)).toMatchObject({ error: { type: 'Too Many Requests', code: 429 } });
+    } finally {
+      await full.close();
+    }
+  });
+
+  it('through the SDKs, the queue-full and an injected 429 are one error class and type (the two builders once disagreed on Anthropic)', async () => {
+    const full = await startTestServer({ apiKeys: [], engine: { maxWaiting: 0 } });
+    const fault = { headers: { 'x-llmsim-fault': 'http_error; status=429' } };
+    const caught = async (p: Promise<unknown>): Promise<unknown> =>
+      p.then(
+        () => expect.unreachable('expected a 429'),
+        (err: unknown) => err,
+      );
+    try {
+      const messages = { model: 'Qwen/Qwen3-8B', max_tokens: 4, messages: [{ role: 'user' as const, content: 'hi' }] };
+      for (const [base, options] of [
+        [full.url, undefined],
+        [sim.url, fault],
+      ] as const) {
+        const anthropic = new Anthropic({ baseURL: base, apiKey: 'x', maxRetries: 0 });
+        const a = await caught(anthropic.messages.create(messages, options));
+        expect(a).toBeInstanceOf(Anthropic.RateLimitError);
+        expect((a as InstanceType<typeof Anthropic.RateLimitError>).error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+        const openai = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'x', maxRetries: 0 });
+        const o = await caught(openai.chat.completions.create({ model: 'Qwen/Qwen3-8B', messages: messages.messages, max_tokens: 4 }, options));
+        expect(o).toBeInstanceOf(OpenAI.RateLimitError);
+        expect((o as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ type: 'Too Many Requests', code: 429 });
+      }
     } finally {
       await full.close();
     }
