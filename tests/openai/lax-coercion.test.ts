@@ -5,6 +5,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 
@@ -51,6 +52,22 @@ describe('pydantic lax coercions', () => {
     expect(r.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(r.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
     expect(r.text).toContain('"text":"Once');
+  });
+
+  it('Anthropic messages and Responses (their SDKs): numeric strings give the answer of their typed values', async () => {
+    const anthropic = new Anthropic({ baseURL: sim.url, apiKey: 'x', maxRetries: 0 });
+    const base = { model: 'Qwen/Qwen3-8B', messages: user };
+    // This SDK version's types list neither temperature nor top_k (vLLM's route takes both): the typed body is cast too.
+    const typed = await anthropic.messages.create({ ...base, max_tokens: 6, temperature: 0.5, top_k: 5 } as never);
+    const lax = await anthropic.messages.create({ ...base, max_tokens: '6', temperature: '0.5', top_k: '5.0' } as never);
+    expect({ ...lax, id: '' }).toEqual({ ...typed, id: '' });
+    expect(typed.usage.output_tokens).toBe(6);
+    const r = { model: 'Qwen/Qwen3-8B', input: 'Tell me about the sea.' };
+    const plain = await openai.responses.create({ ...r, max_output_tokens: 20, temperature: 0.5 });
+    const coerced = await openai.responses.create({ ...r, max_output_tokens: '20', temperature: '0.5' } as never);
+    expect(coerced.output_text).toBe(plain.output_text);
+    expect(coerced.usage).toEqual(plain.usage);
+    expect(plain.usage?.output_tokens).toBe(20);
   });
 
   it("text that is no number or boolean keeps pydantic's errors; strings stay strict", async () => {
