@@ -8,8 +8,9 @@
  */
 import { ANCHORS } from '../tests/timing/anchors.ts';
 import { replay, anchorProfile } from '../tests/timing/anchor-replay.ts';
+import { GPUS } from '../src/timing/gpus.ts';
 
-const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, number | boolean>;
+const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, number | boolean | string>;
 const ids = new RegExp(process.argv[3] ?? '.');
 const metrics = new RegExp(process.argv[4] ?? '.');
 const EFFICIENCY = new Set(['weights', 'compute', 'kv', 'attention', 'blend_p', 'gemm_half_hidden']);
@@ -20,13 +21,22 @@ for (const a of ANCHORS) {
   const eff = { ...p.efficiency };
   const over = { ...p.overheads } as Record<string, number | boolean>;
   let reserve = p.activation_reserve_gb;
+  // "gpu": another entry of src/timing/gpus.ts (e.g. "h100-pcie"): the same run on another card's datasheet.
+  let gpu = p.gpu;
   for (const [k, v] of Object.entries(overrides)) {
     if (EFFICIENCY.has(k)) (eff as Record<string, number>)[k] = v as number;
     else if (k === 'activation_reserve_gb') reserve = v as number;
-    else over[k] = v;
+    else if (k === 'gpu')
+      gpu =
+        GPUS[v as string] ??
+        (() => {
+          throw new Error(`no GPU entry ${String(v)}`);
+        })();
+    else over[k] = v as number | boolean;
   }
   const value = replay(a, {
     ...p,
+    ...(gpu ? { gpu } : {}),
     efficiency: eff,
     overheads: over as typeof p.overheads,
     ...(reserve !== undefined ? { activation_reserve_gb: reserve } : {}),

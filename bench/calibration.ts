@@ -10,7 +10,7 @@ const rows = ANCHORS.map((a) => {
     a,
     p,
     err,
-    line: `| ${a.id}${isTrain(a) ? ' (train)' : ''} | ${a.profile} | ${a.vllm} | ${a.metric} | ${a.measured.toFixed(1)} ${unit(a.metric)} | ${p.toFixed(1)} ${unit(a.metric)} | ${err >= 0 ? '+' : ''}${err.toFixed(1)}% | ±${a.tolerance * 100}% |`,
+    line: `| ${a.id}${isTrain(a) ? ' (train)' : ''} | ${a.profile} | ${a.vllm} | ${a.metric} | ${a.measured.toFixed(1)} ${unit(a.metric)} | ${p.toFixed(1)} ${unit(a.metric)} | ${err >= 0 ? '+' : ''}${err.toFixed(1)}% | ±${Math.round(a.tolerance * 100)}% |`,
   };
 });
 process.stdout.write(

@@ -46,9 +46,11 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     dense_tflops: 756,
     fp8_tflops: 1513,
     memory_gb: 80,
+    memory_gib: 79.19,
     link_gb_s: 50,
     allreduce_latency_us: 25,
-    source: 'NVIDIA H100 Tensor Core GPU datasheet (PCIe)',
+    source:
+      'NVIDIA H100 Tensor Core GPU datasheet (PCIe); memory: public nvidia-smi outputs of "NVIDIA H100 PCIe" print 81559MiB, the SXM part\'s total, so CUDA reports the same 79.19 GiB',
   },
   'h100-nvl': {
     name: 'H100-NVL-94GB',

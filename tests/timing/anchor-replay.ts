@@ -77,8 +77,8 @@ function lengths(n: number, mean: number, spread: number): number[] {
 
 export function runWorkload(r: Run): { inputLens: number[]; outputLens: number[]; maxConcurrency: number | null; requestRate: number; maxNumSeqs?: number } {
   return {
-    inputLens: lengths(r.n, r.input, r.spread ?? 0),
-    outputLens: lengths(r.n, r.output, r.spread ?? 0),
+    inputLens: lengths(r.n, r.input, r.inputSpread ?? r.spread ?? 0),
+    outputLens: lengths(r.n, r.output, r.outputSpread ?? r.spread ?? 0),
     maxConcurrency: r.concurrency,
     requestRate: Infinity,
     ...(r.maxNumSeqs ? { maxNumSeqs: r.maxNumSeqs } : {}),

@@ -17,6 +17,9 @@ export interface Run {
   readonly output: number;
   readonly concurrency: number | null;
   readonly spread?: number;
+  /** Where only one side varies (a random dataset's fixed prompts, outputs ending at EOS): that side's spread. */
+  readonly inputSpread?: number;
+  readonly outputSpread?: number;
   /** The server's `--max-num-seqs` where the run set it. */
   readonly maxNumSeqs?: number;
 }
@@ -46,7 +49,8 @@ const TT4 = 'github.com/tenstorrent/tt-inference-server/issues/394 (GPU referenc
 const MUSGRAVE = 'johnmusgrave.com/p/vllm-throughput-latency-sweep-on (A100 40GB, vLLM 0.23.0)';
 const WMX = 'ai.wmx.dev/benchmarks (serving/raw-vllm, commit 8e78aaa: 1x L4 on GKE g2-standard-4, vLLM v0.23.0)';
 const MUSHFIQ = 'mushfiqrahman.dev/benchmarking-mistral-7b-on-rtx-4090-vllm-concurrency-latency-and-capacity-planning/';
-const GPUSTACK32 = 'github.com/gpustack/gpustack docs/performance-lab/qwen3-32b/h100.md (baseline: vllm serve Qwen/Qwen3-32B, one H100)';
+const GPUSTACK32 =
+  'github.com/gpustack/gpustack docs/performance-lab/qwen3-32b/h100.md (baseline: vllm serve Qwen/Qwen3-32B, one H100; "Hardware: NVIDIA H100 GPUs", no variant)';
 const VLLM17788 = 'github.com/vllm-project/vllm/issues/17788 (Qwen3-32B bf16, one H100 NVL 94GB, --max-num-seqs 32, benchmark_serving ShareGPT)';
 
 const lambda = (id: string, path: string, profile: string, metric: Metric, run: 'lambda-10' | 'lambda-256', measured: number): Anchor => ({
@@ -86,16 +90,16 @@ const bench = (id: string, source: string, vllm: string, profile: string, metric
 });
 // Bounds at each anchor's current error (rounded up), so it cannot get worse unnoticed.
 const SATURATION = (bound: number): [string, number] => [
-  'hundreds of requests at once on one H100: measured steps are ~1.7x slower than modelled (a per-architecture GEMM efficiency evaluated and not shipped, docs/CALIBRATION.md)',
+  'hundreds of requests at once on one H100 SXM (as the page states): measured steps ~1.5x slower than modelled, the decode-only ones too (median ITL 43.5-46 ms vs 30-36 modelled; the PCIe datasheet gives +12…+22 %, bench/decode-itl.ts), so no GEMM-only term fits (docs/CALIBRATION.md)',
   bound,
 ];
-// The Qwen3-32B runs on one H100 (gpustack's page, and vllm#17788 on an H100 NVL): the same miss on held-out points.
+// vllm#17788 (Qwen3-32B on an H100 NVL, the card named by the source): the same miss on a held-out point.
 const HOPPER_SATURATION = (bound: number): [string, number] => [
-  'saturated H100 run: ~1.5-1.7x faster than measured, like G4-G8; a per-architecture GEMM efficiency fitted on G4/G5/G16 halves the miss here but breaks the batch-256 decode anchors L5/L6 (docs/CALIBRATION.md): not shipped',
+  'saturated H100 NVL run: ~1.7x faster than measured; its steps take what the H100 PCIe datasheet gives (+2 %), not the NVL card it names (docs/CALIBRATION.md, replay fidelity): not changed, the source states the card',
   bound,
 ];
 const LONG_PROMPT: [string, number] = [
-  '32k-token prompts, KV-bound: ~1.5x faster than measured, like the other saturated H100 runs G4-G6 (see HOPPER_SATURATION)',
+  '32k-token prompts, KV-bound: ~1.5x faster than measured, like the other saturated H100 SXM runs G4-G6 (see SATURATION)',
   0.6,
 ];
 const A100_CHAT_STREAM: [string, number] = [
@@ -107,11 +111,17 @@ const TTFT_UNDER_LOAD = (bound: number): [string, number] => [
   'mean TTFT grows with concurrency faster than modelled (its tail: P99 3-5x the median; front-end queueing)',
   bound,
 ];
+// ai.wmx.dev's harness (benchmarks/README.md of the same repository): "num_prompts scales with concurrency (capped at
+// 320)"; the factor is not stated: 20 per slot replayed, capped at 320 as there (c = 32 ran 640 until issue 16).
+const wmxPrompts = (c: number): number => Math.min(20 * c, 320);
 const conc = (n: number, input: number, output: number, concurrency: number | null, spread = 0): Run => ({ n, input, output, concurrency, spread });
 // gpustack's ShareGPT runs: 100 prompts, 23,260 input and 22,061 output tokens in total.
 const SHAREGPT100 = (c: number): Run => conc(100, 233, 221, c, 0.5);
-// mushfiqrahman.dev: 256 input tokens, outputs end at EOS: output tok/s ÷ req/s = 100 tokens per request at every point.
-const MISTRAL = (c: number): Run => conc(300, 256, 100, c, 0.5);
+// mushfiqrahman.dev, "Workload A: 256 input tokens → 128 output tokens" (a random dataset: every prompt 256 tokens);
+// outputs end at EOS: output tok/s ÷ req/s = 100 tokens per request at every point, and none can pass max_tokens 128.
+// Replayed: prompts of 256, outputs spread evenly over 72-128 (mean 100). Until issue 16 both sides were spread ±50 %
+// (prompts 128-384, outputs up to 150).
+const MISTRAL = (c: number): Run => ({ ...conc(300, 256, 100, c), inputSpread: 0, outputSpread: 0.28 });
 
 export const ANCHORS: readonly Anchor[] = [
   lambda('L1', 'prompt_10/1xH100-80GB-SXM (Llama-3-8B)', 'llama-3.1-8b-instruct-h100', 'ttft', 'lambda-10', 62),
@@ -164,17 +174,20 @@ export const ANCHORS: readonly Anchor[] = [
   bench('G13', GPUSTACK14A, '0.11.0', 'qwen3-14b-a100', 'total_throughput', conc(100, 32000, 99, null), 4430.14),
   bench('G13', GPUSTACK14A, '0.11.0', 'qwen3-14b-a100', 'ttft', conc(100, 32000, 99, null), 359648.08),
 
-  // Qwen3-32B on one H100, the same page family, host and client as G4-G8 (added with the Hopper term, held out).
+  // Qwen3-32B on one H100, the same lab, software and client as G4-G8 (added with the Hopper term, held out). The page
+  // names no variant ("NVIDIA H100 GPUs"); its decode-only steps (median ITL 43.3-44.8 ms, a number no anchor uses) are
+  // what the H100 PCIe datasheet gives (+5…+8 %) and 1.5x what the SXM part's does (bench/decode-itl.ts): replayed on
+  // the PCIe card since issue 16 (on the SXM entry they were +49…+73 % / −34…−42 %; docs/CALIBRATION.md).
   // 4000/200 x500: 1,997,942 in / 99,790 out; 2000/100 x500: 998,175 / 50,000; 32000/100 x100: 3,200,000 / 7,681.
-  bench('G14', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'total_throughput', conc(500, 3996, 200, null), 2148.69, HOPPER_SATURATION(0.75)),
-  bench('G14', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'ttft', conc(500, 3996, 200, null), 482284.21, HOPPER_SATURATION(0.45)),
-  bench('G15', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'total_throughput', conc(500, 1996, 100, null), 3195.3, HOPPER_SATURATION(0.75)),
-  bench('G15', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'ttft', conc(500, 1996, 100, null), 163909.4, HOPPER_SATURATION(0.45)),
-  bench('G16', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'total_throughput', conc(100, 32000, 77, null), 2771.81, HOPPER_SATURATION(0.55)),
-  bench('G16', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'ttft', conc(100, 32000, 77, null), 585981.22, HOPPER_SATURATION(0.4)),
+  bench('G14', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'total_throughput', conc(500, 3996, 200, null), 2148.69),
+  bench('G14', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'ttft', conc(500, 3996, 200, null), 482284.21),
+  bench('G15', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'total_throughput', conc(500, 1996, 100, null), 3195.3),
+  bench('G15', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'ttft', conc(500, 1996, 100, null), 163909.4),
+  bench('G16', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'total_throughput', conc(100, 32000, 77, null), 2771.81),
+  bench('G16', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'ttft', conc(100, 32000, 77, null), 585981.22),
   // 1000 ShareGPT: 217,393 in / 201,422 out.
-  bench('G17', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'total_throughput', conc(1000, 217, 201, null, 0.5), 2352.82, HOPPER_SATURATION(0.8)),
-  bench('G17', GPUSTACK32, '0.11.0', 'qwen3-32b-h100', 'ttft', conc(1000, 217, 201, null, 0.5), 78118.74, HOPPER_SATURATION(0.45)),
+  bench('G17', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'total_throughput', conc(1000, 217, 201, null, 0.5), 2352.82),
+  bench('G17', GPUSTACK32, '0.11.0', 'qwen3-32b-h100-pcie', 'ttft', conc(1000, 217, 201, null, 0.5), 78118.74),
   // vLLM 0.8.5.post1 (V1 engine), completions endpoint, rate inf, 1000 ShareGPT prompts: 217,393 in / 200,516 out.
   bench(
     'N1',
@@ -200,8 +213,8 @@ export const ANCHORS: readonly Anchor[] = [
 
   bench('R1', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(4), 210),
   // ai.wmx.dev: Qwen2.5-0.5B-Instruct bf16 on one L4, `vllm bench serve` random 256/128 --ignore-eos, rate inf at fixed
-  // --max-concurrency; the page gives p50 TTFT, p50 ITL and output tok/s per concurrency (the prompt count is not
-  // stated: 20 per slot replayed, as the p50s are steady-state values).
+  // --max-concurrency; the page gives p50 TTFT, p50 ITL and output tok/s per concurrency (the prompt count: wmxPrompts;
+  // the p50s are steady-state values).
   ...(
     [
       [1, 168, 27.0, 5.1],
@@ -212,18 +225,18 @@ export const ANCHORS: readonly Anchor[] = [
       [32, 3773, 135.3, 7.1],
     ] as const
   ).flatMap(([c, tput, ttft, itl], i) => [
-    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'ttft_median', conc(20 * c, 256, 128, c), ttft),
-    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'itl_median', conc(20 * c, 256, 128, c), itl),
-    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'output_throughput', conc(20 * c, 256, 128, c), tput),
+    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'ttft_median', conc(wmxPrompts(c), 256, 128, c), ttft),
+    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'itl_median', conc(wmxPrompts(c), 256, 128, c), itl),
+    bench(`W${i + 1}`, WMX, '0.23.0', 'qwen2.5-0.5b-instruct-l4', 'output_throughput', conc(wmxPrompts(c), 256, 128, c), tput),
   ]),
 
   bench('R1', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(4), 63),
   bench('R2', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(8), 377),
   bench('R2', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(8), 79),
   bench('R3', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(16), 644),
-  bench('R3', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(16), 155, TTFT_UNDER_LOAD(0.4)),
+  bench('R3', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(16), 155, TTFT_UNDER_LOAD(0.3)),
   bench('R4', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(32), 975),
-  bench('R4', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(32), 362, TTFT_UNDER_LOAD(0.6)),
+  bench('R4', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(32), 362, TTFT_UNDER_LOAD(0.55)),
   bench('R5', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'output_throughput', MISTRAL(48), 1190),
   bench('R5', MUSHFIQ, 'not stated', 'mistral-7b-instruct-rtx4090', 'ttft', MISTRAL(48), 667),
 ];
@@ -243,7 +256,7 @@ export const TRAIN: Readonly<Record<string, string>> = {
   'T3:tpot': 'per-MoE-layer floor',
   'R1:ttft': 'v1 α_in 12 ms',
   'R2:ttft': 'v1 α_in 12 ms',
-  'R5:ttft': 'front-end 750 µs per chunk (tokenizer-mode mistral)',
+  'R5:ttft': 'front-end 630 µs per chunk (tokenizer-mode mistral)',
   'G1:ttft': 'v0.11 α_in 30 ms (with the 20 ms front-end request cost)',
   'G7:total_throughput': 'v0.11 front end 20 ms per request',
   'W1:ttft_median': 'host α_in 18 ms of qwen2.5-0.5b-instruct-l4 (4-vCPU G2 host)',
