@@ -2,7 +2,7 @@
  * @module Which card the saturated gpustack/vllm#17788 runs behave like (docs/CALIBRATION.md, "Replay fidelity"): the
  * published median ITL of a KV-bound run is its decode-only step (no prefill joins while the cache is full), a number
  * no anchor uses, so it tests the step time apart from the throughput/TTFT anchors. Prints, per run, the published mean
- * TPOT and median ITL against the replay on the anchor's own GPU entry and on the H100 PCIe datasheet.
+ * TPOT and median ITL against the replay on the H100 SXM and PCIe datasheets (the A100 runs on their own entry).
  *   node --import tsx bench/decode-itl.ts
  */
 import { ANCHORS, type Run } from '../tests/timing/anchors.ts';
@@ -25,7 +25,10 @@ const PUBLISHED: Readonly<Record<string, { tpot: number; itl: number; page: stri
 };
 
 const pct = (x: number, ref: number): string => `${x >= ref ? '+' : ''}${(((x - ref) / ref) * 100).toFixed(0)}%`;
-const rows = ['| Run | Page | Published TPOT / median ITL (ms) | llmsim, own GPU entry | llmsim, H100 PCIe datasheet |', '| --- | --- | --- | --- | --- |'];
+const rows = [
+  '| Run | Page | Published TPOT / median ITL (ms) | llmsim, H100 SXM datasheet (A100 runs: their A100 entry) | llmsim, H100 PCIe datasheet |',
+  '| --- | --- | --- | --- | --- |',
+];
 const seen = new Set<string>();
 for (const a of ANCHORS) {
   const pub = PUBLISHED[a.id];
@@ -33,11 +36,11 @@ for (const a of ANCHORS) {
   seen.add(a.id);
   const p = anchorProfile(a);
   const w = runWorkload(a.run as Run);
-  const own = simulateBench(p, w);
-  const cell = (m: typeof own): string =>
+  const cell = (m: ReturnType<typeof simulateBench>): string =>
     `${m.meanTpotMs.toFixed(1)} (${pct(m.meanTpotMs, pub.tpot)}) / ${m.medianItlMs.toFixed(1)} (${pct(m.medianItlMs, pub.itl)})`;
   const isH100 = /h100/i.test(p.gpu?.name ?? '');
+  const first = cell(simulateBench(isH100 ? { ...p, gpu: GPUS['h100-sxm'] } : p, w));
   const pcie = isH100 ? cell(simulateBench({ ...p, gpu: GPUS['h100-pcie'] }, w)) : '—';
-  rows.push(`| ${a.id} | ${pub.page} | ${pub.tpot} / ${pub.itl} | ${p.gpu?.name}: ${cell(own)} | ${pcie} |`);
+  rows.push(`| ${a.id} | ${pub.page} | ${pub.tpot} / ${pub.itl} | ${first} | ${pcie} |`);
 }
 process.stdout.write(`${rows.join('\n')}\n`);

@@ -98,15 +98,15 @@ const HOPPER_SATURATION = (bound: number): [string, number] => [
   'saturated H100 NVL run: ~1.7x faster than measured; its steps take what the H100 PCIe datasheet gives (+2 %), not the NVL card it names (docs/CALIBRATION.md, replay fidelity): not changed, the source states the card',
   bound,
 ];
-const LONG_PROMPT: [string, number] = [
+const LONG_PROMPT = (bound: number): [string, number] => [
   '32k-token prompts, KV-bound: ~1.5x faster than measured, like the other saturated H100 SXM runs G4-G6 (see SATURATION)',
-  0.6,
+  bound,
 ];
 const A100_CHAT_STREAM: [string, number] = [
   '1000 streamed chat requests at once: ~40 % faster than measured, like G6 on the H100 (front-end-bound: ~200 µs per streamed chunk would explain both; not shipped)',
-  0.6,
+  0.45,
 ];
-const A100_HOST_FRONTEND: [string, number] = ["serial front end per request: 27 ms on this host where v0.11's 20 ms was fitted on the H100 host (G7)", 0.45];
+const A100_HOST_FRONTEND: [string, number] = ["serial front end per request: 27 ms on this host where v0.11's 20 ms was fitted on the H100 host (G7)", 0.35];
 const TTFT_UNDER_LOAD = (bound: number): [string, number] => [
   'mean TTFT grows with concurrency faster than modelled (its tail: P99 3-5x the median; front-end queueing)',
   bound,
@@ -157,8 +157,8 @@ export const ANCHORS: readonly Anchor[] = [
   bench('G7', GPUSTACK14, '0.11.0', 'qwen3-14b-h100', 'total_throughput', conc(1000, 128, 4, null), 5796.73),
   bench('G7', GPUSTACK14, '0.11.0', 'qwen3-14b-h100', 'ttft', conc(1000, 128, 4, null), 18282.75),
   // 100 random 32000/100 prompts at once (3,200,000 / 9,855 tokens).
-  bench('G8', GPUSTACK14, '0.11.0', 'qwen3-14b-h100', 'total_throughput', conc(100, 32000, 99, null), 8298.56, LONG_PROMPT),
-  bench('G8', GPUSTACK14, '0.11.0', 'qwen3-14b-h100', 'ttft', conc(100, 32000, 99, null), 191024.43, LONG_PROMPT),
+  bench('G8', GPUSTACK14, '0.11.0', 'qwen3-14b-h100', 'total_throughput', conc(100, 32000, 99, null), 8298.56, LONG_PROMPT(0.5)),
+  bench('G8', GPUSTACK14, '0.11.0', 'qwen3-14b-h100', 'ttft', conc(100, 32000, 99, null), 191024.43, LONG_PROMPT(0.35)),
   // The same five runs on one A100 (the same page pair, the same vLLM 0.11 and client), added after the H100 runs were
   // found ~1.6x faster in llmsim than measured; all held out. 1000 ShareGPT: 217,393 in / 201,605 out.
   bench('G9', GPUSTACK14A, '0.11.0', 'qwen3-14b-a100', 'output_throughput', conc(1000, 217, 202, null, 0.5), 1887.31, A100_CHAT_STREAM),
