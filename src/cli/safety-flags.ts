@@ -1,5 +1,5 @@
 /** @module `llmsim serve` flags for what clients may do: request chat templates, the fault header, the Responses store. */
-import type { SafetyOverrides } from '../serving/safety.ts';
+import type { SafetyOverrides } from '../scenario/safety.ts';
 
 export const SAFETY_OPTIONS = {
   'trust-request-chat-template': { type: 'boolean' },

@@ -5,7 +5,7 @@
 import type { ServeOptions } from '../scenario/options.ts';
 import { buildServerContext, type BuildDeps, type EngineRequirements } from '../serving/build.ts';
 import { reloadScenario } from '../serving/reload.ts';
-import { createApp } from '../http/app.ts';
+import { createApp } from '../app/app.ts';
 import { listen, type RunningServer } from '../http/server.ts';
 import type { ServerContext } from '../serving/context.ts';
 import { loadScenario } from '../scenario/load.ts';

@@ -2,9 +2,8 @@
 import type { Engine } from './types.ts';
 import type { EngineFlags } from './settings.ts';
 import type { Clock } from '../clock/clock.ts';
-import type { MetricsRegistry } from '../metrics/metrics.ts';
 import type { TraceWriter } from './trace.ts';
-import type { EngineObserver } from './observer.ts';
+import type { EngineMetrics, EngineObserver } from './observer.ts';
 import { loadProfile, defaultBatchLimits, kvCapacityBlocks, frontEndCosts } from '../timing/profile.ts';
 import { createStepModel } from '../timing/step-model.ts';
 import { createKvCache, type KvCacheListener } from './kv-cache.ts';
@@ -17,7 +16,7 @@ export interface ModelEngineOptions {
   readonly settings: EngineFlags;
   readonly schedulingPolicy: 'fcfs' | 'priority';
   readonly clock: Clock;
-  readonly metrics: MetricsRegistry;
+  readonly metrics: EngineMetrics;
   readonly trace: TraceWriter | null;
   readonly maxModelLen: number;
   /**

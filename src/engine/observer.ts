@@ -1,4 +1,5 @@
 /** @module What the engine reports as it runs (metrics and the trace listen); all times are simulated seconds. */
+import type { EngineStats } from './types.ts';
 
 export interface StepReport {
   readonly start: number;
@@ -44,4 +45,31 @@ export interface EngineObserver {
   /** Prompt fully processed for the first time (vLLM counts prompt tokens then). */
   promptDone?(tokens: number): void;
   requestDone?(report: RequestReport): void;
+}
+
+/**
+ * Where an engine reports to: the Prometheus registry (metrics/metrics.ts) satisfies it. Declared here, so the engine
+ * names what it needs and does not import the metrics module that observes it.
+ */
+export interface EngineMetrics {
+  /** The observer for one model's engine (`engine`: data-parallel rank label). */
+  observerFor(modelName: string, engine?: string): EngineObserver;
+  /** Registers a model's engine for the gauges read at scrape time. */
+  addModel(source: ModelMetricsSource): void;
+  /** How late a step started against its plan (seconds). */
+  schedulerLag(seconds: number): void;
+  /** How late a step's tokens were handed out against its plan (seconds). */
+  stepDeliveryLag(seconds: number): void;
+}
+
+/** What the metrics read of one model's engine at scrape time. */
+export interface ModelMetricsSource {
+  readonly name: string;
+  /** vLLM's `engine` label: the data-parallel rank ('0' without data parallelism). */
+  readonly engine?: string;
+  readonly maxModelLen: number;
+  /** `--max-loras` when LoRA is enabled for this model (adds `vllm:lora_requests_info`). */
+  readonly maxLoras?: number;
+  stats(): EngineStats;
+  readonly cacheConfig: Readonly<Record<string, string>>;
 }

@@ -7,7 +7,6 @@ import type { Fault } from './schema.ts';
 import { parseFaultHeader } from './schema.ts';
 import type { FaultInjector } from './injector.ts';
 import { ApiError, errorTypeFor } from '../protocol/errors.ts';
-import { errorResponse as renderError } from '../http/error-envelope.ts';
 import { releaseHold } from '../http/json-body.ts';
 import { readBodyText } from '../http/request-body.ts';
 import { header } from '../http/headers.ts';
@@ -26,6 +25,8 @@ export interface FaultDeps {
    * may ask for (`--max-fault-header-seconds`): any client can send it, so it must not hold a connection forever.
    */
   readonly header: { readonly enabled: boolean; readonly maxSeconds: number };
+  /** Renders an injected error in the envelope of the request's dialect (given by the app, which knows the dialects). */
+  readonly renderError: (c: Context, err: ApiError, headers: Record<string, string>) => Response;
 }
 
 /**
@@ -39,7 +40,7 @@ export function createFaultGate(deps: FaultDeps): FaultGate {
     if (!fault) return null;
     if (fault.kind === 'http_error') {
       deps.injector.count('http_error');
-      return errorResponse(c, fault.status ?? 500, fault.message, fault.retry_after);
+      return errorResponse(c, deps, fault.status ?? 500, fault.message, fault.retry_after);
     }
     if (fault.kind === 'timeout') {
       deps.injector.count('timeout');
@@ -72,8 +73,8 @@ function boundHeaderFault(fault: Fault, maxSeconds: number): Fault {
   return fault;
 }
 
-/** An injected error, in the route dialect's envelope (src/http/error-envelope.ts decides it). */
-function errorResponse(c: Context, status: number, message: string | undefined, retryAfter: number | undefined): Response {
+/** An injected error, in the route dialect's envelope (`deps.renderError`: src/app/error-envelope.ts). */
+function errorResponse(c: Context, deps: FaultDeps, status: number, message: string | undefined, retryAfter: number | undefined): Response {
   const headers: Record<string, string> = {};
   if (retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(retryAfter));
   const text =
@@ -85,7 +86,7 @@ function errorResponse(c: Context, status: number, message: string | undefined, 
         : status === 504
           ? 'Request timed out.'
           : 'Internal server error');
-  return renderError(c, new ApiError(status, errorTypeFor(status), text), headers);
+  return deps.renderError(c, new ApiError(status, errorTypeFor(status), text), headers);
 }
 
 /** A 504-like timeout: hold the request (until `duration`, then 504; or until the client gives up). */
@@ -103,7 +104,7 @@ function hold(c: Context, fault: Fault, deps: FaultDeps): Promise<Response> {
     if (fault.duration !== undefined) {
       cancel = deps.after(fault.duration, () => {
         env?.outgoing?.off('close', gone);
-        resolve(errorResponse(c, 504, fault.message, undefined));
+        resolve(errorResponse(c, deps, 504, fault.message, undefined));
       });
     }
   });

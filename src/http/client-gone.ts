@@ -9,7 +9,16 @@
  */
 import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
-import type { GoneSignal } from '../serving/context.ts';
+
+/**
+ * What a preparer is told a departed client through: the part of AbortSignal it reads (an AbortSignal fits;
+ * `departureSignal` below is the cheaper one the routes pass).
+ */
+export interface GoneSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
 
 /** The client disconnected before the response was ready (vLLM: "Client disconnected"); nothing is written. */
 export class ClientGoneError extends Error {

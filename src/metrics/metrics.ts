@@ -5,7 +5,7 @@
  * observation and prints labels in vLLM's (sorted) order.
  */
 import { Registry, Gauge, Counter } from 'prom-client';
-import type { EngineObserver } from '../engine/observer.ts';
+import type { EngineObserver, ModelMetricsSource } from '../engine/observer.ts';
 import type { EngineStats } from '../engine/types.ts';
 import { FastHistogram } from './fast-histogram.ts';
 import { pyFloat } from '../protocol/pyformat.ts';
@@ -43,17 +43,6 @@ function buckets125(max: number): number[] {
 interface FastCounter {
   /** The adder of one label set (the series appears at 0 from the first call). */
   cell(labels: Record<string, string>): (n?: number) => void;
-}
-
-export interface ModelMetricsSource {
-  readonly name: string;
-  /** vLLM's `engine` label: the data-parallel rank ('0' without data parallelism). */
-  readonly engine?: string;
-  readonly maxModelLen: number;
-  /** `--max-loras` when LoRA is enabled for this model (adds `vllm:lora_requests_info`). */
-  readonly maxLoras?: number;
-  stats(): EngineStats;
-  readonly cacheConfig: Readonly<Record<string, string>>;
 }
 
 export interface MetricsRegistry {

@@ -8,7 +8,7 @@ import { toSamplingParams, type SamplingParams, type WireSampling } from '../pro
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from './plan-prompt.ts';
 import { readOutputContract } from './output-contract.ts';
 import { chatPromptIds } from './prompt.ts';
-import { requestTemplate } from '../serving/safety.ts';
+import { requestTemplate } from '../scenario/safety.ts';
 import { checkCharsCanFit, checkPromptCanFit } from './size-checks.ts';
 import type { ChatMessageLike } from '../tokenizer/tokenizer.ts';
 import type { Constraint } from '../generate/structured.ts';

@@ -22,7 +22,8 @@
  * result is dropped (prepare.ts).
  */
 import { Piscina } from 'piscina';
-import type { GoneSignal, PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
+import type { PrepareJob, Preparer, ServerContext } from '../serving/context.ts';
+import type { GoneSignal } from '../http/client-gone.ts';
 import { prepareConfigOf } from '../serving/build.ts';
 import { ApiError } from '../protocol/errors.ts';
 import { needsConfig } from './prepare-configs.ts';

@@ -2,7 +2,7 @@
  * @module What a simulator is started with (`ServeOptions`) and its defaults, independent of how they were given
  * (command line, tests, embedding code). The CLI parses flags into this; scenario, serving and engine read it.
  */
-import type { SafetyOverrides } from '../serving/safety.ts';
+import type { SafetyOverrides } from './safety.ts';
 import type { EngineFlags } from '../engine/settings.ts';
 import type { KvEventsConfig } from '../kv-events/config.ts';
 

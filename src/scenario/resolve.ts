@@ -7,7 +7,7 @@ import type { EngineSettingsSchema } from './schema.ts';
 
 type EngineSettings = z.infer<typeof EngineSettingsSchema>;
 import type { Fault } from '../faults/schema.ts';
-import { mergeSafety, type SafetyOverrides, type SafetySettings } from '../serving/safety.ts';
+import { mergeSafety, type SafetyOverrides, type SafetySettings } from './safety.ts';
 import type { OutputLengthDistribution } from '../generate/plan.ts';
 import type { ReasoningParser } from '../generate/output.ts';
 import { toolParserOf } from '../protocol/tool-parsers.ts';

@@ -8,7 +8,8 @@ import type { Deployment } from '../scenario/resolve.ts';
 import type { FaultInjector } from '../faults/injector.ts';
 import type { MetricsRegistry } from '../metrics/metrics.ts';
 import { errors } from '../protocol/errors.ts';
-import type { SafetySettings } from './safety.ts';
+import type { SafetySettings } from '../scenario/safety.ts';
+import type { GoneSignal } from '../http/client-gone.ts';
 
 /**
  * What preparing a request reads of a served model (template, tokenizer, limits, output shape): plain configuration
@@ -70,7 +71,7 @@ export interface ServerSettings {
     readonly credentials: boolean;
   };
   readonly version: string;
-  /** Request templates, the fault header, the Responses store: switches and bounds (serving/safety.ts). */
+  /** Request templates, the fault header, the Responses store: switches and bounds (scenario/safety.ts). */
   readonly safety: SafetySettings;
   /** `--data-parallel-size`: engines per model behind this port. */
   readonly dataParallelSize: number;
@@ -110,16 +111,6 @@ export interface PrepareJob {
 }
 
 /** Runs preparation jobs off the engine's thread (pipeline/prepare-pool.ts). */
-/**
- * What a preparer is told a departed client through: the part of AbortSignal it reads (an AbortSignal fits;
- * http/client-gone.ts `departureSignal` is the cheaper one the routes pass).
- */
-export interface GoneSignal {
-  readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
-
 export interface Preparer {
   /** Resolves with the job's wire result (pipeline/prepare-wire.ts); rejects with an ApiError for a broken budget. */
   run(ctx: ServerContext, job: PrepareJob, signal: GoneSignal | undefined): Promise<unknown>;

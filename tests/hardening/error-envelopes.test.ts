@@ -1,7 +1,7 @@
 /**
  * @module Every error in its route dialect's envelope, whoever raised it: injected faults (`x-llmsim-fault`) on every
  * generation route, a schema error, an unknown model and the queue-full 429, with Anthropic's types where vLLM's
- * Anthropic routes have none of their own (src/http/error-envelope.ts).
+ * Anthropic routes have none of their own (src/app/error-envelope.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';

@@ -1,7 +1,7 @@
 /**
  * @module The Anthropic Messages API's error envelope, `{"type": "error", "error": {"type", "message"}}`, with the
  * error types Anthropic's clients map to their exception classes — and vLLM's names where vLLM's own /v1/messages
- * routes raise the status. The http layer renders every error of this dialect's routes through it (error-envelope.ts).
+ * routes raise the status. The app renders every error of this dialect's routes through it (app/error-envelope.ts).
  */
 import type { ApiError } from '../../protocol/errors.ts';
 

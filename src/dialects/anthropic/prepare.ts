@@ -4,7 +4,7 @@
  * engine's thread with the same result (pipeline/prepare.ts).
  */
 import { resolveModel, type PrepareEnv, type PrepModel } from '../../serving/context.ts';
-import { requestTemplate } from '../../serving/safety.ts';
+import { requestTemplate } from '../../scenario/safety.ts';
 import { parseWith } from '../../protocol/fields.ts';
 import { AnthropicCountTokensRequestSchema, AnthropicMessagesRequestSchema } from '../../protocol/anthropic.ts';
 import { planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';

@@ -1,7 +1,7 @@
 /**
  * @module Ollama's error envelope: a bare message string, `{"error": "..."}` (protocol.md A.16), which the ollama
- * clients raise as ResponseError with the HTTP status. The http layer renders every error of this dialect's routes
- * through it (error-envelope.ts).
+ * clients raise as ResponseError with the HTTP status. The app renders every error of this dialect's routes
+ * through it (app/error-envelope.ts).
  */
 import type { ApiError } from '../../protocol/errors.ts';
 

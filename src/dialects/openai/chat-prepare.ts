@@ -4,7 +4,7 @@
  * with the same result (pipeline/prepare.ts).
  */
 import { resolveModel, loraOf, type PrepareEnv, type PrepModel } from '../../serving/context.ts';
-import { requestTemplate, type RequestTemplate } from '../../serving/safety.ts';
+import { requestTemplate, type RequestTemplate } from '../../scenario/safety.ts';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../protocol/chat.ts';
 import { parseRequest } from '../../protocol/fields.ts';
 import { checkCacheSalt, checkStreamFields } from '../../protocol/request-checks.ts';

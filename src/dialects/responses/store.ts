@@ -6,7 +6,7 @@
  * `request_id`, nor read one by counting ids.
  */
 import { randomBytes } from 'node:crypto';
-import type { ResponsesStoreSettings } from '../../serving/safety.ts';
+import type { ResponsesStoreSettings } from '../../scenario/safety.ts';
 
 type Body = Record<string, unknown>;
 

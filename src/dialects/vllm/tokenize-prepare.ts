@@ -7,7 +7,7 @@ import { TokenizeRequestSchema, DetokenizeRequestSchema } from '../../protocol/t
 import { parseWith } from '../../protocol/fields.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { chatPromptIds } from '../../pipeline/prompt.ts';
-import { requestTemplate } from '../../serving/safety.ts';
+import { requestTemplate } from '../../scenario/safety.ts';
 
 export const TOKENIZE_JOB = 'vllm.tokenize';
 export const DETOKENIZE_JOB = 'vllm.detokenize';

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { ApiError } from '../protocol/errors.ts';
-import { ROUTE_TABLE, indexRoutes, type Dialect } from './routes.ts';
+import { ROUTE_TABLE, indexRoutes, type Dialect } from '../http/routes.ts';
 import { anthropicErrorBody } from '../dialects/anthropic/error-envelope.ts';
 import { ollamaErrorBody } from '../dialects/ollama/error-envelope.ts';
 

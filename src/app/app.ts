@@ -3,18 +3,18 @@
  * guard, one onError, one notFound (404/405 FastAPI-style).
  */
 import { Hono, type Context } from 'hono';
-import { createCors, applyCors } from './cors.ts';
-import { planningTurn } from './planning-gate.ts';
-import { setArrival, releaseHold } from './json-body.ts';
-import { setBodyLimit } from './request-body.ts';
+import { createCors, applyCors } from '../http/cors.ts';
+import { planningTurn } from '../http/planning-gate.ts';
+import { setArrival, releaseHold } from '../http/json-body.ts';
+import { setBodyLimit } from '../http/request-body.ts';
 import { createFaultGate, FAULT_HEADER } from '../faults/middleware.ts';
-import { setDataParallelRank, setExtraHeaders, extraHeadersOf } from './request-scope.ts';
-import { header } from './headers.ts';
-import { ClientGoneError } from './client-gone.ts';
+import { setDataParallelRank, setExtraHeaders, extraHeadersOf } from '../http/request-scope.ts';
+import { header } from '../http/headers.ts';
+import { ClientGoneError } from '../http/client-gone.ts';
 import { chooseRank, identityHeaders, unavailable } from '../serving/front-door.ts';
 import { lifecycleRoute } from '../dialects/vllm/lifecycle.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ROUTE_TABLE, indexRoutes, type RouteIndex, type RouteSpec } from './routes.ts';
+import { ROUTE_TABLE, indexRoutes, type RouteIndex, type RouteSpec } from '../http/routes.ts';
 import type { ServerContext } from '../serving/context.ts';
 import { ApiError, errors } from '../protocol/errors.ts';
 import { errorResponse as renderApiError } from './error-envelope.ts';
@@ -45,6 +45,7 @@ export function createApp(ctx: ServerContext): Hono {
     after: (s, fn) => ctx.after(s, fn),
     elapsed: () => ctx.elapsed(),
     header: { enabled: safety.faultHeader, maxSeconds: safety.maxFaultHeaderSeconds },
+    renderError: renderApiError,
   });
   // One front-door middleware, in this order: bookkeeping (arrival time on the engine's clock, body limit, in-flight
   // count for GET /load), CORS (preflights answered here; headers on every answer, errors included), the API key on
