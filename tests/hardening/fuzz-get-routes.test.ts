@@ -7,7 +7,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
-import { request } from 'node:http';
+import { rawRequest, type RawAnswer } from '../helpers/raw-http.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { expectEnvelope } from '../helpers/envelopes.ts';
 import type { Simulator } from '../../src/cli/start.ts';
@@ -27,24 +27,11 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([sim.close(), sleepy.close()]));
 
-interface Answer {
-  readonly status: number;
-  readonly text: string;
-}
+type Answer = RawAnswer;
 
 /** Raw HTTP: the path goes on the request line exactly as generated (fetch would resolve dots and re-encode). */
 function send(base: string, method: string, path: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers, signal: AbortSignal.timeout(DEADLINE_MS) }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return rawRequest(`${base}${path}`, { method, headers, timeoutMs: DEADLINE_MS });
 }
 
 /** Characters a request line may carry as they are (node:http refuses the rest unescaped). */

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
-import { request } from 'node:http';
+import { rawRequest, type RawAnswer } from '../helpers/raw-http.ts';
 import { startTestServer } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
 import { FIELDS as DIALECT_FIELDS } from './fuzz-bodies.ts';
@@ -12,18 +12,8 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 /** Raw HTTP so hostile headers and bodies reach the server exactly as generated. */
-function send(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+function send(path: string, headers: Record<string, string>, body: string): Promise<RawAnswer> {
+  return rawRequest(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 
 const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1e308), fc.constant(-1), fc.constant(''));
