@@ -29,7 +29,6 @@ export interface StepEngineOptions {
 export function createStepEngine(o: StepEngineOptions): Engine {
   const { clock, model, kv, maxNumSeqs, maxNumBatchedTokens, observer } = o;
   const priority = o.schedulingPolicy === 'priority';
-  const bs = kv.blockSize;
   const waiting = createWaitingQueue(priority);
   let running: Seq[] = [];
   // The step in flight: its sequences (each with `stepTokens` set). Arrays are reused from step to step: a busy
@@ -96,20 +95,16 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     for (let i = 0; i < running.length && budget > 0; i++) {
       const seq = running[i] as Seq;
       const tokens = Math.min(seq.promptLen + seq.generated - seq.computed, budget);
-      let missing = Math.ceil((seq.computed + tokens) / bs) - seq.blocks.length;
-      if (missing > 0) {
-        let fresh = kv.allocate(missing);
-        while (fresh === null) {
-          const victim = running[running.length - 1] as Seq;
-          preempt(victim);
-          preempted = true;
-          if (victim === seq) break;
-          missing = Math.ceil((seq.computed + tokens) / bs) - seq.blocks.length;
-          fresh = kv.allocate(missing);
-        }
-        if (fresh === null) break;
-        for (const block of fresh) seq.blocks.push(block);
+      // No room: preempt from the back of the batch (newest first) until there is, or this sequence was the victim.
+      let room = kv.reserve(seq.blocks, seq.computed + tokens);
+      while (!room) {
+        const victim = running[running.length - 1] as Seq;
+        preempt(victim);
+        preempted = true;
+        if (victim === seq) break;
+        room = kv.reserve(seq.blocks, seq.computed + tokens);
       }
+      if (!room) break;
       seq.stepTokens = tokens;
       scheduled.push(seq);
       budget -= tokens;
@@ -125,20 +120,18 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       const req = seq.req;
       const total = seq.promptLen + seq.generated;
       const remote = req.request.remotePrefillSeconds !== undefined && seq.generated === 0;
-      const hitBlocks = remote ? 0 : kv.cachedPrefix(req.hashes, Math.floor((total - 1) / bs));
+      const hit = remote ? 0 : kv.computedTokens(req.hashes, total);
       // Remote prefill: the transferred KV covers all but the last prompt token, which is recomputed for its logits.
-      const cached = remote ? total - 1 : hitBlocks * bs;
+      const cached = remote ? total - 1 : hit;
       const tokens = Math.min(total - cached, budget);
-      const taken = kv.takeCached(req.hashes, hitBlocks);
-      const fresh = kv.allocate(Math.ceil((cached + tokens) / bs) - hitBlocks);
-      if (fresh === null) {
-        kv.release(taken);
+      const blocks = kv.admit(req.hashes, hit, cached + tokens);
+      if (blocks === null) {
         if (running.length === 0 && scheduled.length === 0) rejectHead(seq);
         break;
       }
       waiting.removeAt(at);
       seq.state = 'running';
-      seq.blocks = [...taken, ...fresh];
+      seq.blocks = blocks;
       seq.computed = cached;
       running.push(seq);
       if (req.firstScheduled === null) {
@@ -189,9 +182,14 @@ export function createStepEngine(o: StepEngineOptions): Engine {
         prefillTokens += Math.min(tokens, seq.promptLen);
         req.prefillChunks.push({ time: start, tokens });
       }
-      for (let b = seq.registered; b < Math.floor(Math.min(seq.computed, seq.promptLen) / bs); b++)
-        kv.register(seq.blocks[b] as number, req.hashes, b, req.request.promptTokenIds, req.request.lora ?? null);
-      seq.registered = Math.max(seq.registered, Math.floor(Math.min(seq.computed, seq.promptLen) / bs));
+      seq.registered = kv.registerPrompt(
+        seq.blocks,
+        req.hashes,
+        seq.registered,
+        Math.min(seq.computed, seq.promptLen),
+        req.request.promptTokenIds,
+        req.request.lora ?? null,
+      );
       if (seq.computed !== seq.promptLen + seq.generated) continue;
       // Caught up with every known token: the step samples the next one.
       seq.stepOut = sampleNext(seq, now, kv, observer, finishedReqs);
@@ -272,7 +270,7 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       };
     },
     stats(): EngineStats {
-      const stats = { running: running.length, waiting: waiting.requests(), kvCacheUsage: kv.totalBlocks > 0 ? kv.usedBlocks() / kv.totalBlocks : 0 };
+      const stats = { running: running.length, waiting: waiting.requests(), kvCacheUsage: kv.usage() };
       if (o.maxLoras === undefined) return stats;
       return { ...stats, runningLoras: loraNames(running), waitingLoras: waiting.loras() };
     },
