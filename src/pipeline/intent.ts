@@ -52,15 +52,6 @@ export function toolsAsk(tools: readonly FunctionTool[], choice: ToolChoiceAsk, 
   return { tools, mode: choice, parallel };
 }
 
-/** Ollama's function tools (`{"type": "function", "function": {"name", "parameters"}}`, read loosely as Ollama does), each checked. */
-export function functionTools(raw: readonly Readonly<Record<string, unknown>>[]): FunctionTool[] {
-  return raw.map((t) => {
-    const fn = asDict(t['function']);
-    if (!fn || typeof fn['name'] !== 'string') throw valueError('Each tool must be {"type": "function", "function": {"name": ..., "parameters": ...}}.');
-    return { name: fn['name'], parameters: optionalSchema(fn['parameters']) };
-  });
-}
-
 /** A JSON Schema as given: an object, a boolean schema, or (vLLM accepts it) the schema as a JSON string. */
 export function schemaOf(value: unknown): Record<string, unknown> {
   let schema = value;

@@ -101,8 +101,9 @@ function entriesOf(issue: z.core.$ZodIssue, locBase: readonly (string | number)[
   }
   if (issue.code === 'invalid_type' && valueAt(body, path) === undefined) return [{ kind: 'missing', loc, msg: 'Field required' }];
   if (issue.code === 'invalid_union') return [{ kind: 'union_type', loc, msg: 'Input should match one of the allowed types' }];
-  const [kind, msg] = issue.message.includes(SEP) ? (issue.message.split(SEP) as [string, string]) : ['value_error', issue.message];
-  return [{ kind, loc, msg }];
+  // The kind is before the first separator; the message may hold one itself (a grammar's `::=`).
+  const at = issue.message.indexOf(SEP);
+  return [at < 0 ? { kind: 'value_error', loc, msg: issue.message } : { kind: issue.message.slice(0, at), loc, msg: issue.message.slice(at + SEP.length) }];
 }
 
 const UNION = 'pydantic_union';

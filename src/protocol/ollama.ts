@@ -1,6 +1,7 @@
 /** @module Ollama native API request schemas (`/api/generate`, `/api/chat`, `/api/embed`, `/api/embeddings`, `/api/show`). */
 import { z } from 'zod';
-import { opt, pBool, pDict, pInt, pList, pStr, pFloat } from './fields.ts';
+import { opt, pBool, pInt, pList, pStr, pFloat } from './fields.ts';
+import { OllamaToolsSchema } from './ollama-tools.ts';
 
 export const OllamaOptionsSchema = z.looseObject({
   num_predict: opt(pInt()),
@@ -15,7 +16,8 @@ export const OllamaOptionsSchema = z.looseObject({
 
 const common = {
   model: pStr(),
-  format: opt(z.union([pStr(), pDict()])),
+  // json.RawMessage: any JSON value decodes; protocol/ollama-tools.ts `ollamaFormat` reads it as Ollama does.
+  format: z.unknown().optional(),
   options: opt(OllamaOptionsSchema),
   stream: opt(pBool()),
   keep_alive: opt(z.union([pStr(), z.number()])),
@@ -34,7 +36,7 @@ export const OllamaGenerateSchema = z.looseObject({
 export const OllamaChatSchema = z.looseObject({
   ...common,
   messages: opt(pList(z.looseObject({ role: pStr(), content: opt(pStr()) }))),
-  tools: opt(pList(pDict())),
+  tools: OllamaToolsSchema,
 });
 
 export const OllamaEmbedSchema = z.looseObject({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { opt, pDict, pList, pStr } from './fields.ts';
 import { lBool, lFloat, lInt, lIntGe } from './lax-fields.ts';
 import { AnyResponseFormatSchema } from './response-format.ts';
+import { guidedFields, StructuredOutputsSchema } from './structured-outputs.ts';
 
 export const StreamOptionsSchema = z.looseObject({
   include_usage: opt(lBool()),
@@ -49,12 +50,9 @@ export const samplingFields = {
   vllm_xargs: opt(pDict()),
   add_special_tokens: opt(lBool()),
   response_format: opt(AnyResponseFormatSchema),
-  structured_outputs: opt(pDict()),
-  // vLLM ≤ 0.10's names for structured_outputs' kinds, any type (dialects/openai/output-intent.ts reads them).
-  guided_json: opt(z.unknown()),
-  guided_regex: opt(z.unknown()),
-  guided_choice: opt(z.unknown()),
-  guided_grammar: opt(z.unknown()),
+  structured_outputs: opt(StructuredOutputsSchema),
+  // vLLM 0.11's deprecated names for structured_outputs' kinds (protocol/structured-outputs.ts forwards them).
+  ...guidedFields,
 } as const;
 
 /** The shared fields as parsed: the one definition of their types (both request types spread them). */

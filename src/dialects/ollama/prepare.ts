@@ -5,10 +5,11 @@
  */
 import type { PrepareEnv, PrepModel } from '../../serving/context.ts';
 import { OllamaChatSchema, OllamaGenerateSchema, type OllamaChat, type OllamaGenerate } from '../../protocol/ollama.ts';
-import { parseWith } from '../../protocol/fields.ts';
+import { ollamaFormat, parseOllama, type OllamaTools } from '../../protocol/ollama-tools.ts';
 import { ApiError } from '../../protocol/errors.ts';
 import { conversationIntent, planConversation, type ConversationPlan } from '../../pipeline/conversation.ts';
-import { functionTools, jsonConstraint, toolsAsk } from '../../pipeline/intent.ts';
+import { jsonConstraint, toolsAsk } from '../../pipeline/intent.ts';
+import type { FunctionTool } from '../../generate/tool-calls.ts';
 import type { ChatMessageLike } from '../../tokenizer/tokenizer.ts';
 import { fimPromptText, supportsFim } from '../../pipeline/fim.ts';
 import { resolveOllamaModel } from './model.ts';
@@ -38,9 +39,10 @@ export interface PlannedOllamaLoad extends PlannedOllamaBase {
   readonly load: 'load' | 'unload';
 }
 
-export const planOllamaGenerate = (env: PrepareEnv, body: Record<string, unknown>): PlannedOllama => planGenerate(env, parseWith(OllamaGenerateSchema, body));
+export const planOllamaGenerate = (env: PrepareEnv, body: Record<string, unknown>): PlannedOllama => planGenerate(env, parseOllama(OllamaGenerateSchema, body));
 
-export const planOllamaChat = (env: PrepareEnv, body: Record<string, unknown>): PlannedOllama => planChatBody(env, parseWith(OllamaChatSchema, body));
+export const planOllamaChat = (env: PrepareEnv, body: Record<string, unknown>): PlannedOllama =>
+  planChatBody(env, parseOllama(OllamaChatSchema, body), body['tools']);
 
 function planGenerate(env: PrepareEnv, r: OllamaGenerate): PlannedOllama {
   const model = resolveOllamaModel(env, r.model);
@@ -51,11 +53,13 @@ function planGenerate(env: PrepareEnv, r: OllamaGenerate): PlannedOllama {
   return { ...plan(env, model, r, messages, null, promptText), name: r.model, chat: false, stream: r.stream !== false };
 }
 
-function planChatBody(env: PrepareEnv, r: OllamaChat): PlannedOllama {
+/** `sentTools`: the body's `tools` as sent (key order and all), which the template renders; the schema has checked them. */
+function planChatBody(env: PrepareEnv, r: OllamaChat, sentTools: unknown): PlannedOllama {
   const model = resolveOllamaModel(env, r.model);
   const messages = r.messages ?? [];
   if (messages.length === 0) return { model, name: r.model, chat: true, load: unloads(r.keep_alive) ? 'unload' : 'load' };
-  return { ...plan(env, model, r, messages, r.tools ?? null, undefined), name: r.model, chat: true, stream: r.stream !== false };
+  const tools = r.tools ? { typed: r.tools, sent: sentTools as readonly Readonly<Record<string, unknown>>[] } : null;
+  return { ...plan(env, model, r, messages, tools, undefined), name: r.model, chat: true, stream: r.stream !== false };
 }
 
 /** Ollama's fields as the shared conversation: `tools` as OpenAI's, `format` as a JSON constraint, `think` as thinking. */
@@ -64,19 +68,19 @@ function plan(
   model: PrepModel,
   r: OllamaGenerate | OllamaChat,
   messages: readonly ChatMessageLike[],
-  tools: readonly Readonly<Record<string, unknown>>[] | null,
+  tools: { readonly typed: NonNullable<OllamaTools>; readonly sent: readonly Readonly<Record<string, unknown>>[] } | null,
   promptText: string | undefined,
 ): ConversationPlan & { model: PrepModel } {
   const think = r.think;
-  const format = r.format;
+  const format = ollamaFormat(r.format);
   const intent = conversationIntent(messages, {
-    constraint: format === 'json' ? jsonConstraint(null) : format && typeof format === 'object' ? jsonConstraint(format) : null,
-    tools: tools && tools.length > 0 ? toolsAsk(functionTools(tools), 'auto', true) : null,
+    constraint: format === null ? null : jsonConstraint(format === 'json' ? null : format),
+    tools: tools && tools.typed.length > 0 ? toolsAsk(ollamaFunctionTools(tools.typed, tools.sent), 'auto', true) : null,
     thinking: think !== false,
     reasoningEffort: typeof think === 'string' ? think : null,
     request: r,
   });
-  const conversation = { messages, templateTools: tools, kwargs: think === false ? { enable_thinking: false } : null, intent };
+  const conversation = { messages, templateTools: tools?.sent ?? null, kwargs: think === false ? { enable_thinking: false } : null, intent };
   const o = r.options ?? {};
   const planned = planConversation(env, model, conversation, {
     maxTokens: o.num_predict !== null && o.num_predict !== undefined && o.num_predict > 0 ? o.num_predict : null,
@@ -84,6 +88,18 @@ function plan(
     ...(promptText !== undefined ? { promptText } : {}),
   });
   return { ...planned, model };
+}
+
+/**
+ * Each tool as Go decoded it (no name or a `null` tool: the empty name, as Ollama's zero value), its parameters as
+ * sent: the schema the arguments are generated from, with properties in the client's order.
+ */
+function ollamaFunctionTools(typed: NonNullable<OllamaTools>, sent: readonly Readonly<Record<string, unknown>>[]): FunctionTool[] {
+  return typed.map((t, i) => {
+    const fn = sent[i]?.['function'] as Readonly<Record<string, unknown>> | null | undefined;
+    const parameters = fn?.['parameters'];
+    return { name: t?.function?.name ?? '', parameters: parameters && typeof parameters === 'object' ? (parameters as Record<string, unknown>) : null };
+  });
 }
 
 /** `keep_alive` of zero (`0`, `"0"`, `"0s"`, `"0m"`): Ollama unloads the model. */

@@ -10,6 +10,7 @@ import { parseRequest } from '../../protocol/fields.ts';
 import { checkCacheSalt, checkStreamFields } from '../../protocol/request-checks.ts';
 import { checkToolUsage } from '../../protocol/openai-tools.ts';
 import { checkResponseFormat } from '../../protocol/response-format.ts';
+import { checkStructuredOutputsCount } from '../../protocol/structured-outputs.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
 import { effectiveMaxTokens, planPrompt, withPrefixHashes, type PlannedPrompt } from '../../pipeline/plan-prompt.ts';
@@ -51,6 +52,7 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
   // vLLM's `mode="before"` validators of these fields read the raw body ahead of the field check.
   checkToolUsage(body);
   checkResponseFormat(body);
+  checkStructuredOutputsCount(body);
   const request = parseRequest(ChatCompletionRequestSchema, body);
   checkChatRequest(request);
   const model = resolveModel(env, request.model);

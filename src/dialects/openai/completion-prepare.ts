@@ -6,6 +6,7 @@ import { resolveModel, loraOf, type PrepareEnv, type PrepModel } from '../../ser
 import { CompletionRequestSchema, type CompletionRequest } from '../../protocol/completions.ts';
 import { parseRequest } from '../../protocol/fields.ts';
 import { checkResponseFormat } from '../../protocol/response-format.ts';
+import { checkStructuredOutputsCount } from '../../protocol/structured-outputs.ts';
 import { checkCacheSalt, checkStreamFields } from '../../protocol/request-checks.ts';
 import { errors, valueError } from '../../protocol/errors.ts';
 import { toSamplingParams, type SamplingParams } from '../../protocol/sampling.ts';
@@ -47,6 +48,7 @@ export interface PreparedCompletion extends Served<PlannedCompletion> {
 
 export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): PlannedCompletion {
   checkResponseFormat(body);
+  checkStructuredOutputsCount(body);
   const request = parseRequest(CompletionRequestSchema, body);
   checkCompletionRequest(request);
   const model = resolveModel(env, request.model);

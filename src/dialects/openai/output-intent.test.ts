@@ -35,7 +35,9 @@ describe('OpenAI request → output intent', () => {
     const i = chat({ structured_outputs: { regex: '[ab]' }, response_format: { type: 'json_object' } });
     expect(i.constraint).toEqual({ kind: 'regex', pattern: '[ab]' });
     expect(i.structuredOutputs).toBe(true);
-    expect(chat({ guided_choice: ['x', 1] }).constraint).toEqual({ kind: 'choice', choices: ['x', '1'] });
+    expect(chat({ guided_choice: ['x', 'y'] }).constraint).toEqual({ kind: 'choice', choices: ['x', 'y'] });
+    // vLLM 0.11 types guided_choice as list[str]: a number in it is pydantic's string_type.
+    expect(() => chat({ guided_choice: ['x', 1] })).toThrow(/string_type/);
     expect(chat({ guided_choice: ['x'] }).structuredOutputs).toBe(false);
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
     expect(chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } }).constraint).toEqual({ kind: 'json', schema });

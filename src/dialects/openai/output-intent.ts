@@ -1,17 +1,16 @@
 /**
  * @module OpenAI chat and completion requests (as their zod schemas parsed them) → the output intent, once. `tools`,
  * `tool_choice` and `response_format` arrive typed (protocol/openai-tools.ts, protocol/response-format.ts; vLLM's
- * before-validators ran on the raw body); `structured_outputs` and the legacy guided_* fields are still dictionaries
- * whose kinds are checked here, in vLLM's order and wording, before response_format and the tools.
+ * before-validators ran on the raw body), and so do `structured_outputs` and the legacy guided_* fields
+ * (protocol/structured-outputs.ts, which allows one kind): what is left here is which constraint llmsim can honour.
  */
-import { errors, valueError } from '../../protocol/errors.ts';
+import { errors } from '../../protocol/errors.ts';
+import { structuredOutputsOf } from '../../protocol/structured-outputs.ts';
 import type { ChatCompletionRequest } from '../../protocol/chat.ts';
 import type { CompletionRequest } from '../../protocol/completions.ts';
 import type { SharedFields } from '../../protocol/sampling-fields.ts';
 import type { Constraint } from '../../generate/structured.ts';
 import { jsonConstraint, schemaOf, toolsAsk, type OutputIntent, type ToolChoiceAsk, type ToolsAsk } from '../../pipeline/intent.ts';
-
-type Dict = Record<string, unknown>;
 
 /** `toolParser`: the served model's (null: none), which decides what an explicit `tool_choice: null` streams. */
 export function chatIntent(r: ChatCompletionRequest, toolParser: string | null = null): OutputIntent {
@@ -49,18 +48,16 @@ export function completionIntent(r: CompletionRequest): OutputIntent {
 }
 
 function readConstraint(r: SharedFields): Constraint | null {
-  const so = r.structured_outputs ?? legacyGuided(r);
+  const so = structuredOutputsOf(r);
   if (so) {
-    const kinds = ['json', 'regex', 'choice'].filter((k) => so[k] !== undefined && so[k] !== null);
-    if (kinds.length > 1) throw valueError("You can only use one kind of constraints for structured outputs ('json', 'regex' or 'choice').");
-    if (so['grammar'] !== undefined && so['grammar'] !== null)
+    if (so.grammar !== undefined && so.grammar !== null)
       throw errors.unsupportedConstraint('grammar (EBNF/Lark) constraints are not supported by llmsim; use json, regex or choice');
-    if (so['structural_tag'] !== undefined && so['structural_tag'] !== null)
+    if (so.structural_tag !== undefined && so.structural_tag !== null)
       throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
-    if (so['json'] !== undefined && so['json'] !== null) return { kind: 'json', schema: schemaOf(so['json']) };
-    if (typeof so['regex'] === 'string') return { kind: 'regex', pattern: so['regex'] };
-    if (Array.isArray(so['choice'])) return { kind: 'choice', choices: so['choice'].map(String) };
-    if (so['json_object']) return { kind: 'json', schema: null };
+    if (so.json !== undefined && so.json !== null) return { kind: 'json', schema: schemaOf(so.json) };
+    if (typeof so.regex === 'string') return { kind: 'regex', pattern: so.regex };
+    if (so.choice) return { kind: 'choice', choices: so.choice };
+    if (so.json_object) return { kind: 'json', schema: null };
   }
   const rf = r.response_format;
   if (!rf || rf.type === 'text') return null;
@@ -68,16 +65,6 @@ function readConstraint(r: SharedFields): Constraint | null {
   // `json_schema.json_schema` (not the wire name, an extra key to vLLM) has always been read as the schema too.
   if (rf.type === 'json_schema') return jsonConstraint(rf.json_schema?.schema ?? rf.json_schema?.['json_schema']);
   throw errors.unsupportedConstraint('structural_tag constraints are not supported by llmsim');
-}
-
-/** vLLM ≤ 0.10 top-level `guided_json` / `guided_regex` / `guided_choice` / `guided_grammar`. */
-function legacyGuided(r: SharedFields): Dict | null {
-  const out: Dict = {};
-  if (r.guided_json !== undefined && r.guided_json !== null) out['json'] = r.guided_json;
-  if (r.guided_regex !== undefined && r.guided_regex !== null) out['regex'] = r.guided_regex;
-  if (r.guided_choice !== undefined && r.guided_choice !== null) out['choice'] = r.guided_choice;
-  if (r.guided_grammar !== undefined && r.guided_grammar !== null) out['grammar'] = r.guided_grammar;
-  return Object.keys(out).length > 0 ? out : null;
 }
 
 /**
