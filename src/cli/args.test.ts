@@ -18,7 +18,8 @@ describe('vLLM command lines', () => {
 
   it('accepts flags without effect and lists them', () => {
     const o = parse(
-      'Qwen/Qwen3-8B --dtype bfloat16 --trust-remote-code --enforce-eager --no-enable-chunked-prefill --kv-cache-dtype fp8 --hf-token --ignore-patterns a b --disable-log-requests -O3 --uvicorn-log-level=warning',
+      'Qwen/Qwen3-8B --dtype bfloat16 --trust-remote-code --enforce-eager --no-enable-chunked-prefill --kv-cache-dtype fp8 --hf-token ' +
+        '--ignore-patterns a b --disable-log-requests -O3 --uvicorn-log-level=warning',
     );
     expect(o.models).toEqual(['Qwen/Qwen3-8B']);
     expect(o.ignoredFlags).toEqual([
@@ -72,7 +73,8 @@ describe('vLLM command lines', () => {
     // llm-d decode container args (a ModelService pod): port, prefix caching, KV events, block size, TP
     const o = parse(
       'Qwen/Qwen3-0.6B --port 8200 --enforce-eager --kv-transfer-config {"kv_connector":"NixlConnector","kv_role":"kv_both"} --block-size 64 ' +
-        '--prefix-caching-hash-algo sha256_cbor --kv-events-config {"enable_kv_cache_events":true,"publisher":"zmq","endpoint":"tcp://gaie-epp:5557","topic":"kv@pod-a@Qwen/Qwen3-0.6B"} ' +
+        '--prefix-caching-hash-algo sha256_cbor --kv-events-config ' +
+        '{"enable_kv_cache_events":true,"publisher":"zmq","endpoint":"tcp://gaie-epp:5557","topic":"kv@pod-a@Qwen/Qwen3-0.6B"} ' +
         '--tensor-parallel-size 1 --gpu-memory-utilization 0.85 --max-model-len 16384',
     );
     expect(o).toMatchObject({ port: 8200, maxModelLen: 16384, engine: { blockSize: 64, gpuMemoryUtilization: 0.85, tensorParallelSize: 1 } });

@@ -128,7 +128,8 @@ export async function runBench(o: BenchOptions, extras: RunExtras = {}): Promise
   if (o.saveResult) {
     const name =
       o.resultFilename ??
-      `${o.endpoint.endsWith('chat/completions') ? 'openai-chat' : 'openai'}-${o.requestRate === Infinity ? 'inf' : o.requestRate}qps${o.maxConcurrency !== null ? `-concurrency${o.maxConcurrency}` : ''}-${model.split('/').pop()}.json`;
+      `${o.endpoint.endsWith('chat/completions') ? 'openai-chat' : 'openai'}-${o.requestRate === Infinity ? 'inf' : o.requestRate}` +
+        `qps${o.maxConcurrency !== null ? `-concurrency${o.maxConcurrency}` : ''}-${model.split('/').pop()}.json`;
     const file = o.resultDir ? (mkdirSync(o.resultDir, { recursive: true }), join(o.resultDir, name)) : name;
     writeFileSync(file, JSON.stringify(result));
   }

@@ -35,15 +35,18 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   ];
   parts.push(`<text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>`);
   parts.push(
-    `<line x1="${PAD.l}" y1="${H - PAD.b}" x2="${W - PAD.r}" y2="${H - PAD.b}" stroke="#333"/><line x1="${PAD.l}" y1="${PAD.t}" x2="${PAD.l}" y2="${H - PAD.b}" stroke="#333"/>`,
+    `<line x1="${PAD.l}" y1="${H - PAD.b}" x2="${W - PAD.r}" y2="${H - PAD.b}" stroke="#333"/><line x1="${PAD.l}" y1="${PAD.t}" x2="${PAD.l}" ` +
+      `y2="${H - PAD.b}" stroke="#333"/>`,
   );
   for (const t of ticks(x0, x1)) parts.push(`<text x="${sx(t).toFixed(1)}" y="${H - PAD.b + 14}" text-anchor="middle">${fmt(t)}</text>`);
   for (const t of ticks(y0, y1))
     parts.push(
-      `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#eee"/><text x="${PAD.l - 4}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`,
+      `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#eee"/><text x="${PAD.l - 4}" ` +
+        `y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`,
     );
   parts.push(
-    `<text x="${W / 2}" y="${H - 6}" text-anchor="middle">${esc(xLabel)}</text><text transform="translate(12 ${H / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
+    `<text x="${W / 2}" y="${H - 6}" text-anchor="middle">${esc(xLabel)}</text><text transform="translate(12 ${H / 2}) rotate(-90)" ` +
+      `text-anchor="middle">${esc(yLabel)}</text>`,
   );
   series.forEach((s, k) => {
     const step = Math.max(1, Math.ceil(s.points.length / 600));
@@ -52,7 +55,8 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
       `<polyline fill="none" stroke="${s.color}" stroke-width="1.6" points="${pts.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ')}"/>`,
     );
     parts.push(
-      `<rect x="${W - PAD.r - 150}" y="${PAD.t + 4 + k * 14}" width="10" height="3" fill="${s.color}"/><text x="${W - PAD.r - 136}" y="${PAD.t + 9 + k * 14}">${esc(s.name)}</text>`,
+      `<rect x="${W - PAD.r - 150}" y="${PAD.t + 4 + k * 14}" width="10" height="3" fill="${s.color}"/><text x="${W - PAD.r - 136}" ` +
+        `y="${PAD.t + 9 + k * 14}">${esc(s.name)}</text>`,
     );
   });
   parts.push('</svg>');

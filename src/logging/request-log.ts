@@ -12,7 +12,8 @@ export function withRequestLog(engine: Engine, logger: Logger): Engine {
       const rank = request.dataParallelRank === undefined ? '' : `, data_parallel_rank: ${request.dataParallelRank}`;
       logger.info(
         'async_llm.py:345',
-        `Added request ${request.requestId}: prompt_tokens: ${request.promptTokenIds.length}, n: ${request.sequences.length}, max_tokens: ${request.maxTokens}` +
+        `Added request ${request.requestId}: prompt_tokens: ${request.promptTokenIds.length}, n: ${request.sequences.length}, ` +
+          `max_tokens: ${request.maxTokens}` +
           `${request.lora ? `, lora: ${request.lora}` : ''}${rank}.`,
       );
       let done = false;
@@ -22,7 +23,8 @@ export function withRequestLog(engine: Engine, logger: Logger): Engine {
           done = true;
           logger.info(
             'llmsim',
-            `Finished request ${request.requestId}: cached_tokens: ${summary.cachedTokens}, queued ${(summary.firstScheduledTime - summary.arrivalTime).toFixed(3)} s, ` +
+            `Finished request ${request.requestId}: cached_tokens: ${summary.cachedTokens}, ` +
+              `queued ${(summary.firstScheduledTime - summary.arrivalTime).toFixed(3)} s, ` +
               `TTFT ${(summary.firstTokenTime - summary.arrivalTime).toFixed(3)} s, e2e ${(summary.finishedTime - summary.arrivalTime).toFixed(3)} s.`,
           );
           sink.onFinished(summary);

@@ -53,7 +53,9 @@ export class FastHistogram {
         out += `${this.name}_bucket${bucket(pyFloat(b))} ${pyFloat(cumulative)}\n`;
       });
       cumulative += s.counts[this.buckets.length] as number;
-      out += `${this.name}_bucket${bucket('+Inf')} ${pyFloat(cumulative)}\n${this.name}_count${plain} ${pyFloat(s.count)}\n${this.name}_sum${plain} ${pyFloat(s.sum)}\n`;
+      out +=
+        `${this.name}_bucket${bucket('+Inf')} ${pyFloat(cumulative)}\n${this.name}_count${plain} ${pyFloat(s.count)}\n` +
+        `${this.name}_sum${plain} ${pyFloat(s.sum)}\n`;
     }
     return out;
   }

@@ -153,7 +153,8 @@ export function createMetrics(): MetricsRegistry {
   const lengthHistograms: FastHistogram[] = [];
   const lag = new FastHistogram(
     'llmsim:scheduler_lag_seconds',
-    "How late each engine step fired against its planned end, counting a step as fired once the earlier steps' chunks were written (wall seconds); grows when llmsim itself is saturated.",
+    "How late each engine step fired against its planned end, counting a step as fired once the earlier steps' chunks were written (wall " +
+      'seconds); grows when llmsim itself is saturated.',
     LAG,
   );
   const observeLag = lag.series_(null);

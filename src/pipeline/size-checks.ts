@@ -37,7 +37,8 @@ export function checkCharsCanFit(model: PrepModel, chars: number): void {
   throw new ApiError(
     400,
     'BadRequestError',
-    `This model's maximum context length is ${model.maxModelLen} tokens. However, your request has at least ${atLeast} input tokens (${chars} characters of text, at most ${perToken} bytes per token). Please reduce the length of the input messages.`,
+    `This model's maximum context length is ${model.maxModelLen} tokens. However, your request has at least ${atLeast} input tokens (${chars} ` +
+      `characters of text, at most ${perToken} bytes per token). Please reduce the length of the input messages.`,
     'input_tokens',
   );
 }

@@ -41,17 +41,20 @@ export const errors = {
   modelNotFound: (model: string) => new ApiError(404, 'NotFoundError', `The model \`${model}\` does not exist.`, 'model'),
   promptTooLong: (maxModelLen: number, n: number) =>
     bad(
-      `This model's maximum context length is ${maxModelLen} tokens. However, your request has ${n} input tokens. Please reduce the length of the input messages.`,
+      `This model's maximum context length is ${maxModelLen} tokens. However, your request has ${n} input tokens. Please reduce the length of the ` +
+        `input messages.`,
       'input_tokens',
     ),
   maxTokensTooLarge: (maxTokens: number, maxModelLen: number, n: number) =>
     bad(
-      `'max_tokens' or 'max_completion_tokens' is too large: ${maxTokens}. This model's maximum context length is ${maxModelLen} tokens and your request has ${n} input tokens (${maxTokens} > ${maxModelLen} - ${n}).`,
+      `'max_tokens' or 'max_completion_tokens' is too large: ${maxTokens}. This model's maximum context length is ${maxModelLen} tokens and your ` +
+        `request has ${n} input tokens (${maxTokens} > ${maxModelLen} - ${n}).`,
       'max_tokens',
     ),
   embeddingTooLong: (maxModelLen: number, n: number) =>
     bad(
-      `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${n} tokens in the input for embedding generation. Please reduce the length of the input.`,
+      `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${n} tokens in the input for embedding generation. ` +
+        `Please reduce the length of the input.`,
       'input_tokens',
     ),
   truncateTooLarge: () =>

@@ -39,7 +39,8 @@ export function goDecodeError(issues: readonly z.core.$ZodIssue[], body: unknown
     const [kind, struct = '', goType = ''] = issue.message.split(SEP);
     if (kind === 'goraw') return issue.message.slice(kind.length + SEP.length);
     if (kind !== 'go' && kind !== 'goabort') continue;
-    const message = `json: cannot unmarshal ${jsonKind(valueAt(body, issue.path))} into Go struct field ${struct}.${fieldPath(issue.path, mapFields)} of type ${goType}`;
+    const field = `${struct}.${fieldPath(issue.path, mapFields)}`;
+    const message = `json: cannot unmarshal ${jsonKind(valueAt(body, issue.path))} into Go struct field ${field} of type ${goType}`;
     if (kind === 'goabort') return message;
     saved ??= message;
   }

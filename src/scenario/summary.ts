@@ -52,9 +52,8 @@ export function summarizeScenario(file: string, s: Scenario): string {
   const rules = s.rules ?? [];
   lines.push(`  ${plural(rules.length, 'rule')}${rules.length > 0 ? `: ${tally(rules.map((r) => Object.keys(r.respond)[0] ?? '?'))}` : ''}`);
   const faults = s.faults ?? [];
-  lines.push(
-    `  ${plural(faults.length, 'fault')}${faults.length > 0 ? `: ${tally(faults.map((f) => (f.kind === 'http_error' && f.status !== undefined ? `http_error ${f.status}` : f.kind)))}` : ''}`,
-  );
+  const faultKinds = faults.map((f) => (f.kind === 'http_error' && f.status !== undefined ? `http_error ${f.status}` : f.kind));
+  lines.push(`  ${plural(faults.length, 'fault')}${faults.length > 0 ? `: ${tally(faultKinds)}` : ''}`);
   const replicas = s.replicas ?? [];
   if (replicas.length > 0) {
     const own = replicas.filter((r) => r.profile || r.engine || r.faults).length;

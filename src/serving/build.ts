@@ -162,5 +162,8 @@ export function unknownModelWarning(config: ModelConfig): string {
     : "Qwen/Qwen3-8B's tokenizer and chat template (pass --tokenizer DIR for its own)";
   const len = config.maxModelLen ?? FALLBACK_MAX_MODEL_LEN;
   const profile = config.profile ?? 'the default latency profile (pass --profile for its own)';
-  return `Model '${config.root}' is not in llmsim's catalog: simulating it with ${tokenizer}, max_model_len ${len}, ${profile}. Known models: ${catalogNames().join(', ')}.`;
+  return (
+    `Model '${config.root}' is not in llmsim's catalog: simulating it with ${tokenizer}, max_model_len ${len}, ${profile}. Known ` +
+    `models: ${catalogNames().join(', ')}.`
+  );
 }

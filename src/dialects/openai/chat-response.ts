@@ -73,8 +73,15 @@ export function chatResponseJson(ctx: ServerContext, p: PreparedChat, cachedToke
     completion += plan.tokenCount;
     if (i > 0) choices += ',';
     const finish = named && plan.finishReason === 'tool_calls' ? 'stop' : plan.finishReason;
-    choices += `{"index":${i},"message":{"role":${role},"content":${JSON.stringify((p.echoText ?? '') + plan.text)},"refusal":null,"annotations":null,"audio":null,"function_call":null,"tool_calls":[],"reasoning":null,"reasoning_content":null},"logprobs":null,"finish_reason":${JSON.stringify(finish)},"stop_reason":${JSON.stringify(plan.stopReason)},"token_ids":null}`;
+    choices +=
+      `{"index":${i},"message":{"role":${role},"content":${JSON.stringify((p.echoText ?? '') + plan.text)},"refusal":null,` +
+      `"annotations":null,"audio":null,"function_call":null,"tool_calls":[],"reasoning":null,"reasoning_content":null},"logprobs":null,` +
+      `"finish_reason":${JSON.stringify(finish)},"stop_reason":${JSON.stringify(plan.stopReason)},"token_ids":null}`;
   }
   const usage = JSON.stringify(usageOf(ctx, planned.promptIds.length, completion, cachedTokens, true));
-  return `{"id":${JSON.stringify(p.id)},"object":"chat.completion","created":${p.created},"model":${JSON.stringify(p.modelName)},"choices":[${choices}],"service_tier":null,"system_fingerprint":null,"usage":${usage},"prompt_logprobs":null,"prompt_token_ids":null,"kv_transfer_params":null}`;
+  return (
+    `{"id":${JSON.stringify(p.id)},"object":"chat.completion","created":${p.created},"model":${JSON.stringify(p.modelName)},` +
+    `"choices":[${choices}],"service_tier":null,"system_fingerprint":null,"usage":${usage},"prompt_logprobs":null,"prompt_token_ids":null,` +
+    `"kv_transfer_params":null}`
+  );
 }

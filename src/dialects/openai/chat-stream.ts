@@ -35,7 +35,9 @@ export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat, run:
     let out = '';
     const promptIds = returnIds ? JSON.stringify(planned.promptIds) : 'null';
     for (let i = 0; i < n; i++) {
-      out += `${head}{"index":${i},"delta":{"role":${JSON.stringify(p.role)},"content":""},"logprobs":null,"finish_reason":null}]${usageField(0)},"prompt_token_ids":${promptIds}}\n\n`;
+      out +=
+        `${head}{"index":${i},"delta":{"role":${JSON.stringify(p.role)},"content":""},"logprobs":null,"finish_reason":null}]${usageField(0)},` +
+        `"prompt_token_ids":${promptIds}}\n\n`;
     }
     if (p.echoText !== null) {
       for (let i = 0; i < n; i++)
@@ -94,7 +96,8 @@ export function stepDelta(plan: ChoicePlan, from: number, upTo: number, finished
     const args = call.text.slice(channelLength(call, from, total), channelLength(call, upTo, total));
     if (call.firstToken >= from)
       calls.push(
-        `{"id":${JSON.stringify(call.id)},"type":"function","index":${index},"function":{"name":${JSON.stringify(call.name)},"arguments":${JSON.stringify(args)}}}`,
+        `{"id":${JSON.stringify(call.id)},"type":"function","index":${index},"function":{"name":${JSON.stringify(call.name)},` +
+          `"arguments":${JSON.stringify(args)}}}`,
       );
     else if (args) calls.push(`{"index":${index},"function":{"arguments":${JSON.stringify(args)}}}`);
   });

@@ -55,7 +55,10 @@ export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCom
         : '"finish_reason":null,"stop_reason":null';
       const promptIds = returnIds && from === 0 ? JSON.stringify(planned.promptIds) : 'null';
       const tokenIds = returnIds ? JSON.stringify(plan.tokenIds.slice(from, upTo)) : 'null';
-      return `${head}{"index":${pi * planned.plans.length + seq},"text":${JSON.stringify(text)},"logprobs":${logprobs},${finish},"prompt_token_ids":${promptIds},"token_ids":${tokenIds}}],"usage":${usage}}\n\n`;
+      return (
+        `${head}{"index":${pi * planned.plans.length + seq},"text":${JSON.stringify(text)},"logprobs":${logprobs},${finish},` +
+        `"prompt_token_ids":${promptIds},"token_ids":${tokenIds}}],"usage":${usage}}\n\n`
+      );
     },
     last(summaries) {
       const cached = summaries.reduce((sum, s) => sum + s.cachedTokens, 0);

@@ -1,4 +1,7 @@
-/** @module OpenAI Responses request (validated by its schema) → the shared conversation: instructions and input items as messages, flat function tools, text.format. */
+/**
+ * @module OpenAI Responses request (validated by its schema) → the shared conversation: instructions and input items as
+ * messages, flat function tools, text.format.
+ */
 import { ApiError } from '../../protocol/errors.ts';
 import { contentText } from '../../protocol/content-parts.ts';
 import type { ResponsesRequest } from '../../protocol/responses.ts';
