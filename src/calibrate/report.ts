@@ -44,7 +44,8 @@ export function formatTable(rows: readonly ErrorRow[]): string {
   const lines = ['| point | metric | measured | start profile | error | fitted | error |', '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows)
     lines.push(
-      `| ${r.point} | ${r.metric} | ${r.measured.toFixed(2)} | ${r.before.toFixed(2)} | ${pct(r.before, r.measured)} | ${r.after.toFixed(2)} | ${pct(r.after, r.measured)} |`,
+      `| ${r.point} | ${r.metric} | ${r.measured.toFixed(2)} | ${r.before.toFixed(2)} | ${pct(r.before, r.measured)} ` +
+        `| ${r.after.toFixed(2)} | ${pct(r.after, r.measured)} |`,
     );
   const abs = rows.map((r) => Math.abs((r.after - r.measured) / r.measured) * 100).sort((a, b) => a - b);
   if (abs.length)

@@ -38,7 +38,8 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     link_gb_s: 225,
     allreduce_latency_us: 15,
     source:
-      'NVIDIA H100 Tensor Core GPU datasheet (SXM5); memory: vllm-project/vllm#26836 usage stats: gpu_memory_per_device 85,029,158,912 bytes (vllm#10511 logs total_gpu_memory 79.22GiB)',
+      'NVIDIA H100 Tensor Core GPU datasheet (SXM5);' +
+      ' memory: vllm-project/vllm#26836 usage stats: gpu_memory_per_device 85,029,158,912 bytes (vllm#10511 logs total_gpu_memory 79.22GiB)',
   },
   'h100-pcie': {
     name: 'H100-PCIe-80GB',
@@ -50,7 +51,8 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     link_gb_s: 50,
     allreduce_latency_us: 25,
     source:
-      'NVIDIA H100 Tensor Core GPU datasheet (PCIe); memory: public nvidia-smi outputs of "NVIDIA H100 PCIe" print 81559MiB, the SXM part\'s total, so CUDA reports the same 79.19 GiB',
+      'NVIDIA H100 Tensor Core GPU datasheet (PCIe);' +
+      ' memory: public nvidia-smi outputs of "NVIDIA H100 PCIe" print 81559MiB, the SXM part\'s total, so CUDA reports the same 79.19 GiB',
   },
   'h100-nvl': {
     name: 'H100-NVL-94GB',
@@ -62,7 +64,8 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     link_gb_s: 300,
     allreduce_latency_us: 15,
     source:
-      'NVIDIA H100 NVL product brief (3.9 TB/s; BF16 1,671 and FP8 3,341 TFLOPS with sparsity, halved here; NVLink bridge 600 GB/s bidirectional); memory: nvidia-smi total 95830MiB',
+      'NVIDIA H100 NVL product brief (3.9 TB/s; BF16 1,671 and FP8 3,341 TFLOPS with sparsity, halved here; NVLink bridge 600 GB/s bidirectional);' +
+      ' memory: nvidia-smi total 95830MiB',
   },
   h200: {
     name: 'H200-SXM-141GB',
@@ -94,7 +97,9 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     link_gb_s: 150,
     allreduce_latency_us: 20,
     source:
-      'NVIDIA A100 Tensor Core GPU datasheet (80GB SXM); memory: CUDA total 79.15 GiB (vLLM logs "total_gpu_memory (79.15GiB)"; a card nvidia-smi shows as 81920MiB reports "total capacity of 79.15 GiB" to PyTorch)',
+      'NVIDIA A100 Tensor Core GPU datasheet (80GB SXM);' +
+      ' memory: CUDA total 79.15 GiB' +
+      ' (vLLM logs "total_gpu_memory (79.15GiB)"; a card nvidia-smi shows as 81920MiB reports "total capacity of 79.15 GiB" to PyTorch)',
   },
   'a100-40gb': {
     name: 'A100-SXM-40GB',
@@ -105,7 +110,8 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     link_gb_s: 150,
     allreduce_latency_us: 20,
     source:
-      'NVIDIA A100 Tensor Core GPU datasheet (40GB SXM); memory: CUDA total 39.38 GiB (vllm-project/vllm#16570: "total_gpu_memory (39.38GiB)" on 4×A100 40GB; nvidia-smi shows 40960MiB)',
+      'NVIDIA A100 Tensor Core GPU datasheet (40GB SXM);' +
+      ' memory: CUDA total 39.38 GiB (vllm-project/vllm#16570: "total_gpu_memory (39.38GiB)" on 4×A100 40GB; nvidia-smi shows 40960MiB)',
   },
   l40s: {
     name: 'L40S-48GB',
@@ -139,7 +145,8 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
     link_gb_s: 25,
     allreduce_latency_us: 30,
     source:
-      'NVIDIA Ada Lovelace architecture whitepaper (RTX 4090: FP16/BF16 tensor, FP32 accumulate, 165.2 TFLOPS); memory: nvidia-smi total 24564MiB (vllm-project/vllm#7553)',
+      'NVIDIA Ada Lovelace architecture whitepaper (RTX 4090: FP16/BF16 tensor, FP32 accumulate, 165.2 TFLOPS);' +
+      ' memory: nvidia-smi total 24564MiB (vllm-project/vllm#7553)',
   },
   mi300x: {
     name: 'MI300X-192GB',
