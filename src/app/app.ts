@@ -11,6 +11,7 @@ import { createFaultGate, FAULT_HEADER } from '../faults/middleware.ts';
 import { setDataParallelRank, setExtraHeaders, extraHeadersOf } from '../http/request-scope.ts';
 import { header } from '../http/headers.ts';
 import { ClientGoneError } from '../http/client-gone.ts';
+import type { AppEnv } from '../http/request-env.ts';
 import { chooseRank, identityHeaders, unavailable } from '../serving/front-door.ts';
 import { lifecycleRoute } from '../dialects/vllm/lifecycle.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -33,8 +34,8 @@ import { ollamaInfoRoute } from '../dialects/ollama/info.ts';
 import { responsesRoute } from '../dialects/responses/responses.ts';
 import { anthropicRoute } from '../dialects/anthropic/messages.ts';
 
-export function createApp(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function createApp(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const safety = ctx.settings.safety;
   // With --disable-fault-header the fault header is not advertised to browsers either.
   const cors = createCors(ctx.settings.cors, safety.faultHeader ? [] : [FAULT_HEADER]);
@@ -143,7 +144,7 @@ function apiKeyGuard(ctx: ServerContext, routes: RouteIndex): (c: Context) => Re
 }
 
 /** Start-up check: the route modules registered exactly the table's routes (a route missing from it would skip its access decision). */
-function checkRouteTable(app: Hono, sleepMode: boolean): void {
+function checkRouteTable(app: Hono<AppEnv>, sleepMode: boolean): void {
   const key = (m: string, p: string): string => `${m} ${p}`;
   const registered = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => key(r.method, r.path)));
   const expected = new Set(ROUTE_TABLE.filter((s: RouteSpec) => sleepMode || !s.sleepMode).map((s) => key(s.method, s.path)));

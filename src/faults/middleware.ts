@@ -2,7 +2,7 @@
  * @module Applies faults to generation requests: errors and timeouts answer here, before any route runs; mid-stream faults
  * decorate the request's stream writer (set on the request context, src/http/request-scope.ts). A fault can also be forced per request with `x-llmsim-fault`.
  */
-import type { Context } from 'hono';
+import type { AppContext } from '../http/request-env.ts';
 import type { Fault } from './schema.ts';
 import { parseFaultHeader } from './schema.ts';
 import type { FaultInjector } from './injector.ts';
@@ -26,17 +26,17 @@ export interface FaultDeps {
    */
   readonly header: { readonly enabled: boolean; readonly maxSeconds: number };
   /** Renders an injected error in the envelope of the request's dialect (given by the app, which knows the dialects). */
-  readonly renderError: (c: Context, err: ApiError, headers: Record<string, string>) => Response;
+  readonly renderError: (c: AppContext, err: ApiError, headers: Record<string, string>) => Response;
 }
 
 /**
  * The fault decision for a generation request: a response that ends it here (an injected error, or a held timeout),
  * or null to go on (a mid-stream fault, if any, is left on the context for the stream writer).
  */
-export type FaultGate = (c: Context) => Response | Promise<Response | null> | null;
+export type FaultGate = (c: AppContext) => Response | Promise<Response | null> | null;
 
 export function createFaultGate(deps: FaultDeps): FaultGate {
-  const decide = (c: Context, fault: Fault | null): Response | Promise<Response> | null => {
+  const decide = (c: AppContext, fault: Fault | null): Response | Promise<Response> | null => {
     if (!fault) return null;
     if (fault.kind === 'http_error') {
       deps.injector.count('http_error');
@@ -74,7 +74,7 @@ function boundHeaderFault(fault: Fault, maxSeconds: number): Fault {
 }
 
 /** An injected error, in the route dialect's envelope (`deps.renderError`: src/app/error-envelope.ts). */
-function errorResponse(c: Context, deps: FaultDeps, status: number, message: string | undefined, retryAfter: number | undefined): Response {
+function errorResponse(c: AppContext, deps: FaultDeps, status: number, message: string | undefined, retryAfter: number | undefined): Response {
   const headers: Record<string, string> = {};
   if (retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(retryAfter));
   const text =
@@ -90,27 +90,27 @@ function errorResponse(c: Context, deps: FaultDeps, status: number, message: str
 }
 
 /** A 504-like timeout: hold the request (until `duration`, then 504; or until the client gives up). */
-function hold(c: Context, fault: Fault, deps: FaultDeps): Promise<Response> {
+function hold(c: AppContext, fault: Fault, deps: FaultDeps): Promise<Response> {
   // The wait is simulated time: the request must not hold the clock through it (virtual time would never get there).
   releaseHold(c);
   return new Promise((resolve) => {
-    const env = c.env as { outgoing?: import('node:http').ServerResponse } | undefined;
+    const outgoing = c.env?.outgoing;
     let cancel: (() => void) | null = null;
     const gone = (): void => {
       cancel?.();
       resolve(new Response(null, { status: 499 }));
     };
-    env?.outgoing?.once('close', gone);
+    outgoing?.once('close', gone);
     if (fault.duration !== undefined) {
       cancel = deps.after(fault.duration, () => {
-        env?.outgoing?.off('close', gone);
+        outgoing?.off('close', gone);
         resolve(errorResponse(c, deps, 504, fault.message, undefined));
       });
     }
   });
 }
 
-async function requestModel(c: Context): Promise<string | null> {
+async function requestModel(c: AppContext): Promise<string | null> {
   try {
     const body = JSON.parse(await readBodyText(c)) as { model?: unknown };
     return typeof body.model === 'string' ? body.model : null;

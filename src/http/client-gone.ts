@@ -7,7 +7,7 @@
  * listener each: EventEmitter `once` wraps every listener in a closure and a response had four, and an
  * AbortController per request (its EventTarget, the pool's listener on it) cost more than the rest of the hand-off.
  */
-import type { Context } from 'hono';
+import type { AppContext } from './request-env.ts';
 import type { ServerResponse } from 'node:http';
 
 /**
@@ -64,8 +64,8 @@ export function onResponseClose(res: ServerResponse, fn: () => void): () => void
  * Calls `fn` once if the connection closes before the response is finished (mid-upload, while the request is
  * prepared or run); returns the detach. A no-op for an app driven without the Node server.
  */
-export function onRequestGone(c: Context, fn: () => void): () => void {
-  const res = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+export function onRequestGone(c: AppContext, fn: () => void): () => void {
+  const res = c.env?.outgoing;
   if (!res) return () => {};
   if (res.destroyed && !res.writableFinished) {
     queueMicrotask(fn);
@@ -78,7 +78,7 @@ export function onRequestGone(c: Context, fn: () => void): () => void {
  * A signal aborted when the client of `c` leaves (as `onRequestGone`); `detach()` once the request no longer cares.
  * What an AbortController did here, without one.
  */
-export function departureSignal(c: Context): GoneSignal & { detach(): void } {
+export function departureSignal(c: AppContext): GoneSignal & { detach(): void } {
   const signal = new Departure();
   signal.detach = onRequestGone(c, () => signal.abort());
   return signal;
@@ -107,7 +107,7 @@ class Departure implements GoneSignal {
 }
 
 /** True when the connection already closed before the response finished (the close event has passed). */
-export function requestGone(c: Context): boolean {
-  const res = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+export function requestGone(c: AppContext): boolean {
+  const res = c.env?.outgoing;
   return res !== undefined && (res.destroyed || res.socket?.destroyed === true) && !res.writableFinished;
 }

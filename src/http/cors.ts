@@ -3,7 +3,7 @@
  * Hono's middleware rewrites `c.res` after the handler, which would break responses already streamed to the socket;
  * here streaming responses get the same headers through `corsHeadersOf(c)` in the SSE writer.
  */
-import type { Context } from 'hono';
+import type { AppContext } from './request-env.ts';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { header } from './headers.ts';
 
@@ -14,14 +14,13 @@ export interface CorsSettings {
   readonly credentials: boolean;
 }
 
-const KEY = 'llmsim.cors';
 const ALL_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';
 
 export interface Cors {
   /** The CORS headers for this request's `Origin` (remembered for streaming responses), or null when not allowed. */
-  headersFor(c: Context): Record<string, string> | null;
+  headersFor(c: AppContext): Record<string, string> | null;
   /** The answer to a preflight request, or null when `c` is not one. */
-  preflight(c: Context, headers: Record<string, string>): Response | null;
+  preflight(c: AppContext, headers: Record<string, string>): Response | null;
 }
 
 /**
@@ -45,7 +44,7 @@ export function createCors(settings: CorsSettings, hidden: readonly string[] = [
       const headers: Record<string, string> = { 'access-control-allow-origin': anyOrigin && !settings.credentials ? '*' : origin };
       if (settings.credentials) headers['access-control-allow-credentials'] = 'true';
       if (!anyOrigin || settings.credentials) headers['vary'] = 'Origin';
-      c.set(KEY as never, headers as never);
+      c.set('cors', headers);
       return headers;
     },
     preflight(c, headers) {
@@ -66,12 +65,12 @@ export function createCors(settings: CorsSettings, hidden: readonly string[] = [
 }
 
 /** Adds the CORS headers to a finished (non-streamed) response. */
-export function applyCors(c: Context, headers: Record<string, string>): void {
+export function applyCors(c: AppContext, headers: Record<string, string>): void {
   if (c.res === RESPONSE_ALREADY_SENT) return;
   for (const k in headers) c.res.headers.set(k, headers[k] as string);
 }
 
 /** Headers a streaming response must add itself (it bypasses Hono's response object). */
-export function corsHeadersOf(c: Context): Record<string, string> {
-  return (c.get(KEY as never) as Record<string, string> | undefined) ?? {};
+export function corsHeadersOf(c: AppContext): Record<string, string> {
+  return c.get('cors') ?? {};
 }

@@ -3,8 +3,8 @@
  * decode errors, object check. The body is read straight from the Node request (building a WHATWG Request per call costs
  * more than the rest of a small request) and cached on the context for later readers.
  */
-import type { Context } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppContext, Arrival } from './request-env.ts';
 import { ApiError, errors, validationError } from '../protocol/errors.ts';
 import { header } from './headers.ts';
 import { readBodyText } from './request-body.ts';
@@ -12,22 +12,12 @@ import { watchClose } from './client-gone.ts';
 
 const MEDIA_TYPE_MESSAGE = "Unsupported Media Type: Only 'application/json' is allowed";
 
-const ARRIVAL_KEY = 'llmsim.arrival';
-
+/** The arrival stamped on the Node request by the server (before Hono makes a context for it). */
 const STAMP = Symbol('llmsim.arrival');
+type Stamped = IncomingMessage & { [STAMP]?: Arrival };
 
 /** `x-llmsim-arrival: <seconds>`: a client driving virtual time states when (simulated seconds) its request arrives. */
 export const ARRIVAL_HEADER = 'x-llmsim-arrival';
-
-/** A request's arrival on the engine's clock, and the clock hold it keeps until it is handed to the engine. */
-interface Arrival {
-  readonly time: number;
-  readonly release: () => void;
-  /** `POST /admin/clock/hold`: the hold outlives the handler and ends when the client closes the connection. */
-  kept?: boolean;
-  /** Why the `x-llmsim-arrival` header was refused (the request is answered 400). */
-  readonly invalid?: string;
-}
 
 /** The clock as the front door needs it: the time, and holds (src/clock/holds.ts). */
 export interface ArrivalClock {
@@ -52,7 +42,15 @@ export function stampArrival(incoming: IncomingMessage, outgoing: ServerResponse
   const release = clock.hold(time);
   watchClose(outgoing, release);
   const arrival: Arrival = typeof stated === 'string' ? { time, release, invalid: stated } : { time, release };
-  (incoming as IncomingMessage & { [STAMP]?: Arrival })[STAMP] = arrival;
+  (incoming as Stamped)[STAMP] = arrival;
+}
+
+/**
+ * The server's stamp on the request. A cast, not a Binding: the stamp is a symbol property the server put on the Node
+ * request before Hono saw it (`HttpBindings.incoming` is Node's type, which does not know it).
+ */
+function stampOf(c: AppContext): Arrival | undefined {
+  return (c.env?.incoming as Stamped | undefined)?.[STAMP];
 }
 
 /** The stated arrival (at least `floor`), undefined without the header, or why it is invalid. */
@@ -68,31 +66,30 @@ function statedArrival(value: string | string[] | undefined, floor: number): num
  * Records when the request arrived (simulated seconds): the server's stamp when there is one, else `fallback` (an app
  * driven without the Node server: no hold). Throws 400 for an invalid `x-llmsim-arrival`.
  */
-export function setArrival(c: Context, fallback: number): void {
-  const incoming = (c.env as { incoming?: IncomingMessage & { [STAMP]?: Arrival } } | undefined)?.incoming;
-  const arrival = incoming?.[STAMP] ?? { time: fallback, release: () => {} };
-  c.set(ARRIVAL_KEY as never, arrival as never);
+export function setArrival(c: AppContext, fallback: number): void {
+  const arrival = stampOf(c) ?? { time: fallback, release: () => {} };
+  c.set('arrival', arrival);
   if (arrival.invalid !== undefined) throw new ApiError(400, 'BadRequestError', arrival.invalid);
 }
 
 /** When the request arrived (simulated seconds); for reading only: the engine submit takes `submitArrival`. */
-export function arrivalOf(c: Context): number | undefined {
-  return (c.get(ARRIVAL_KEY as never) as Arrival | undefined)?.time;
+export function arrivalOf(c: AppContext): number | undefined {
+  return c.get('arrival')?.time;
 }
 
 /**
  * The arrival to hand to the engine, releasing the request's clock hold: the request is prepared. Call it in the same
  * synchronous block as `engine.submit` (deferred steps are re-planned on a microtask, after the submit).
  */
-export function submitArrival(c: Context): number | undefined {
-  const arrival = c.get(ARRIVAL_KEY as never) as Arrival | undefined;
+export function submitArrival(c: AppContext): number | undefined {
+  const arrival = c.get('arrival');
   arrival?.release();
   return arrival?.time;
 }
 
 /** Releases the request's clock hold without submitting (refused, or waiting on simulated time: a fault's delay). */
-export function releaseHold(c: Context): void {
-  const arrival = c.get(ARRIVAL_KEY as never) as Arrival | undefined;
+export function releaseHold(c: AppContext): void {
+  const arrival = c.get('arrival');
   if (arrival && !arrival.kept) arrival.release();
 }
 
@@ -100,9 +97,8 @@ export function releaseHold(c: Context): void {
  * Keeps the request's clock hold until its response closes (the client hangs up), not just until it is handled.
  * False when the request has no hold (an app driven without the Node server).
  */
-export function keepHold(c: Context): boolean {
-  const incoming = (c.env as { incoming?: IncomingMessage & { [STAMP]?: Arrival } } | undefined)?.incoming;
-  const arrival = incoming?.[STAMP];
+export function keepHold(c: AppContext): boolean {
+  const arrival = stampOf(c);
   if (!arrival) return false;
   arrival.kept = true;
   return true;
@@ -112,13 +108,13 @@ export function keepHold(c: Context): boolean {
  * The request's JSON object body. `anyMediaType`: Ollama's server decodes the body whatever its Content-Type says
  * (its docs and clients send `curl -d`, i.e. `application/x-www-form-urlencoded`), so its routes skip vLLM's guard.
  */
-export async function readJsonObject(c: Context, { anyMediaType = false }: { anyMediaType?: boolean } = {}): Promise<Record<string, unknown>> {
+export async function readJsonObject(c: AppContext, { anyMediaType = false }: { anyMediaType?: boolean } = {}): Promise<Record<string, unknown>> {
   if (!anyMediaType) checkJsonMediaType(c);
   return parseJsonObject(await readBodyText(c));
 }
 
 /** vLLM's media-type guard: only `application/json` bodies (any parameters) are accepted. */
-export function checkJsonMediaType(c: Context): void {
+export function checkJsonMediaType(c: AppContext): void {
   const contentType = (header(c, 'content-type') ?? '').toLowerCase();
   if (contentType.split(';', 1)[0]?.trim() !== 'application/json') {
     throw new ApiError(400, 'Bad Request', `1 validation error:\n  ${MEDIA_TYPE_MESSAGE} ["${MEDIA_TYPE_MESSAGE}"]`);

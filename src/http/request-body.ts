@@ -8,15 +8,11 @@
  * control requests, fault rules by model) decodes it once (`readBodyText`). When the length is declared, a large
  * body is copied into one buffer as it arrives, so no single 10 MB concatenation either.
  */
-import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
+import type { AppContext } from './request-env.ts';
 import { errors } from '../protocol/errors.ts';
 import { header } from './headers.ts';
 import { ClientGoneError } from './client-gone.ts';
-
-const TEXT_KEY = 'llmsim.body';
-const BYTES_KEY = 'llmsim.bodyBytes';
-const LIMIT_KEY = 'llmsim.bodyLimit';
 
 /** Bodies longer than this are read into one buffer of their declared length as they arrive. */
 export const LARGE_BODY_BYTES = 48 * 1024;
@@ -25,24 +21,24 @@ export const LARGE_BODY_BYTES = 48 * 1024;
 export type BodyPayload = string | Uint8Array;
 
 /** Sets the body size limit for this request (the app does it once for every request). */
-export function setBodyLimit(c: Context, bytes: number): void {
-  c.set(LIMIT_KEY as never, bytes as never);
+export function setBodyLimit(c: AppContext, bytes: number): void {
+  c.set('bodyLimit', bytes);
 }
 
 /** The raw body as text (read once per request), 413 when it exceeds the limit. */
-export async function readBodyText(c: Context): Promise<string> {
+export async function readBodyText(c: AppContext): Promise<string> {
   const payload = await readBodyPayload(c);
   if (typeof payload === 'string') return payload;
   const text = decodeBody(payload);
-  c.set(TEXT_KEY as never, text as never);
+  c.set('bodyText', text);
   return text;
 }
 
 /** The body's text when something decoded it already, else its bytes (not decoded on this thread). */
-export async function readBodyPayload(c: Context): Promise<BodyPayload> {
-  const text = c.get(TEXT_KEY as never) as string | undefined;
+export async function readBodyPayload(c: AppContext): Promise<BodyPayload> {
+  const text = c.get('bodyText');
   if (text !== undefined) return text;
-  return (c.get(BYTES_KEY as never) as Buffer | undefined) ?? (await readBytes(c));
+  return c.get('bodyBytes') ?? (await readBytes(c));
 }
 
 /** UTF-8 bytes → text (invalid sequences become U+FFFD, as a string read would have made them). */
@@ -61,14 +57,14 @@ export function transferable(bytes: Uint8Array): Uint8Array {
   return whole && bytes.byteLength > LARGE_BODY_BYTES ? bytes : Uint8Array.prototype.slice.call(bytes);
 }
 
-async function readBytes(c: Context): Promise<Buffer> {
-  const limit = (c.get(LIMIT_KEY as never) as number | undefined) ?? Infinity;
+async function readBytes(c: AppContext): Promise<Buffer> {
+  const limit = c.get('bodyLimit') ?? Infinity;
   const declared = Number(header(c, 'content-length') ?? NaN);
   if (declared > limit) throw errors.payloadTooLarge(limit);
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = c.env?.incoming;
   const bytes = incoming ? await readIncoming(incoming, limit, declared) : Buffer.from(await c.req.arrayBuffer());
   if (bytes.length > limit) throw errors.payloadTooLarge(limit);
-  c.set(BYTES_KEY as never, bytes as never);
+  c.set('bodyBytes', bytes);
   return bytes;
 }
 

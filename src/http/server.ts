@@ -3,6 +3,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Server, IncomingMessage, ServerResponse } from 'node:http';
 import { stampArrival, type ArrivalClock } from './json-body.ts';
 import type { Hono } from 'hono';
+import type { AppEnv } from './request-env.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -15,7 +16,7 @@ export interface RunningServer {
  * `clock` stamps each request's arrival (simulated seconds) as soon as its headers are parsed, before any routing, and
  * holds simulated time until the request is prepared (json-body.ts `stampArrival`).
  */
-export function listen(app: Hono, host: string, port: number, clock?: ArrivalClock): Promise<RunningServer> {
+export function listen(app: Hono<AppEnv>, host: string, port: number, clock?: ArrivalClock): Promise<RunningServer> {
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   if (clock) server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => stampArrival(req, res, clock));
   // Slowloris: a client must finish sending headers in 30 s and its whole request in 120 s. Responses (long

@@ -3,9 +3,9 @@
  * (Hono's streamSSE helper costs ~4x the CPU per event), guards every write against a closed socket, coalesces
  * writes while the socket is backed up instead of buffering per event, and reports client disconnects once.
  */
-import type { Context } from 'hono';
+import type { AppContext } from './request-env.ts';
 import { onResponseClose } from './client-gone.ts';
-import type { ServerResponse, IncomingMessage } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { corsHeadersOf } from './cors.ts';
 import { extraHeadersOf, streamDecoratorOf } from './request-scope.ts';
@@ -20,7 +20,7 @@ export interface OpenStreamOptions {
 }
 
 /** Commits a 200 with the given content type (vLLM commits headers before generation starts). */
-export function openStream(c: Context, { contentType, onDisconnect }: OpenStreamOptions): { writer: StreamWriter; response: Response } {
+export function openStream(c: AppContext, { contentType, onDisconnect }: OpenStreamOptions): { writer: StreamWriter; response: Response } {
   const res = nodeResponse(c);
   let closed = false;
   let pending = '';
@@ -30,7 +30,7 @@ export function openStream(c: Context, { contentType, onDisconnect }: OpenStream
   // The handler has read what it needs of the request: discard any unread body. A route that streams without reading
   // it (the clock hold) otherwise left a large upload stuck in the socket buffers, and a client that stopped reading
   // could not close its half: the stream (and the clock hold with it) stayed open for good.
-  const incoming = (c.env as { incoming?: IncomingMessage }).incoming;
+  const incoming = c.env?.incoming;
   if (incoming && !incoming.readableEnded) incoming.resume();
   res.writeHead(200, { ...corsHeadersOf(c), ...extraHeadersOf(c), 'content-type': contentType });
   res.flushHeaders();
@@ -182,12 +182,12 @@ export function whenFlushed(): Promise<void> | null {
 }
 
 /** Calls `fn` once if the client disconnects before the response is finished (non-streaming requests). */
-export function onClientGone(c: Context, fn: () => void): () => void {
+export function onClientGone(c: AppContext, fn: () => void): () => void {
   return onResponseClose(nodeResponse(c), fn);
 }
 
-function nodeResponse(c: Context): ServerResponse {
-  const env = c.env as { outgoing?: ServerResponse; incoming?: IncomingMessage } | undefined;
-  if (!env?.outgoing) throw new Error('streaming needs the @hono/node-server adapter');
-  return env.outgoing;
+function nodeResponse(c: AppContext): ServerResponse {
+  const outgoing = c.env?.outgoing;
+  if (!outgoing) throw new Error('streaming needs the @hono/node-server adapter');
+  return outgoing;
 }

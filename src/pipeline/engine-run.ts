@@ -2,7 +2,6 @@
  * @module The main-thread end of the pipeline: a prepared prompt goes to its model's engine (admission, submission) and
  * a non-streamed request waits for its summaries. Never runs in a preparation worker (it touches the engine).
  */
-import type { Context } from 'hono';
 import type { ServedModel } from '../serving/context.ts';
 import { onClientGone } from '../http/sse-writer.ts';
 import { ClientGoneError } from '../http/client-gone.ts';
@@ -12,6 +11,7 @@ import type { EngineHandle, EngineSink, RequestSummary } from '../engine/types.t
 import { errors } from '../protocol/errors.ts';
 import type { SamplingParams } from '../protocol/sampling.ts';
 import type { PlannedPrompt } from './plan-prompt.ts';
+import type { AppContext } from '../http/request-env.ts';
 
 /** `--max-waiting` (llm-d style): refuse with 429 before any byte is sent when the engine's queue is full. */
 export function checkAdmission(model: ServedModel): void {
@@ -25,7 +25,7 @@ const NO_SINK: EngineSink = { onTokens: () => {}, onFinished: () => {} };
  * as aborted, as vLLM counts a request aborted in its front end: the engine records an abort (metrics
  * `finished_reason="abort"`, trace) for a one-token stand-in that is withdrawn before anything is scheduled.
  */
-export function countAborted(c: Context, model: ServedModel, traceId: string): void {
+export function countAborted(c: AppContext, model: ServedModel, traceId: string): void {
   const request = {
     requestId: traceId,
     promptTokenIds: [model.tokenizer.eosTokenId],
@@ -60,7 +60,7 @@ export function singleRun(
 }
 
 /** Submits every prompt of `run` for the request in `c` (its arrival time and data-parallel rank), sink `i` for prompt `i`. */
-export function submitRun(c: Context, run: EngineRun, sinkOf: (i: number) => EngineSink): EngineHandle[] {
+export function submitRun(c: AppContext, run: EngineRun, sinkOf: (i: number) => EngineSink): EngineHandle[] {
   const arrival = submitArrival(c);
   const rank = dataParallelRankOf(c);
   const several = run.prompts.length > 1;
@@ -73,7 +73,7 @@ export function submitRun(c: Context, run: EngineRun, sinkOf: (i: number) => Eng
  * Runs prompts to completion (non-streaming) for the request in `c`: resolves with each prompt's summary, or with null
  * when the client went away first (its engine requests are then aborted, as vLLM's "Client disconnected").
  */
-export async function runToCompletion(c: Context, run: EngineRun): Promise<RequestSummary[] | null> {
+export async function runToCompletion(c: AppContext, run: EngineRun): Promise<RequestSummary[] | null> {
   let abort: (() => void) | null = null;
   const detach = onClientGone(c, () => abort?.());
   try {

@@ -3,10 +3,10 @@
  * how many tokens of each choice went out, writes the first piece at once and ends the stream once every prompt
  * finished. A dialect supplies only its frames, so the five streaming routes share one piece of bookkeeping.
  */
-import type { Context } from 'hono';
 import type { EngineHandle, RequestSummary } from '../engine/types.ts';
 import { openStream } from '../http/sse-writer.ts';
 import { countAborted, submitRun, type EngineRun } from './engine-run.ts';
+import type { AppContext } from '../http/request-env.ts';
 
 /** A dialect's frames for one streamed request. */
 export interface StreamFrames {
@@ -23,7 +23,7 @@ export interface StreamFrames {
 }
 
 /** Streams `run` through its model's engine as `frames` say; returns the already-sent response. */
-export function streamEngine(c: Context, run: EngineRun, frames: StreamFrames): Response {
+export function streamEngine(c: AppContext, run: EngineRun, frames: StreamFrames): Response {
   let handles: EngineHandle[] = [];
   const { writer, response } = openStream(c, { contentType: frames.contentType, onDisconnect: () => handles.forEach((h) => h.abort()) });
   if (frames.opening) writer.write(frames.opening);

@@ -7,7 +7,6 @@
  * A client that disconnects while its request waits for or runs in the pool cancels the job (AbortSignal): nothing
  * is submitted to the engine, the request counts as aborted (engine-run.ts `countAborted`), and the route answers 499.
  */
-import type { Context } from 'hono';
 import type { PrepareEnv, ServerContext, ServedModel } from '../serving/context.ts';
 import { checkJsonMediaType, parseJsonObject, releaseHold } from '../http/json-body.ts';
 import { decodeBody, readBodyPayload, transferable, type BodyPayload } from '../http/request-body.ts';
@@ -15,6 +14,7 @@ import { ClientGoneError, departureSignal, requestGone } from '../http/client-go
 import { errors } from '../protocol/errors.ts';
 import { countAborted } from './engine-run.ts';
 import { decodeResult, encodeResult, NeedsContext, type PreparedShape, type Served, type WireResult } from './prepare-wire.ts';
+import type { AppContext } from '../http/request-env.ts';
 
 /**
  * A dialect's preparation: pure, reads only `env`, the parsed body and `given` (no engine, clock or request
@@ -53,7 +53,7 @@ export interface PrepareOptions {
  * that leaves mid-upload is counted as aborted (generation requests) and answered 499, to no one.
  */
 export async function prepareBody<T extends PreparedShape>(
-  c: Context,
+  c: AppContext,
   ctx: ServerContext,
   kind: string,
   fn: PrepareFn<T>,
@@ -75,7 +75,7 @@ export async function prepareBody<T extends PreparedShape>(
  * a broken preparation budget, and ClientGoneError when the client went away first.
  */
 export async function prepare<T extends PreparedShape>(
-  c: Context,
+  c: AppContext,
   ctx: ServerContext,
   kind: string,
   fn: PrepareFn<T>,
@@ -142,11 +142,11 @@ function servedNamed(ctx: ServerContext, named: string): ServedModel | undefined
  * Counts a request whose client left before it reached the engine (mid-upload: `text` null) as aborted, on the model
  * its body names when that is cheap to see (a bounded look at both ends of the text), else the first model.
  */
-export function clientGone(c: Context, ctx: ServerContext, text: BodyPayload | null): ClientGoneError {
+export function clientGone(c: AppContext, ctx: ServerContext, text: BodyPayload | null): ClientGoneError {
   return countGone(c, ctx, text === null ? null : modelNamed(text));
 }
 
-function countGone(c: Context, ctx: ServerContext, named: string | null): ClientGoneError {
+function countGone(c: AppContext, ctx: ServerContext, named: string | null): ClientGoneError {
   const model = (named === null ? undefined : servedNamed(ctx, named)) ?? ctx.models[0];
   if (model) countAborted(c, model, '');
   return new ClientGoneError();

@@ -16,7 +16,6 @@
  * the text; the second preparation of that body is kept, the third is answered from the memo. A fingerprint shared
  * by two different bodies only keeps a preparation that is not reused (the memo itself is keyed by the whole text).
  */
-import type { Context } from 'hono';
 import type { ServerContext } from '../serving/context.ts';
 import { PromptCache } from '../tokenizer/prompt-cache.ts';
 import { checkJsonMediaType } from '../http/json-body.ts';
@@ -25,6 +24,7 @@ import { ClientGoneError } from '../http/client-gone.ts';
 import { clientGone } from './prepare.ts';
 import { header } from '../http/headers.ts';
 import type { PlannedPrompt } from './plan-prompt.ts';
+import type { AppContext } from '../http/request-env.ts';
 
 /** Bodies longer than this (UTF-8 bytes, or characters of a decoded one) are not kept: large prompts are rarely repeated byte for byte, and they pin memory. */
 const MAX_BODY_LENGTH = 16 * 1024;
@@ -137,7 +137,7 @@ function plannedTokens(p: Memoizable): number {
  * non-streamed body; `again` makes a reused preparation this request's own (id, `created`, admission).
  */
 export async function prepareWithMemo<T extends Memoizable & object>(
-  c: Context,
+  c: AppContext,
   ctx: ServerContext,
   memo: RequestMemo<T>,
   prepare: (body: BodyPayload, headerId: string | undefined) => Promise<T>,
@@ -155,7 +155,7 @@ export async function prepareWithMemo<T extends Memoizable & object>(
 }
 
 /** The body (text, or a large body's bytes); a client that leaves mid-upload counts as aborted (499, to no one). */
-export async function readBodyOrAbort(c: Context, ctx: ServerContext): Promise<BodyPayload> {
+export async function readBodyOrAbort(c: AppContext, ctx: ServerContext): Promise<BodyPayload> {
   try {
     return await readBodyPayload(c);
   } catch (err) {

@@ -16,6 +16,7 @@ import { prepareBody } from '../../pipeline/prepare.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { channelLength, visibleLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { ANTHROPIC_COUNT_JOB, ANTHROPIC_MESSAGES_JOB, countTokens, planMessages, type PlannedMessages } from './prepare.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
 type Body = Record<string, unknown>;
 
@@ -23,8 +24,8 @@ interface Job extends Served<PlannedMessages> {
   readonly id: string;
 }
 
-export function anthropicRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function anthropicRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/v1/messages/count_tokens', async (c) => {
     const counted = await prepareBody(c, ctx, ANTHROPIC_COUNT_JOB, countTokens, { generation: false });
     return c.json({ input_tokens: counted.inputTokens });

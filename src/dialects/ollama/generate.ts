@@ -3,7 +3,7 @@
  * streaming by default (one line per engine step), final line with `done_reason` and nanosecond durations taken from
  * the engine's simulated timeline. Tool calls arrive whole in one chunk, as Ollama sends them.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { RequestSummary } from '../../engine/types.ts';
 import { NDJSON_CONTENT_TYPE } from '../../http/stream-writer.ts';
@@ -15,20 +15,21 @@ import type { Served } from '../../pipeline/prepare-wire.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { createdAt, ns, OLLAMA_BODY } from './model.ts';
 import { OLLAMA_CHAT_JOB, OLLAMA_GENERATE_JOB, planOllamaChat, planOllamaGenerate, type PlannedOllamaGeneration, type PlannedOllamaLoad } from './prepare.ts';
+import type { AppContext, AppEnv } from '../../http/request-env.ts';
 
 type Job = Served<PlannedOllamaGeneration>;
 
 /** Any Content-Type; the queue is checked once prepared (a load answer needs none). */
 const OLLAMA_GENERATION = { ...OLLAMA_BODY, refuseEarly: false } as const;
 
-export function ollamaGenerateRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function ollamaGenerateRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/api/generate', async (c) => answer(c, ctx, await prepareBody(c, ctx, OLLAMA_GENERATE_JOB, planOllamaGenerate, OLLAMA_GENERATION)));
   app.post('/api/chat', async (c) => answer(c, ctx, await prepareBody(c, ctx, OLLAMA_CHAT_JOB, planOllamaChat, OLLAMA_GENERATION)));
   return app;
 }
 
-function answer(c: Context, ctx: ServerContext, p: Job | Served<PlannedOllamaLoad>): Response | Promise<Response> {
+function answer(c: AppContext, ctx: ServerContext, p: Job | Served<PlannedOllamaLoad>): Response | Promise<Response> {
   if ('load' in p) return loadResponse(ctx, p);
   checkAdmission(p.model);
   return run(c, ctx, p);
@@ -42,7 +43,7 @@ function loadResponse(ctx: ServerContext, p: Served<PlannedOllamaLoad>): Respons
   return new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
-async function run(c: Context, ctx: ServerContext, job: Job): Promise<Response> {
+async function run(c: AppContext, ctx: ServerContext, job: Job): Promise<Response> {
   const plan = job.planned.plans[0] as ChoicePlan;
   const run = singleRun(job, '');
   if (!job.stream) {

@@ -10,6 +10,7 @@ import { canonicalHash } from '../../generate/rng.ts';
 import { supportsFim } from '../../pipeline/fim.ts';
 import { resolveOllamaModel, ollamaName, createdAt, ns, OLLAMA_BODY } from './model.ts';
 import { embedInputs, embedPrompt, OLLAMA_EMBED_JOB, OLLAMA_EMBEDDINGS_JOB } from './embed-prepare.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
 /** Embeddings are not generation requests (no queue, no abort count); Ollama reads the body whatever its type. */
 const OLLAMA_EMBEDDING = { ...OLLAMA_BODY, generation: false } as const;
@@ -17,8 +18,8 @@ const OLLAMA_EMBEDDING = { ...OLLAMA_BODY, generation: false } as const;
 /** The Ollama release whose API shapes we follow. */
 export const OLLAMA_VERSION = '0.12.6';
 
-export function ollamaInfoRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function ollamaInfoRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const running = (c: { text: (t: string) => Response }): Response => c.text('Ollama is running');
   app.get('/', running);
   app.on('HEAD', '/', (c) => c.body(null, 200));

@@ -7,6 +7,7 @@ import { chatResponseJson } from './chat-response.ts';
 import { CHAT_JOB, planChat, type PreparedChat } from './chat-prepare.ts';
 import { streamChat } from './chat-stream.ts';
 import { definePreparation, respondWhenDone } from './prepared-route.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
 /** The P/D transfer time, once per preparation: it needs the live model. */
 const chat = definePreparation({
@@ -20,8 +21,8 @@ const chat = definePreparation({
   },
 });
 
-export function chatCompletionsRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function chatCompletionsRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/v1/chat/completions', async (c) => {
     const p: PreparedChat = await chat.prepare(c, ctx);
     const run = singleRun(p, p.id, p.request.priority ?? 0, p.request.cache_salt);

@@ -3,7 +3,6 @@
  * engine step per choice, finish on the chunk carrying the last delta, usage chunk only when asked, `data: [DONE]`.
  * Frames are pre-rendered per request; only the delta is escaped per step.
  */
-import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-prepare.ts';
 import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
@@ -12,11 +11,12 @@ import { chatLogprobs } from './logprob-format.ts';
 import { streamEngine } from '../../pipeline/engine-stream.ts';
 import type { EngineRun } from '../../pipeline/engine-run.ts';
 import { usageOf } from './usage.ts';
+import type { AppContext } from '../../http/request-env.ts';
 
 export const DONE_FRAME = 'data: [DONE]\n\n';
 const PLAIN_TAIL = ',"logprobs":null,"finish_reason":null,"token_ids":null}]}\n\n';
 
-export function streamChat(c: Context, ctx: ServerContext, p: PreparedChat, run: EngineRun): Response {
+export function streamChat(c: AppContext, ctx: ServerContext, p: PreparedChat, run: EngineRun): Response {
   const { request, planned, model } = p;
   const n = planned.plans.length;
   const includeUsage = request.stream_options ? (request.stream_options.include_usage ?? true) : false;

@@ -1,5 +1,4 @@
 /** @module Completions SSE stream as vLLM: no role chunk, every choice field present (`"usage":null` too), echo in the first chunk, usage only when asked. */
-import type { Context } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedCompletion } from './completion-prepare.ts';
 import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
@@ -9,8 +8,9 @@ import { streamEngine } from '../../pipeline/engine-stream.ts';
 import type { EngineRun } from '../../pipeline/engine-run.ts';
 import { usageOf } from './usage.ts';
 import { DONE_FRAME } from './chat-stream.ts';
+import type { AppContext } from '../../http/request-env.ts';
 
-export function streamCompletions(c: Context, ctx: ServerContext, p: PreparedCompletion, run: EngineRun): Response {
+export function streamCompletions(c: AppContext, ctx: ServerContext, p: PreparedCompletion, run: EngineRun): Response {
   const { request, model } = p;
   const includeUsage = request.stream_options ? (request.stream_options.include_usage ?? true) : false;
   const continuous = includeUsage && (request.stream_options?.continuous_usage_stats ?? false);

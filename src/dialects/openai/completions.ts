@@ -9,6 +9,7 @@ import { streamCompletions } from './completions-stream.ts';
 import { usageOf } from './usage.ts';
 import { COMPLETION_JOB, planCompletion, type PreparedCompletion } from './completion-prepare.ts';
 import { definePreparation, respondWhenDone } from './prepared-route.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
 /** P/D transfer times per prompt, once per preparation: they need the live model. */
 const completion = definePreparation({
@@ -25,8 +26,8 @@ const completion = definePreparation({
   },
 });
 
-export function completionsRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function completionsRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/v1/completions', async (c) => {
     const p: PreparedCompletion = await completion.prepare(c, ctx);
     const run: EngineRun = {

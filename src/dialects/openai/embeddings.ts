@@ -3,9 +3,10 @@ import { Hono } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { prepareBody } from '../../pipeline/prepare.ts';
 import { embed, EMBEDDINGS_JOB } from './embeddings-prepare.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
-export function embeddingsRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function embeddingsRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/v1/embeddings', async (c) => {
     const e = await prepareBody(c, ctx, EMBEDDINGS_JOB, embed, { generation: false });
     const usage = { prompt_tokens: e.promptTokens, total_tokens: e.promptTokens, completion_tokens: 0, prompt_tokens_details: null };

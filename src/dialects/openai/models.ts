@@ -3,9 +3,10 @@ import { Hono } from 'hono';
 import type { ServerContext, ServedModel } from '../../serving/context.ts';
 import { errors } from '../../protocol/errors.ts';
 import { canonicalHash } from '../../generate/rng.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
-export function modelsRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function modelsRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const cards = (): Record<string, unknown>[] =>
     ctx.models.flatMap((m) => [...m.aliases.map((alias) => modelCard(ctx, m, alias)), ...[...m.loras].map(([name, path]) => loraCard(ctx, m, name, path))]);
   app.get('/v1/models', (c) => c.json({ object: 'list', data: cards() }));

@@ -4,7 +4,6 @@
  * or memoized, then gets its own admission check (`--max-waiting`), response id and `created`. A non-streamed run is
  * answered when it ends, or with a 499 to no one when its client left.
  */
-import type { Context } from 'hono';
 import type { PrepareEnv, ServerContext } from '../../serving/context.ts';
 import type { RequestSummary } from '../../engine/types.ts';
 import { RequestMemo, prepareWithMemo } from '../../pipeline/request-memo.ts';
@@ -13,6 +12,7 @@ import { checkAdmission, runToCompletion, type EngineRun } from '../../pipeline/
 import { prepare } from '../../pipeline/prepare.ts';
 import type { PreparedShape, Served } from '../../pipeline/prepare-wire.ts';
 import type { SamplingParams } from '../../protocol/sampling.ts';
+import type { AppContext } from '../../http/request-env.ts';
 
 /** What the shared half reads of a planned OpenAI request. */
 interface PlannedOpenAI extends PreparedShape {
@@ -37,7 +37,7 @@ export interface PreparationSpec<P extends PlannedOpenAI, F> {
 
 export interface Preparation<T> {
   /** Reads the body and prepares it (or reuses an identical body's preparation) as this request's own. */
-  readonly prepare: (c: Context, ctx: ServerContext) => Promise<T>;
+  readonly prepare: (c: AppContext, ctx: ServerContext) => Promise<T>;
   /** The same on this thread, from a parsed body (tests, tools). */
   readonly prepareHere: (ctx: ServerContext, body: Record<string, unknown>, headerId: string | undefined) => T;
 }
@@ -72,7 +72,7 @@ export function definePreparation<P extends PlannedOpenAI, F extends Served<P>>(
 }
 
 /** Runs a non-streamed request to its end and answers with `render`; a client that left gets a 499 (to no one). */
-export async function respondWhenDone(c: Context, run: EngineRun, render: (summaries: RequestSummary[]) => Response): Promise<Response> {
+export async function respondWhenDone(c: AppContext, run: EngineRun, render: (summaries: RequestSummary[]) => Response): Promise<Response> {
   const summaries = await runToCompletion(c, run);
   if (!summaries) return new Response(null, { status: 499 });
   return render(summaries);

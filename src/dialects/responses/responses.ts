@@ -18,6 +18,7 @@ import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/pla
 import { planResponse, RESPONSES_JOB, type PlannedResponse, type PreviousTurns } from './prepare.ts';
 import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callItem, textPart, type ItemIds } from './items.ts';
 import { ResponsesStore } from './store.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
 type Body = Record<string, unknown>;
 
@@ -29,8 +30,8 @@ interface Job extends Served<PlannedResponse> {
 
 type Keep = (job: Job, response: Body) => void;
 
-export function responsesRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function responsesRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const store = new ResponsesStore(ctx.settings.safety.responsesStore);
   const keep: Keep = (job, response) => {
     if (job.stored) store.put(job.id, response, [...job.history, ...outputMessages(response)]);

@@ -2,9 +2,10 @@
 import { Hono } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
-export function adminRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function adminRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get('/admin/config', (c) =>
     c.json({
       deployment: { ...ctx.deployment, apiKeys: ctx.deployment.apiKeys.map(() => '***') },

@@ -8,9 +8,10 @@ import { Hono } from 'hono';
 import { arrivalOf, keepHold } from '../../http/json-body.ts';
 import { openStream } from '../../http/sse-writer.ts';
 import { ApiError } from '../../protocol/errors.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
-export function clockHoldRoute(): Hono {
-  const app = new Hono();
+export function clockHoldRoute(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/admin/clock/hold', (c) => {
     if (!keepHold(c)) throw new ApiError(400, 'BadRequestError', 'clock holds need the HTTP server (no connection to tie the hold to)');
     const { writer, response } = openStream(c, { contentType: 'application/x-ndjson', onDisconnect: () => {} });

@@ -2,9 +2,10 @@
 import { Hono } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { openStreamCount } from '../../http/sse-writer.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
-export function healthRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function healthRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const empty = (): Response => new Response(null, { status: 200, headers: { 'content-length': '0' } });
   // 503 until the simulated model load is over (--model-load-seconds): a readiness probe waits, as for a real pod.
   app.get('/health', () => (ctx.elapsed() < ctx.lifecycle.readyAt ? new Response(null, { status: 503, headers: { 'content-length': '0' } }) : empty()));

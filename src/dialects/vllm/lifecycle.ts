@@ -6,9 +6,10 @@
 import { Hono } from 'hono';
 import type { ServerContext } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
-export function lifecycleRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function lifecycleRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const empty = (): Response => new Response(null, { status: 200, headers: { 'content-length': '0' } });
   app.post('/sleep', (c) => {
     const raw = c.req.query('level') ?? '1';

@@ -5,14 +5,15 @@ import type { ServerContext, ServedModel } from '../../serving/context.ts';
 import { ApiError } from '../../protocol/errors.ts';
 import { parseWith, pStr, opt } from '../../protocol/fields.ts';
 import { readJsonObject } from '../../http/json-body.ts';
+import type { AppEnv } from '../../http/request-env.ts';
 
 const LoadSchema = z.looseObject({ lora_name: pStr(), lora_path: pStr(), base_model_name: opt(pStr()) });
 const UnloadSchema = z.looseObject({ lora_name: pStr(), lora_int_id: opt(z.int()) });
 
 const invalid = (message: string): ApiError => new ApiError(400, 'InvalidUserInput', message);
 
-export function loraRoute(ctx: ServerContext): Hono {
-  const app = new Hono();
+export function loraRoute(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/v1/load_lora_adapter', async (c) => {
     const r = parseWith(LoadSchema, await readJsonObject(c));
     if (!r.lora_name || !r.lora_path) throw invalid("Both 'lora_name' and 'lora_path' must be provided.");
