@@ -51,8 +51,19 @@ export function readKvTransfer(params: Readonly<Record<string, unknown>> | null 
   return { prefill: remoteDecode, remotePrefill: false };
 }
 
+/** `kv_transfer_params` in a prefill instance's answer (vLLM's NIXL connector): where the decode side finds the KV blocks. */
+export interface KvTransferParams {
+  do_remote_prefill: true;
+  do_remote_decode: false;
+  remote_block_ids: number[];
+  remote_engine_id: string;
+  remote_host: string;
+  remote_port: number;
+  tp_size: number;
+}
+
 /** What the prefill side returns: where the decode side finds the prompt's KV blocks. */
-export function kvTransferResponse(ctx: ServerContext, transfer: KvTransfer, promptIds: readonly number[], blockSize = 16): Record<string, unknown> | null {
+export function kvTransferResponse(ctx: ServerContext, transfer: KvTransfer, promptIds: readonly number[], blockSize = 16): KvTransferParams | null {
   if (!transfer.prefill) return null;
   const seed = Number.parseInt(idsHash(promptIds).slice(0, 8), 16);
   const blocks = Math.ceil(promptIds.length / blockSize);

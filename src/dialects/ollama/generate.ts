@@ -16,6 +16,7 @@ import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/pla
 import { createdAt, ns, OLLAMA_BODY } from './model.ts';
 import { OLLAMA_CHAT_JOB, OLLAMA_GENERATE_JOB, planOllamaChat, planOllamaGenerate, type PlannedOllamaGeneration, type PlannedOllamaLoad } from './prepare.ts';
 import type { AppContext, AppEnv } from '../../http/request-env.ts';
+import type { GenerationDone, GenerationLine, GenerationPiece } from './response-types.ts';
 
 type Job = Served<PlannedOllamaGeneration>;
 
@@ -49,8 +50,9 @@ async function run(c: AppContext, ctx: ServerContext, job: Job): Promise<Respons
   if (!job.stream) {
     const summaries = await runToCompletion(c, run);
     if (!summaries) return new Response(null, { status: 499 });
-    const whole = piece(job, plan, 0, plan.tokenCount, true);
-    return new Response(JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) }), {
+    const whole = piece(job, plan, 0, plan.tokenCount, true) as GenerationPiece; // `whole`: never null
+    const body: GenerationLine = { model: job.name, created_at: createdAt(ctx), ...whole, ...final(ctx, job, plan, summaries[0] as RequestSummary) };
+    return new Response(JSON.stringify(body), {
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
   }
@@ -58,17 +60,17 @@ async function run(c: AppContext, ctx: ServerContext, job: Job): Promise<Respons
     contentType: NDJSON_CONTENT_TYPE,
     step(_prompt, _seq, from, upTo) {
       const line = piece(job, plan, from, upTo, false);
-      return line ? `${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...line, done: false })}\n` : '';
+      return line ? `${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...line, done: false } satisfies GenerationLine)}\n` : '';
     },
     last([summary]) {
-      const last = job.chat ? { message: { role: 'assistant', content: '' } } : { response: '' };
-      return `${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...last, ...final(ctx, job, plan, summary) })}\n`;
+      const last: GenerationPiece = job.chat ? { message: { role: 'assistant', content: '' } } : { response: '' };
+      return `${JSON.stringify({ model: job.name, created_at: createdAt(ctx), ...last, ...final(ctx, job, plan, summary) } satisfies GenerationLine)}\n`;
     },
   });
 }
 
 /** What tokens (from, upTo] add: response/message text, thinking, and (chat, once complete) the tool calls. */
-function piece(job: Job, plan: ChoicePlan, from: number, upTo: number, whole: boolean): Record<string, unknown> | null {
+function piece(job: Job, plan: ChoicePlan, from: number, upTo: number, whole: boolean): GenerationPiece | null {
   const total = plan.tokenCount;
   const text = visibleDelta(plan, from, upTo);
   const thinking = plan.reasoning ? plan.reasoning.text.slice(channelLength(plan.reasoning, from, total), channelLength(plan.reasoning, upTo, total)) : '';
@@ -81,7 +83,7 @@ function piece(job: Job, plan: ChoicePlan, from: number, upTo: number, whole: bo
   return { message: { role: 'assistant', content: text, ...(thinking ? { thinking } : {}), ...(calls ? { tool_calls: calls } : {}) } };
 }
 
-function final(ctx: ServerContext, job: Job, plan: ChoicePlan, s: RequestSummary): Record<string, unknown> {
+function final(ctx: ServerContext, job: Job, plan: ChoicePlan, s: RequestSummary): GenerationDone {
   void ctx;
   return {
     done: true,

@@ -11,6 +11,7 @@ import { supportsFim } from '../../pipeline/fim.ts';
 import { resolveOllamaModel, ollamaName, createdAt, ns, OLLAMA_BODY } from './model.ts';
 import { embedInputs, embedPrompt, OLLAMA_EMBED_JOB, OLLAMA_EMBEDDINGS_JOB } from './embed-prepare.ts';
 import type { AppEnv } from '../../http/request-env.ts';
+import type { ModelDetails } from './response-types.ts';
 
 /** Embeddings are not generation requests (no queue, no abort count); Ollama reads the body whatever its type. */
 const OLLAMA_EMBEDDING = { ...OLLAMA_BODY, generation: false } as const;
@@ -97,7 +98,7 @@ function entries(ctx: ServerContext): { model: ServedModel; alias: string }[] {
   return ctx.models.flatMap((model) => model.aliases.map((alias) => ({ model, alias })));
 }
 
-function details(model: ServedModel): Record<string, unknown> {
+function details(model: ServedModel): ModelDetails {
   return {
     parent_model: '',
     format: 'gguf',

@@ -5,13 +5,14 @@ import { chatLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-
 import { promptLogprobEntry } from '../../generate/logprobs.ts';
 import { usageOf } from './usage.ts';
 import { kvTransferResponse } from '../../pipeline/kv-transfer.ts';
+import type { ChatCompletion, ChatCompletionChoice } from './response-types.ts';
 
-export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedTokens: number): Record<string, unknown> {
+export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedTokens: number): ChatCompletion {
   const { request, model, planned } = p;
   const tokenizer = model.tokenizer;
   const asIds = request.return_tokens_as_token_ids ?? false;
   const named = typeof p.contract.tools?.mode === 'object';
-  const choices = planned.plans.map((plan, i) => ({
+  const choices: ChatCompletionChoice[] = planned.plans.map((plan, i) => ({
     index: i,
     message: {
       role: p.role,

@@ -3,8 +3,9 @@ import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedCompletion } from './completion-prepare.ts';
 import { completionLogprobs, concatLogprobs, echoLogprobs, plannedPromptLogprobs, promptLogprobsK, type CompletionLogprobs } from './logprob-format.ts';
 import { promptLogprobEntry, type TokenLogprob } from '../../generate/logprobs.ts';
+import type { CompletionChoice } from './response-types.ts';
 
-export function completionChoice(ctx: ServerContext, p: PreparedCompletion, promptIndex: number, j: number): Record<string, unknown> {
+export function completionChoice(ctx: ServerContext, p: PreparedCompletion, promptIndex: number, j: number): CompletionChoice {
   const planned = p.prompts[promptIndex]!;
   const plan = planned.plans[j]!;
   const tokenizer = p.model.tokenizer;

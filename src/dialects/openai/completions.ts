@@ -10,6 +10,7 @@ import { usageOf } from './usage.ts';
 import { COMPLETION_JOB, planCompletion, type PreparedCompletion } from './completion-prepare.ts';
 import { definePreparation, respondWhenDone } from './prepared-route.ts';
 import type { AppEnv } from '../../http/request-env.ts';
+import type { Completion } from './response-types.ts';
 
 /** P/D transfer times per prompt, once per preparation: they need the live model. */
 const completion = definePreparation({
@@ -44,7 +45,7 @@ export function completionsRoute(ctx: ServerContext): Hono<AppEnv> {
   return app;
 }
 
-function completionBody(ctx: ServerContext, p: PreparedCompletion, summaries: readonly RequestSummary[]): Record<string, unknown> {
+function completionBody(ctx: ServerContext, p: PreparedCompletion, summaries: readonly RequestSummary[]): Completion {
   const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
   const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
   const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenCount, 0), 0);

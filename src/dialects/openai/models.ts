@@ -4,15 +4,16 @@ import type { ServerContext, ServedModel } from '../../serving/context.ts';
 import { errors } from '../../protocol/errors.ts';
 import { canonicalHash } from '../../generate/rng.ts';
 import type { AppEnv } from '../../http/request-env.ts';
+import type { Model, ModelList } from './response-types.ts';
 
 export function modelsRoute(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const cards = (): Record<string, unknown>[] =>
+  const cards = (): Model[] =>
     ctx.models.flatMap((m) => [...m.aliases.map((alias) => modelCard(ctx, m, alias)), ...[...m.loras].map(([name, path]) => loraCard(ctx, m, name, path))]);
-  app.get('/v1/models', (c) => c.json({ object: 'list', data: cards() }));
+  app.get('/v1/models', (c) => c.json({ object: 'list', data: cards() } satisfies ModelList));
   app.get('/v1/models/:id{.+}', (c) => {
     const id = c.req.param('id');
-    const card = cards().find((x) => x['id'] === id);
+    const card = cards().find((x) => x.id === id);
     if (!card) throw errors.modelNotFound(id);
     return c.json(card);
   });
@@ -20,11 +21,11 @@ export function modelsRoute(ctx: ServerContext): Hono<AppEnv> {
 }
 
 /** vLLM lists a LoRA adapter as its own card: root = adapter path, parent = base model name, no max_model_len. */
-function loraCard(ctx: ServerContext, model: ServedModel, name: string, path: string): Record<string, unknown> {
+function loraCard(ctx: ServerContext, model: ServedModel, name: string, path: string): Model {
   return { ...modelCard(ctx, model, name), root: path, parent: model.name, max_model_len: null };
 }
 
-function modelCard(ctx: ServerContext, model: ServedModel, alias: string): Record<string, unknown> {
+function modelCard(ctx: ServerContext, model: ServedModel, alias: string): Model {
   const created = ctx.unixSeconds();
   return {
     id: alias,
