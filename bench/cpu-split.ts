@@ -10,7 +10,7 @@
  *   NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' node --import tsx bench/cpu-split.ts 300 1000 1
  */
 import http from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { randomPrompts } from './random-prompts.ts';
 
@@ -55,6 +55,8 @@ function threadTicks(pid: number): Map<number, number> {
   return out;
 }
 
+// SERVER_LOG: the server's output goes on to this file (e.g. NODE_ARGS='--trace-deopt').
+const serverLog = process.env['SERVER_LOG'];
 const nodeArgs = (process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const proc = spawn(
   'node',
@@ -64,6 +66,7 @@ const proc = spawn(
 await new Promise<void>((resolve, reject) => {
   let out = '';
   const on = (d: Buffer): void => {
+    if (serverLog) appendFileSync(serverLog, d);
     out += d.toString();
     if (/serving .* on http/.test(out)) resolve();
   };
@@ -74,9 +77,15 @@ await new Promise<void>((resolve, reject) => {
 const pid = proc.pid as number;
 const body = (content: string): string => JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content }], max_tokens: 1 });
 // Warm: workers load their tokenizer, the JIT settles (prompts of another seed).
-const warm = largeMb > 0 ? large(8, count) : randomPrompts(Math.max(20, workers * 10), tokens, seed + 1000);
+// WARM=N: N warm-up requests (default 20): V8 keeps optimising functions that run once per request for thousands of
+// requests, on its compiler threads (the 'other threads' row), so short runs count some JIT warm-up as CPU per request.
+const warmCount = Number(process.env['WARM'] ?? Math.max(20, workers * 10));
+const warm = largeMb > 0 ? large(8, count) : randomPrompts(warmCount, tokens, seed + 1000);
 for (let i = 0; i < warm.length; i += 8) await Promise.all(warm.slice(i, i + 8).map((p) => post(body(p))));
 const before = threadTicks(pid);
+// A profiler attached from outside (perf record -p) can wait for this file to skip start-up and warm-up.
+if (process.env['READY_FILE']) writeFileSync(process.env['READY_FILE'], String(pid));
+if (serverLog) appendFileSync(serverLog, '=== measured requests from here\n');
 const started = performance.now();
 let next = 0;
 let errors = 0;
@@ -87,6 +96,7 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 const after = threadTicks(pid);
+if (process.env['READY_FILE']) writeFileSync(`${process.env['READY_FILE']}.done`, String(pid));
 const deltas = [...after].map(([tid, t]) => [tid, t - (before.get(tid) ?? 0)] as const);
 const main = deltas.find(([tid]) => tid === pid)?.[1] ?? 0;
 // The preparation workers are the busiest other threads; the rest are V8's helpers (parallel GC, compiler) and libuv.

@@ -1,0 +1,131 @@
+/**
+ * @module Server CPU per unique prompt for several servers measured in the same window: each spec is a source tree
+ * and a `--prepare-workers` count; every server gets the same new random-token prompts (non-streamed chat,
+ * max_tokens 1, instant profile), requests to all servers interleaved by one client, CPU read per thread from /proc
+ * before and after. On a shared, noisy machine two runs minutes apart differ by more than the changes being
+ * measured (±25 % here); servers measured side by side see the same noise, so their difference is what to read.
+ * A long warm-up (WARM, default 2,000 requests per server) lets V8 finish optimising the functions that run once
+ * per request, which otherwise shows as compiler-thread CPU in short runs.
+ *
+ *   node --import tsx bench/cpu-ab.ts [requests=1000] [tokens=1000] SPEC...    SPEC = TREE:WORKERS[:ENV=VALUE,...], e.g.
+ *   node --import tsx bench/cpu-ab.ts 1000 1000 /work/main:1 .:1 .:0
+ */
+import http from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { randomPrompts } from './random-prompts.ts';
+
+const count = Number(process.argv[2] ?? 1000);
+const tokens = Number(process.argv[3] ?? 1000);
+// TREE:WORKERS, or TREE:WORKERS:NAME=VALUE,NAME=VALUE for extra environment variables of that server.
+const specs = process.argv.slice(4).map((s) => {
+  const [tree = '.', workers = '1', env = ''] = s.split(':');
+  const vars = Object.fromEntries(
+    env
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => kv.split('=') as [string, string]),
+  );
+  return { tree: resolve(tree), workers: Number(workers), env: vars, label: s };
+});
+if (specs.length === 0) throw new Error('usage: cpu-ab.ts REQUESTS TOKENS TREE:WORKERS...');
+const warmCount = Number(process.env['WARM'] ?? 2000);
+const perServer = Number(process.env['INFLIGHT'] ?? 8);
+const basePort = Number(process.env['PORT'] ?? 9580);
+
+interface Server {
+  readonly spec: (typeof specs)[number];
+  readonly port: number;
+  readonly proc: ChildProcess;
+  readonly agent: http.Agent;
+}
+
+function post(s: Server, content: string): Promise<number> {
+  const body = JSON.stringify({ model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content }], max_tokens: 1 });
+  return new Promise((done) => {
+    const req = http.request(
+      `http://127.0.0.1:${s.port}/v1/chat/completions`,
+      { method: 'POST', agent: s.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => done(-1));
+    req.end(body);
+  });
+}
+
+function threadTicks(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(t), Number(f[11]) + Number(f[12]));
+    } catch {
+      /* thread ended */
+    }
+  }
+  return out;
+}
+
+async function start(spec: (typeof specs)[number], port: number): Promise<Server> {
+  const args = ['bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(spec.workers), '--disable-log-requests'];
+  const proc = spawn('node', args, { cwd: spec.tree, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((ok, fail) => {
+    let out = '';
+    const on = (d: Buffer): void => {
+      out += d.toString();
+      if (/serving .* on http/.test(out)) ok();
+    };
+    proc.stdout?.on('data', on);
+    proc.stderr?.on('data', on);
+    proc.once('exit', (c) => fail(new Error(`server exited ${c}: ${out}`)));
+  });
+  return { spec, port, proc, agent: new http.Agent({ keepAlive: true, maxSockets: perServer }) };
+}
+
+/** Sends `prompts` to every server, `perServer` in flight each, interleaved; counts answers that are not 200. */
+async function drive(servers: readonly Server[], prompts: readonly string[]): Promise<number[]> {
+  const errors = servers.map(() => 0);
+  await Promise.all(
+    servers.map(async (s, k) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: perServer }, async () => {
+          for (let i = next++; i < prompts.length; i = next++) if ((await post(s, prompts[i] as string)) !== 200) errors[k]!++;
+        }),
+      );
+    }),
+  );
+  return errors;
+}
+
+const servers: Server[] = [];
+for (const [i, spec] of specs.entries()) servers.push(await start(spec, basePort + i));
+await drive(servers, randomPrompts(warmCount, tokens, 1000 + tokens));
+const prompts = randomPrompts(count, tokens, 7);
+const before = servers.map((s) => threadTicks(s.proc.pid as number));
+const errors = await drive(servers, prompts);
+const after = servers.map((s) => threadTicks(s.proc.pid as number));
+process.stdout.write(`${count} unique ${tokens}-token prompts per server, ${perServer} in flight each, warm-up ${warmCount}; CPU ms per request:\n`);
+process.stdout.write(`${'server'.padEnd(40)} ${'all'.padStart(6)} ${'engine'.padStart(7)} ${'workers'.padStart(8)} ${'other'.padStart(6)} errors\n`);
+for (const [k, s] of servers.entries()) {
+  const pid = s.proc.pid as number;
+  const deltas = [...after[k]!].map(([tid, t]) => [tid, t - (before[k]!.get(tid) ?? 0)] as const);
+  const main = deltas.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = deltas.filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1]);
+  const prep = others.slice(0, s.spec.workers).reduce((n, [, d]) => n + d, 0);
+  const helpers = others.slice(s.spec.workers).reduce((n, [, d]) => n + d, 0);
+  const ms = (ticks: number): string => ((ticks * 10) / count).toFixed(2);
+  process.stdout.write(
+    `${s.spec.label.padEnd(40)} ${ms(main + prep + helpers).padStart(6)} ${ms(main).padStart(7)} ${(s.spec.workers > 0 ? ms(prep) : '-').padStart(8)} ${ms(helpers).padStart(6)} ${errors[k]}\n`,
+  );
+}
+for (const s of servers) {
+  s.agent.destroy();
+  s.proc.kill('SIGINT');
+}
+await Promise.all(servers.map((s) => new Promise((r) => (s.proc.exitCode !== null ? r(null) : s.proc.once('exit', r)))));
