@@ -14,6 +14,15 @@ export function hostMs(): number {
   return performance.now();
 }
 
+/**
+ * Host wall time in ms on one timeline for every thread of the process: `performance.now()` counts from each
+ * thread's own start, so a time one thread writes (a preparation worker: when it started a job) is compared by
+ * another (the pool's deadline) on this one.
+ */
+export function hostEpochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Holds (holds.ts): a request being read or prepared keeps steps from starting at or after its arrival. */
 export interface Clock extends ClockHolds {
   /** Simulated seconds since the clock started. */

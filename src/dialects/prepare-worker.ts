@@ -5,12 +5,12 @@
  * any worker or on the engine's thread.
  */
 import { move, Piscina, transferableSymbol, valueSymbol } from 'piscina';
-import { parentPort } from 'node:worker_threads';
 import { prepareEnvOf } from '../serving/build.ts';
 import type { PrepareEnv } from '../serving/context.ts';
 import { runJob } from '../pipeline/prepare.ts';
 import { NEEDS_CONFIG, PrepareEnvironments } from '../pipeline/prepare-configs.ts';
-import { CANCEL_SLOTS, JOB_CANCELLED, JOB_FINISHED, SKIPPED, type PoolTask, type StartedMessage, type WorkerData } from '../pipeline/prepare-pool.ts';
+import type { PoolTask, WorkerData } from '../pipeline/prepare-pool.ts';
+import { cancelled, claim, finished, SKIPPED } from '../pipeline/prepare-slots.ts';
 import { transferables, type WireResult } from '../pipeline/prepare-wire.ts';
 import { PREPARE_TABLE } from './prepare-jobs.ts';
 import { CHAT_JOB } from './openai/chat-prepare.ts';
@@ -22,14 +22,13 @@ for (const key of envs.startupKeys()) warmUp(envs.get(key) as PrepareEnv);
 
 export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED | typeof NEEDS_CONFIG {
   // Its client left while it waited: nothing to prepare (prepare-pool.ts says why it is not aborted in piscina).
-  const slot = task.job % CANCEL_SLOTS;
-  if (Atomics.load(data.cancelled, slot) === JOB_CANCELLED) return SKIPPED;
+  if (cancelled(data.slots, task.job)) return SKIPPED;
   // Built (tokenizers loaded, warmed) before the deadline starts: not the request's cost.
   const known = envs.get(task.config);
   const env = known ?? (task.snapshot ? warmUp(envs.get(task.config, task.snapshot) as PrepareEnv) : null);
   if (!env) return NEEDS_CONFIG;
-  // Tells the pool its deadline starts now.
-  parentPort?.postMessage({ llmsimStarted: task.job } satisfies StartedMessage);
+  // Its deadline starts now, unless its client left meanwhile (prepare-slots.ts).
+  if (!claim(data.slots, task.job)) return SKIPPED;
   try {
     const result = runJob(env, PREPARE_TABLE, task.kind, task.body, task.given);
     const buffers = transferables(result);
@@ -38,7 +37,7 @@ export default function prepareTask(task: PoolTask): WireResult | typeof SKIPPED
     return buffers.length === 0 ? result : (move({ [transferableSymbol]: buffers, [valueSymbol]: result }) as unknown as WireResult);
   } finally {
     // Before the answer is posted: a deadline that fires while it is on its way does not stop a finished job.
-    Atomics.store(data.cancelled, slot, JOB_FINISHED);
+    finished(data.slots, task.job);
   }
 }
 

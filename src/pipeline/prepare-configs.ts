@@ -4,7 +4,8 @@
  * yet they share one pool of `--prepare-workers` threads: N workers in all, not N per distinct configuration (a
  * 4-replica heterogeneous fleet on a 16-core box started 60 workers, each loading its own tokenizers).
  *
- * Each job names its configuration by key. A worker builds the preparation environment for a key the first time it
+ * Each job names its configuration by number (the pool numbers them; a JSON key of ~600 characters per job was cloned
+ * and hashed again on the worker). A worker builds the preparation environment for a key the first time it
  * sees it (tokenizers are cached per directory inside a worker, so configurations that differ only in timing or
  * engine settings share them) from the snapshots it was started with, or, for a configuration that appeared later
  * (a reload, a LoRA adapter, a replacement worker that only has the start-up snapshots), from the snapshot the job
@@ -27,23 +28,23 @@ const MAX_ENVIRONMENTS = 32;
 
 /** A worker's environments by configuration key, built lazily. */
 export class PrepareEnvironments {
-  private readonly envs = new Map<string, PrepareEnv>();
-  private readonly snapshots: Map<string, PrepareConfig>;
+  private readonly envs = new Map<number, PrepareEnv>();
+  private readonly snapshots: Map<number, PrepareConfig>;
 
   constructor(
-    startup: readonly (readonly [string, PrepareConfig])[],
+    startup: readonly (readonly [number, PrepareConfig])[],
     private readonly build: (config: PrepareConfig) => PrepareEnv,
   ) {
     this.snapshots = new Map(startup);
   }
 
   /** Keys of the start-up snapshots (a worker warms these before taking jobs). */
-  startupKeys(): string[] {
+  startupKeys(): number[] {
     return [...this.snapshots.keys()];
   }
 
   /** The environment for `key`, built from the start-up snapshot or `given`; null when neither has it. */
-  get(key: string, given?: PrepareConfig): PrepareEnv | null {
+  get(key: number, given?: PrepareConfig): PrepareEnv | null {
     const hit = this.envs.get(key);
     if (hit) return hit;
     const config = given ?? this.snapshots.get(key);
@@ -51,7 +52,7 @@ export class PrepareEnvironments {
     const env = this.build(config);
     this.envs.set(key, env);
     if (this.envs.size > MAX_ENVIRONMENTS) {
-      const oldest = this.envs.keys().next().value as string;
+      const oldest = this.envs.keys().next().value as number;
       // A start-up snapshot stays: its environment is rebuilt if needed (a job for it never carries one).
       this.envs.delete(oldest);
     }

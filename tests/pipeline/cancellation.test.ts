@@ -57,6 +57,34 @@ function openStream(sim: Simulator): Promise<() => void> {
   });
 }
 
+function dropAfterHeld(sim: Simulator, count: number, body: (k: number) => Record<string, unknown>): http.ClientRequest[] {
+  return Array.from({ length: count }, (_, k) => {
+    const req = http.request(`${sim.url}/v1/chat/completions`, { ...agentless, method: 'POST', headers: { 'content-type': 'application/json' } });
+    req.on('error', () => {});
+    req.end(JSON.stringify(body(k)));
+    return req;
+  });
+}
+
+describe('clients that leave while their jobs wait for a worker', () => {
+  it('are released at once, not when the worker takes their jobs (here: still loading its tokenizer)', async () => {
+    // The requests arrive while the one worker still loads its tokenizer (1-2 s, more on a loaded machine): before,
+    // a departed request stayed counted in /load until the worker took its job and skipped it, which on a loaded
+    // machine outlasted 5,000 polls of /load.
+    const sim = await startTestServer({ prepareWorkers: 1, speedup: 1 });
+    sims.push(sim);
+    const before = await aborts(sim);
+    const gone = dropAfterHeld(sim, 20, (k) => ({ model: MODEL, messages: [{ role: 'user', content: `${k} hi` }], max_tokens: 5 }));
+    await loadUntil(sim, (n) => n >= 20);
+    for (const req of gone) req.destroy();
+    // A few hundred polls take milliseconds; the worker's start takes seconds.
+    expect(await loadUntil(sim, (n) => n === 0, 300)).toBe(0);
+    expect(await aborts(sim)).toBe(before + 20);
+    const stats = sim.ctx.models[0]!.engine.stats();
+    expect(stats.running + stats.waiting).toBe(0);
+  });
+});
+
 describe.each([0, 1])('clients that leave (--prepare-workers %i)', (workers) => {
   it('leave /load at 0 after 200 aborted uploads and streams, and count aborts', async () => {
     // Real time (a stream stays open while its tokens are released); the default GPU profile paces them.

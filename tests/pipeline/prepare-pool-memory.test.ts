@@ -13,7 +13,8 @@ import { describe, it, expect, afterAll } from 'vitest';
 import OpenAI from 'openai';
 import { startTestServer, postRaw } from '../helpers/server.ts';
 import type { Simulator } from '../../src/cli/start.ts';
-import { budgetErrors, type PreparePool } from '../../src/pipeline/prepare-pool.ts';
+import type { PreparePool } from '../../src/pipeline/prepare-pool.ts';
+import { budgetErrors } from '../../src/pipeline/prepare-budgets.ts';
 
 const MODEL = 'Qwen/Qwen3-8B';
 const sims: Simulator[] = [];
