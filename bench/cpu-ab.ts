@@ -11,7 +11,7 @@
  *   node --import tsx bench/cpu-ab.ts 1000 1000 /work/main:1 .:1 .:0
  */
 import http from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { randomPrompts } from './random-prompts.ts';
@@ -72,7 +72,7 @@ function threadTicks(pid: number): Map<number, number> {
 }
 
 async function start(spec: (typeof specs)[number], port: number): Promise<Server> {
-  const args = ['bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(spec.workers), '--disable-log-requests'];
+  const args = [...(process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean), 'bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(spec.workers), '--disable-log-requests'];
   const proc = spawn('node', args, { cwd: spec.tree, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((ok, fail) => {
     let out = '';
@@ -108,8 +108,13 @@ for (const [i, spec] of specs.entries()) servers.push(await start(spec, basePort
 await drive(servers, randomPrompts(warmCount, tokens, 1000 + tokens));
 const prompts = randomPrompts(count, tokens, 7);
 const before = servers.map((s) => threadTicks(s.proc.pid as number));
+// READY_FILE: the servers' pids are written there after the warm-up, and to READY_FILE.done after the measured
+// requests (for a profiler attached from outside, e.g. perf record -p).
+const ready = process.env['READY_FILE'];
+if (ready) writeFileSync(ready, servers.map((s) => s.proc.pid).join(','));
 const errors = await drive(servers, prompts);
 const after = servers.map((s) => threadTicks(s.proc.pid as number));
+if (ready) writeFileSync(`${ready}.done`, '');
 process.stdout.write(`${count} unique ${tokens}-token prompts per server, ${perServer} in flight each, warm-up ${warmCount}; CPU ms per request:\n`);
 process.stdout.write(`${'server'.padEnd(40)} ${'all'.padStart(6)} ${'engine'.padStart(7)} ${'workers'.padStart(8)} ${'other'.padStart(6)} errors\n`);
 for (const [k, s] of servers.entries()) {
