@@ -105,8 +105,10 @@ async function drive(servers: readonly Server[], prompts: readonly string[]): Pr
 
 const servers: Server[] = [];
 for (const [i, spec] of specs.entries()) servers.push(await start(spec, basePort + i));
-await drive(servers, randomPrompts(warmCount, tokens, 1000 + tokens));
+// The measured prompts are made first: making them after the warm-up idles the servers' keep-alive sockets past
+// their timeout on a loaded machine (the first request on each failed).
 const prompts = randomPrompts(count, tokens, 7);
+await drive(servers, randomPrompts(warmCount, tokens, 1000 + tokens));
 const before = servers.map((s) => threadTicks(s.proc.pid as number));
 // READY_FILE: the servers' pids are written there after the warm-up, and to READY_FILE.done after the measured
 // requests (for a profiler attached from outside, e.g. perf record -p).
