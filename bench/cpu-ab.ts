@@ -72,7 +72,18 @@ function threadTicks(pid: number): Map<number, number> {
 }
 
 async function start(spec: (typeof specs)[number], port: number): Promise<Server> {
-  const args = [...(process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean), 'bin/llmsim.js', 'serve', '--port', String(port), '--profile', 'instant', '--prepare-workers', String(spec.workers), '--disable-log-requests'];
+  const args = [
+    ...(process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+    'bin/llmsim.js',
+    'serve',
+    '--port',
+    String(port),
+    '--profile',
+    'instant',
+    '--prepare-workers',
+    String(spec.workers),
+    '--disable-log-requests',
+  ];
   const proc = spawn('node', args, { cwd: spec.tree, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((ok, fail) => {
     let out = '';
