@@ -71,6 +71,19 @@ function setup({
 const decodeStep = (batch: number, ctx: number): number => model.stepTime({ prefill: [], decodeContexts: Array(batch).fill(ctx) });
 
 describe('step engine on the virtual clock', () => {
+  it('schedules a request queued behind a withdrawn one that kicked the engine first (no other submit needed)', () => {
+    // As a departed client's abort stand-in (pipeline/engine-run.ts countAborted): submitted with an early arrival
+    // and withdrawn at once, it set the kicked step's start before the next request's arrival; that step admitted
+    // nothing and armed nothing, and the request waited until another submit (health-gap bench, 2026-12-04).
+    const run = setup();
+    run.clock.advanceTo(10);
+    run.submit('stand-in', 1, [1], { arrivalTime: 1 }).abort();
+    run.submit('next', 100, [3], { arrivalTime: 9 });
+    run.clock.runUntilIdle();
+    expect(run.summaries.has('next')).toBe(true);
+    expect(run.tokens.get('next')).toHaveLength(3);
+  });
+
   it('gives a lone request the TTFT and ITL of the profile formula', () => {
     const run = setup();
     run.submit('a', 100, [5]);

@@ -144,8 +144,10 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       budget -= tokens;
     }
     if (scheduled.length === 0) {
-      // A chain running late may find only requests that arrived after its planned start: go on from now.
-      if (continueAt !== undefined && waiting.length > 0) schedule();
+      // A chain running late may find only requests that arrived after its planned start: go on from now. So may a
+      // kicked step whose start came from a request already withdrawn (a departed client's abort stand-in): without
+      // this, the requests behind it waited for the next submit to kick the engine again.
+      if (waiting.length > 0 && (continueAt !== undefined || start < clock.now())) schedule();
       return;
     }
     const scheduledTokens = fillStepInput(scheduled, prefill, decodeContexts);
