@@ -5,6 +5,10 @@ import type { Simulator } from '../../src/cli/start.ts';
 import { parseServeArgs } from '../../src/cli/args.ts';
 import type { ServeOptions } from '../../src/scenario/options.ts';
 import { ResponsesStore } from '../../src/dialects/responses/store.ts';
+import type { ResponseObject } from '../../src/dialects/responses/response-types.ts';
+
+/** A stand-in response of about `n` bytes: the store's bounds count bytes, not fields. */
+const sized = (n: number): ResponseObject => ({ text: 'y'.repeat(n) }) as unknown as ResponseObject;
 
 const M = 'Qwen/Qwen3-8B';
 let on: Simulator;
@@ -90,14 +94,14 @@ describe('the Responses store', () => {
     // maxEntries 3: the two oldest are gone.
     expect(await Promise.all(ids.map(async (id) => (await get(on, id)).status))).toEqual([404, 404, 200, 200, 200]);
     const store = new ResponsesStore({ enabled: true, maxEntries: 10, maxBytes: 1000 });
-    expect(store.put('resp_big', { text: 'x'.repeat(2000) }, [])).toBe(false);
-    for (let i = 0; i < 10; i++) store.put(`resp_${i}`, { text: 'y'.repeat(200) }, []);
+    expect(store.put('resp_big', sized(2000), [])).toBe(false);
+    for (let i = 0; i < 10; i++) store.put(`resp_${i}`, sized(200), []);
     expect(store.stats().bytes).toBeLessThanOrEqual(1000);
     expect(store.get('resp_9')).toBeDefined();
     expect(store.get('resp_0')).toBeUndefined();
     // A read refreshes an entry.
     store.get('resp_6');
-    store.put('resp_new', { text: 'y'.repeat(200) }, []);
+    store.put('resp_new', sized(200), []);
     expect(store.get('resp_6')).toBeDefined();
     expect(store.get('resp_7')).toBeUndefined();
   });

@@ -13,6 +13,7 @@ import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
 import { parsedArguments } from '../../pipeline/conversation.ts';
 import { prepareBody } from '../../pipeline/prepare.ts';
+import type { AnthropicMessage, ContentBlock, StopReason } from './response-types.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { channelLength, visibleLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { ANTHROPIC_COUNT_JOB, ANTHROPIC_MESSAGES_JOB, countTokens, planMessages, type PlannedMessages } from './prepare.ts';
@@ -38,7 +39,7 @@ export function anthropicRoute(ctx: ServerContext): Hono<AppEnv> {
     const summaries = await runToCompletion(c, singleRun(job, job.id));
     if (!summaries) return new Response(null, { status: 499 });
     const plan = job.planned.plans[0] as ChoicePlan;
-    return c.json({
+    const message: AnthropicMessage = {
       id: job.id,
       type: 'message',
       role: 'assistant',
@@ -46,12 +47,13 @@ export function anthropicRoute(ctx: ServerContext): Hono<AppEnv> {
       model: job.name,
       stop_reason: stopReason(plan),
       usage: { input_tokens: job.planned.promptIds.length, output_tokens: plan.tokenCount },
-    });
+    };
+    return c.json(message);
   });
   return app;
 }
 
-function stopReason(plan: ChoicePlan): string {
+function stopReason(plan: ChoicePlan): StopReason {
   // A tool call cut by max_tokens is `max_tokens` (vLLM maps finish_reason `length` first), not `tool_use`.
   return plan.finishReason === 'length' ? 'max_tokens' : plan.toolCalls.length > 0 ? 'tool_use' : 'end_turn';
 }
@@ -60,8 +62,8 @@ function signature(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function blocks(plan: ChoicePlan): Body[] {
-  const out: Body[] = [];
+function blocks(plan: ChoicePlan): ContentBlock[] {
+  const out: ContentBlock[] = [];
   if (plan.reasoning) out.push({ type: 'thinking', thinking: plan.reasoning.text, signature: signature(plan.reasoning.text) });
   if (plan.text || plan.toolCalls.length === 0) out.push({ type: 'text', text: plan.text });
   for (const call of plan.toolCalls) out.push({ type: 'tool_use', id: call.id, name: call.name, input: parsedArguments(call.text) });

@@ -1,8 +1,7 @@
 /** @module Responses API objects: output items built from a plan, usage, and the response envelope. */
 import type { ChoicePlan } from '../../generate/plan.ts';
 import type { ResponsesRequest } from '../../protocol/responses.ts';
-
-type Body = Record<string, unknown>;
+import type { FunctionCallItem, MessageItem, OutputItem, OutputText, ReasoningItem, ResponseObject, ResponseUsage } from './response-types.ts';
 
 export interface ItemIds {
   readonly message: string;
@@ -11,31 +10,31 @@ export interface ItemIds {
 }
 
 /** Output items in order: reasoning, message, function calls (present ones only). */
-export function outputItems(plan: ChoicePlan, ids: ItemIds, status: 'completed' | 'incomplete'): Body[] {
-  const items: Body[] = [];
+export function outputItems(plan: ChoicePlan, ids: ItemIds, status: 'completed' | 'incomplete'): OutputItem[] {
+  const items: OutputItem[] = [];
   if (plan.reasoning) items.push(reasoningItem(ids.reasoning, plan.reasoning.text, status));
   if (plan.text || plan.toolCalls.length === 0) items.push(messageItem(ids.message, plan.text, status));
   plan.toolCalls.forEach((call, i) => items.push(callItem(ids.call(i), call.id, call.name, call.text, status)));
   return items;
 }
 
-export function reasoningItem(id: string, text: string, status: string): Body {
+export function reasoningItem(id: string, text: string, status: string): ReasoningItem {
   return { id, type: 'reasoning', summary: [], content: text ? [{ type: 'reasoning_text', text }] : [], encrypted_content: null, status };
 }
 
-export function messageItem(id: string, text: string, status: string): Body {
+export function messageItem(id: string, text: string, status: string): MessageItem {
   return { id, type: 'message', role: 'assistant', status, content: text || status !== 'in_progress' ? [textPart(text)] : [] };
 }
 
-export function textPart(text: string): Body {
+export function textPart(text: string): OutputText {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
-export function callItem(id: string, callId: string, name: string, args: string, status: string): Body {
+export function callItem(id: string, callId: string, name: string, args: string, status: string): FunctionCallItem {
   return { id, type: 'function_call', call_id: callId, name, arguments: args, status };
 }
 
-export function usageOf(promptTokens: number, cachedTokens: number, plan: ChoicePlan | null): Body {
+export function usageOf(promptTokens: number, cachedTokens: number, plan: ChoicePlan | null): ResponseUsage {
   const output = plan?.tokenCount ?? 0;
   const reasoning = plan ? countReasoning(plan) : 0;
   return {
@@ -59,8 +58,17 @@ function countReasoning(plan: ChoicePlan): number {
 /** The response object (all fields, as vLLM serves it). */
 export function responseObject(
   r: ResponsesRequest,
-  fields: { id: string; model: string; createdAt: number; status: string; output: Body[]; usage: Body | null; maxOutputTokens: number; incomplete: boolean },
-): Body {
+  fields: {
+    id: string;
+    model: string;
+    createdAt: number;
+    status: string;
+    output: readonly OutputItem[];
+    usage: ResponseUsage | null;
+    maxOutputTokens: number;
+    incomplete: boolean;
+  },
+): ResponseObject {
   return {
     id: fields.id,
     object: 'response',

@@ -13,6 +13,7 @@ import { streamEngine } from '../../pipeline/engine-stream.ts';
 import { responseId } from '../../pipeline/plan-prompt.ts';
 import { header } from '../../http/headers.ts';
 import { prepareBody } from '../../pipeline/prepare.ts';
+import type { ResponseObject } from './response-types.ts';
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { channelLength, type ChoicePlan, visibleDelta } from '../../generate/plan.ts';
 import { planResponse, RESPONSES_JOB, type PlannedResponse, type PreviousTurns } from './prepare.ts';
@@ -20,6 +21,7 @@ import { outputItems, responseObject, usageOf, messageItem, reasoningItem, callI
 import { ResponsesStore } from './store.ts';
 import type { AppEnv } from '../../http/request-env.ts';
 
+/** A chat message (the previous turns a `previous_response_id` chain continues), or an event's payload. */
 type Body = Record<string, unknown>;
 
 interface Job extends Served<PlannedResponse> {
@@ -28,7 +30,7 @@ interface Job extends Served<PlannedResponse> {
   readonly createdAt: number;
 }
 
-type Keep = (job: Job, response: Body) => void;
+type Keep = (job: Job, response: ResponseObject) => void;
 
 export function responsesRoute(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -51,7 +53,7 @@ export function responsesRoute(ctx: ServerContext): Hono<AppEnv> {
 }
 
 /** vLLM's checks: an id must start with `resp_` (400), and be in the store (404; always, while the store is off). */
-function lookup(store: ResponsesStore, id: string): { response: Body; messages: readonly Body[] } {
+function lookup(store: ResponsesStore, id: string): { response: ResponseObject; messages: readonly Body[] } {
   if (!id.startsWith('resp_'))
     throw new ApiError(400, 'invalid_request_error', `Invalid 'response_id': '${id}'. Expected an ID that begins with 'resp'.`, 'response_id');
   const hit = store.get(id);
@@ -71,24 +73,24 @@ function finish(ctx: ServerContext, store: ResponsesStore, p: Served<PlannedResp
 }
 
 /** A response's output as chat messages (what the next turn of a `previous_response_id` chain sees). */
-function outputMessages(response: Body): Body[] {
+function outputMessages(response: ResponseObject): Body[] {
   const out: Body[] = [];
-  for (const item of (response['output'] as Body[] | undefined) ?? []) {
-    if (item['type'] === 'message') {
+  for (const item of response.output) {
+    if (item.type === 'message') {
       // Stored output messages have one output_text part (items.ts), so this is its text.
-      out.push({ role: 'assistant', content: contentText(item['content']) });
-    } else if (item['type'] === 'function_call') {
+      out.push({ role: 'assistant', content: contentText(item.content) });
+    } else if (item.type === 'function_call') {
       out.push({
         role: 'assistant',
         content: '',
-        tool_calls: [{ id: item['call_id'], type: 'function', function: { name: item['name'], arguments: item['arguments'] } }],
+        tool_calls: [{ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } }],
       });
     }
   }
   return out;
 }
 
-function finished(job: Job, cached: number): Body {
+function finished(job: Job, cached: number): ResponseObject {
   const plan = job.planned.plans[0] as ChoicePlan;
   const incomplete = plan.finishReason === 'length';
   return responseObject(job.r, {
@@ -108,7 +110,7 @@ function stream(c: Context, _ctx: ServerContext, job: Job, keep: Keep): Response
   const total = plan.tokenCount;
   let seq = 0;
   const event = (type: string, payload: Body): string => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...payload })}\n\n`;
-  const shell = (status: string): Body =>
+  const shell = (status: string): ResponseObject =>
     responseObject(job.r, {
       id: job.id,
       model: job.model.name,

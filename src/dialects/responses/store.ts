@@ -7,14 +7,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ResponsesStoreSettings } from '../../scenario/safety.ts';
+import type { ResponseObject } from './response-types.ts';
 
-type Body = Record<string, unknown>;
+/** A chat message of the stored conversation (the shape the chat template renders). */
+type Message = Record<string, unknown>;
 
 export interface StoredResponse {
   /** The response object as it was returned. */
-  readonly response: Body;
+  readonly response: ResponseObject;
   /** The conversation without system messages (earlier turns, this input, this output): what a follow-up continues. */
-  readonly messages: readonly Body[];
+  readonly messages: readonly Message[];
   readonly bytes: number;
 }
 
@@ -44,7 +46,7 @@ export class ResponsesStore {
   }
 
   /** Keeps `response` under its minted id unless the store is off or it alone is over the byte bound; evicts LRU entries. */
-  put(id: string, response: Body, messages: readonly Body[]): boolean {
+  put(id: string, response: ResponseObject, messages: readonly Message[]): boolean {
     if (!this.settings.enabled || this.settings.maxEntries === 0) return false;
     const bytes = Buffer.byteLength(JSON.stringify(response)) + Buffer.byteLength(JSON.stringify(messages));
     if (bytes > this.settings.maxBytes) return false;
