@@ -11,10 +11,11 @@
  *   node --import tsx bench/cpu-ab.ts 1000 1000 /work/main:1 .:1 .:0
  */
 import http from 'node:http';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { randomPrompts } from './random-prompts.ts';
+import { threadTicks } from './thread-cpu.ts';
 
 const count = Number(process.argv[2] ?? 1000);
 const tokens = Number(process.argv[3] ?? 1000);
@@ -55,20 +56,6 @@ function post(s: Server, content: string): Promise<number> {
     req.on('error', () => done(-1));
     req.end(body);
   });
-}
-
-function threadTicks(pid: number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const t of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(t), Number(f[11]) + Number(f[12]));
-    } catch {
-      /* thread ended */
-    }
-  }
-  return out;
 }
 
 async function start(spec: (typeof specs)[number], port: number): Promise<Server> {

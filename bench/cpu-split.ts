@@ -10,9 +10,10 @@
  *   NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' node --import tsx bench/cpu-split.ts 300 1000 1
  */
 import http from 'node:http';
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { randomPrompts } from './random-prompts.ts';
+import { threadTicks } from './thread-cpu.ts';
 
 const count = Number(process.argv[2] ?? 300);
 const tokens = Number(process.argv[3] ?? 1000);
@@ -39,20 +40,6 @@ function post(body: string): Promise<number> {
     req.on('error', () => resolve(-1));
     req.end(body);
   });
-}
-
-function threadTicks(pid: number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const t of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(t), Number(f[11]) + Number(f[12]));
-    } catch {
-      /* thread ended */
-    }
-  }
-  return out;
 }
 
 // SERVER_LOG: the server's output goes on to this file (e.g. NODE_ARGS='--trace-deopt').

@@ -117,7 +117,8 @@ export function pUnion<const T extends readonly [z.ZodType, z.ZodType, ...z.ZodT
   return z.union(options, { error: `${UNION}${SEP}${(labels as readonly string[]).join(UNION_LABELS)}` });
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` inside `root`, or undefined where the path leaves the objects. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
   for (const key of path) {
     if (v === null || typeof v !== 'object') return undefined;

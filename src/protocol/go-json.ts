@@ -10,6 +10,7 @@
  * their kind in the message (`go` or `goabort`), the struct and Go type; `goDecodeError` picks the one Go reports.
  */
 import { z } from 'zod';
+import { valueAt } from './fields.ts';
 
 const SEP = '::';
 
@@ -83,13 +84,4 @@ function compareInBody(a: readonly PropertyKey[], b: readonly PropertyKey[], bod
     v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[a[i] as PropertyKey] : undefined;
   }
   return a.length - b.length;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
 }
