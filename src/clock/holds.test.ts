@@ -53,3 +53,85 @@ describe('clock holds', () => {
     clock.stop();
   });
 });
+
+describe('clock holds with a grace (real and scaled time)', () => {
+  /** A host wall clock and timer that only move when the test says so. */
+  function fakeWall() {
+    let wall = 0;
+    const timers: { at: number; fn: () => void }[] = [];
+    return {
+      grace: { ms: 20, wallMs: () => wall, after: (ms: number, fn: () => void) => void timers.push({ at: wall + ms, fn }) },
+      advance(ms: number) {
+        wall += ms;
+        for (const t of timers.splice(0).sort((a, b) => a.at - b.at)) {
+          if (t.at <= wall) t.fn();
+          else timers.push(t);
+        }
+      },
+      armed: () => timers.length,
+    };
+  }
+
+  it('a hold open longer than the grace stops holding steps back; its release says it was late', async () => {
+    const wall = fakeWall();
+    const holds = createClockHolds(undefined, wall.grace);
+    const slow = holds.hold(1);
+    const ran: string[] = [];
+    expect(wall.armed()).toBe(0);
+    expect(holds.deferWhileHeld(2, () => ran.push('step'))).toBe(true);
+    expect(wall.armed()).toBe(1);
+    wall.advance(19);
+    await Promise.resolve();
+    expect(ran).toEqual([]);
+    wall.advance(1);
+    await Promise.resolve();
+    expect(ran).toEqual(['step']);
+    expect(holds.earliestHold()).toBe(Infinity);
+    expect(holds.openHolds()).toBe(1);
+    expect(holds.deferWhileHeld(3, () => ran.push('later'))).toBe(false);
+    expect(slow()).toBe(true);
+    expect(slow()).toBe(true);
+    expect(holds.openHolds()).toBe(0);
+  });
+
+  it('a hold released within the grace is on time; a pinned hold never lapses', async () => {
+    const wall = fakeWall();
+    const holds = createClockHolds(undefined, wall.grace);
+    const quick = holds.hold(1);
+    const ran: string[] = [];
+    holds.deferWhileHeld(1, () => ran.push('a'));
+    wall.advance(5);
+    expect(quick()).toBe(false);
+    await Promise.resolve();
+    expect(ran).toEqual(['a']);
+    const pinned = holds.hold(2);
+    pinned.pin();
+    holds.deferWhileHeld(2, () => ran.push('b'));
+    wall.advance(1000);
+    await Promise.resolve();
+    expect(ran).toEqual(['a']);
+    expect(pinned()).toBe(false);
+    await Promise.resolve();
+    expect(ran).toEqual(['a', 'b']);
+  });
+
+  it('lapses holds one after another, each after its own grace, with one timer at a time', async () => {
+    const wall = fakeWall();
+    const holds = createClockHolds(undefined, wall.grace);
+    const first = holds.hold(1);
+    wall.advance(10);
+    const second = holds.hold(1.5);
+    const ran: number[] = [];
+    holds.deferWhileHeld(1, () => ran.push(1));
+    holds.deferWhileHeld(2, () => ran.push(2));
+    expect(wall.armed()).toBe(1);
+    wall.advance(10);
+    await Promise.resolve();
+    expect(ran).toEqual([1]);
+    expect(wall.armed()).toBe(1);
+    wall.advance(10);
+    await Promise.resolve();
+    expect(ran).toEqual([1, 2]);
+    expect([first(), second()]).toEqual([true, true]);
+  });
+});

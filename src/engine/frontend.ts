@@ -44,7 +44,8 @@ export function withFrontEnd(engine: Engine, clock: Clock, costs: FrontEndCosts,
   return {
     ...(engine.ranks ? { ranks: engine.ranks } : {}),
     submit(request: EngineRequest, sink: EngineSink): EngineHandle {
-      const arrival = request.arrivalTime ?? clock.now();
+      // A late request (clock/holds.ts) reaches the loop now: no step waited for it.
+      const arrival = request.late === true ? clock.now() : (request.arrivalTime ?? clock.now());
       const loop = pickLoop(arrival);
       const ready = serve(loop, arrival, costs.perRequest + costs.perPromptToken * request.promptTokenIds.length);
       let inner: EngineHandle | null = null;
@@ -62,7 +63,7 @@ export function withFrontEnd(engine: Engine, clock: Clock, costs: FrontEndCosts,
       };
       // The engine sees the request when the loop has handled it (its own α_in counts from then).
       const cancel = clock.at(ready, () => {
-        if (!aborted) inner = engine.submit({ ...request, arrivalTime: ready }, wrapped);
+        if (!aborted) inner = engine.submit({ ...request, arrivalTime: ready, late: false }, wrapped);
       });
       return {
         abort() {

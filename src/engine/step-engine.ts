@@ -26,6 +26,9 @@ export interface StepEngineOptions {
   readonly recordTokenTimes?: boolean;
 }
 
+/** Rounding slack when comparing a hold's stamp + α_in with a step's start (a hold a hair early still holds). */
+const HOLD_EPSILON = 1e-9;
+
 export function createStepEngine(o: StepEngineOptions): Engine {
   const { clock, model, kv, maxNumSeqs, maxNumBatchedTokens, observer } = o;
   const priority = o.schedulingPolicy === 'priority';
@@ -81,9 +84,11 @@ export function createStepEngine(o: StepEngineOptions): Engine {
     // With async scheduling vLLM plans this step when the previous one is launched, so it admits only requests queued
     // by the previous step's start; a step planned on an idle engine admits what is queued by its own start.
     const admitBy = model.asyncScheduling && previousStart !== undefined ? previousStart : start;
-    // A request stamped at or before this start is still being read or prepared: plan the step once it is in (at the
-    // same start: the host's preparation time does not move simulated time).
-    if (clock.deferWhileHeld(start, () => ((deferred = false), batch ? undefined : schedule(start, previousStart)))) {
+    // A request still being read or prepared that this step could admit (stamped by its start less α_in: none is queued
+    // sooner after its arrival) holds it: plan the step once it is in, at the same start (the host's preparation time
+    // does not move simulated time). In real time a hold lapses after a grace (clock/holds.ts); its request is late.
+    const heldBy = admitBy - model.ingress + HOLD_EPSILON;
+    if (clock.deferWhileHeld(heldBy, () => ((deferred = false), batch ? undefined : schedule(start, previousStart)))) {
       deferred = true;
       return;
     }
@@ -256,7 +261,8 @@ export function createStepEngine(o: StepEngineOptions): Engine {
       // Queued at the planned end of the front-end delay (a late timer does not delay it), or now if that has passed.
       const admit = (): void => {
         if (req.aborted) return;
-        req.queued = Math.min(ready, clock.now());
+        // A late request (its hold lapsed: steps went on without it) is queued now, whatever its plan said.
+        req.queued = request.late === true ? clock.now() : Math.min(ready, clock.now());
         for (const seq of req.seqs) waiting.add(seq, false);
         kick(req.queued);
       };

@@ -28,7 +28,12 @@ export interface EngineRequest {
   /** LoRA adapter name, when the request targets one (counts against `max_loras` per batch). */
   readonly lora?: string;
   /** Simulated time the HTTP request arrived (before parsing and tokenization); defaults to submission time. */
-  readonly arrivalTime?: number;
+  readonly arrivalTime?: number | undefined;
+  /**
+   * Its preparation outlived the clock hold's grace (real time, src/clock/holds.ts): steps did not wait for it, so it
+   * is queued when submitted, not at arrival + α_in (its TTFT still counts from `arrivalTime`).
+   */
+  readonly late?: boolean;
   /**
    * P/D disaggregation, decode side: the prompt's KV cache comes from a prefill instance over the network, taking this
    * many seconds; the engine then computes only the last prompt token (as vLLM's NIXL connector does).

@@ -9,6 +9,7 @@ import { ApiError, errors, validationError } from '../protocol/errors.ts';
 import { header } from './headers.ts';
 import { readBodyText } from './request-body.ts';
 import { watchClose } from './client-gone.ts';
+import { NO_HOLD, type HoldRelease } from '../clock/holds.ts';
 
 const MEDIA_TYPE_MESSAGE = "Unsupported Media Type: Only 'application/json' is allowed";
 
@@ -22,7 +23,7 @@ export const ARRIVAL_HEADER = 'x-llmsim-arrival';
 /** The clock as the front door needs it: the time, and holds (src/clock/holds.ts). */
 export interface ArrivalClock {
   now(): number;
-  hold(stamp: number): () => void;
+  hold(stamp: number): HoldRelease;
   earliestHold(): number;
 }
 
@@ -67,7 +68,7 @@ function statedArrival(value: string | string[] | undefined, floor: number): num
  * driven without the Node server: no hold). Throws 400 for an invalid `x-llmsim-arrival`.
  */
 export function setArrival(c: AppContext, fallback: number): void {
-  const arrival = stampOf(c) ?? { time: fallback, release: () => {} };
+  const arrival = stampOf(c) ?? { time: fallback, release: NO_HOLD };
   c.set('arrival', arrival);
   if (arrival.invalid !== undefined) throw new ApiError(400, 'BadRequestError', arrival.invalid);
 }
@@ -77,14 +78,21 @@ export function arrivalOf(c: AppContext): number | undefined {
   return c.get('arrival')?.time;
 }
 
+/** What the engine is told of a request's arrival (EngineRequest's fields of the same names). */
+export interface SubmittedArrival {
+  readonly arrivalTime: number | undefined;
+  /** Its preparation outlived the clock hold's grace (real time): it enters the engine now, not at its planned time. */
+  readonly late: boolean;
+}
+
 /**
  * The arrival to hand to the engine, releasing the request's clock hold: the request is prepared. Call it in the same
  * synchronous block as `engine.submit` (deferred steps are re-planned on a microtask, after the submit).
  */
-export function submitArrival(c: AppContext): number | undefined {
+export function submitArrival(c: AppContext): SubmittedArrival {
   const arrival = c.get('arrival');
-  arrival?.release();
-  return arrival?.time;
+  const late = arrival ? arrival.release() : false;
+  return { arrivalTime: arrival?.time, late };
 }
 
 /** Releases the request's clock hold without submitting (refused, or waiting on simulated time: a fault's delay). */
@@ -101,6 +109,7 @@ export function keepHold(c: AppContext): boolean {
   const arrival = stampOf(c);
   if (!arrival) return false;
   arrival.kept = true;
+  arrival.release.pin();
   return true;
 }
 

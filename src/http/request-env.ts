@@ -7,11 +7,12 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { StreamDecorator } from './stream-writer.ts';
+import type { HoldRelease } from '../clock/holds.ts';
 
 /** A request's arrival on the engine's clock, and the clock hold it keeps until it is handed to the engine. */
 export interface Arrival {
   readonly time: number;
-  readonly release: () => void;
+  readonly release: HoldRelease;
   /** `POST /admin/clock/hold`: the hold outlives the handler and ends when the client closes the connection. */
   kept?: boolean;
   /** Why the `x-llmsim-arrival` header was refused (the request is answered 400). */

@@ -5,7 +5,7 @@
 import type { ServedModel } from '../serving/context.ts';
 import { onClientGone } from '../http/sse-writer.ts';
 import { ClientGoneError } from '../http/client-gone.ts';
-import { submitArrival } from '../http/json-body.ts';
+import { submitArrival, type SubmittedArrival } from '../http/json-body.ts';
 import { dataParallelRankOf } from '../http/request-scope.ts';
 import type { EngineHandle, EngineSink, RequestSummary } from '../engine/types.ts';
 import { errors } from '../protocol/errors.ts';
@@ -32,7 +32,7 @@ export function countAborted(c: AppContext, model: ServedModel, traceId: string)
     sequences: [{ outputTokens: 1, finishReason: 'length' as const }],
     priority: 0,
     maxTokens: 1,
-    arrivalTime: submitArrival(c),
+    ...submitArrival(c),
     dataParallelRank: dataParallelRankOf(c),
   };
   model.engine.submit(request, NO_SINK).abort();
@@ -108,7 +108,7 @@ function submitPrompt(
   cacheSalt: string | null | undefined,
   sink: EngineSink,
   traceId: string,
-  arrivalTime: number | undefined,
+  arrival: SubmittedArrival,
   dataParallelRank: number | undefined,
 ): EngineHandle {
   return model.engine.submit(
@@ -121,7 +121,8 @@ function submitPrompt(
       prefixHashes: planned.prefixHashes,
       maxTokens: params.maxTokens,
       lora: planned.lora ?? undefined,
-      arrivalTime,
+      arrivalTime: arrival.arrivalTime,
+      late: arrival.late,
       remotePrefillSeconds: planned.remotePrefillSeconds,
       dataParallelRank,
     },
