@@ -7,6 +7,7 @@ import { Template } from '@huggingface/jinja';
 import { compileRequestTemplate, renderRequestTemplate, type TemplateBudget } from './request-template.ts';
 import { createFastEncoder } from './fast-encoder.ts';
 import { createPieceEncoder } from './piece-encoder.ts';
+import { createSkeletonRenderer } from './template-skeleton.ts';
 import { contentText } from '../protocol/content-parts.ts';
 
 export interface ChatTemplateOptions {
@@ -81,6 +82,8 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
   const bosToken = tokenContent(config['bos_token']);
   const eosTokenId = eosToken !== null ? (inner.model.tokens_to_ids.get(eosToken) ?? 0) : 0;
   const template = templateSource ? new Template(templateSource) : null;
+  // The model's own template, rendered once per conversation shape and reused with each request's contents.
+  const skeleton = template && templateSource ? createSkeletonRenderer(template, templateSource, bosToken ?? '', eosToken ?? '') : null;
   const textCache: (string | undefined)[] = new Array(vocab.length);
 
   return {
@@ -104,6 +107,8 @@ function buildTokenizer(name: string, json: Record<string, unknown>, config: Rec
     tokenString: (id) => vocab[id] ?? '',
     isSpecial: (id) => special.has(id),
     renderChat(messages, options) {
+      const reused = options.chatTemplate ? null : (skeleton?.render(messages, options) ?? null);
+      if (reused !== null) return options.continueFinalMessage ? trimAfterFinalMessage(reused, messages) : reused;
       const context = {
         ...(options.kwargs ?? {}),
         messages: messages.map(normaliseMessage),
