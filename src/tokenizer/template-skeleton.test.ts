@@ -153,6 +153,9 @@ describe('chat template skeletons', () => {
         expect(got).toBe(jinja(template, plain, o, '', '<|im_end|>'));
       }
     }
+    // A shape too large to remember (here a 20k-character tool list) goes to jinja.
+    const huge = [{ type: 'function', function: { name: 'x', description: 'd'.repeat(20_000) } }];
+    expect(renderer.render([{ role: 'user', content: 'x' }], { addGenerationPrompt: true, tools: huge })).toBeNull();
     // A message with any other field goes to jinja.
     expect(renderer.render([{ role: 'user', content: 'x', name: 'bob' } as never], { addGenerationPrompt: true })).toBeNull();
   });

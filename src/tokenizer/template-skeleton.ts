@@ -38,8 +38,8 @@ const MAX_SHAPES = 256;
 const MAX_VARIANTS = 4;
 /** A shape whose contents keep needing new variants is rendered by jinja from then on (a probe costs a render). */
 const MAX_PROBES = 32;
-/** Longer shape keys (huge tool lists, very long conversations) are not remembered. */
-const MAX_KEY_CHARS = 64 * 1024;
+/** Longer shape keys (huge tool lists, very long conversations) are not remembered: at most ~8 MB of keys per thread. */
+const MAX_KEY_CHARS = 16 * 1024;
 
 interface Shape {
   readonly variants: Skeleton[];
