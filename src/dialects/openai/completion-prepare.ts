@@ -20,6 +20,7 @@ import type { Served } from '../../pipeline/prepare-wire.ts';
 import { WorkMeter } from '../../pipeline/work-budget.ts';
 import { checkCharsCanFit } from '../../pipeline/size-checks.ts';
 import { canonicalHash } from '../../generate/rng.ts';
+import { renderPromptLogprobs, type RenderedPromptLogprobs } from './prompt-logprobs-render.ts';
 
 /** The preparation job kind of this route's preparation (dialects/prepare-jobs.ts). */
 export const COMPLETION_JOB = 'openai.completion';
@@ -37,6 +38,8 @@ export interface PlannedCompletion {
   /** Seeds the response id (with the request's own X-Request-Id or `request_id`, when given). */
   readonly key: string;
   readonly ask: KvTransferAsk;
+  /** Per prompt: its prompt logprobs (`prompt_logprobs`, echo with `logprobs`) as JSON text, rendered here (worker). */
+  readonly rendered: readonly (RenderedPromptLogprobs | null)[];
 }
 
 /** A completion request ready for the engine (completions.ts adds, on the engine's thread, the id, `created` and P/D transfer). */
@@ -69,6 +72,8 @@ export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): 
     return withPrefixHashes(model, planPrompt(env, model, ids, p, contract, loraOf(model, request.model), undefined, meter), request.cache_salt);
   });
   if ((request.priority ?? 0) !== 0 && !model.priorityScheduling) throw errors.priorityUnsupported();
+  const echo = request.echo ?? false;
+  const asIds = request.return_tokens_as_token_ids ?? false;
   return {
     request,
     model,
@@ -79,6 +84,7 @@ export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): 
     echoOnly,
     key: canonicalHash(prompts.map((x) => x.key)),
     ask,
+    rendered: prompts.map((planned) => renderPromptLogprobs(env, model.tokenizer, planned, params as unknown as SamplingParams, echo, asIds)),
   };
 }
 

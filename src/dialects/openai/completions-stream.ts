@@ -3,7 +3,8 @@ import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedCompletion } from './completion-prepare.ts';
 import { SSE_CONTENT_TYPE } from '../../http/stream-writer.ts';
 import { visibleDelta } from '../../generate/plan.ts';
-import { completionLogprobs, concatLogprobs, echoLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-format.ts';
+import { completionLogprobs } from './logprob-format.ts';
+import { legacyLogprobsText } from './prompt-logprobs-render.ts';
 import { streamEngine } from '../../pipeline/engine-stream.ts';
 import type { EngineRun } from '../../pipeline/engine-run.ts';
 import { usageOf } from './usage.ts';
@@ -22,10 +23,8 @@ export function streamCompletions(c: AppContext, ctx: ServerContext, p: Prepared
   // Per prompt: characters of text sent per choice (legacy logprobs' text offsets), the echoed text and its logprobs.
   const offsets = p.prompts.map((planned) => new Array<number>(planned.plans.length).fill(0));
   const promptTexts = p.prompts.map((_, pi) => (echo ? (p.promptTexts[pi] ?? '') : ''));
-  const echoK = Math.max(0, p.params.logprobs ?? 0, promptLogprobsK(ctx, p.params) ?? 0);
-  const echoed = p.prompts.map((planned) =>
-    echo && planned.logprobs ? echoLogprobs(model.tokenizer, planned.promptIds, plannedPromptLogprobs(ctx, model.tokenizer, planned, echoK), 0, asIds) : null,
-  );
+  // The echoed prompt's logprobs come rendered from the preparation (prompt-logprobs-render.ts).
+  const echoed = p.prompts.map((planned, pi) => (echo && planned.logprobs ? (p.rendered[pi]?.echo ?? null) : null));
   const promptTokens = p.prompts.reduce((sum, planned) => sum + planned.promptIds.length, 0);
 
   return streamEngine(c, run, {
@@ -44,7 +43,7 @@ export function streamCompletions(c: AppContext, ctx: ServerContext, p: Prepared
         const generated = completionLogprobs(model.tokenizer, p.echoOnly ? [] : (planned.logprobs[seq] ?? []).slice(from, upTo), start, asIds);
         // The echoed prompt's logprobs travel with it in the first chunk, as vLLM streams them.
         const first = echoed[pi];
-        logprobs = JSON.stringify(from === 0 && first ? concatLogprobs(first, generated) : generated);
+        logprobs = legacyLogprobsText(from === 0 ? first : null, generated);
       }
       offset[seq] = offset[seq]! + text.length;
       const usage = continuous

@@ -11,6 +11,7 @@ import { COMPLETION_JOB, planCompletion, type PreparedCompletion } from './compl
 import { definePreparation, respondWhenDone } from './prepared-route.ts';
 import type { AppEnv } from '../../http/request-env.ts';
 import type { Completion } from './response-types.ts';
+import { stringifyWithRaw } from '../../protocol/raw-json.ts';
 
 /** P/D transfer times per prompt, once per preparation: they need the live model. */
 const completion = definePreparation({
@@ -40,13 +41,14 @@ export function completionsRoute(ctx: ServerContext): Hono<AppEnv> {
       traceId: p.id,
     };
     if (p.request.stream) return streamCompletions(c, ctx, p, run);
-    return respondWhenDone(c, run, (s) => c.json(completionBody(ctx, p, s)));
+    // Prompt logprobs arrive rendered: spliced in, not re-encoded (protocol/raw-json.ts).
+    return respondWhenDone(c, run, (s) => c.body(stringifyWithRaw(completionBody(ctx, p, s)), 200, { 'Content-Type': 'application/json' }));
   });
   return app;
 }
 
 function completionBody(ctx: ServerContext, p: PreparedCompletion, summaries: readonly RequestSummary[]): Completion {
-  const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(ctx, p, pi, j)));
+  const choices = p.prompts.flatMap((planned, pi) => planned.plans.map((_, j) => completionChoice(p, pi, j)));
   const promptTokens = p.prompts.reduce((s, x) => s + x.promptIds.length, 0);
   const completionTokens = p.prompts.reduce((s, x) => s + x.plans.reduce((t, plan) => t + plan.tokenCount, 0), 0);
   const cached = summaries.reduce((s, x) => s + x.cachedTokens, 0);

@@ -2,7 +2,7 @@
 import type { Tokenizer } from '../../tokenizer/tokenizer.ts';
 import { promptLogprobs, type TokenLogprob } from '../../generate/logprobs.ts';
 import { createRng, idsHash } from '../../generate/rng.ts';
-import type { ServerContext } from '../../serving/context.ts';
+import type { PrepareSettings } from '../../serving/context.ts';
 import type { SamplingParams } from '../../protocol/sampling.ts';
 
 export interface ChatLogprobEntry {
@@ -62,8 +62,13 @@ export function topDict(tokenizer: Tokenizer, e: TokenLogprob, asTokenIds: boole
   return top;
 }
 
+/** What prompt logprobs read of the server (a ServerContext on the engine's thread, a PrepareEnv on a worker). */
+export interface LogprobSettings {
+  readonly settings: Pick<PrepareSettings, 'seed' | 'maxLogprobs'>;
+}
+
 /** The `k` of `prompt_logprobs` (-1: the server's cap), or null when not asked. */
-export function promptLogprobsK(ctx: ServerContext, params: SamplingParams): number | null {
+export function promptLogprobsK(ctx: LogprobSettings, params: SamplingParams): number | null {
   if (params.promptLogprobs === null) return null;
   return params.promptLogprobs === -1 ? ctx.settings.maxLogprobs : params.promptLogprobs;
 }
@@ -72,7 +77,12 @@ export function promptLogprobsK(ctx: ServerContext, params: SamplingParams): num
  * The prompt's positions, drawn once per request with the largest `k` asked, so echo and `prompt_logprobs` agree. Seeded
  * by the prompt alone: how the answer is sampled does not change how likely the prompt was.
  */
-export function plannedPromptLogprobs(ctx: ServerContext, tokenizer: Tokenizer, planned: { promptIds: readonly number[] }, k: number): (TokenLogprob | null)[] {
+export function plannedPromptLogprobs(
+  ctx: LogprobSettings,
+  tokenizer: Tokenizer,
+  planned: { promptIds: readonly number[] },
+  k: number,
+): (TokenLogprob | null)[] {
   return promptLogprobs(tokenizer, createRng(ctx.settings.seed, idsHash(planned.promptIds), 0, 'prompt-logprobs'), planned.promptIds, k);
 }
 
@@ -96,15 +106,6 @@ export function echoLogprobs(
     offset += text.length;
   });
   return out;
-}
-
-export function concatLogprobs(a: CompletionLogprobs, b: CompletionLogprobs): CompletionLogprobs {
-  return {
-    text_offset: [...a.text_offset, ...b.text_offset],
-    token_logprobs: [...a.token_logprobs, ...b.token_logprobs],
-    tokens: [...a.tokens, ...b.tokens],
-    top_logprobs: [...a.top_logprobs, ...b.top_logprobs],
-  };
 }
 
 function utf8Bytes(text: string): number[] {

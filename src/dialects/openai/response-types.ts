@@ -12,6 +12,7 @@ import type { FinishReason } from '../../generate/plan.ts';
 import type { PromptLogprobEntry } from '../../generate/logprobs.ts';
 import type { KvTransferParams } from '../../pipeline/kv-transfer.ts';
 import type { ChatLogprobEntry, CompletionLogprobs } from './logprob-format.ts';
+import type { MaybeRaw } from '../../protocol/raw-json.ts';
 import type { Usage } from './usage.ts';
 
 /** vLLM's `stop_reason`: the stop string or stop token id that ended the choice, else null. */
@@ -71,11 +72,12 @@ export interface ChatCompletion {
 export interface CompletionChoice {
   index: number;
   text: string;
-  logprobs: CompletionLogprobs | null;
+  /** Rendered text when the prompt's logprobs are part of it (echo; prompt-logprobs-render.ts). */
+  logprobs: MaybeRaw<CompletionLogprobs> | null;
   finish_reason: FinishReason;
   stop_reason: StopReason;
   token_ids: readonly number[] | null;
-  prompt_logprobs: PromptLogprobs;
+  prompt_logprobs: MaybeRaw<PromptLogprobs>;
   prompt_token_ids: readonly number[] | null;
 }
 

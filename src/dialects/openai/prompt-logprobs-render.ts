@@ -1,0 +1,69 @@
+/**
+ * @module A completion's prompt logprobs, rendered to JSON text where the request is prepared (a worker thread): a
+ * 20k-token prompt with `prompt_logprobs: 20` is ~33 MB of JSON and ~2 s of work, which on the engine's thread froze
+ * every stream for over a second. The engine's thread splices the text in (protocol/raw-json.ts), so the body is
+ * byte-identical to rendering it there.
+ */
+import type { Tokenizer } from '../../tokenizer/tokenizer.ts';
+import { promptLogprobEntry } from '../../generate/logprobs.ts';
+import type { SamplingParams } from '../../protocol/sampling.ts';
+import { RawJson } from '../../protocol/raw-json.ts';
+import { echoLogprobs, plannedPromptLogprobs, promptLogprobsK, type CompletionLogprobs, type LogprobSettings } from './logprob-format.ts';
+import type { PromptLogprobs } from './response-types.ts';
+
+/** The echoed prompt's legacy logprobs: each array's JSON text without its brackets (the generated part follows). */
+export interface EchoParts {
+  readonly text_offset: string;
+  readonly token_logprobs: string;
+  readonly tokens: string;
+  readonly top_logprobs: string;
+}
+
+export interface RenderedPromptLogprobs {
+  /** `prompt_logprobs` as JSON text, when asked. */
+  readonly promptLogprobs: string | null;
+  /** With `echo` and `logprobs`: the prompt's positions of the choice's legacy `logprobs`. */
+  readonly echo: EchoParts | null;
+}
+
+/** One prompt's, or null when the request asks for neither (drawn once with the largest k, as before). */
+export function renderPromptLogprobs(
+  env: LogprobSettings,
+  tokenizer: Tokenizer,
+  planned: { readonly promptIds: readonly number[]; readonly logprobs?: unknown },
+  params: SamplingParams,
+  echo: boolean,
+  asTokenIds: boolean,
+): RenderedPromptLogprobs | null {
+  const echoK = echo && planned.logprobs ? Math.max(0, params.logprobs ?? 0) : null;
+  const promptK = promptLogprobsK(env, params);
+  if (echoK === null && promptK === null) return null;
+  const entries = plannedPromptLogprobs(env, tokenizer, planned, Math.max(echoK ?? 0, promptK ?? 0));
+  const promptLogprobs = promptK === null ? null : JSON.stringify(entries.map((e) => promptLogprobEntry(tokenizer, e, promptK)));
+  if (echoK === null) return { promptLogprobs, echo: null };
+  const e = echoLogprobs(tokenizer, planned.promptIds, entries, 0, asTokenIds);
+  return {
+    promptLogprobs,
+    echo: { text_offset: inner(e.text_offset), token_logprobs: inner(e.token_logprobs), tokens: inner(e.tokens), top_logprobs: inner(e.top_logprobs) },
+  };
+}
+
+/** `prompt_logprobs` of a choice: the rendered text, or null. */
+export function promptLogprobsValue(r: RenderedPromptLogprobs | null): RawJson<PromptLogprobs> | null {
+  return r?.promptLogprobs ? new RawJson<PromptLogprobs>(r.promptLogprobs) : null;
+}
+
+/** The JSON text of the legacy `logprobs` object of the echoed prompt followed by `generated` (concatLogprobs' order). */
+export function legacyLogprobsText(echo: EchoParts | null, generated: CompletionLogprobs): string {
+  if (!echo) return JSON.stringify(generated);
+  const join = (a: string, b: unknown[]): string => (b.length === 0 ? a : a === '' ? inner(b) : `${a},${inner(b)}`);
+  return (
+    `{"text_offset":[${join(echo.text_offset, generated.text_offset)}],"token_logprobs":[${join(echo.token_logprobs, generated.token_logprobs)}],` +
+    `"tokens":[${join(echo.tokens, generated.tokens)}],"top_logprobs":[${join(echo.top_logprobs, generated.top_logprobs)}]}`
+  );
+}
+
+/** An array's JSON text without its brackets. */
+function inner(a: readonly unknown[]): string {
+  return JSON.stringify(a).slice(1, -1);
+}
