@@ -22,6 +22,7 @@ import { readKvTransfer, type KvTransfer, type KvTransferAsk } from '../../pipel
 import type { Served } from '../../pipeline/prepare-wire.ts';
 import { checkPromptCanFit } from '../../pipeline/size-checks.ts';
 import { checkToolChoiceAccess, effectiveToolChoice } from './tools-access.ts';
+import { renderChatLogprobs, type RenderedChatLogprobs } from './chat-logprobs-render.ts';
 
 /** The preparation job kind of this route's preparation (dialects/prepare-jobs.ts). */
 export const CHAT_JOB = 'openai.chat';
@@ -39,6 +40,8 @@ export interface PlannedChat {
   readonly echoText: string | null;
   readonly contract: OutputContract;
   readonly ask: KvTransferAsk;
+  /** Not streamed: its logprobs and prompt logprobs as JSON text, rendered here (a worker; chat-logprobs-render.ts). */
+  readonly rendered: RenderedChatLogprobs | null;
 }
 
 /** A chat request ready for the engine (chat-completions.ts adds, on the engine's thread, the id, `created` and P/D transfer). */
@@ -78,7 +81,12 @@ export function planChat(env: PrepareEnv, body: Record<string, unknown>): Planne
   const last = request.messages[request.messages.length - 1];
   const role = addGenerationPrompt ? 'assistant' : (last?.role ?? 'assistant');
   const echoText = request.echo && last && last.role === role ? contentText(last.content) : null;
-  return { request, model, params, planned, modelName: request.model || model.name, role, echoText, contract, ask };
+  const asIds = request.return_tokens_as_token_ids ?? false;
+  const rendered = request.stream ? null : renderChatLogprobs(env, model.tokenizer, planned, params, asIds);
+  // Logprobs rendered for every choice are not sent back (~5 M small objects at the work cap, cloned on the engine's
+  // thread): only that there are some.
+  const sent = rendered?.choices ? { ...planned, logprobs: planned.plans.map(() => []) } : planned;
+  return { request, model, params, planned: sent, modelName: request.model || model.name, role, echoText, contract, ask, rendered };
 }
 
 /** Template + tokenize (cached per model for identical conversations and options). */

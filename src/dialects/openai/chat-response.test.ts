@@ -5,6 +5,7 @@ import { startTestServer } from '../../../tests/helpers/server.ts';
 import type { Simulator } from '../../cli/start.ts';
 import { prepareChat } from './chat-completions.ts';
 import { chatResponseBody, chatResponseJson } from './chat-response.ts';
+import { stringifyWithRaw } from '../../protocol/raw-json.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('chatResponseJson', () => {
         (messages, options, cached) => {
           const body = { ...options, messages, add_generation_prompt: options.add_generation_prompt && !options.echo };
           const p = prepareChat(sim.ctx, JSON.parse(JSON.stringify(body)) as Record<string, unknown>, options.seed % 2 ? 'req-x"y' : undefined);
-          expect(chatResponseJson(sim.ctx, p, cached)).toBe(JSON.stringify(chatResponseBody(sim.ctx, p, cached)));
+          expect(chatResponseJson(sim.ctx, p, cached)).toBe(stringifyWithRaw(chatResponseBody(sim.ctx, p, cached)));
         },
       ),
       { numRuns: 300 },

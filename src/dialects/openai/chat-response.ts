@@ -6,6 +6,8 @@ import { promptLogprobEntry } from '../../generate/logprobs.ts';
 import { usageOf } from './usage.ts';
 import { kvTransferResponse } from '../../pipeline/kv-transfer.ts';
 import type { ChatCompletion, ChatCompletionChoice } from './response-types.ts';
+import { renderedChoiceLogprobs, renderedPromptLogprobs } from './chat-logprobs-render.ts';
+import { stringifyWithRaw } from '../../protocol/raw-json.ts';
 
 export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedTokens: number): ChatCompletion {
   const { request, model, planned } = p;
@@ -26,7 +28,7 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
       reasoning: plan.reasoning?.text ?? null,
       reasoning_content: plan.reasoning?.text ?? null,
     },
-    logprobs: planned.logprobs ? { content: chatLogprobs(tokenizer, planned.logprobs[i] ?? [], asIds) } : null,
+    logprobs: planned.logprobs ? (renderedChoiceLogprobs(p.rendered, i) ?? { content: chatLogprobs(tokenizer, planned.logprobs[i] ?? [], asIds) }) : null,
     // A named tool choice keeps "stop" when not streaming (vLLM quirk); streaming reports "tool_calls".
     finish_reason: named && plan.finishReason === 'tool_calls' ? 'stop' : plan.finishReason,
     stop_reason: plan.stopReason,
@@ -34,8 +36,11 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
   }));
   const completion = planned.plans.reduce((sum, plan) => sum + plan.tokenCount, 0);
   const promptK = promptLogprobsK(ctx, p.params);
+  // Rendered by the preparation (a worker) when not streamed; computed here otherwise.
   const promptLogprobs =
-    promptK === null ? null : plannedPromptLogprobs(ctx, tokenizer, planned, promptK).map((e) => promptLogprobEntry(tokenizer, e, promptK));
+    promptK === null
+      ? null
+      : (renderedPromptLogprobs(p.rendered) ?? plannedPromptLogprobs(ctx, tokenizer, planned, promptK).map((e) => promptLogprobEntry(tokenizer, e, promptK)));
   return {
     id: p.id,
     object: 'chat.completion',
@@ -64,7 +69,7 @@ export function chatResponseJson(ctx: ServerContext, p: PreparedChat, cachedToke
     !request.return_token_ids &&
     !p.transfer.prefill &&
     planned.plans.every((plan) => plan.toolCalls.length === 0 && plan.reasoning === null);
-  if (!plain) return JSON.stringify(chatResponseBody(ctx, p, cachedTokens));
+  if (!plain) return stringifyWithRaw(chatResponseBody(ctx, p, cachedTokens));
   const role = JSON.stringify(p.role);
   const named = typeof p.contract.tools?.mode === 'object';
   let choices = '';

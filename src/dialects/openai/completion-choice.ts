@@ -16,7 +16,9 @@ export function completionChoice(p: PreparedCompletion, promptIndex: number, j: 
   const text = p.echoOnly ? promptText : promptText + plan.text;
   const rendered = p.rendered[promptIndex] ?? null;
   let logprobs: CompletionChoice['logprobs'] = null;
-  if (planned.logprobs) {
+  const choiceText = rendered?.choices?.[j];
+  if (choiceText !== undefined) logprobs = new RawJson(choiceText);
+  else if (planned.logprobs) {
     const generated = completionLogprobs(tokenizer, p.echoOnly ? [] : (planned.logprobs[j] ?? []), promptText.length, asIds);
     logprobs = echo && rendered?.echo ? new RawJson(legacyLogprobsText(rendered.echo, generated)) : generated;
   }

@@ -20,7 +20,7 @@ import type { Served } from '../../pipeline/prepare-wire.ts';
 import { WorkMeter } from '../../pipeline/work-budget.ts';
 import { checkCharsCanFit } from '../../pipeline/size-checks.ts';
 import { canonicalHash } from '../../generate/rng.ts';
-import { renderPromptLogprobs, type RenderedPromptLogprobs } from './prompt-logprobs-render.ts';
+import { renderCompletionLogprobs, type RenderedPromptLogprobs } from './prompt-logprobs-render.ts';
 
 /** The preparation job kind of this route's preparation (dialects/prepare-jobs.ts). */
 export const COMPLETION_JOB = 'openai.completion';
@@ -73,18 +73,30 @@ export function planCompletion(env: PrepareEnv, body: Record<string, unknown>): 
   });
   if ((request.priority ?? 0) !== 0 && !model.priorityScheduling) throw errors.priorityUnsupported();
   const echo = request.echo ?? false;
-  const asIds = request.return_tokens_as_token_ids ?? false;
+  const asTokenIds = request.return_tokens_as_token_ids ?? false;
+  const stream = request.stream ?? false;
+  const promptTexts = idLists.map((ids) => model.tokenizer.decode(ids, false));
+  const rendered = prompts.map((planned, i) =>
+    renderCompletionLogprobs(env, model.tokenizer, planned, params as unknown as SamplingParams, {
+      echo,
+      echoOnly,
+      asTokenIds,
+      stream,
+      promptText: echo ? (promptTexts[i] ?? '') : '',
+    }),
+  );
   return {
     request,
     model,
     modelName: request.model || model.name,
     params: params as unknown as SamplingParams,
-    prompts,
-    promptTexts: idLists.map((ids) => model.tokenizer.decode(ids, false)),
+    // Logprobs rendered for every choice are not sent back (see renderCompletionLogprobs): only that there are some.
+    prompts: prompts.map((planned, i) => (rendered[i]?.choices ? { ...planned, logprobs: planned.plans.map(() => []) } : planned)),
+    promptTexts,
     echoOnly,
     key: canonicalHash(prompts.map((x) => x.key)),
     ask,
-    rendered: prompts.map((planned) => renderPromptLogprobs(env, model.tokenizer, planned, params as unknown as SamplingParams, echo, asIds)),
+    rendered,
   };
 }
 

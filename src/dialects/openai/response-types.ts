@@ -47,7 +47,8 @@ export interface ChatCompletionMessage {
 export interface ChatCompletionChoice {
   index: number;
   message: ChatCompletionMessage;
-  logprobs: { content: ChatLogprobEntry[] } | null;
+  /** Rendered text when the preparation rendered it (chat-logprobs-render.ts). */
+  logprobs: MaybeRaw<{ content: ChatLogprobEntry[] }> | null;
   finish_reason: FinishReason;
   stop_reason: StopReason;
   token_ids: readonly number[] | null;
@@ -63,7 +64,7 @@ export interface ChatCompletion {
   service_tier: null;
   system_fingerprint: null;
   usage: Usage;
-  prompt_logprobs: PromptLogprobs;
+  prompt_logprobs: MaybeRaw<PromptLogprobs>;
   prompt_token_ids: readonly number[] | null;
   kv_transfer_params: KvTransferParams | null;
 }
