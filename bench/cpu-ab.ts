@@ -9,6 +9,7 @@
  *
  *   node --import tsx bench/cpu-ab.ts [requests=1000] [tokens=1000] SPEC...    SPEC = TREE:WORKERS[:ENV=VALUE,...], e.g.
  *   node --import tsx bench/cpu-ab.ts 1000 1000 /work/main:1 .:1 .:0
+ *   ROUNDS=5 node --import tsx bench/cpu-ab.ts 1000 1000 /work/main:1 .:1   # five measured rounds, and medians
  */
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
@@ -105,30 +106,44 @@ const servers: Server[] = [];
 for (const [i, spec] of specs.entries()) servers.push(await start(spec, basePort + i));
 // The measured prompts are made first: making them after the warm-up idles the servers' keep-alive sockets past
 // their timeout on a loaded machine (the first request on each failed).
-const prompts = randomPrompts(count, tokens, 7);
+const rounds = Number(process.env['ROUNDS'] ?? 1);
+const prompts = Array.from({ length: rounds }, (_, r) => randomPrompts(count, tokens, 7 + r));
 await drive(servers, randomPrompts(warmCount, tokens, 1000 + tokens));
-const before = servers.map((s) => threadTicks(s.proc.pid as number));
 // READY_FILE: the servers' pids are written there after the warm-up, and to READY_FILE.done after the measured
 // requests (for a profiler attached from outside, e.g. perf record -p).
 const ready = process.env['READY_FILE'];
 if (ready) writeFileSync(ready, servers.map((s) => s.proc.pid).join(','));
-const errors = await drive(servers, prompts);
-const after = servers.map((s) => threadTicks(s.proc.pid as number));
-if (ready) writeFileSync(`${ready}.done`, '');
-process.stdout.write(`${count} unique ${tokens}-token prompts per server, ${perServer} in flight each, warm-up ${warmCount}; CPU ms per request:\n`);
-process.stdout.write(`${'server'.padEnd(40)} ${'all'.padStart(6)} ${'engine'.padStart(7)} ${'workers'.padStart(8)} ${'other'.padStart(6)} errors\n`);
-for (const [k, s] of servers.entries()) {
-  const pid = s.proc.pid as number;
-  const deltas = [...after[k]!].map(([tid, t]) => [tid, t - (before[k]!.get(tid) ?? 0)] as const);
-  const main = deltas.find(([tid]) => tid === pid)?.[1] ?? 0;
-  const others = deltas.filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1]);
-  const prep = others.slice(0, s.spec.workers).reduce((n, [, d]) => n + d, 0);
-  const helpers = others.slice(s.spec.workers).reduce((n, [, d]) => n + d, 0);
-  const ms = (ticks: number): string => ((ticks * 10) / count).toFixed(2);
-  process.stdout.write(
-    `${s.spec.label.padEnd(40)} ${ms(main + prep + helpers).padStart(6)} ${ms(main).padStart(7)} ${(s.spec.workers > 0 ? ms(prep) : '-').padStart(8)} ${ms(helpers).padStart(6)} ${errors[k]}\n`,
-  );
+// ROUNDS=N: N measured rounds of `count` new prompts each, one table row per server and round, then each server's
+// median engine-thread CPU (the noise between rounds shows how far one round can be trusted).
+const engineMs: number[][] = servers.map(() => []);
+for (let round = 0; round < rounds; round++) {
+  const before = servers.map((s) => threadTicks(s.proc.pid as number));
+  const errors = await drive(servers, prompts[round] as string[]);
+  const after = servers.map((s) => threadTicks(s.proc.pid as number));
+  if (round === 0) {
+    process.stdout.write(`${count} unique ${tokens}-token prompts per server, ${perServer} in flight each, warm-up ${warmCount}; CPU ms per request:\n`);
+    process.stdout.write(`${'server'.padEnd(40)} ${'all'.padStart(6)} ${'engine'.padStart(7)} ${'workers'.padStart(8)} ${'other'.padStart(6)} errors\n`);
+  }
+  for (const [k, s] of servers.entries()) {
+    const pid = s.proc.pid as number;
+    const deltas = [...after[k]!].map(([tid, t]) => [tid, t - (before[k]!.get(tid) ?? 0)] as const);
+    const main = deltas.find(([tid]) => tid === pid)?.[1] ?? 0;
+    const others = deltas.filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1]);
+    const prep = others.slice(0, s.spec.workers).reduce((n, [, d]) => n + d, 0);
+    const helpers = others.slice(s.spec.workers).reduce((n, [, d]) => n + d, 0);
+    const ms = (ticks: number): string => ((ticks * 10) / count).toFixed(rounds > 1 ? 3 : 2);
+    engineMs[k]!.push((main * 10) / count);
+    process.stdout.write(
+      `${s.spec.label.padEnd(40)} ${ms(main + prep + helpers).padStart(6)} ${ms(main).padStart(7)} ${(s.spec.workers > 0 ? ms(prep) : '-').padStart(8)} ${ms(helpers).padStart(6)} ${errors[k]}\n`,
+    );
+  }
 }
+if (ready) writeFileSync(`${ready}.done`, '');
+if (rounds > 1)
+  for (const [k, s] of servers.entries()) {
+    const sorted = [...(engineMs[k] as number[])].sort((a, b) => a - b);
+    process.stdout.write(`median engine ms/request over ${rounds} rounds, ${s.spec.label}: ${(sorted[Math.floor(rounds / 2)] as number).toFixed(3)}\n`);
+  }
 for (const s of servers) {
   s.agent.destroy();
   s.proc.kill('SIGINT');
