@@ -62,10 +62,21 @@ async function readBytes(c: AppContext): Promise<Buffer> {
   const declared = Number(header(c, 'content-length') ?? NaN);
   if (declared > limit) throw errors.payloadTooLarge(limit);
   const incoming = c.env?.incoming;
-  const bytes = incoming ? await readIncoming(incoming, limit, declared) : Buffer.from(await c.req.arrayBuffer());
+  const bytes = incoming ? (buffered(incoming, declared) ?? (await readIncoming(incoming, limit, declared))) : Buffer.from(await c.req.arrayBuffer());
   if (bytes.length > limit) throw errors.payloadTooLarge(limit);
   c.set('bodyBytes', bytes);
   return bytes;
+}
+
+/**
+ * A small body that has arrived whole (usually with its headers, before the request's turn came), taken from the
+ * request's buffer at once: no listeners, no flowing mode, no promise. Null when it has not all arrived, or is large
+ * (read as it arrives into one buffer of its own, `readIncoming`).
+ */
+function buffered(incoming: IncomingMessage, declared: number): Buffer | null {
+  if (!incoming.complete || incoming.destroyed || incoming.readableEnded || incoming.readableFlowing !== null) return null;
+  if (!(declared <= LARGE_BODY_BYTES) || incoming.readableLength > LARGE_BODY_BYTES) return null;
+  return (incoming.read() as Buffer | null) ?? Buffer.alloc(0);
 }
 
 function readIncoming(incoming: IncomingMessage, limit: number, declared: number): Promise<Buffer> {
