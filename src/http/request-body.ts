@@ -48,14 +48,23 @@ export function decodeBody(bytes: Uint8Array): string {
 
 /**
  * The bytes a worker can take by transfer: a large buffer that is the whole of its ArrayBuffer as it is (then gone
- * from this thread), anything else a copy (still cheaper than a string's clone). A small body keeps its bytes here,
+ * from this thread), anything else cloned (still cheaper than a string's clone). A small body keeps its bytes here,
  * so the model it names is read only if it is needed (a departed client's abort): copying 5 KB costs ~1 µs,
  * decoding it ~40.
  */
 export function transferable(bytes: Uint8Array): Uint8Array {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return whole && bytes.byteLength > LARGE_BODY_BYTES ? bytes : Uint8Array.prototype.slice.call(bytes);
+  if (whole && bytes.byteLength > LARGE_BODY_BYTES) return bytes;
+  // Cloning a view clones its whole buffer: a body that is most of its buffer (the socket read that brought it,
+  // headers before it) goes as a new view of it, cloned as it is, which saves this thread a copy; a view into a
+  // larger buffer (Node's pooled slabs, a big read) is copied out first. A small body that is its whole buffer is
+  // copied too: the pool moves a whole buffer (prepare-pool.ts), and these bytes must stay here.
+  const partial = !whole && bytes.buffer.byteLength - bytes.byteLength <= VIEW_SLACK_BYTES;
+  return partial ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Uint8Array.prototype.slice.call(bytes);
 }
+
+/** Bytes of its buffer a view may leave out and still be cloned as it is (a request's headers fit easily). */
+const VIEW_SLACK_BYTES = 2048;
 
 async function readBytes(c: AppContext): Promise<Buffer> {
   const limit = c.get('bodyLimit') ?? Infinity;
