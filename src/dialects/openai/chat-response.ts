@@ -84,10 +84,16 @@ export function chatResponseJson(ctx: ServerContext, p: PreparedChat, cachedToke
       `"annotations":null,"audio":null,"function_call":null,"tool_calls":[],"reasoning":null,"reasoning_content":null},"logprobs":null,` +
       `"finish_reason":${JSON.stringify(finish)},"stop_reason":${JSON.stringify(plan.stopReason)},"token_ids":null}`;
   }
-  const usage = JSON.stringify(usageOf(ctx, planned.promptIds.length, completion, cachedTokens, true));
+  const usage = usageJson(ctx, planned.promptIds.length, completion, cachedTokens);
   return (
     `{"id":${JSON.stringify(p.id)},"object":"chat.completion","created":${p.created},"model":${JSON.stringify(p.modelName)},` +
     `"choices":[${choices}],"service_tier":null,"system_fingerprint":null,"usage":${usage},"prompt_logprobs":null,"prompt_token_ids":null,` +
     `"kv_transfer_params":null}`
   );
+}
+
+/** `JSON.stringify(usageOf(ctx, prompt, completion, cached, true))`, written out: the counts are integers. */
+function usageJson(ctx: ServerContext, prompt: number, completion: number, cached: number): string {
+  const details = ctx.settings.enablePromptTokensDetails && cached > 0 ? `{"cached_tokens":${cached}}` : 'null';
+  return `{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion},"prompt_tokens_details":${details}}`;
 }
