@@ -114,7 +114,8 @@ await drive(servers, randomPrompts(warmCount, tokens, 1000 + tokens));
 const ready = process.env['READY_FILE'];
 if (ready) writeFileSync(ready, servers.map((s) => s.proc.pid).join(','));
 // ROUNDS=N: N measured rounds of `count` new prompts each, one table row per server and round, then each server's
-// median engine-thread CPU (the noise between rounds shows how far one round can be trusted).
+// median and mean engine-thread CPU and how many rounds it was below the first server's (the noise between rounds
+// shows how far one round can be trusted).
 const engineMs: number[][] = servers.map(() => []);
 for (let round = 0; round < rounds; round++) {
   const before = servers.map((s) => threadTicks(s.proc.pid as number));
@@ -142,7 +143,13 @@ if (ready) writeFileSync(`${ready}.done`, '');
 if (rounds > 1)
   for (const [k, s] of servers.entries()) {
     const sorted = [...(engineMs[k] as number[])].sort((a, b) => a - b);
-    process.stdout.write(`median engine ms/request over ${rounds} rounds, ${s.spec.label}: ${(sorted[Math.floor(rounds / 2)] as number).toFixed(3)}\n`);
+    const median = ((sorted[Math.floor((rounds - 1) / 2)] as number) + (sorted[Math.floor(rounds / 2)] as number)) / 2;
+    const mean = sorted.reduce((a, b) => a + b, 0) / rounds;
+    // Against the first server, round by round (each round's servers saw the same noise).
+    const lower = (engineMs[k] as number[]).filter((v, r) => v < (engineMs[0]?.[r] as number)).length;
+    process.stdout.write(
+      `engine ms/request over ${rounds} rounds, ${s.spec.label}: median ${median.toFixed(3)}, mean ${mean.toFixed(3)}${k > 0 ? `, below the first server in ${lower} of ${rounds} rounds` : ''}\n`,
+    );
   }
 for (const s of servers) {
   s.agent.destroy();
