@@ -195,11 +195,16 @@ export function mergeSymbolIds(t: MergeTable, symbols: Int32Array, ranks: Int32A
 /** The merge loop once `ranks[0..n-1)` holds each adjacent pair's rank. */
 function mergeRanked(t: MergeTable, symbols: Int32Array, ranks: Int32Array, n: number, out: number[]): void {
   while (n > 1) {
-    // The lowest (rank, position) as one int32, found without a branch per pair (n ≤ LONG_WORD < 128).
-    let key = 0x7fffffff;
-    for (let i = 0; i + 1 < n; i++) key = Math.min(key, (ranks[i]! << 7) | i);
+    // The lowest (rank, position) as one int32 (n ≤ LONG_WORD < 128), by an arithmetic min: (d >> 31) masks d in
+    // when k is lower. Measured a few per cent faster than Math.min here on text whose words are new.
+    let key = 1 << 28;
+    for (let i = 0; i + 1 < n; i++) {
+      const k = (ranks[i]! << 7) | i;
+      const d = key - k;
+      key = k + (d & (d >> 31));
+    }
     const best = key >> 7;
-    if (best === NO_RANK) break;
+    if (best >= NO_RANK) break;
     const at = key & 127;
     symbols[at] = mergedId(t, best);
     for (let i = at + 1; i + 1 < n; i++) {

