@@ -122,7 +122,7 @@ describe.each(pairs)('fast encoder for $name', (pair) => {
 
   it('gives the reference ids on random-token text, with the word cache cold and warm', () => {
     // `vllm bench serve --dataset-name random` prompts: random ids decoded, so most words are new and need merging.
-    // Each text is encoded three times: its words are new, then past the cache's doorkeeper (cached), then cached.
+    // Each text is encoded three times: its words are new (merged, then cached), then come from the cache.
     const ids = fc.array(fc.nat({ max: pair.plainIds.length - 1 }), { minLength: 1, maxLength: 400 });
     fc.assert(
       fc.property(ids, (picks) => {

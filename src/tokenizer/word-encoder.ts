@@ -1,8 +1,8 @@
 /**
  * @module The word half of a BPE encoder, whatever its alphabet: a pre-tokenized word is looked up as a whole
- * vocabulary entry (most words of real and of random-token text are one token), then in a bounded word cache (from a
- * word's second sight on), and only then merged by the alphabet's own merge function (bytes: fast-encoder.ts;
- * characters: piece-encoder.ts). Words are addressed as text[from, to), so no substring is made for a hit.
+ * vocabulary entry (most words of real and of random-token text are one token), then in a bounded word cache, and only
+ * then merged by the alphabet's own merge function (bytes: fast-encoder.ts; characters: piece-encoder.ts). Words are
+ * addressed as text[from, to), so no substring is made for a hit.
  */
 import { hashRange, RangeWordCache, type TextIdTable } from './text-table.ts';
 
@@ -25,9 +25,6 @@ export interface WordEncoderOptions {
   readonly cacheCapacity?: number | undefined;
 }
 
-/** The doorkeeper's size: 2^20 bits. */
-const DOOR_BITS = 20;
-
 export class WordEncoder {
   private readonly cache: RangeWordCache;
   /**
@@ -41,21 +38,8 @@ export class WordEncoder {
   private readonly merge: MergeWord;
   /** Where encodeScanned's look-ahead reads go (kept so the compiler cannot drop them). */
   private sink = 0;
-  /**
-   * The cache's doorkeeper: one bit per hash of the words that needed a merge lately (a word is cached from its
-   * second sight on). A first sight then costs one read of this bitset (128 KB, stays in the CPU's cache) instead of
-   * two cache probes and an insertion that would only push out words that do come again. Cleared after four cache
-   * generations' worth of new marks (2^17 by default), so its false positives (a new word probing the cache) stay
-   * under one in eight.
-   */
-  private readonly door = new Int32Array(1 << (DOOR_BITS - 5));
-  private doorMarks = 0;
-  private readonly doorLimit: number;
-
   constructor({ whole, vocabSize, ignoreMerges, single, merge, cacheCapacity }: WordEncoderOptions) {
-    const capacity = cacheCapacity ?? 1 << 15;
-    this.cache = new RangeWordCache(capacity, MAX_CACHED_WORD);
-    this.doorLimit = Math.min(capacity * 4, 1 << (DOOR_BITS - 3));
+    this.cache = new RangeWordCache(cacheCapacity ?? 1 << 15, MAX_CACHED_WORD);
     this.selfMerging = ignoreMerges ? null : new Int8Array(vocabSize);
     this.whole = whole;
     this.single = single;
@@ -118,22 +102,6 @@ export class WordEncoder {
         if (!self) this.cache.set(text, from, to, h, out, start, out.length);
         return;
       }
-    }
-    // A word seen for the first time (as far as the door knows) is merged and not cached: it is not in the cache, and
-    // on text whose words are new, most never come again. Its second sight caches it.
-    const bit = h >>> (32 - DOOR_BITS);
-    const mark = 1 << (bit & 31);
-    const seen = this.door[bit >>> 5]! & mark;
-    if (seen === 0 || to - from > MAX_CACHED_WORD) {
-      if (seen === 0) {
-        this.door[bit >>> 5] = this.door[bit >>> 5]! | mark;
-        if (++this.doorMarks >= this.doorLimit) {
-          this.door.fill(0);
-          this.doorMarks = 0;
-        }
-      }
-      this.merge(text, from, to, out);
-      return;
     }
     if (this.cache.get(text, from, to, h, out)) return;
     const start = out.length;
