@@ -5,7 +5,10 @@
  * ±15 % between runs, this resolves changes of a few per cent that separate runs of bench/encoder-speed.ts cannot.
  *
  *   mkdir -p /tmp/ab && echo '{"type":"module"}' > /tmp/ab/package.json && cp -r /work/main/src/tokenizer /tmp/ab/before
- *   taskset -c 1 node --import tsx bench/encoder-ab.ts /tmp/ab/before src/tokenizer [package] [rounds=40] [prompts=30]
+ *   taskset -c 1 node --import tsx bench/encoder-ab.ts /tmp/ab/before src/tokenizer [package] [rounds=40] [prompts=30] [docs]
+ *
+ * With `docs` last, the texts are this repository's documents in 4,000-character pieces instead (real text: words
+ * repeat, the word cache matters; each round's pieces are new to the cache only the first time round).
  *
  * The copy must sit under a `"type": "module"` package.json, as src/ does: loaded as CommonJS, every call between its
  * modules goes through an export getter and that build looks slower than it is.
@@ -40,8 +43,9 @@ async function build(from: string): Promise<FastEncoder> {
 }
 
 const encoders = { before: await build(beforeDir), after: await build(afterDir) };
-const all = cachedRandomPrompts(1200, 1000, 500);
-for (const p of cachedRandomPrompts(60, 1000, 99)) {
+const docs = process.argv[7] === 'docs';
+const all = docs ? docPieces() : cachedRandomPrompts(1200, 1000, 500);
+for (const p of docs ? all.slice(0, 20) : cachedRandomPrompts(60, 1000, 99)) {
   if (encoders.before.encode(p, false).join() !== encoders.after.encode(p, false).join()) throw new Error('the two builds give different ids');
 }
 const perToken: Record<'before' | 'after', number[]> = { before: [], after: [] };
@@ -60,5 +64,15 @@ for (let r = 0; r < rounds; r++) {
 const at = (a: number[], q: number): number => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) * q)]!;
 const row = (q: number): string => `${(at(perToken.after, q) / at(perToken.before, q)).toFixed(3)}`;
 process.stdout.write(
-  `${pkg}, ${rounds} rounds of ${perRound} prompts: before ${at(perToken.before, 0).toFixed(3)} / after ${at(perToken.after, 0).toFixed(3)} µs per token (minimum); after / before: minimum ${row(0)}, lower quartile ${row(0.25)}, median ${row(0.5)}\n`,
+  `${pkg}, ${rounds} rounds of ${perRound} ${docs ? 'document pieces' : 'prompts'}: before ${at(perToken.before, 0).toFixed(3)} / after ${at(perToken.after, 0).toFixed(3)} µs per token (minimum); after / before: minimum ${row(0)}, lower quartile ${row(0.25)}, median ${row(0.5)}\n`,
 );
+
+function docPieces(): string[] {
+  const root = join(import.meta.dirname, '..');
+  const text = ['DESIGN.md', 'README.md', 'GAP_ANALYSIS.md', 'docs/PERFORMANCE.md', 'docs/errors.md']
+    .map((f) => readFileSync(join(root, f), 'utf8'))
+    .join('\n');
+  const out: string[] = [];
+  for (let i = 0; i + 4000 <= text.length; i += 4000) out.push(text.slice(i, i + 4000));
+  return out;
+}
