@@ -38,6 +38,7 @@ export class WordEncoder {
   private readonly merge: MergeWord;
   /** Where encodeScanned's look-ahead reads go (kept so the compiler cannot drop them). */
   private sink = 0;
+
   constructor({ whole, vocabSize, ignoreMerges, single, merge, cacheCapacity }: WordEncoderOptions) {
     this.cache = new RangeWordCache(cacheCapacity ?? 1 << 15, MAX_CACHED_WORD);
     this.selfMerging = ignoreMerges ? null : new Int8Array(vocabSize);
