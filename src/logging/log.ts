@@ -1,6 +1,6 @@
 /**
  * @module Log lines in vLLM's format (`INFO 12-02 18:30:00 [loggers.py:123] message`), to stderr. The timestamp comes
- * from the clock module's Unix seconds (simulated time in virtual mode), never from Date.now.
+ * from the clock module's Unix seconds (simulated time in virtual mode), never from the host's own clock.
  */
 
 export interface Logger {
