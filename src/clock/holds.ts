@@ -105,15 +105,24 @@ export function createClockHolds(onRelease: () => void = () => {}, grace?: HoldG
       const entry: Entry = { stamp, done: false, lapsed: false, pinned: false, openedMs: grace ? grace.wallMs() : 0 };
       push(heap, entry);
       count++;
+      // A waiter already held back (by a pinned hold, which arms no lapse) is now held by this one too: arm for it.
+      armLapse();
       const release = (): boolean => {
         if (entry.done) return entry.lapsed;
         entry.done = true;
         if (--count === 0) heap.length = 0;
         wake();
         onRelease();
+        // Waiters still held by other holds (a pinned one's release may leave them behind a lapsable one).
+        armLapse();
         return entry.lapsed;
       };
-      return Object.assign(release, { pin: () => void (entry.pinned = true) });
+      // Pinned on purpose: it holds again even if it had lapsed before its handler ran.
+      const pin = (): void => {
+        entry.pinned = true;
+        entry.lapsed = false;
+      };
+      return Object.assign(release, { pin });
     },
     earliestHold: () => (count === 0 ? Infinity : earliest()),
     openHolds: () => count,

@@ -16,7 +16,7 @@ export type MaybeRaw<T> = T | RawJson<T>;
 
 /**
  * Marks where a fragment goes. NUL characters are escaped by JSON.stringify, so the mark appears in the output as the
- * quoted text `"\u0000llmsim:raw:N\u0000"`; a body string equal to a mark is detected (see below).
+ * quoted text `"\u0000llmsim:raw:N\u0000"`; a body string or key containing a mark is detected (see below).
  */
 const MARK = '\u0000llmsim:raw:';
 const ESCAPED_MARK = '"\\u0000llmsim:raw:';
@@ -25,12 +25,14 @@ const ESCAPED_MARK = '"\\u0000llmsim:raw:';
 export function stringifyWithRaw(value: unknown): string {
   const fragments: string[] = [];
   let clash = false;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
+  const text = JSON.stringify(value, (key, v: unknown) => {
+    if (key.includes(MARK)) clash = true;
     if (v instanceof RawJson) {
       fragments.push(v.text);
       return `${MARK}${fragments.length - 1}\u0000`;
     }
-    if (typeof v === 'string' && v.startsWith(MARK)) clash = true;
+    // Anywhere in a string, not only at its start: `x"` + mark serialises with the quoted mark inside it.
+    if (typeof v === 'string' && v.includes(MARK)) clash = true;
     return v;
   });
   if (fragments.length === 0) return text;

@@ -86,6 +86,9 @@ class ProbeInterpreter extends BaseInterpreter {
       }
       if (taintedString(right) || (right.type === 'ArrayValue' && tainted(right))) throw new ProbeStop(`${op} content`);
     }
+    // A container holding content, as an operand of `~`, `+`, `==`...: the library may coerce it to text (JSON of the
+    // messages), which would copy the content escaped where the skeleton pastes it raw.
+    if (taintedContainer(left) || taintedContainer(right)) throw new ProbeStop(`content container ${op}`);
     return super.evaluateBinaryExpression({ ...n, left: known(left), right: known(right) }, env);
   }
 
@@ -228,4 +231,8 @@ export function probeTemplate(template: Template, ctx: ProbeContext): ProbeResul
 function plantAtoms(probe: Probe, messages: Value): void {
   const list = messages.value as Value[];
   for (let i = 0; i < list.length; i++) (list[i]!.value as Map<string, Value>).set('content', new Atom(probe, i));
+}
+
+function taintedContainer(v: Value): boolean {
+  return (v.type === 'ArrayValue' || v.type === 'ObjectValue') && tainted(v);
 }

@@ -1,4 +1,4 @@
-/** @module Review: the grace is not enforced for a hold that starts blocking a waiter after the waiter was added. */
+/** @module The grace also holds for a hold that starts blocking a waiter after the waiter was added (behind a pinned hold). */
 import { describe, it, expect } from 'vitest';
 import { createClockHolds } from './holds.ts';
 
@@ -17,7 +17,7 @@ function fakeWall() {
   };
 }
 
-describe('clock holds grace (review)', () => {
+describe('clock holds grace', () => {
   it('a step held first by a pinned admin hold, then by a slow request stated at its stamp, goes on after the grace', async () => {
     const wall = fakeWall();
     const holds = createClockHolds(undefined, wall.grace);

@@ -1,9 +1,9 @@
-/** @module Review: a list of messages concatenated into text (`~`) shows contents JSON-escaped; a skeleton copies them raw. */
+/** @module A list of messages coerced to text (`~`) shows contents JSON-escaped: such a template is rendered by jinja, not a skeleton. */
 import { describe, expect, it } from 'vitest';
 import { Template } from '@huggingface/jinja';
 import { createSkeletonRenderer } from './template-skeleton.ts';
 
-describe('template skeleton (review)', () => {
+describe('template skeleton', () => {
   it("'~' with a list of messages renders as jinja does", () => {
     const source = "{{ 'conversation: ' ~ messages }}";
     const template = new Template(source);

@@ -1,4 +1,4 @@
-/** @module Review: an echoed prompt that ends in a fragment mark after a quote corrupts the non-streamed completion body. */
+/** @module An echoed prompt that ends in a fragment mark after a quote: the non-streamed completion body is still valid, exact JSON. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import OpenAI from 'openai';
 import { startTestServer, postRaw } from '../helpers/server.ts';
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-describe('completions echo + logprobs (review)', () => {
+describe('completions echo + logprobs', () => {
   it('answers valid JSON echoing the prompt as sent', async () => {
     const prompt = 'x"\u0000llmsim:raw:0\u0000';
     const models = await client.models.list();
