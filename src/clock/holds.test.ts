@@ -134,4 +134,22 @@ describe('clock holds with a grace (real and scaled time)', () => {
     expect(ran).toEqual([1, 2]);
     expect([first(), second()]).toEqual([true, true]);
   });
+  it('a step held first by a pinned admin hold, then by a slow request stated at its stamp, goes on after the grace', async () => {
+    const wall = fakeWall();
+    const holds = createClockHolds(undefined, wall.grace);
+    const admin = holds.hold(1);
+    admin.pin();
+    const ran: string[] = [];
+    expect(holds.deferWhileHeld(2, () => ran.push('step'))).toBe(true);
+    // A replayed request with x-llmsim-arrival floored to the admin hold's stamp, still being read.
+    const slow = holds.hold(1);
+    admin();
+    await Promise.resolve();
+    expect(ran).toEqual([]);
+    wall.advance(25);
+    wall.advance(25);
+    await Promise.resolve();
+    expect(ran).toEqual(['step']);
+    expect(slow()).toBe(true);
+  });
 });
