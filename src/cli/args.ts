@@ -3,10 +3,10 @@
  * node:util parseArgs, vLLM's other flags accepted without effect (vllm-flags.ts); errors are one line.
  */
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parse as parseYaml } from 'yaml';
-import { normalizeArgv, FlagError } from './normalize-argv.ts';
+import { normalizeArgv } from './normalize-argv.ts';
+import { withConfigFile } from './config-file.ts';
+import { UsageError, fraction, int, jsonList, loraModule, optionalInt, replicaIndexOf, seconds, speedupOf, statsInterval } from './flag-values.ts';
 import { parseKvEventsConfig } from '../kv-events/config.ts';
 import { DEFAULT_MODEL, type ServeOptions } from '../scenario/options.ts';
 import { SAFETY_OPTIONS, safetyOverrides } from './safety-flags.ts';
@@ -76,7 +76,7 @@ const OPTIONS = {
   ...SAFETY_OPTIONS,
 } as const;
 
-export class UsageError extends Error {}
+export { UsageError } from './flag-values.ts';
 
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeOptions | 'help' {
   let parsed;
@@ -180,116 +180,4 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     safety: safetyOverrides(v, env, (flag, raw, min) => int(flag, raw, min, Number.MAX_SAFE_INTEGER), off),
     explicit,
   };
-}
-
-/**
- * vLLM's `--config FILE`: a YAML mapping of flag names (either spelling) to values; flags on the command line win, so
- * the file's come first.
- */
-function withConfigFile(argv: readonly string[]): readonly string[] {
-  const at = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
-  if (at < 0) return argv;
-  const file = argv[at]!.startsWith('--config=') ? argv[at]!.slice('--config='.length) : argv[at + 1];
-  if (!file) throw new FlagError("option '--config <value>' argument missing");
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new FlagError(`--config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0]}`);
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new FlagError(`--config ${file}: expected a mapping of flag names to values`);
-  const fromFile: string[] = [];
-  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    const flag = `--${key}`;
-    if (value === true) fromFile.push(flag);
-    else if (value === false) continue;
-    else if (Array.isArray(value)) fromFile.push(flag, ...value.map(String));
-    else if (value !== null && typeof value === 'object') fromFile.push(`${flag}=${JSON.stringify(value)}`);
-    else fromFile.push(`${flag}=${String(value)}`);
-  }
-  const rest = [...argv.slice(0, at), ...argv.slice(at + (argv[at]!.includes('=') ? 1 : 2))];
-  // A positional model stays first (`serve MODEL --config f.yaml`).
-  return rest[0] !== undefined && !rest[0].startsWith('-') ? [rest[0], ...fromFile, ...rest.slice(1)] : [...fromFile, ...rest];
-}
-
-/**
- * `--replica-index N`: run only replica N of the scenario's fleet (one StatefulSet pod per replica); `auto` takes N
- * from the ordinal that ends the pod's name (POD_NAME, else HOSTNAME: `llmsim-fleet-2` → 2).
- */
-function replicaIndexOf(raw: string | undefined, env: NodeJS.ProcessEnv): number | null {
-  if (raw === undefined) return null;
-  if (raw !== 'auto') return int('--replica-index', raw, 0, 1023);
-  const name = env['POD_NAME'] || env['HOSTNAME'] || '';
-  const m = /-(\d+)$/.exec(name);
-  if (!m) throw new UsageError(`--replica-index auto: no ordinal at the end of the pod name '${name}' (set POD_NAME)`);
-  return Number(m[1]);
-}
-
-function statsInterval(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 10;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`VLLM_LOG_STATS_INTERVAL must be a positive number of seconds, got '${raw}'`);
-  return n;
-}
-
-function seconds(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} expects a number of seconds >= 0, got '${raw}'`);
-  return n;
-}
-
-function loraModule(raw: string): { name: string; path: string } {
-  if (raw.trim().startsWith('{')) {
-    try {
-      const v = JSON.parse(raw) as { name?: unknown; path?: unknown };
-      if (typeof v.name === 'string' && typeof v.path === 'string') return { name: v.name, path: v.path };
-    } catch {
-      // reported below
-    }
-    throw new UsageError(`--lora-modules expects name=path or {"name": ..., "path": ...}, got '${raw}'`);
-  }
-  const at = raw.indexOf('=');
-  if (at <= 0 || at === raw.length - 1) throw new UsageError(`--lora-modules expects name=path, got '${raw}'`);
-  return { name: raw.slice(0, at), path: raw.slice(at + 1) };
-}
-
-function optionalInt<K extends string>(key: K, flag: string, raw: string | undefined, min: number): Partial<Record<K, number>> {
-  return raw === undefined ? {} : ({ [key]: int(flag, raw, min, Number.MAX_SAFE_INTEGER) } as Partial<Record<K, number>>);
-}
-
-/** vLLM takes these as JSON lists (`--allowed-origins '["https://a.example"]'`); a bare comma list is accepted too. */
-function jsonList(flag: string, raw: string | undefined): string[] {
-  if (raw === undefined) return ['*'];
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value;
-  } catch {
-    // fall through to the comma form
-  }
-  if (raw.trim().startsWith('[')) throw new UsageError(`${flag} expects a JSON list of strings, got '${raw}'`);
-  return raw
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
-
-function fraction(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new UsageError(`${flag} expects a number in (0, 1], got '${raw}'`);
-  return n;
-}
-
-/** `--speedup 10` runs simulated time 10x faster; `inf` (or `virtual`) runs it as fast as the CPU allows. */
-function speedupOf(raw: string): number {
-  if (raw === 'inf' || raw === 'virtual' || raw === 'Infinity') return Infinity;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--speedup expects a positive number or 'inf', got '${raw}'`);
-  return n;
-}
-
-function int(flag: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
-    throw new UsageError(`${flag} expects an integer in [${min}, ${max}], got '${raw}'`);
-  return n;
 }
