@@ -6,7 +6,7 @@
  */
 import type { Tokenizer } from '../../tokenizer/tokenizer.ts';
 import type { TokenLogprob } from '../../generate/logprobs.ts';
-import { promptLogprobEntry } from '../../generate/logprobs.ts';
+import { promptLogprobsJson } from './prompt-logprobs-render.ts';
 import type { SamplingParams } from '../../protocol/sampling.ts';
 import { RawJson } from '../../protocol/raw-json.ts';
 import { chatLogprobs, plannedPromptLogprobs, promptLogprobsK, type ChatLogprobEntry, type LogprobSettings } from './logprob-format.ts';
@@ -31,8 +31,7 @@ export function renderChatLogprobs(
   if (planned.logprobs === null && promptK === null) return null;
   const logprobs = planned.logprobs;
   const choices = logprobs ? planned.plans.map((_, i) => JSON.stringify({ content: chatLogprobs(tokenizer, logprobs[i] ?? [], asTokenIds) })) : null;
-  const promptLogprobs =
-    promptK === null ? null : JSON.stringify(plannedPromptLogprobs(env, tokenizer, planned, promptK).map((e) => promptLogprobEntry(tokenizer, e, promptK)));
+  const promptLogprobs = promptK === null ? null : promptLogprobsJson(tokenizer, plannedPromptLogprobs(env, tokenizer, planned, promptK), promptK);
   return { choices, promptLogprobs };
 }
 

@@ -1,8 +1,6 @@
 /** @module Non-streaming chat completion body: every field vLLM serialises, nulls included, in pydantic field order. */
 import type { ServerContext } from '../../serving/context.ts';
 import type { PreparedChat } from './chat-prepare.ts';
-import { chatLogprobs, plannedPromptLogprobs, promptLogprobsK } from './logprob-format.ts';
-import { promptLogprobEntry } from '../../generate/logprobs.ts';
 import { usageOf } from './usage.ts';
 import { kvTransferResponse } from '../../pipeline/kv-transfer.ts';
 import type { ChatCompletion, ChatCompletionChoice } from './response-types.ts';
@@ -10,9 +8,7 @@ import { renderedChoiceLogprobs, renderedPromptLogprobs } from './chat-logprobs-
 import { stringifyWithRaw } from '../../protocol/raw-json.ts';
 
 export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedTokens: number): ChatCompletion {
-  const { request, model, planned } = p;
-  const tokenizer = model.tokenizer;
-  const asIds = request.return_tokens_as_token_ids ?? false;
+  const { request, planned } = p;
   const named = typeof p.contract.tools?.mode === 'object';
   const choices: ChatCompletionChoice[] = planned.plans.map((plan, i) => ({
     index: i,
@@ -28,19 +24,16 @@ export function chatResponseBody(ctx: ServerContext, p: PreparedChat, cachedToke
       reasoning: plan.reasoning?.text ?? null,
       reasoning_content: plan.reasoning?.text ?? null,
     },
-    logprobs: planned.logprobs ? (renderedChoiceLogprobs(p.rendered, i) ?? { content: chatLogprobs(tokenizer, planned.logprobs[i] ?? [], asIds) }) : null,
+    // Rendered by the preparation (chat-logprobs-render.ts): a non-streamed body always comes with them.
+    logprobs: planned.logprobs ? renderedChoiceLogprobs(p.rendered, i) : null,
     // A named tool choice keeps "stop" when not streaming (vLLM quirk); streaming reports "tool_calls".
     finish_reason: named && plan.finishReason === 'tool_calls' ? 'stop' : plan.finishReason,
     stop_reason: plan.stopReason,
     token_ids: request.return_token_ids ? plan.tokenIds : null,
   }));
   const completion = planned.plans.reduce((sum, plan) => sum + plan.tokenCount, 0);
-  const promptK = promptLogprobsK(ctx, p.params);
-  // Rendered by the preparation (a worker) when not streamed; computed here otherwise.
-  const promptLogprobs =
-    promptK === null
-      ? null
-      : (renderedPromptLogprobs(p.rendered) ?? plannedPromptLogprobs(ctx, tokenizer, planned, promptK).map((e) => promptLogprobEntry(tokenizer, e, promptK)));
+  // Rendered by the preparation too (null when not asked).
+  const promptLogprobs = renderedPromptLogprobs(p.rendered);
   return {
     id: p.id,
     object: 'chat.completion',

@@ -75,7 +75,7 @@ function renderPromptLogprobs(
   const promptK = promptLogprobsK(env, params);
   if (echoK === null && promptK === null) return null;
   const entries = plannedPromptLogprobs(env, tokenizer, planned, Math.max(echoK ?? 0, promptK ?? 0));
-  const promptLogprobs = promptK === null ? null : JSON.stringify(entries.map((e) => promptLogprobEntry(tokenizer, e, promptK)));
+  const promptLogprobs = promptK === null ? null : promptLogprobsJson(tokenizer, entries, promptK);
   if (echoK === null) return { promptLogprobs, echo: null, choices: null };
   const e = echoLogprobs(tokenizer, planned.promptIds, entries, 0, asTokenIds);
   return {
@@ -98,6 +98,11 @@ export function legacyLogprobsText(echo: EchoParts | null, generated: Completion
     `{"text_offset":[${join(echo.text_offset, generated.text_offset)}],"token_logprobs":[${join(echo.token_logprobs, generated.token_logprobs)}],` +
     `"tokens":[${join(echo.tokens, generated.tokens)}],"top_logprobs":[${join(echo.top_logprobs, generated.top_logprobs)}]}`
   );
+}
+
+/** `prompt_logprobs` as JSON text (vLLM's entries, `null` first), for completions and chat alike. */
+export function promptLogprobsJson(tokenizer: Tokenizer, entries: readonly (TokenLogprob | null)[], k: number): string {
+  return JSON.stringify(entries.map((e) => promptLogprobEntry(tokenizer, e, k)));
 }
 
 /** An array's JSON text without its brackets. */
